@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, Community, County, Grid, Notification, OutboxMessage, Position, Street, User
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["county", "street", "community", "grid"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "real_name", "phone", "is_active", "is_staff"]
+    search_fields = ["username", "real_name", "phone"]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("联系方式"), {"fields": ["real_name", "phone"]}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("联系方式"), {"fields": ["real_name", "phone"]}))
+    inlines = [PositionInline]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "county", "hotline"]
+    search_fields = ["name", "code"]
+
+
+class GridInline(admin.TabularInline):
+    model = Grid
+    extra = 0
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "street", "sort_order"]
+    list_filter = ["street", "kind"]
+    search_fields = ["name"]
+    inlines = [GridInline]
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ["name", "community"]
+    list_filter = ["community__street"]
+    search_fields = ["name", "community__name"]
+    list_select_related = ["community"]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "title", "county", "street", "community", "grid", "started_on", "ended_on"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__real_name", "title"]
+    autocomplete_fields = ["user", "county", "street", "community", "grid"]
+    list_select_related = ["user", "county", "street", "community", "grid__community"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is never rewritten: these rows can be read, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "object_repr", "community", "summary"]
+    list_filter = ["action", "community"]
+    search_fields = ["object_repr", "summary", "actor__username", "actor__real_name"]
+    list_select_related = ["actor", "community"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "level", "title", "read_at"]
+    list_filter = ["level"]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
+    list_filter = ["task_name"]

@@ -1,0 +1,68 @@
+from rest_framework import serializers
+
+from ..models import Community, Grid, Notification, Position, Street, User
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "name", "code", "hotline", "county"]
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    street_name = serializers.CharField(source="street.name", read_only=True)
+
+    class Meta:
+        model = Community
+        fields = ["id", "name", "kind", "street", "street_name"]
+
+
+class GridSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "name", "community"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    level = serializers.CharField(read_only=True)
+    node_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Position
+        fields = ["id", "role", "role_display", "title", "level", "node_name", "county", "street", "community", "grid"]
+
+    def get_node_name(self, position: Position) -> str:
+        return str(position.org_node or "")
+
+
+class MeSerializer(serializers.ModelSerializer):
+    positions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "real_name", "phone", "email", "positions"]
+
+    def get_positions(self, user: User) -> list[dict]:
+        from ..scoping import user_positions
+
+        return PositionSerializer(user_positions(user), many=True).data
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "level", "title", "body", "url", "created_at", "read_at"]
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=500,
+        help_text="要标记为已读的消息编号;不传则全部标记为已读。",
+    )
+
+
+class MarkReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()

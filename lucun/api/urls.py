@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api_me"),
+    path("streets/", views.StreetListView.as_view(), name="api_street_list"),
+    path("communities/", views.CommunityListView.as_view(), name="api_community_list"),
+    path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="api_community_detail"),
+    path("grids/", views.GridListView.as_view(), name="api_grid_list"),
+    path("notifications/", views.NotificationListView.as_view(), name="api_notification_list"),
+    path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
+]

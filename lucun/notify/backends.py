@@ -1,0 +1,53 @@
+"""Notification channels. In-app delivery is the Notification row itself; these add other routes."""
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+logger = logging.getLogger("lucun.notify")
+
+
+class Backend:
+    """Deliver one notification through a channel; raise on failure (it is logged, others go on)."""
+
+    def deliver(self, notification) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LogBackend(Backend):
+    """Development stand-in for SMS and WeCom/DingTalk: writes what would be sent to the log."""
+
+    def deliver(self, notification) -> None:
+        logger.info("notify %s: %s — %s", notification.recipient, notification.title, notification.url)
+
+
+class EmailBackend(Backend):
+    """E-mail through Django's mail settings, to recipients who have an address."""
+
+    def deliver(self, notification) -> None:
+        if notification.recipient.email:
+            send_mail(
+                notification.title,
+                f"{notification.body}\n\n{notification.url}".strip(),
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.recipient.email],
+            )
+
+
+class WebhookBackend(Backend):
+    """A WeCom or DingTalk group robot: posts a text message to ``LUCUN_WEBHOOK_URL``."""
+
+    def deliver(self, notification) -> None:
+        if not settings.LUCUN_WEBHOOK_URL:
+            return
+        payload = {"msgtype": "text", "text": {"content": f"{notification.title}\n{notification.body}".strip()}}
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's own setting
+            settings.LUCUN_WEBHOOK_URL,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310
+            pass

@@ -1,0 +1,97 @@
+"""The one scoping rule: which communities a user may see and act in, from the user's positions.
+
+A county or street position reaches every community below it; a community or grid position
+reaches its own community only. Every selector, page and API endpoint filters through
+``communities_for`` so that a foreign object is simply not found (404, never 403).
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Community, Grid, Position, Role, Street
+
+STREET_LEVEL_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR})
+
+
+def user_positions(user) -> list[Position]:
+    """Return the user's current positions, loaded once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_lucun_positions", None)
+    if cached is None:
+        cached = list(
+            Position.objects.current()
+            .filter(user=user)
+            .select_related("county", "street", "community", "grid", "grid__community")
+        )
+        user._lucun_positions = cached
+    return cached
+
+
+def communities_for(user) -> QuerySet[Community]:
+    """Return the communities this user may see and act in, as a lazy queryset usable as a subquery."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Community.objects.none()
+    if user.is_superuser:
+        return Community.objects.all()
+    positions = Position.objects.current().filter(user_id=user.pk)
+    return Community.objects.filter(
+        Q(street__county__in=positions.filter(county__isnull=False).values("county"))
+        | Q(street__in=positions.filter(street__isnull=False).values("street"))
+        | Q(pk__in=positions.filter(community__isnull=False).values("community"))
+        | Q(pk__in=Grid.objects.filter(pk__in=positions.filter(grid__isnull=False).values("grid")).values("community"))
+    )
+
+
+def streets_for(user) -> QuerySet[Street]:
+    """Return the streets in which this user sees at least one community."""
+    return Street.objects.filter(pk__in=communities_for(user).values("street"))
+
+
+def scope(queryset: QuerySet, user, community_field: str = "community") -> QuerySet:
+    """Filter any queryset to the rows whose community this user may see."""
+    return queryset.filter(**{f"{community_field}__in": communities_for(user)})
+
+
+def get_scoped_or_404(queryset: QuerySet, user, community_field: str = "community", **lookup) -> Model:
+    """Fetch one object the user may see, or raise 404 as if it did not exist."""
+    try:
+        return scope(queryset, user, community_field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _covers(position: Position, community: Community) -> bool:
+    if position.grid_id:
+        return position.grid.community_id == community.pk
+    if position.community_id:
+        return position.community_id == community.pk
+    if position.street_id:
+        return position.street_id == community.street_id
+    if position.county_id:
+        return position.county_id == community.street.county_id
+    return False
+
+
+def roles_for(user, community: Community | None = None) -> set[str]:
+    """Return the roles the user holds; with a community, only those whose node covers it."""
+    positions = user_positions(user)
+    if community is None:
+        return {p.role for p in positions}
+    return {p.role for p in positions if _covers(p, community)}
+
+
+def has_role(user, roles: Iterable[str], community: Community | None = None) -> bool:
+    """Tell whether the user holds any of ``roles`` (at a node covering ``community`` if given)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_for(user, community) & set(roles))
+
+
+def is_street_level(user) -> bool:
+    """Tell whether the user works at street or county level (sees every community of a street)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(p.street_id or p.county_id for p in user_positions(user))

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+from .forms import LoginForm
+
+admin.site.site_header = _("lucun 民情治理系统 · 配置")
+admin.site.site_title = _("lucun 配置")
+admin.site.index_title = _("配置数据")
+
+api_v1 = [
+    path("", include("lucun.api.urls")),
+    path("", include("visits.api.urls")),
+    path("", include("cases.api.urls")),
+    path("", include("deliberation.api.urls")),
+    path("", include("points.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="lucun/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", views.org_tree, name="org_tree"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("visits/", include("visits.urls")),
+    path("cases/", include("cases.urls")),
+    path("deliberation/", include("deliberation.urls")),
+    path("points/", include("points.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .scoping import communities_for, user_positions
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    positions = user_positions(request.user)
+    context = {
+        "positions": positions,
+        "community_count": communities_for(request.user).count(),
+    }
+    return render(request, "lucun/home.html", context)
+
+
+@login_required
+def org_tree(request: HttpRequest) -> HttpResponse:
+    return render(request, "lucun/org_tree.html", {"streets": selectors.org_tree(user=request.user)})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "lucun/notification_list.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    try:
+        id_list = [int(i) for i in ids] if ids else None
+    except ValueError:
+        messages.error(request, _("消息编号无效。"))
+        return redirect("notification_list")
+    marked = services.notification_mark_read(user=request.user, notification_ids=id_list)
+    if id_list is None:
+        messages.success(request, _("已将 %(count)d 条消息标为已读。") % {"count": marked})
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("notification_list")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer the load balancer: the process is up and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

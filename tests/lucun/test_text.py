@@ -1,0 +1,19 @@
+from lucun.text import mask_name, mask_phone, pinyin_initials
+
+
+def test_mask_phone_hides_the_middle_four_digits():
+    assert mask_phone("13812341234") == "138****1234"
+
+
+def test_mask_phone_handles_empty_and_short_values():
+    assert mask_phone("") == ""
+    assert mask_phone(None) == ""
+    assert mask_phone("12345") == "1***5"
+
+
+def test_mask_name_keeps_the_family_name():
+    assert mask_name("张三丰") == "张**"
+
+
+def test_pinyin_initials_for_search():
+    assert pinyin_initials("芦湖村") == "lhc"
