@@ -211,3 +211,6 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# A resolved case with no callback is closed automatically after this many days.
+LUCUN_CASE_AUTO_CLOSE_DAYS = env.int("LUCUN_CASE_AUTO_CLOSE_DAYS", default=7)
