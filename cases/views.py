@@ -299,6 +299,14 @@ def return_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, ReturnRequest, pk, services.case_decide_return)
 
 
+def _refresh_seconds(request: HttpRequest) -> int:
+    """Every minute by default; ?refresh=N (2 to 600 seconds) for a faster office screen."""
+    try:
+        return min(max(int(request.GET.get("refresh", 60)), 2), 600)
+    except ValueError:
+        return 60
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
@@ -314,6 +322,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "screen": bool(request.GET.get("screen")),
             "print_view": bool(request.GET.get("print")),
+            "refresh_seconds": _refresh_seconds(request),
             "lists": CaseList,
         },
     )
