@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases import tasks
 from lucun.models import Role
@@ -30,13 +31,13 @@ def test_dashboard_follows_a_case_from_green_to_red_with_a_supervision_notice(de
 
         clock.shift(timedelta(hours=17))  # past the 8-hours-left threshold of a 24-hour case
         tasks.case_colours_sweep.delay()
-        page.wait_for_function("document.querySelector('[data-testid=total-yellow]').innerText === '1'")
+        expect(page.get_by_test_id("total-yellow")).to_have_text("1")
         assert case.number in page.inner_text("[data-testid=yellow-list]")
         desktop.shot("yellow")
 
         clock.shift(timedelta(hours=8))  # past the deadline
         tasks.case_colours_sweep.delay()
-        page.wait_for_function("document.querySelector('[data-testid=total-red]').innerText === '1'")
+        expect(page.get_by_test_id("total-red")).to_have_text("1")
         assert case.number in page.inner_text("[data-testid=red-list]")
         desktop.shot("red")
 
