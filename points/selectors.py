@@ -192,7 +192,7 @@ class Window:
         }
 
 
-def _quarter_windows(community: Community, year: int, quarter: int, policy: PointsPolicy) -> list[tuple[date, date]]:
+def quarter_windows(community: Community, year: int, quarter: int, policy: PointsPolicy) -> list[tuple[date, date]]:
     start, end = quarter_bounds(year, quarter)
     explicit = list(
         RedemptionWindow.objects.filter(Q(community=community) | Q(community__isnull=True))
@@ -220,7 +220,7 @@ def redemption_window(*, community: Community, day: date) -> Window:
     policy = PointsPolicy.current()
     year, quarter = quarter_of(day)
     for shift in range(0, 5):
-        for opens_on, closes_on in _quarter_windows(community, *shift_quarter(year, quarter, shift), policy):
+        for opens_on, closes_on in quarter_windows(community, *shift_quarter(year, quarter, shift), policy):
             if opens_on <= day <= closes_on:
                 return Window(True, opens_on, closes_on)
             if opens_on > day:
