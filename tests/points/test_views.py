@@ -359,3 +359,32 @@ def test_figures_are_computed_from_the_ledger(client, cadre, community, other_co
     assert figures.hours == 20
     assert figures.estimated_value == 400  # 20 hours × ¥20
     assert [v.name for v in figures.top] == [volunteer.name]
+
+
+def test_ledger_pages_query_count_does_not_grow_with_entries(
+    client, cadre, community, policy_type, django_assert_max_num_queries
+):
+    volunteer = VolunteerFactory(community=community, balance=5)
+
+    def earn(n):
+        for _ in range(n):
+            claim = services.claim_submit(
+                actor=cadre,
+                volunteer=volunteer,
+                service_type=policy_type,
+                service_date=timezone.localdate(),
+                quantity=1,
+            )
+            services.claim_approve(actor=cadre, claim=claim)
+
+    client.force_login(cadre)
+    earn(1)
+    with django_assert_max_num_queries(30) as detail:
+        client.get(volunteer.get_absolute_url())
+    with django_assert_max_num_queries(30) as public:
+        client.get(reverse("points:public", args=[volunteer.token]))
+    earn(15)
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        client.get(volunteer.get_absolute_url())
+    with django_assert_max_num_queries(len(public.captured_queries)):
+        client.get(reverse("points:public", args=[volunteer.token]))
