@@ -6,3 +6,20 @@ class PointsConfig(AppConfig):
     name = "points"
     verbose_name = _("积分")
     default_auto_field = "django.db.models.BigAutoField"
+    demo_seeder = "points.demo.seed"
+    # Expiry is off by default (PointsPolicy); when switched on, this daily job writes the expire entries.
+    periodic_tasks = [
+        ("积分过期 points expire", "points.tasks.points_expire", 24 * 60 * 60),
+    ]
+
+    def ready(self) -> None:
+        from lucun.navigation import NavItem, register
+
+        from . import roles
+
+        register(
+            NavItem(label=_("志愿者积分"), url_name="points:volunteer_list", order=60, roles=roles.VIEW_ROLES),
+            NavItem(label=_("积分审核"), url_name="points:claim_list", order=61, roles=roles.APPROVE_ROLES),
+            NavItem(label=_("积分兑换"), url_name="points:redeem_start", order=62, roles=roles.REDEEM_ROLES),
+            NavItem(label=_("积分统计"), url_name="points:figures", order=63, roles=roles.VIEW_ROLES),
+        )

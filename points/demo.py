@@ -1,0 +1,337 @@
+"""Demo data: about 2,400 volunteers (× scale) in service corps, a year of claims and quarterly redemptions.
+
+Everything is inserted in bulk, after simulating each volunteer's year in time order, so every balance
+equals the sum of its ledger and no running balance ever dips below zero.
+"""
+
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from lucun.demo import DemoContext
+
+from .defaults import ensure_defaults
+from .models import (
+    ClaimBatch,
+    LedgerEntry,
+    PointsAccount,
+    PointsPolicy,
+    Redemption,
+    RedemptionLine,
+    Reward,
+    ServiceClaim,
+    ServiceCorps,
+    ServiceType,
+    Volunteer,
+    new_token,
+)
+from .periods import quarter_of, shift_quarter
+from .selectors import quarter_windows
+
+VOLUNTEERS_PER_SCALE = 2400
+BATCH = 2000
+
+# (name, kind, price, stock (None: unlimited), market value in yuan)
+CATALOGUE = [
+    ("毛巾", "goods", 10, 200, "8.00"),
+    ("牙膏", "goods", 15, 200, "10.00"),
+    ("挂面 2 斤", "goods", 20, 300, "12.00"),
+    ("洗衣液", "goods", 30, 200, "22.00"),
+    ("大米 5 斤", "goods", 50, 200, "25.00"),
+    ("花生油 1.8 升", "goods", 80, 120, "45.00"),
+    ("理发", "service", 10, None, "15.00"),
+    ("磨刀", "service", 5, None, "5.00"),
+    ("家电维修(上门)", "service", 40, None, "50.00"),
+]
+# Relative number of volunteers per community; 赵店村 runs the busiest points shop.
+WEIGHTS = {"赵店村": 2.0, "芦湖村": 1.4, "雍翠园社区": 1.3, "上林苑社区": 1.2}
+
+
+def _aware(day: date, hour: int, minute: int) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+def seed(ctx: DemoContext) -> None:
+    started = time.monotonic()
+    ensure_defaults(ServiceCorps, ServiceType)
+    policy = PointsPolicy.current()
+    if Volunteer.objects.filter(community__in=ctx.communities).exists():
+        ctx.log("积分:演示志愿者已存在,跳过。")
+        return
+    with transaction.atomic():
+        stats = _seed(ctx, policy)
+    ctx.log(
+        "积分:{volunteers} 名志愿者,{claims} 条服务申报,{redemptions} 笔兑换,{entries} 条积分流水"
+        "({seconds:.1f} 秒)".format(seconds=time.monotonic() - started, **stats)
+    )
+
+
+def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
+    rng = ctx.rng
+    today = timezone.localdate()
+    year_ago = today - timedelta(days=365)
+    corps = list(ServiceCorps.objects.filter(active=True).order_by("sort_order"))
+    types = list(ServiceType.objects.filter(active=True).order_by("sort_order"))
+    cadre_for = {c.pk: ctx.users.get("cadre" if i == 1 else f"cadre{i}") for i, c in enumerate(ctx.communities, 1)}
+    staff_for = {c.pk: ctx.users.get(f"grid{i}_1") for i, c in enumerate(ctx.communities, 1)}
+
+    # --- the shops ----------------------------------------------------------------------------------------
+    rewards = []
+    for community in ctx.communities:
+        shop = "电力爱心超市" if community.name == "赵店村" else f"{community.name}积分超市"
+        for order, (name, kind, price, stock, value) in enumerate(CATALOGUE):
+            rewards.append(
+                Reward(
+                    community=community,
+                    shop_name=shop,
+                    name=name,
+                    kind=kind,
+                    price_points=price,
+                    stock=None if stock is None else stock * ctx.scale,
+                    market_value_yuan=value,
+                    sort_order=order,
+                )
+            )
+    Reward.objects.bulk_create(rewards, batch_size=BATCH)
+    rewards = list(Reward.objects.filter(community__in=ctx.communities).order_by("price_points"))
+    shop_of: dict[int, list[Reward]] = defaultdict(list)
+    for reward in rewards:
+        shop_of[reward.community_id].append(reward)
+    stock_left = {r.pk: r.stock for r in rewards}
+
+    # --- volunteers ----------------------------------------------------------------------------------------
+    total = VOLUNTEERS_PER_SCALE * ctx.scale
+    weights = [WEIGHTS.get(c.name, 1.0) for c in ctx.communities]
+    share = [round(total * w / sum(weights)) for w in weights]
+    share[0] += total - sum(share)
+    now = timezone.now()
+    volunteers = []
+    for community, count in zip(ctx.communities, share, strict=True):
+        for _ in range(count):
+            volunteers.append(
+                Volunteer(
+                    community=community,
+                    name=ctx.random_name(),
+                    phone=ctx.random_phone() if rng.random() < 0.85 else "",
+                    joined_on=today - timedelta(days=rng.randint(30, 3 * 365)),
+                    active=rng.random() < 0.96,
+                    token=new_token(),
+                    token_issued_at=now,
+                    created_at=now,
+                )
+            )
+    Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
+    volunteers = list(Volunteer.objects.filter(community__in=ctx.communities).order_by("pk"))
+    Membership = Volunteer.corps.through
+    Membership.objects.bulk_create(
+        [
+            Membership(volunteer_id=v.pk, servicecorps_id=c.pk)
+            for v in volunteers
+            for c in rng.sample(corps, rng.choice((1, 1, 1, 2)))
+        ],
+        batch_size=BATCH,
+    )
+
+    # --- activities with bulk claims (大家小家 meetings, clean-ups) -----------------------------------------------
+    by_community: dict[int, list[Volunteer]] = defaultdict(list)
+    for v in volunteers:
+        if v.active:
+            by_community[v.community_id].append(v)
+    meeting = (
+        next(t for t in types if t.code == "deliberation") if any(t.code == "deliberation" for t in types) else types[0]
+    )
+    cleanup = next((t for t in types if t.code == "cleanup"), types[0])
+    batches, batch_attendees = [], []
+    for community in ctx.communities:
+        for month_back in (2, 5, 8, 11):
+            day = today - timedelta(days=30 * month_back + rng.randint(0, 20))
+            service_type = meeting if month_back % 2 == 0 else cleanup
+            batches.append(
+                ClaimBatch(
+                    community=community,
+                    title=f"{day.month}月{'大家小家座谈会' if service_type == meeting else '清洁家园行动'}",
+                    service_type=service_type,
+                    service_date=day,
+                    quantity=1 if service_type == meeting else 3,
+                    created_by=cadre_for[community.pk],
+                    created_at=_aware(day, 18, 0),
+                )
+            )
+            pool = by_community[community.pk]
+            batch_attendees.append(rng.sample(pool, min(len(pool), rng.randint(8, 16))))
+    ClaimBatch.objects.bulk_create(batches)
+
+    # --- a year of service, simulated per volunteer in time order -------------------------------------------------
+    claims: list[ServiceClaim] = []
+    # per volunteer: (when, order, kind, payload) events; payload is a claim index or a redemption plan
+    events: dict[int, list[tuple]] = defaultdict(list)
+    month_used: dict[tuple, int] = defaultdict(int)
+
+    def add_claim(volunteer, service_type, day, quantity, via, batch=None):
+        points = quantity * service_type.points_per_unit
+        age = (today - day).days
+        claim = ServiceClaim(
+            volunteer=volunteer,
+            community_id=volunteer.community_id,
+            service_type=service_type,
+            service_date=day,
+            quantity=quantity,
+            points=points,
+            via=via,
+            batch=batch,
+            note=batch.title if batch else "",
+            submitted_by=None if via == ServiceClaim.Via.SELF else cadre_for[volunteer.community_id],
+            created_at=_aware(day, rng.randint(17, 21), rng.randint(0, 59)),
+        )
+        if age > 10 or (age > 2 and rng.random() < 0.5):
+            decided = day + timedelta(days=rng.randint(1, min(7, max(age, 1))))
+            key = (volunteer.pk, service_type.pk, day.year, day.month)
+            cap = service_type.monthly_cap
+            awarded = points if cap is None else min(points, cap - month_used[key])
+            claim.decided_by = cadre_for[volunteer.community_id]
+            claim.decided_at = _aware(min(decided, today), 9, rng.randint(0, 59))
+            if rng.random() < 0.04 or awarded <= 0:
+                claim.status = ServiceClaim.Status.REJECTED
+                claim.reject_reason = "本月该类服务积分已达上限" if awarded <= 0 else "未能核实服务情况"
+            else:
+                claim.status = ServiceClaim.Status.APPROVED
+                claim.points_awarded = awarded
+                month_used[key] += awarded
+                events[volunteer.pk].append((claim.decided_at, 0, "earn", len(claims)))
+        claims.append(claim)
+
+    for batch, attendees in zip(batches, batch_attendees, strict=True):
+        for volunteer in attendees:
+            add_claim(volunteer, batch.service_type, batch.service_date, batch.quantity, ServiceClaim.Via.BATCH, batch)
+
+    for volunteer in volunteers:
+        if not volunteer.active:
+            continue
+        for _ in range(rng.choice((0, 2, 4, 5, 6, 7, 8, 9, 10, 12))):
+            service_type = rng.choice(types)
+            first_day = max(year_ago, volunteer.joined_on)
+            span = (today - first_day).days
+            if span < 0:
+                continue
+            day = first_day + timedelta(days=rng.randint(0, span))
+            limit = 4 if service_type.unit == ServiceType.Unit.HOUR else 2
+            via = ServiceClaim.Via.SELF if rng.random() < 0.3 else ServiceClaim.Via.STAFF
+            add_claim(volunteer, service_type, day, rng.randint(1, limit), via)
+
+    ServiceClaim.objects.bulk_create(claims, batch_size=BATCH)
+
+    # Quarterly redemption days: inside each past window of the last year.
+    windows = []
+    year, quarter = quarter_of(today)
+    for back in range(0, 5):
+        for opens_on, closes_on in quarter_windows(ctx.communities[0], *shift_quarter(year, quarter, -back), policy):
+            if opens_on <= today and closes_on >= year_ago:
+                windows.append((max(opens_on, year_ago), min(closes_on, today)))
+    for volunteer in volunteers:
+        for opens_on, closes_on in windows:
+            if rng.random() < 0.6:
+                day = opens_on + timedelta(days=rng.randint(0, (closes_on - opens_on).days))
+                events[volunteer.pk].append((_aware(day, rng.randint(8, 11), rng.randint(0, 59)), 1, "redeem", None))
+
+    # --- walk each volunteer's year: balances, redemptions, ledger --------------------------------------------------
+    redemptions: list[Redemption] = []
+    lines: list[list[RedemptionLine]] = []
+    entry_rows: list[tuple] = []  # (volunteer, when, kind, points, balance_after, claim_index, redemption_index, note)
+    balances: dict[int, int] = {}
+    for volunteer in volunteers:
+        balance = 0
+        for when, _order, kind, payload in sorted(events.get(volunteer.pk, ()), key=lambda e: (e[0], e[1])):
+            if kind == "earn":
+                claim = claims[payload]
+                balance += claim.points_awarded
+                note = f"{claim.service_type.name} {claim.service_date:%Y-%m-%d} × {claim.quantity}"
+                entry_rows.append((volunteer, when, "earn", claim.points_awarded, balance, payload, None, note))
+                continue
+            basket: dict[int, int] = {}
+            spend = 0
+            for reward in rng.sample(shop_of[volunteer.community_id], 3):
+                qty = 1 if rng.random() < 0.8 else 2
+                left = stock_left[reward.pk]
+                if spend + reward.price_points * qty > balance or (left is not None and left < qty):
+                    continue
+                basket[reward.pk] = qty
+                spend += reward.price_points * qty
+                if left is not None:
+                    stock_left[reward.pk] = left - qty
+            if not basket:
+                continue
+            balance -= spend
+            index = len(redemptions)
+            redemptions.append(
+                Redemption(
+                    volunteer=volunteer,
+                    community_id=volunteer.community_id,
+                    total_points=spend,
+                    idempotency_key=f"demo-{volunteer.pk}-{when:%Y%m%d}",
+                    created_by=staff_for[volunteer.community_id],
+                    created_at=when,
+                )
+            )
+            prices = {r.pk: r for r in shop_of[volunteer.community_id]}
+            lines.append(
+                [
+                    RedemptionLine(
+                        reward_id=rid,
+                        quantity=q,
+                        unit_points=prices[rid].price_points,
+                        points=prices[rid].price_points * q,
+                    )
+                    for rid, q in sorted(basket.items())
+                ]
+            )
+            note = "、".join(f"{prices[rid].name}×{q}" for rid, q in sorted(basket.items()))
+            entry_rows.append((volunteer, when, "redeem", -spend, balance, None, index, note))
+        balances[volunteer.pk] = balance
+
+    Redemption.objects.bulk_create(redemptions, batch_size=BATCH)
+    for redemption, its_lines in zip(redemptions, lines, strict=True):
+        for line in its_lines:
+            line.redemption = redemption
+    RedemptionLine.objects.bulk_create([line for its in lines for line in its], batch_size=BATCH)
+    for reward in rewards:
+        if reward.stock is not None and stock_left[reward.pk] != reward.stock:
+            reward.stock = stock_left[reward.pk]
+    Reward.objects.bulk_update([r for r in rewards if r.stock is not None], ["stock"], batch_size=BATCH)
+
+    PointsAccount.objects.bulk_create(
+        [
+            PointsAccount(volunteer=v, community_id=v.community_id, balance=balances.get(v.pk, 0), updated_at=now)
+            for v in volunteers
+        ],
+        batch_size=BATCH,
+    )
+    account_of = dict(PointsAccount.objects.filter(community__in=ctx.communities).values_list("volunteer_id", "pk"))
+    entries = []
+    for volunteer, when, kind, points, balance_after, claim_index, redemption_index, note in entry_rows:
+        claim = claims[claim_index] if claim_index is not None else None
+        redemption = redemptions[redemption_index] if redemption_index is not None else None
+        entries.append(
+            LedgerEntry(
+                account_id=account_of[volunteer.pk],
+                community_id=volunteer.community_id,
+                kind=kind,
+                points=points,
+                balance_after=balance_after,
+                claim=claim,
+                redemption=redemption,
+                idempotency_key=f"claim:{claim.pk}" if claim else f"redeem:{redemption.idempotency_key}",
+                note=note[:200],
+                created_by=claim.decided_by if claim else redemption.created_by,
+                created_at=when,
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
+    return {
+        "volunteers": len(volunteers),
+        "claims": len(claims),
+        "redemptions": len(redemptions),
+        "entries": len(entries),
+    }

@@ -1,0 +1,170 @@
+"""Forms check shape only; the rules live in services."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import Community, phone_validator
+
+from .models import Reward, ServiceCorps, ServiceType, Volunteer, normalise_token
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VolunteerForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=Community.objects.none(), empty_label=None)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    corps = forms.ModelMultipleChoiceField(
+        label=_("服务团"),
+        queryset=ServiceCorps.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    joined_on = forms.DateField(label=_("加入日期"), initial=timezone.localdate, widget=DateInput())
+    active = forms.BooleanField(label=_("在册"), required=False, initial=True)
+
+    def __init__(self, *args, communities=None, fixed_community: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed_community:
+            del self.fields["community"]
+        else:
+            self.fields["community"].queryset = communities if communities is not None else Community.objects.none()
+
+
+class ClaimForm(forms.Form):
+    service_type = forms.ModelChoiceField(
+        label=_("服务类别"),
+        queryset=ServiceType.objects.filter(active=True),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    service_date = forms.DateField(label=_("服务日期"), initial=timezone.localdate, widget=DateInput())
+    quantity = forms.IntegerField(
+        label=_("数量(次数或小时)"),
+        min_value=1,
+        max_value=24,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    photo = forms.ImageField(
+        label=_("现场照片"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
+    note = forms.CharField(label=_("说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BatchForm(forms.Form):
+    title = forms.CharField(
+        label=_("活动名称"), max_length=100, help_text=_("如:3月大家小家座谈会、春季清洁家园行动。")
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("服务类别"), queryset=ServiceType.objects.filter(active=True), empty_label=None
+    )
+    service_date = forms.DateField(label=_("活动日期"), initial=timezone.localdate, widget=DateInput())
+    quantity = forms.IntegerField(label=_("每人数量(次数或小时)"), min_value=1, max_value=24, initial=1)
+    volunteers = forms.ModelMultipleChoiceField(
+        label=_("参加的志愿者"), queryset=Volunteer.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, volunteers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteers"].queryset = volunteers if volunteers is not None else Volunteer.objects.none()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class AdjustForm(forms.Form):
+    points = forms.IntegerField(label=_("调整积分(可为负数)"), min_value=-100000, max_value=100000)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+
+
+class RewardForm(forms.ModelForm):
+    class Meta:
+        model = Reward
+        fields = [
+            "community",
+            "shop_name",
+            "name",
+            "kind",
+            "price_points",
+            "stock",
+            "market_value_yuan",
+            "description",
+            "active",
+            "sort_order",
+        ]
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities if communities is not None else Community.objects.none()
+        self.fields["community"].empty_label = None
+        self.fields["stock"].min_value = 0
+        self.fields["stock"].widget.attrs["min"] = 0
+
+
+class TokenLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("一码通号码"),
+        max_length=300,
+        help_text=_("用扫码枪扫描志愿者的一码通,或手工输入卡上的 16 位号码。"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self) -> str:
+        raw = self.cleaned_data["code"].strip().rstrip("/")
+        # A scanner types the whole URL printed in the QR code; keep its last path segment.
+        token = normalise_token(raw.rsplit("/", 1)[-1])
+        if len(token) != 16:
+            raise forms.ValidationError(_("号码应为 16 位字母和数字,请核对后重新输入。"))
+        return token
+
+
+class RedeemForm(forms.Form):
+    """One quantity box per catalogue item, and the key that makes a double submit harmless."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, rewards=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.rewards = list(rewards)
+        for reward in self.rewards:
+            self.fields[f"qty_{reward.pk}"] = forms.IntegerField(
+                label=reward.name,
+                min_value=0,
+                max_value=99,
+                required=False,
+                initial=0,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 99}),
+            )
+
+    def rows(self):
+        for reward in self.rewards:
+            yield reward, self[f"qty_{reward.pk}"]
+
+    def items(self) -> dict[int, int]:
+        return {
+            reward.pk: self.cleaned_data.get(f"qty_{reward.pk}") or 0
+            for reward in self.rewards
+            if self.cleaned_data.get(f"qty_{reward.pk}")
+        }

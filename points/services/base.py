@@ -1,0 +1,85 @@
+"""Errors, the role check and the one function that moves points."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lucun.models import Community, User
+from lucun.scoping import has_role
+
+from ..models import LedgerEntry, PointsAccount, Redemption, ServiceClaim
+
+
+class PointsError(ValidationError):
+    """A business rule refused the request; the message is for the person at the screen."""
+
+    code = "points_error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message, code=code or self.code)
+
+
+class InsufficientPoints(PointsError):
+    code = "insufficient_points"
+
+
+class OutOfStock(PointsError):
+    code = "out_of_stock"
+
+
+class WindowClosed(PointsError):
+    code = "window_closed"
+
+
+class CapReached(PointsError):
+    code = "cap_reached"
+
+
+def _require(actor: User | None, allowed: Iterable[str], community: Community) -> None:
+    if actor is None or not has_role(actor, allowed, community):
+        raise PermissionDenied(_("您没有在%(community)s办理此事的权限。") % {"community": community.name})
+
+
+def _post(
+    *,
+    account_id: int,
+    community_id: int,
+    kind: str,
+    points: int,
+    idempotency_key: str,
+    actor: User | None = None,
+    claim: ServiceClaim | None = None,
+    redemption: Redemption | None = None,
+    reverses: LedgerEntry | None = None,
+    note: str = "",
+) -> LedgerEntry:
+    """Move ``points`` on one account and write its entry. Call inside a transaction."""
+    now = timezone.now()
+    accounts = PointsAccount.objects.filter(pk=account_id)
+    if points < 0:
+        accounts = accounts.filter(balance__gte=-points)
+    if accounts.update(balance=F("balance") + points, updated_at=now) != 1:
+        raise InsufficientPoints(_("积分余额不足。"))
+    # The UPDATE holds the row lock until commit, so this read sees exactly our balance.
+    balance = PointsAccount.objects.filter(pk=account_id).values_list("balance", flat=True).get()
+    return LedgerEntry.objects.create(
+        account_id=account_id,
+        community_id=community_id,
+        kind=kind,
+        points=points,
+        balance_after=balance,
+        claim=claim,
+        redemption=redemption,
+        reverses=reverses,
+        idempotency_key=idempotency_key,
+        note=note[:200],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_at=now,
+    )
+
+
+def _existing_entry(account_id: int, key: str) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(account_id=account_id, idempotency_key=key).first()

@@ -1,0 +1,136 @@
+"""The points shop: catalogue edits and counter redemptions."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lucun.models import User
+from lucun.services import audit_record
+
+from .. import roles
+from ..models import LedgerEntry, PointsAccount, Redemption, RedemptionLine, Reward, Volunteer
+from ..selectors import redemption_window
+from .base import InsufficientPoints, OutOfStock, PointsError, WindowClosed, _post, _require
+
+
+def reward_save(*, actor: User, reward: Reward) -> Reward:
+    """Create or update a catalogue item (stock edits here are counts after a stocktake)."""
+    _require(actor, roles.CATALOGUE_ROLES, reward.community)
+    creating = reward._state.adding
+    with transaction.atomic():
+        reward.save()
+        audit_record(
+            actor=actor,
+            action="新增兑换商品" if creating else "修改兑换商品",
+            obj=reward,
+            community=reward.community,
+            summary=f"{reward.name} {reward.price_points} 分,库存 {'不限' if reward.stock is None else reward.stock}",
+        )
+    return reward
+
+
+def _same_redemption(redemption: Redemption, wanted: Mapping[int, int]) -> bool:
+    return {line.reward_id: line.quantity for line in redemption.lines.all()} == dict(wanted)
+
+
+def redemption_create(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    items: Mapping[int, int],
+    idempotency_key: str,
+    today: date | None = None,
+) -> Redemption:
+    """Exchange points for rewards at the counter: stock, balance and ledger change together or not at all.
+
+    ``items`` maps reward ids to quantities. The same ``idempotency_key`` returns the first redemption.
+    """
+    _require(actor, roles.REDEEM_ROLES, volunteer.community)
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise PointsError(_("缺少幂等键,请刷新页面后重试。"))
+    wanted = {int(reward_id): int(qty) for reward_id, qty in items.items() if int(qty) > 0}
+
+    def existing() -> Redemption | None:
+        found = Redemption.objects.filter(volunteer=volunteer, idempotency_key=key).prefetch_related("lines").first()
+        if found is not None and not _same_redemption(found, wanted):
+            raise PointsError(_("该兑换请求已用于另一笔兑换,请刷新页面后重试。"), code="idempotency_conflict")
+        return found
+
+    found = existing()
+    if found is not None:
+        return found
+    if not volunteer.active:
+        raise PointsError(_("该志愿者已停用,不能兑换。"))
+    if not wanted:
+        raise PointsError(_("请至少选择一件兑换物品。"))
+    window = redemption_window(community=volunteer.community, day=today or timezone.localdate())
+    if not window.is_open:
+        raise WindowClosed(window.closed_message)
+    rewards = {r.pk: r for r in Reward.objects.filter(pk__in=wanted.keys())}
+    for reward_id in wanted:
+        reward = rewards.get(reward_id)
+        if reward is None or not reward.active or reward.community_id != volunteer.community_id:
+            raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
+    total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
+    try:
+        with transaction.atomic():
+            # The unique (volunteer, key) row goes in first: a concurrent retry waits here, then finds it.
+            redemption = Redemption.objects.create(
+                volunteer=volunteer,
+                community_id=volunteer.community_id,
+                total_points=total,
+                idempotency_key=key,
+                created_by=actor,
+            )
+            # Always lock rewards in id order, then the account, so concurrent redemptions cannot deadlock.
+            for reward_id in sorted(wanted):
+                reward, qty = rewards[reward_id], wanted[reward_id]
+                updated = Reward.objects.filter(Q(stock__isnull=True) | Q(stock__gte=qty), pk=reward_id).update(
+                    stock=F("stock") - qty
+                )
+                if updated != 1:
+                    raise OutOfStock(_("“%(name)s”库存不足。") % {"name": reward.name})
+            RedemptionLine.objects.bulk_create(
+                RedemptionLine(
+                    redemption=redemption,
+                    reward_id=rid,
+                    quantity=qty,
+                    unit_points=rewards[rid].price_points,
+                    points=rewards[rid].price_points * qty,
+                )
+                for rid, qty in sorted(wanted.items())
+            )
+            account_id = PointsAccount.objects.values_list("pk", flat=True).get(volunteer_id=volunteer.pk)
+            try:
+                _post(
+                    account_id=account_id,
+                    community_id=volunteer.community_id,
+                    kind=LedgerEntry.Kind.REDEEM,
+                    points=-total,
+                    idempotency_key=f"redeem:{key}",
+                    actor=actor,
+                    redemption=redemption,
+                    note="、".join(f"{rewards[rid].name}×{qty}" for rid, qty in sorted(wanted.items())),
+                )
+            except InsufficientPoints as exc:
+                raise InsufficientPoints(
+                    _("积分不足:本次需要 %(need)d 分,%(name)s的余额不够。") % {"need": total, "name": volunteer.name}
+                ) from exc
+            audit_record(
+                actor=actor,
+                action="积分兑换",
+                obj=redemption,
+                community=volunteer.community,
+                summary=f"{volunteer.name} 兑换 {total} 分",
+            )
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found
+    return redemption

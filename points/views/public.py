@@ -1,0 +1,72 @@
+"""The public 一码通 page and the figures."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lucun.scoping import communities_for, has_role
+
+from .. import roles, selectors, services
+from ..forms import ClaimForm
+from ..models import ServiceClaim
+from .base import _int
+
+
+def public(request: HttpRequest, token: str) -> HttpResponse:
+    """The volunteer's own page, opened by scanning the card: no password, the token is the key."""
+    volunteer = selectors.volunteer_by_token(token=token)
+    if volunteer is None:
+        return render(request, "points/public_invalid.html", status=404)
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_submit(actor=None, volunteer=volunteer, via=ServiceClaim.Via.SELF, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("申报已提交,村(居)审核通过后积分到账。"))
+            return redirect("points:public", token=volunteer.token)
+    staff_can_redeem = (
+        request.user.is_authenticated
+        and communities_for(request.user).filter(pk=volunteer.community_id).exists()
+        and has_role(request.user, roles.REDEEM_ROLES, volunteer.community)
+    )
+    history = selectors.ledger_for(volunteer=volunteer)[:20]
+    return render(
+        request,
+        "points/public.html",
+        {
+            "volunteer": volunteer,
+            "form": form,
+            "history": list(history),
+            "pending": list(
+                volunteer.claims.filter(status__in=[ServiceClaim.Status.PENDING, ServiceClaim.Status.REJECTED])
+                .select_related("service_type")
+                .order_by("-created_at")[:10]
+            ),
+            "catalogue": list(selectors.catalogue_for(community=volunteer.community)),
+            "window": selectors.redemption_window(community=volunteer.community, day=timezone.localdate()),
+            "service_types": list(selectors.service_types()),
+            "staff_can_redeem": staff_can_redeem,
+        },
+    )
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    years = selectors.figure_years(user=request.user)
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    if not date.min.year <= year <= date.max.year:
+        year = timezone.localdate().year
+    data = selectors.figures(user=request.user, year=year)
+    return render(
+        request,
+        "points/figures.html",
+        {"figures": data, "years": sorted(set(years) | {year}, reverse=True), "year": year},
+    )

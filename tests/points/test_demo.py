@@ -1,0 +1,27 @@
+import pytest
+from django.db.models import F, Min, Sum
+from django.db.models.functions import Coalesce
+
+from lucun.demo import seed_org
+from points.demo import seed
+from points.models import LedgerEntry, PointsAccount, Redemption, Reward, ServiceClaim, ServiceType, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_a_consistent_year_of_points_once():
+    ctx = seed_org(log=lambda *a: None)
+    ctx.log = lambda *a: None
+    seed(ctx)
+    counts = [m.objects.count() for m in (Volunteer, ServiceClaim, Redemption, LedgerEntry)]
+    seed(ctx)
+    assert [m.objects.count() for m in (Volunteer, ServiceClaim, Redemption, LedgerEntry)] == counts
+    assert Volunteer.objects.count() == 2400
+    assert ServiceType.objects.count() == 12
+    assert Volunteer.objects.values("community").distinct().count() == 14
+    assert counts[1] > 10_000 and counts[2] > 500
+    mismatched = PointsAccount.objects.annotate(total=Coalesce(Sum("entries__points"), 0)).exclude(balance=F("total"))
+    assert not mismatched.exists()
+    assert not LedgerEntry.objects.filter(balance_after__lt=0).exists()
+    assert Reward.objects.aggregate(m=Min("stock"))["m"] >= 0
+    assert Reward.objects.filter(shop_name="电力爱心超市", community__name="赵店村").exists()
