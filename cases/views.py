@@ -314,6 +314,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())
     template = "cases/_dashboard_body.html" if request.GET.get("partial") else "cases/dashboard.html"
+    if request.GET.get("partial"):
+        request.session.modified = True  # an office screen that keeps refreshing stays signed in
     return render(
         request,
         template,

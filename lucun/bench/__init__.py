@@ -1,0 +1,79 @@
+"""The benchmark behind ``manage.py bench``: builds its own data set, measures, prints a table.
+
+Targets are checked here, never in unit tests. ``--quick`` runs the same measurements on small data
+and judges only what does not depend on the machine (statement counts); times are shown, not judged.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    runs_ms: list[float] = field(default_factory=list)
+    statements: int | None = None
+    met: bool | None = None  # None: not judged (quick mode, or a figure shown for information)
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.runs_ms) if self.runs_ms else None
+
+    @property
+    def worst(self) -> float | None:
+        return max(self.runs_ms) if self.runs_ms else None
+
+
+def timed(fn: Callable[[], object], *, runs: int, warmup: int = 1) -> tuple[list[float], int]:
+    """Run ``fn`` ``warmup`` + ``runs`` times; return the timed runs in ms and the statements of the last one."""
+    for _ in range(warmup):
+        fn()
+    times, statements = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        statements = len([q for q in queries.captured_queries if not _is_savepoint(q["sql"])])
+    return times, statements
+
+
+def _is_savepoint(sql: str) -> bool:
+    head = sql.lstrip().upper()
+    return head.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+
+
+def format_table(results: list[Result]) -> str:
+    headers = ["measurement", "median ms", "worst ms", "SQL", "target", "met"]
+    rows = [
+        [
+            r.name,
+            f"{r.median:.1f}" if r.median is not None else "—",
+            f"{r.worst:.1f}" if r.worst is not None else "—",
+            str(r.statements) if r.statements is not None else "—",
+            r.target,
+            {True: "yes", False: "NO", None: "not judged"}[r.met] + (f" ({r.note})" if r.note else ""),
+        ]
+        for r in results
+    ]
+    widths = [max(_width(h), *(_width(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    line = "| " + " | ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)) + " |"
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = ["| " + " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    return "\n".join([line, rule, *body])
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
