@@ -6,6 +6,7 @@ class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("现场议")
     default_auto_field = "django.db.models.BigAutoField"
+    demo_seeder = "deliberation.demo.seed"
 
     def ready(self) -> None:
         from lucun import navigation
