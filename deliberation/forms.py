@@ -1,5 +1,7 @@
 """Forms check shape only; the services decide what is allowed."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class VenueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, venue: Venue) -> str:
+        return f"{venue.community.name} · {venue.name}({venue.get_kind_display()})"
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("会议类型"), choices=Meeting.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("议题/名称"), max_length=100)
@@ -31,7 +38,7 @@ class MeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("开始时间"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
-    venue = forms.ModelChoiceField(label=_("议事场所"), queryset=Venue.objects.none(), required=False)
+    venue = VenueChoiceField(label=_("议事场所"), queryset=Venue.objects.none(), required=False)
     location = forms.CharField(
         label=_("其他地点"), max_length=200, required=False, help_text=_("不在议事场所时填写,如田间地头、小区凉亭。")
     )
@@ -55,7 +62,7 @@ class MeetingForm(forms.Form):
 
     def clean_starts_at(self):
         value = self.cleaned_data["starts_at"]
-        if value < timezone.now() - timezone.timedelta(days=400):
+        if value < timezone.now() - timedelta(days=400):
             raise forms.ValidationError(_("开始时间不能早于一年多以前。"))
         return value
 

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from cases.models import OPEN_STATES, Case, CaseList
 from lucun.models import Grid, Position, Street, User
-from lucun.scoping import communities_for, scope
+from lucun.scoping import communities_for, scope, streets_for
 
 from .models import (
     AgendaItem,
@@ -41,11 +41,15 @@ def meeting_scope(user: User) -> QuerySet[Meeting]:
     """Return the meetings the user may see.
 
     A community's meeting follows the community scoping rule; a street's meeting is seen by the street's
-    own officials and, when it met on site, by the officials of the community that hosted it.
+    own officials and, when it met on site, by the officials of the community that hosted it. A contest
+    is where communities are judged in public: every official of the street sees it and its ranking.
     """
     visible = communities_for(user)
     return Meeting.objects.filter(
-        Q(community__in=visible) | Q(street__in=managed_streets(user)) | Q(held_in__in=visible)
+        Q(community__in=visible)
+        | Q(street__in=managed_streets(user))
+        | Q(held_in__in=visible)
+        | Q(kind=Meeting.Kind.CONTEST, street__in=streets_for(user))
     )
 
 

@@ -1,12 +1,15 @@
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from cases.models import CaseEvent, CaseList, CaseState
+from cases.models import CaseEvent, CaseList, CaseState, Category, Tier
 from deliberation import services
-from deliberation.models import AgendaItem, Decision, Meeting, ProcedureStep
+from deliberation.models import AgendaItem, ContestCriterion, Decision, Meeting, ProcedureStep
 from lucun.models import Role
 from tests.cases.factories import open_case
 from tests.deliberation.factories import family_forum, joint_meeting, venue
@@ -256,3 +259,76 @@ def test_meeting_page_queries_do_not_grow_with_the_agenda(client, cadre, communi
         services.agenda_add(meeting=meeting, user=cadre, case=open_case(community=community, by=cadre))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(meeting.get_absolute_url())
+
+
+def test_meeting_page_actions_record_attendance_minutes_photo_and_cancel(client, cadre, community):
+    meeting = family_forum(community=community, by=cadre)
+    client.force_login(cadre)
+    url = lambda action: reverse("deliberation:meeting_action", args=[meeting.pk, action])  # noqa: E731
+    response = client.post(url("attendance"), {"att-invited_resident_reps": "12", "att-attended_resident_reps": "10"})
+    assert response.status_code == 302
+    assert meeting.participations.get().attended == 10
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, format="PNG")
+    response = client.post(url("photo"), {"image": SimpleUploadedFile("a.png", buffer.getvalue()), "caption": "现场"})
+    assert response.status_code == 302 and meeting.photos.count() == 1
+    response = client.post(url("cancel"), {"reason": ""})
+    assert response.status_code == 400
+    later = family_forum(community=community, by=cadre, starts_at=timezone.now() + timedelta(days=1))
+    response = client.post(reverse("deliberation:meeting_action", args=[later.pk, "cancel"]), {"reason": "下雨改期"})
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.cancelled_at is not None and later.cancel_reason == "下雨改期"
+
+
+def test_a_problem_raised_at_a_joint_meeting_is_registered_in_the_chosen_community(
+    client, street, street_leader, community
+):
+    joint = joint_meeting(street=street, by=street_leader)
+    client.force_login(street_leader)
+    response = client.post(
+        reverse("deliberation:meeting_action", args=[joint.pk, "raise"]),
+        {
+            "raise-title": "跨村道路断头路",
+            "raise-category": Category.objects.first().pk,
+            "raise-tier": Tier.objects.get(code="escalated").pk,
+            "raise-case_list": "street",
+            "raise-community": community.pk,
+        },
+    )
+    assert response.status_code == 302
+    item = joint.agenda_items.get()
+    assert item.case.community == community and item.case.source_object == joint
+
+
+def test_contest_scores_through_the_page_rank_the_communities(client, street, street_leader, community):
+    contest = services.meeting_schedule(
+        user=street_leader,
+        kind=Meeting.Kind.CONTEST,
+        title="第一期擂台比武",
+        street=street,
+        location="礼堂",
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    client.force_login(street_leader)
+    data = {"score-community": community.pk, "score-judge": "1"}
+    for criterion in ContestCriterion.objects.all():
+        data[f"score-score_{criterion.pk}"] = str(criterion.max_score - 1)
+    response = client.post(reverse("deliberation:meeting_action", args=[contest.pk, "score"]), data)
+    assert response.status_code == 302
+    html = client.get(contest.get_absolute_url()).content.decode()
+    assert "ranking__first" in html and community.name in html
+
+
+def test_every_official_of_the_street_sees_the_contest_but_only_organisers_score(client, street, street_leader, cadre):
+    contest = services.meeting_schedule(
+        user=street_leader,
+        kind=Meeting.Kind.CONTEST,
+        title="第二期擂台比武",
+        street=street,
+        location="礼堂",
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    client.force_login(cadre)
+    html = client.get(contest.get_absolute_url()).content.decode()
+    assert "擂台比武评分与排名" in html and "录入评委评分" not in html
