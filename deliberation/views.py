@@ -492,7 +492,11 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    return render(request, "deliberation/coverage.html", {"c": selectors.coverage(user=request.user)})
+    return render(
+        request,
+        "deliberation/coverage.html",
+        {"c": selectors.coverage(user=request.user), "definition": figures_module.DEFINITIONS["coverage"]},
+    )
 
 
 # --- Figures ----------------------------------------------------------------------------------------

@@ -332,3 +332,14 @@ def test_every_official_of_the_street_sees_the_contest_but_only_organisers_score
     client.force_login(cadre)
     html = client.get(contest.get_absolute_url()).content.decode()
     assert "擂台比武评分与排名" in html and "录入评委评分" not in html
+
+
+def test_coverage_lists_the_grids_no_active_venue_serves(client, cadre, community):
+    served, unserved, closed = (GridFactory(community=community, name=n) for n in ("东区", "西区", "北区"))
+    venue(community=community, grids=[served])
+    venue(community=community, name="停用驿站", grids=[closed], is_active=False)
+    client.force_login(cadre)
+    response = client.get(reverse("deliberation:coverage"))
+    names = [g.name for g in response.context["c"]["uncovered"]]
+    assert sorted(names) == ["北区", "西区"]
+    assert unserved.name in response.content.decode()
