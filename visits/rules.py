@@ -1,5 +1,6 @@
 """Pure rules of 直面问, without the database: team make-up, the rotation, plan states, visit frequency."""
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -127,6 +128,12 @@ _HAN_RUN = re.compile(r"([\u3400-\u9fff]+)")
 
 def initials(text: str) -> str:
     """Pinyin initials of the Chinese characters, other characters kept whole: 3号楼 → 3hl."""
+    return "".join(_han_initials(part) if _HAN_RUN.fullmatch(part) else part for part in _HAN_RUN.split(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _han_initials(run: str) -> str:
+    # Names and address words repeat a lot (imports, demo data): convert each distinct run once.
     from lucun.text import pinyin_initials
 
-    return "".join(pinyin_initials(part) if _HAN_RUN.fullmatch(part) else part for part in _HAN_RUN.split(text))
+    return pinyin_initials(run)

@@ -54,13 +54,16 @@ def _open_requests():
 class LedgerFilters:
     query: str = ""
     grid: int | None = None
-    tag: int | None = None  # only honoured for users who may see tags
+    tag: int | None = None
     level: str = ""
     state: str = ""  # "never" (never visited), "open" (has open requests), "overdue" (flagged and overdue)
 
 
-def ledger(*, user: User, community: Community, filters: LedgerFilters, with_tags: bool) -> QuerySet[Household]:
-    """Return a community's households for the 民情账本, with last visit and open-request count."""
+def ledger(*, user: User, community: Community, filters: LedgerFilters) -> QuerySet[Household]:
+    """Return a community's households for the 民情账本, with last visit, open requests and tags.
+
+    The caller decides which tags the user may see and offers only those as a filter.
+    """
     qs = (
         household_list(user=user)
         .filter(community=community)
@@ -73,7 +76,7 @@ def ledger(*, user: User, community: Community, filters: LedgerFilters, with_tag
         qs = qs.filter(grid_id=filters.grid)
     if filters.level:
         qs = qs.filter(attention_level=filters.level)
-    if filters.tag and with_tags:
+    if filters.tag:
         qs = qs.filter(tags__pk=filters.tag)
     if filters.state == "never":
         qs = qs.filter(last_visited_at__isnull=True)
@@ -81,8 +84,7 @@ def ledger(*, user: User, community: Community, filters: LedgerFilters, with_tag
         qs = qs.filter(open_requests__gt=0)
     elif filters.state == "overdue":
         qs = qs.filter(overdue_q(timezone.now()))
-    if with_tags:
-        qs = qs.prefetch_related(Prefetch("tags", queryset=AttentionTag.objects.order_by("sort_order", "name")))
+    qs = qs.prefetch_related(Prefetch("tags", queryset=AttentionTag.objects.order_by("sort_order", "name")))
     return qs.order_by("grid__sort_order", "address", "pk")
 
 
