@@ -6,3 +6,26 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("分类解")
     default_auto_field = "django.db.models.BigAutoField"
+    periodic_tasks = [
+        ("红黄绿督办扫描 colour sweep", "cases.tasks.case_colours_sweep", 60),
+        ("办结自动归档 auto close", "cases.tasks.cases_auto_close", 3600),
+    ]
+    demo_seeder = "cases.demo.seed"
+
+    def ready(self) -> None:
+        from lucun import navigation
+        from lucun.models import Role
+
+        from .permissions import DISPATCH_ROLES, SUPERVISE_ROLES
+
+        navigation.register(
+            navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=10),
+            navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=11),
+            navigation.NavItem(
+                label=_("三色督办"),
+                url_name="cases:dashboard",
+                order=12,
+                roles=frozenset({*SUPERVISE_ROLES, *DISPATCH_ROLES, Role.STREET_STAFF}),
+            ),
+            navigation.NavItem(label=_("通报"), url_name="cases:notice_list", order=13, roles=SUPERVISE_ROLES),
+        )

@@ -1,0 +1,481 @@
+"""分类解: cases with tiers and deadlines, their colours, events and the negative list."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import Community, Grid, Street
+
+
+class Category(models.Model):
+    """One of the problem categories (6大类), configurable."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tier(models.Model):
+    """A handling tier (能办即办 / 分类承办 / 难事特办) with its deadline and thresholds."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    rank = models.PositiveSmallIntegerField(_("级别"), unique=True, help_text=_("数字越大,级别越高;只能向上升级。"))
+    time_limit = models.DurationField(_("办理时限"))
+    warn_before = models.DurationField(_("黄色提醒"), help_text=_("距到期还剩多少时间时转为黄色。"))
+    notice_after_red = models.DurationField(_("红色后通报"), help_text=_("红色持续多久后列入通报名单。"))
+    first_contact_limit = models.DurationField(_("首次联系时限"), help_text=_("登记后多久内须联系群众(响应率)。"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("办理层级")
+        verbose_name_plural = _("办理层级")
+        ordering = ["rank"]
+        constraints = [
+            models.CheckConstraint(condition=Q(warn_before__lt=models.F("time_limit")), name="tier_warn_within_limit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseList(models.TextChoices):
+    """The three lists (三张清单) that route a problem: 小事不出村、大事不出街、难事镇统筹."""
+
+    SELF = "self", _("群众自商")
+    COMMUNITY = "community", _("村居共议")
+    STREET = "street", _("上级帮办")
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("绿色")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+
+
+class CaseState(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    ACCEPTED = "accepted", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    PAUSED = "paused", _("暂停计时")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已归档")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.PAUSED)
+# The clock runs in these states; a paused case keeps its colour until it resumes.
+RUNNING_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
+
+
+class CaseCounter(models.Model):
+    """The last number used per street and year, for readable case numbers (LH-2026-000123)."""
+
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求编号计数")
+        verbose_name_plural = _("诉求编号计数")
+        constraints = [models.UniqueConstraint(fields=["street", "year"], name="casecounter_one_per_street_year")]
+
+    def __str__(self) -> str:
+        return f"{self.street.code}-{self.year}: {self.last}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> "CaseQuerySet":
+        return self.filter(state__in=OPEN_STATES)
+
+    def with_live_colour(self, now=None) -> "CaseQuerySet":
+        """Annotate ``live_colour``: right between sweeps too, computed from the deadlines and now."""
+        now = now or timezone.now()
+        return self.annotate(
+            live_colour=models.Case(
+                models.When(~Q(state__in=RUNNING_STATES), then=models.F("colour")),
+                models.When(due_at__lte=now, then=models.Value(Colour.RED)),
+                models.When(Q(warn_at__lte=now) & ~Q(colour=Colour.RED), then=models.Value(Colour.YELLOW)),
+                default=models.F("colour"),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Case(models.Model):
+    """A problem or request (诉求) that must be resolved within its tier's time limit."""
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("入户走访")
+        FEEDBACK = "feedback", _("匿名反馈")
+        MEETING = "meeting", _("议事会议")
+        WALK_IN = "walk_in", _("来访")
+        PHONE = "phone", _("来电")
+        HOTLINE = "hotline", _("12345热线")
+        OTHER = "other", _("其他")
+
+    street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    serial = models.PositiveIntegerField(_("流水号"))
+    number = models.CharField(_("编号"), max_length=30, unique=True)
+
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源对象类型"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("来源对象编号"), null=True, blank=True)
+    source_object = GenericForeignKey("source_type", "source_id")
+
+    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="cases")
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("情况描述"), max_length=5000, blank=True)
+    contact_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
+
+    tier = models.ForeignKey(Tier, verbose_name=_("办理层级"), on_delete=models.PROTECT, related_name="cases")
+    case_list = models.CharField(_("清单"), max_length=20, choices=CaseList.choices, default=CaseList.COMMUNITY)
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("首问责任人"), on_delete=models.PROTECT, related_name="first_cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+    )
+    handler_office = models.CharField(_("承办单位"), max_length=60, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
+    state_before_pause = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
+
+    opened_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("办理期限"))
+    warn_at = models.DateTimeField(_("黄色提醒时间"))
+    # Bumped whenever the deadline moves, so a colour change is recorded once per deadline.
+    deadline_version = models.PositiveIntegerField(default=1)
+    colour = models.CharField(_("督办颜色"), max_length=10, choices=Colour.choices, default=Colour.GREEN)
+    colour_changed_at = models.DateTimeField(_("颜色变化时间"), null=True, blank=True)
+    colour_batch = models.UUIDField(null=True, blank=True, editable=False)
+    red_since = models.DateTimeField(_("转红时间"), null=True, blank=True)
+    notice_delay = models.DurationField(_("红色后通报间隔"))
+    noticed_at = models.DateTimeField(_("列入通报时间"), null=True, blank=True)
+
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("暂停开始"), null=True, blank=True)
+    paused_total = models.DurationField(_("累计暂停"), default=timedelta(0))
+    extended = models.BooleanField(_("已延期"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("发回重办次数"), default=0)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolution = models.TextField(_("办理结果"), max_length=5000, blank=True)
+    public_reply = models.TextField(_("公开答复"), max_length=2000, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "year", "serial"], name="case_number_unique_per_street_year"),
+            models.CheckConstraint(condition=Q(warn_at__lte=models.F("due_at")), name="case_warn_not_after_due"),
+            models.CheckConstraint(
+                condition=Q(source_type__isnull=True, source_id__isnull=True)
+                | Q(source_type__isnull=False, source_id__isnull=False),
+                name="case_source_link_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[CaseState.RESOLVED, CaseState.CLOSED]) | Q(resolved_at__isnull=False),
+                name="case_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CaseState.PAUSED) | Q(paused_at__isnull=False), name="case_paused_has_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CaseState.CANCELLED) | ~Q(cancel_reason=""), name="case_cancel_has_reason"
+            ),
+        ]
+        indexes = [
+            # The sweep: each transition touches only the rows that change, found by these partial indexes.
+            models.Index(
+                fields=["warn_at"],
+                name="case_sweep_yellow_idx",
+                condition=Q(colour=Colour.GREEN, state__in=RUNNING_STATES),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="case_sweep_red_idx",
+                condition=Q(colour__in=[Colour.GREEN, Colour.YELLOW], state__in=RUNNING_STATES),
+            ),
+            models.Index(
+                fields=["red_since"],
+                name="case_sweep_notice_idx",
+                condition=Q(colour=Colour.RED, noticed_at__isnull=True, state__in=RUNNING_STATES),
+            ),
+            models.Index(
+                fields=["colour_batch"], name="case_colour_batch_idx", condition=Q(colour_batch__isnull=False)
+            ),
+            # Lists: my work, the dashboard, a community's cases.
+            models.Index(fields=["handler", "due_at"], name="case_handler_due_idx", condition=Q(state__in=OPEN_STATES)),
+            models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
+            models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
+            models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
+            models.Index(fields=["source_type", "source_id"], name="case_source_idx"),
+            models.Index(fields=["first_responder", "due_at"], name="case_first_responder_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", kwargs={"number": self.number})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def colour_at(self, now=None) -> str:
+        """Return the colour now, correct between sweeps (the stored one is a cache the sweep moves)."""
+        if self.state not in RUNNING_STATES:
+            return self.colour
+        now = now or timezone.now()
+        if now >= self.due_at:
+            return Colour.RED
+        if now >= self.warn_at and self.colour != Colour.RED:
+            return Colour.YELLOW
+        return self.colour
+
+    @property
+    def live_colour_value(self) -> str:
+        return getattr(self, "live_colour", None) or self.colour_at()
+
+    def time_left(self, now=None) -> timedelta:
+        """Time until the deadline (negative when overdue); a paused case's clock is stopped."""
+        now = self.paused_at if self.state == CaseState.PAUSED else (now or timezone.now())
+        return self.due_at - now
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to="cases/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class CaseEvent(models.Model):
+    """An insert-only entry in a case's timeline: who did what, when, before and after."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("登记")
+        ACCEPTED = "accepted", _("签收")
+        PROGRESS = "progress", _("办理进展")
+        ASSIGNED = "assigned", _("指派承办")
+        RESOLVED = "resolved", _("办结")
+        CLOSED = "closed", _("归档")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("批准延期")
+        EXTENSION_REFUSED = "extension_refused", _("驳回延期")
+        RETURN_REQUESTED = "return_requested", _("申请退回")
+        RETURN_APPROVED = "return_approved", _("批准退回")
+        RETURN_REFUSED = "return_refused", _("驳回退回")
+        ESCALATED = "escalated", _("升级")
+        PAUSED = "paused", _("暂停计时")
+        RESUMED = "resumed", _("恢复计时")
+        REOPENED = "reopened", _("发回重办")
+        CANCELLED = "cancelled", _("撤销")
+        TURNED_YELLOW = "turned_yellow", _("转为黄色")
+        TURNED_RED = "turned_red", _("转为红色")
+        NOTICED = "noticed", _("列入通报")
+        SUPERVISED = "supervised", _("督办")
+        MERGED = "merged", _("合并重复诉求")
+        NOTE = "note", _("备注")
+
+    case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.TextField(_("说明"), max_length=5000, blank=True)
+    before = models.JSONField(_("变更前"), default=dict, blank=True)
+    after = models.JSONField(_("变更后"), default=dict, blank=True)
+    # Sweep events carry a key so that overlapping sweeps record a transition once.
+    dedupe_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    batch = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("诉求记录")
+        verbose_name_plural = _("诉求记录")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="caseevent_case_at_idx"),
+            models.Index(fields=["batch"], name="caseevent_batch_idx", condition=Q(batch__isnull=False)),
+            models.Index(fields=["kind", "at"], name="caseevent_kind_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("诉求记录只能新增,不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("诉求记录不能删除。"))
+
+
+class ExtensionRequest(models.Model):
+    """A handler's request for more time; a supervisor approves or refuses; at most one per case is approved."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("已驳回")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    extra_time = models.DurationField(_("申请延长"))
+    reason = models.TextField(_("理由"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(decision="pending"), name="extension_one_pending_per_case"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(decision="approved"), name="extension_at_most_one_approved"
+            ),
+            models.CheckConstraint(condition=Q(extra_time__gt=timedelta(0)), name="extension_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.extra_time}"
+
+
+class ReturnRequest(models.Model):
+    """A handler's request to send a case back (退回); needs approval so cases don't bounce between offices."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(
+        _("审批结果"),
+        max_length=10,
+        choices=ExtensionRequest.Decision.choices,
+        default=ExtensionRequest.Decision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("退回申请")
+        verbose_name_plural = _("退回申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(decision="pending"), name="return_one_pending_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_decision_display()}"
+
+
+class ConductKind(models.Model):
+    """One kind of bad conduct on the negative list (负面清单), e.g. 推诿扯皮, 态度恶劣."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("负面清单情形")
+        verbose_name_plural = _("负面清单情形")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConductViolation(models.Model):
+    """A recorded violation of the negative list by an official; each one is reported (发现一起通报一起)."""
+
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="conduct_violations"
+    )
+    kind = models.ForeignKey(ConductKind, verbose_name=_("情形"), on_delete=models.PROTECT, related_name="violations")
+    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("相关诉求"), on_delete=models.PROTECT, null=True, blank=True, related_name="violations"
+    )
+    occurred_on = models.DateField(_("发生日期"))
+    note = models.TextField(_("情况说明"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("作风问题记录")
+        verbose_name_plural = _("作风问题记录")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["community", "-occurred_on"], name="violation_community_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.official} · {self.kind}"

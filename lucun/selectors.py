@@ -46,3 +46,63 @@ def community_list(*, user: User) -> QuerySet[Community]:
 
 def grid_list(*, user: User) -> QuerySet[Grid]:
     return Grid.objects.filter(community__in=communities_for(user)).select_related("community")
+
+
+def officials_covering(*, community: Community, roles: list[str] | frozenset[str]) -> QuerySet[User]:
+    """Return the active users holding one of ``roles`` at a node that covers ``community``."""
+    from django.db.models import Q
+
+    from .models import Position
+
+    positions = (
+        Position.objects.current()
+        .filter(role__in=list(roles))
+        .filter(
+            Q(community=community)
+            | Q(grid__community=community)
+            | Q(street_id=community.street_id)
+            | Q(county__isnull=False, county_id=community.street.county_id)
+        )
+    )
+    return User.objects.filter(is_active=True, pk__in=positions.values("user")).order_by("pk")
+
+
+def officials_by_community(*, community_ids: list[int], roles: list[str] | frozenset[str]) -> dict[int, list[int]]:
+    """Return {community id: [user ids]} of the active officials holding ``roles`` covering each community.
+
+    Three queries whatever the number of communities, for bulk notification.
+    """
+    from .models import Position
+
+    communities = list(
+        Community.objects.filter(pk__in=community_ids).values_list("pk", "street_id", "street__county_id")
+    )
+    positions = list(
+        Position.objects.current()
+        .filter(role__in=list(roles), user__is_active=True)
+        .values_list("user_id", "county_id", "street_id", "community_id", "grid__community_id")
+    )
+    result: dict[int, list[int]] = {}
+    for community_id, street_id, county_id in communities:
+        users = {
+            user_id
+            for user_id, p_county, p_street, p_community, p_grid_community in positions
+            if community_id in (p_community, p_grid_community)
+            or (p_street is not None and p_street == street_id)
+            or (p_county is not None and p_county == county_id)
+        }
+        result[community_id] = sorted(users)
+    return result
+
+
+def officials_in_scope(*, user: User) -> QuerySet[User]:
+    """Return the active officials whose positions lie within the communities this user sees."""
+    from django.db.models import Q
+
+    from .models import Position
+
+    visible = communities_for(user)
+    positions = Position.objects.current().filter(
+        Q(community__in=visible) | Q(grid__community__in=visible) | Q(street__in=visible.values("street"))
+    )
+    return User.objects.filter(is_active=True, pk__in=positions.values("user")).order_by("real_name", "username")

@@ -130,3 +130,40 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+def notification_bulk_send(*, messages: list[dict[str, Any]], level: str = Notification.Level.INFO) -> list[int]:
+    """Create many notifications in a few statements; each (recipient, dedupe_key) at most once.
+
+    Each message is a dict with recipient_id, title, body, url, dedupe_key and optionally level.
+    Returns the ids of the notifications this call created (others existed already) and queues
+    their delivery through the other channels.
+    """
+    if not messages:
+        return []
+    stamp = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=m["recipient_id"],
+                title=m["title"][:200],
+                body=m.get("body", ""),
+                url=m.get("url", ""),
+                level=m.get("level", level),
+                dedupe_key=m["dedupe_key"],
+                created_at=stamp,
+            )
+            for m in messages
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    # Rows carrying this call's timestamp are the ones it created; a racing call's inserts were ignored.
+    created = list(
+        Notification.objects.filter(created_at=stamp, dedupe_key__in=[m["dedupe_key"] for m in messages]).values_list(
+            "pk", flat=True
+        )
+    )
+    if created:
+        outbox_enqueue(task_name="lucun.tasks.notification_deliver", notification_ids=created)
+    return created

@@ -105,7 +105,7 @@ def test_mark_read_never_redirects_off_site(client, cadre):
 def test_notification_list_is_paginated_with_fixed_queries(client, cadre, django_assert_max_num_queries):
     Notification.objects.bulk_create([Notification(recipient=cadre, title=f"n{i}") for i in range(45)])
     client.force_login(cadre)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # session, user, positions, unread count, page, count, session save
         response = client.get(reverse("notification_list"))
     assert len(response.context["page_obj"]) == 30
     assert "第 1 / 2 页" in response.content.decode()

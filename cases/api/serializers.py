@@ -1,0 +1,193 @@
+from rest_framework import serializers
+
+from lucun.models import Community, Grid, User
+
+from ..models import Case, CaseEvent, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "code", "description"]
+
+
+class TierSerializer(serializers.ModelSerializer):
+    time_limit_hours = serializers.SerializerMethodField()
+    warn_before_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tier
+        fields = ["id", "code", "name", "rank", "time_limit_hours", "warn_before_hours", "description"]
+
+    def get_time_limit_hours(self, tier: Tier) -> float:
+        return tier.time_limit.total_seconds() / 3600
+
+    def get_warn_before_hours(self, tier: Tier) -> float:
+        return tier.warn_before.total_seconds() / 3600
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    tier_code = serializers.CharField(source="tier.code", read_only=True)
+    first_responder_name = serializers.CharField(source="first_responder.__str__", read_only=True)
+    handler_name = serializers.SerializerMethodField()
+    live_colour = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "title",
+            "description",
+            "source",
+            "community",
+            "community_name",
+            "grid",
+            "category",
+            "category_name",
+            "tier",
+            "tier_code",
+            "case_list",
+            "state",
+            "colour",
+            "live_colour",
+            "opened_at",
+            "due_at",
+            "warn_at",
+            "first_responder",
+            "first_responder_name",
+            "handler",
+            "handler_name",
+            "handler_office",
+            "extended",
+            "reopen_count",
+            "resolved_at",
+            "resolution",
+            "public_reply",
+            "closed_at",
+            "cancel_reason",
+        ]
+        read_only_fields = fields
+
+    def get_handler_name(self, case: Case) -> str:
+        return str(case.handler) if case.handler_id else ""
+
+    def get_live_colour(self, case: Case) -> str:
+        return case.live_colour_value
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
+    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=Case.Source.choices)
+    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), required=False)
+    case_list = serializers.ChoiceField(choices=CaseList.choices, required=False, default=CaseList.COMMUNITY)
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_phone = serializers.RegexField(r"^[0-9\-]{7,20}$", required=False, allow_blank=True)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "actor", "actor_name", "at", "note", "before", "after"]
+
+    def get_actor_name(self, event: CaseEvent) -> str:
+        return str(event.actor) if event.actor_id else ""
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class RequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    contacted = serializers.BooleanField(default=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    handler_office = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField(max_length=5000)
+    public_reply = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    case_list = serializers.ChoiceField(choices=CaseList.choices, required=False, allow_null=True, default=None)
+
+
+class ExtensionAskSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=30)
+    reason = serializers.CharField(max_length=2000)
+
+
+class EscalateSerializer(serializers.Serializer):
+    tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), required=False, allow_null=True)
+    case_list = serializers.ChoiceField(choices=CaseList.choices, required=False, allow_null=True)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "case_number", "extra_time", "reason", "created_at", "decision", "decided_at", "decision_note"]
+
+
+class ReturnRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = ReturnRequest
+        fields = ["id", "case_number", "reason", "created_at", "decision", "decided_at", "decision_note"]
+
+
+class ColourCountSerializer(serializers.Serializer):
+    red = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    green = serializers.IntegerField()
+
+
+class CommunityColourSerializer(ColourCountSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    now = serializers.DateTimeField()
+    totals = ColourCountSerializer()
+    by_tier = serializers.DictField(child=ColourCountSerializer(), help_text="按办理层级代码分组的颜色计数")
+    by_community = CommunityColourSerializer(many=True)
+    resolved_count = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    mean_days = serializers.FloatField(allow_null=True)
+    median_days = serializers.FloatField(allow_null=True)
+    within_day = serializers.IntegerField()
+    within_week = serializers.IntegerField()
+    within_month = serializers.IntegerField()
+    longer = serializers.IntegerField()
+    list_share = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    trend = serializers.ListField(child=serializers.DictField())
+
+
+COLOURS = Colour.values

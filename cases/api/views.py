@@ -1,0 +1,287 @@
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucun.scoping import has_role
+
+from .. import permissions, selectors, services
+from ..models import Case, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+from ..services import CaseError
+from . import serializers as s
+
+
+def _days(delta) -> float | None:
+    return round(delta.total_seconds() / 86400, 2) if delta is not None else None
+
+
+class CaseFilter(filters.FilterSet):
+    colour = filters.ChoiceFilter(choices=Colour.choices, method="filter_colour", label="颜色(实时)")
+    state = filters.CharFilter(field_name="state")
+    q = filters.CharFilter(method="filter_q", label="编号或标题")
+
+    class Meta:
+        model = Case
+        fields = ["community", "category", "tier", "case_list", "handler", "first_responder", "source", "street"]
+
+    def filter_colour(self, queryset, name, value):
+        return queryset.filter(live_colour=value)
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+
+
+class CategoryListView(generics.ListAPIView):
+    serializer_class = s.CategorySerializer
+    community_field = None
+    pagination_class = None
+    queryset = Category.objects.filter(is_active=True)
+
+
+class TierListView(generics.ListAPIView):
+    serializer_class = s.TierSerializer
+    community_field = None
+    pagination_class = None
+    queryset = Tier.objects.order_by("rank")
+
+
+class CaseListCreateView(generics.ListAPIView):
+    """List the cases the caller may see (filters: colour, state, community, …); POST registers a case."""
+
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilter
+    community_field = None  # the selector scopes
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return selectors.case_list(user=self.request.user)
+
+    @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseSerializer}, summary="登记诉求")
+    def post(self, request):
+        data = s.CaseOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        from lucun.scoping import communities_for
+
+        if not communities_for(request.user).filter(pk=values["community"].pk).exists():
+            raise ValidationError({"community": ["您无权在该村(居)登记诉求。"]})
+        try:
+            case = services.case_open(created_by=request.user, **values)
+        except CaseError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=case.number)).data, status=201)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(responses=s.CaseSerializer, summary="诉求详情")
+    def get(self, request, number: str):
+        return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=number)).data)
+
+
+class CaseEventListView(generics.ListAPIView):
+    serializer_class = s.CaseEventSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            from ..models import CaseEvent
+
+            return CaseEvent.objects.none()
+        return selectors.case_events(case=selectors.case_get(user=self.request.user, number=self.kwargs["number"]))
+
+
+class _MoveView(APIView):
+    """A move on one case: validate the body, call the service, answer with the case."""
+
+    input_serializer: type = s.NoteSerializer
+
+    def perform(self, case: Case, user, data: dict):  # pragma: no cover - each subclass says
+        raise NotImplementedError
+
+    def post(self, request, number: str):
+        case = selectors.case_get(user=request.user, number=number)
+        body = self.input_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            self.perform(case, request.user, body.validated_data)
+        except CaseError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=number)).data)
+
+
+def _move(name: str, serializer, perform, summary: str):
+    """Make the API view of one move; each gets its own documented ``post``."""
+
+    def post(self, request, number: str):
+        return _MoveView.post(self, request, number)
+
+    return type(
+        f"Case{name.title().replace('_', '')}View",
+        (_MoveView,),
+        {
+            "input_serializer": serializer,
+            "perform": lambda self, case, user, data: perform(case, user, data),
+            "post": extend_schema(request=serializer, responses=s.CaseSerializer, summary=summary)(post),
+        },
+    )
+
+
+CaseAcceptView = _move("accept", s.NoteSerializer, lambda c, u, d: services.case_accept(case=c, user=u), "签收")
+CaseProgressView = _move(
+    "progress",
+    s.ProgressSerializer,
+    lambda c, u, d: services.case_record_progress(case=c, user=u, note=d["note"], contacted=d["contacted"]),
+    "记录办理进展",
+)
+CaseAssignView = _move(
+    "assign",
+    s.AssignSerializer,
+    lambda c, u, d: services.case_assign(case=c, user=u, handler=d["handler"], handler_office=d["handler_office"]),
+    "指派承办人",
+)
+CaseResolveView = _move(
+    "resolve",
+    s.ResolveSerializer,
+    lambda c, u, d: services.case_resolve(
+        case=c, user=u, resolution=d["resolution"], public_reply=d["public_reply"], case_list=d["case_list"]
+    ),
+    "办结",
+)
+CaseCloseView = _move(
+    "close", s.NoteSerializer, lambda c, u, d: services.case_close(case=c, user=u, note=d["note"]), "归档"
+)
+CaseExtensionView = _move(
+    "extension",
+    s.ExtensionAskSerializer,
+    lambda c, u, d: services.case_request_extension(
+        case=c, user=u, extra_time=timedelta(days=d["days"]), reason=d["reason"]
+    ),
+    "申请延期",
+)
+CaseReturnView = _move(
+    "return",
+    s.ReasonSerializer,
+    lambda c, u, d: services.case_request_return(case=c, user=u, reason=d["reason"]),
+    "申请退回",
+)
+CaseEscalateView = _move(
+    "escalate",
+    s.EscalateSerializer,
+    lambda c, u, d: services.case_escalate(
+        case=c, user=u, reason=d["reason"], tier=d.get("tier"), case_list=d.get("case_list")
+    ),
+    "升级层级或清单",
+)
+CasePauseView = _move(
+    "pause", s.ReasonSerializer, lambda c, u, d: services.case_pause(case=c, user=u, reason=d["reason"]), "暂停计时"
+)
+CaseResumeView = _move(
+    "resume", s.NoteSerializer, lambda c, u, d: services.case_resume(case=c, user=u, note=d["note"]), "恢复计时"
+)
+CaseReopenView = _move(
+    "reopen", s.ReasonSerializer, lambda c, u, d: services.case_reopen(case=c, user=u, reason=d["reason"]), "发回重办"
+)
+CaseCancelView = _move(
+    "cancel", s.ReasonSerializer, lambda c, u, d: services.case_cancel(case=c, user=u, reason=d["reason"]), "撤销"
+)
+CaseSuperviseView = _move(
+    "supervise",
+    s.RequiredNoteSerializer,
+    lambda c, u, d: services.case_supervise(case=c, user=u, note=d["note"]),
+    "督办",
+)
+
+
+class _DecideView(APIView):
+    model = ExtensionRequest
+    output = s.ExtensionRequestSerializer
+    service = staticmethod(services.case_decide_extension)
+
+    def post(self, request, pk: int):
+        obj = get_object_or_404(self.model.objects.select_related("case"), pk=pk)
+        selectors.case_get(user=request.user, number=obj.case.number)  # 404 outside the caller's scope
+        body = s.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            obj = self.service(request=obj, user=request.user, **body.validated_data)
+        except CaseError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return Response(self.output(obj).data, status=status.HTTP_200_OK)
+
+
+class ExtensionDecideView(_DecideView):
+    @extend_schema(request=s.DecisionSerializer, responses=s.ExtensionRequestSerializer, summary="审批延期申请")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class ReturnDecideView(_DecideView):
+    model = ReturnRequest
+    output = s.ReturnRequestSerializer
+    service = staticmethod(services.case_decide_return)
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.ReturnRequestSerializer, summary="审批退回申请")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class DashboardView(APIView):
+    @extend_schema(
+        responses=s.DashboardSerializer,
+        summary="三色督办汇总",
+        parameters=[
+            OpenApiParameter("community", int, description="村(居)编号"),
+            OpenApiParameter("category", int, description="类别编号"),
+            OpenApiParameter("tier", int, description="层级编号"),
+            OpenApiParameter("first_responder", int, description="首问责任人编号"),
+        ],
+    )
+    def get(self, request):
+        if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
+            raise PermissionDenied("只有督办、班子成员和村居干部可以查看督办汇总。")
+        filters_ = {}
+        for key in ("community", "category", "tier", "first_responder"):
+            value = request.query_params.get(key)
+            if value:
+                if not value.isdigit():
+                    raise ValidationError({key: ["请输入数字编号。"]})
+                filters_[key] = int(value)
+        d = selectors.dashboard(user=request.user, filters=filters_)
+        tier_codes = {t.pk: t.code for t in d.tiers}
+        data = {
+            "now": d.now,
+            "totals": d.totals,
+            "by_tier": {
+                code: {colour: d.colour_by_tier[colour][pk] for colour in Colour.values}
+                for pk, code in tier_codes.items()
+            },
+            "by_community": [
+                {"id": r["id"], "name": r["name"], "red": r["red"], "yellow": r["yellow"], "green": r["green"]}
+                for r in d.community_rows
+            ],
+            "resolved_count": d.resolved["count"],
+            "on_time_rate": d.resolved["on_time_rate"],
+            "mean_days": _days(d.resolved["mean"]),
+            "median_days": _days(d.resolved["median"]),
+            "within_day": d.resolved["day"],
+            "within_week": d.resolved["week"],
+            "within_month": d.resolved["month"],
+            "longer": d.resolved["longer"],
+            "list_share": {row["code"]: row["share"] for row in d.lists},
+            "trend": [
+                {"month": row["month"].strftime("%Y-%m"), "count": row["count"], "mean_days": _days(row["mean"])}
+                for row in d.trend
+            ],
+        }
+        return Response(s.DashboardSerializer(data).data)
+
+
+__all__ = ["CaseList"]

@@ -1,0 +1,163 @@
+"""Forms check shape only; the services decide what is allowed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import Grid
+
+from .models import Case, CaseList, Category, ConductKind, Tier
+
+
+class CaseOpenForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=Category.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None
+    )
+    title = forms.CharField(label=_("标题"), max_length=100)
+    description = forms.CharField(
+        label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    source = forms.ChoiceField(label=_("来源"), choices=Case.Source.choices, initial=Case.Source.WALK_IN)
+    tier = forms.ModelChoiceField(
+        label=_("办理层级"), queryset=Tier.objects.order_by("rank"), empty_label=None, widget=forms.RadioSelect
+    )
+    case_list = forms.ChoiceField(label=_("清单"), choices=CaseList.choices, initial=CaseList.COMMUNITY)
+    contact_name = forms.CharField(label=_("群众姓名"), max_length=50, required=False)
+    contact_phone = forms.RegexField(
+        label=_("群众电话"),
+        regex=r"^[0-9\-]{7,20}$",
+        required=False,
+        error_messages={"invalid": _("请输入正确的电话号码。")},
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["grid"].queryset = Grid.objects.filter(community__in=communities).select_related("community")
+        self.fields["tier"].initial = Tier.objects.filter(code="assigned").first()
+
+    def clean(self):
+        data = super().clean()
+        grid, community = data.get("grid"), data.get("community")
+        if grid and community and grid.community_id != community.pk:
+            self.add_error("grid", _("所选网格不属于该村(居)。"))
+        return data
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+
+class SuperviseForm(forms.Form):
+    note = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(label=_("办理进展"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    contacted = forms.BooleanField(label=_("已联系群众"), required=False)
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=None)
+    handler_office = forms.CharField(label=_("承办单位"), max_length=60, required=False)
+
+    def __init__(self, *args, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    public_reply = forms.CharField(
+        label=_("公开答复"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("群众凭查询码可以看到这段答复,请勿写入个人信息。"),
+    )
+    case_list = forms.ChoiceField(label=_("解决方式"), choices=CaseList.choices)
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class EscalateForm(forms.Form):
+    tier = forms.ModelChoiceField(
+        label=_("升级到层级"), queryset=Tier.objects.none(), required=False, empty_label=_("(层级不变)")
+    )
+    case_list = forms.ChoiceField(
+        label=_("提交到清单"), choices=[("", _("(清单不变)")), *CaseList.choices], required=False
+    )
+    reason = forms.CharField(label=_("升级理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = Tier.objects.filter(rank__gt=case.tier.rank).order_by("rank")
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审批"),
+        choices=[("1", _("批准")), ("0", _("驳回"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False)
+
+
+class ViolationForm(forms.Form):
+    official = forms.ModelChoiceField(label=_("干部"), queryset=None)
+    kind = forms.ModelChoiceField(
+        label=_("情形"), queryset=ConductKind.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None
+    )
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
+    case_number = forms.CharField(label=_("相关诉求编号"), max_length=30, required=False)
+    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, officials, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials
+        self.fields["community"].queryset = communities
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("编号或标题"), required=False, max_length=50)
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, required=False, empty_label=_("全部村(居)"))
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=Category.objects.all(), required=False, empty_label=_("全部类别")
+    )
+    tier = forms.ModelChoiceField(
+        label=_("层级"), queryset=Tier.objects.order_by("rank"), required=False, empty_label=_("全部层级")
+    )
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    colour = forms.ChoiceField(label=_("颜色"), required=False)
+    case_list = forms.ChoiceField(label=_("清单"), required=False, choices=[("", _("全部清单")), *CaseList.choices])
+    first_responder = forms.ModelChoiceField(
+        label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部")
+    )
+
+    def __init__(self, *args, communities, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import CaseState, Colour
+
+        self.fields["community"].queryset = communities
+        self.fields["first_responder"].queryset = officials
+        self.fields["state"].choices = [("", _("全部状态")), ("open", _("未办结")), *CaseState.choices]
+        self.fields["colour"].choices = [("", _("全部颜色")), *Colour.choices]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,719 @@
+"""Every write to a case: opening, each move of its life, and the colour sweep.
+
+Each move checks the case's state and the user's right under a row lock, changes the case,
+writes one CaseEvent, and queues its notifications after commit. Illegal moves raise
+``CaseError`` with a message for the user.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Model, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lucun.models import Community, Grid, Notification, User
+from lucun.selectors import officials_by_community, officials_covering
+from lucun.services import audit_record, notification_bulk_send, notification_send, outbox_enqueue
+
+from . import permissions
+from .models import (
+    OPEN_STATES,
+    RUNNING_STATES,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseList,
+    CaseState,
+    Category,
+    Colour,
+    ConductKind,
+    ConductViolation,
+    ExtensionRequest,
+    ReturnRequest,
+    Tier,
+)
+
+Decision = ExtensionRequest.Decision
+LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
+
+
+class CaseError(ValidationError):
+    """A move the case's state or the user's position does not allow."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise CaseError(message)
+
+
+def _locked(case: Case) -> Case:
+    """Reload the case under a row lock, so two moves on one case happen one after the other."""
+    return Case.objects.select_for_update().select_related("tier", "community__street").get(pk=case.pk)
+
+
+def _event(case: Case, kind: str, actor: User | None, note: str = "", before=None, after=None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, note=note, before=before or {}, after=after or {}, at=timezone.now()
+    )
+
+
+def _notify(case: Case, recipients, title: str, body: str = "", level: str = Notification.Level.INFO) -> None:
+    recipients = [r for r in recipients if r is not None]
+    if recipients:
+        notification_send(recipients=recipients, title=title, body=body, url=case.get_absolute_url(), level=level)
+
+
+def _supervisors(case: Case):
+    return officials_covering(community=case.community, roles=permissions.SUPERVISE_ROLES)
+
+
+def _deadlines(tier: Tier, start: datetime) -> tuple[datetime, datetime]:
+    due = start + tier.time_limit
+    return due, due - tier.warn_before
+
+
+def _colour_for(case: Case, now: datetime) -> str:
+    if now >= case.due_at:
+        return Colour.RED
+    if now >= case.warn_at:
+        return Colour.YELLOW
+    return Colour.GREEN
+
+
+def _set_deadlines(case: Case, due_at: datetime, warn_at: datetime, now: datetime) -> list[str]:
+    """Move the deadlines and recompute the stored colour from them; return the fields changed."""
+    case.due_at, case.warn_at = due_at, warn_at
+    case.deadline_version += 1
+    colour = _colour_for(case, now) if case.state in RUNNING_STATES else case.colour
+    if colour != case.colour:
+        case.colour = colour
+        case.colour_changed_at = now
+    case.red_since = (case.red_since or now) if case.colour == Colour.RED else None
+    case.noticed_at = case.noticed_at if case.colour == Colour.RED else None
+    return ["due_at", "warn_at", "deadline_version", "colour", "colour_changed_at", "red_since", "noticed_at"]
+
+
+def _next_number(community: Community, at: datetime) -> tuple[int, int, str]:
+    year = timezone.localtime(at).year
+    street = community.street
+    CaseCounter.objects.get_or_create(street=street, year=year)
+    counter = CaseCounter.objects.select_for_update().get(street=street, year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return year, counter.last, f"{street.code}-{year}-{counter.last:06d}"
+
+
+def default_tier() -> Tier:
+    return Tier.objects.get(code="assigned")
+
+
+@transaction.atomic
+def case_open(
+    *,
+    community: Community,
+    title: str,
+    created_by: User,
+    source: str,
+    category: Category | None = None,
+    description: str = "",
+    source_object: Model | None = None,
+    first_responder: User | None = None,
+    grid: Grid | None = None,
+    tier: Tier | None = None,
+    case_list: str = CaseList.COMMUNITY,
+    handler: User | None = None,
+    handler_office: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    opened_at: datetime | None = None,
+) -> Case:
+    """Register a case. The first responder (首问责任人) is whoever first received the person; it never changes."""
+    _require(bool(title and title.strip()), _("请填写诉求标题。"))
+    _require(grid is None or grid.community_id == community.pk, _("所选网格不属于该村(居)。"))
+    _require(
+        permissions.can_open(created_by, community) or created_by.is_superuser,
+        _("您的职务不能在该村(居)登记诉求。"),
+    )
+    tier = tier or default_tier()
+    category = category or Category.objects.filter(is_active=True).order_by("sort_order").first()
+    now = opened_at or timezone.now()
+    year, serial, number = _next_number(community, now)
+    due_at, warn_at = _deadlines(tier, now)
+    case = Case(
+        street_id=community.street_id,
+        year=year,
+        serial=serial,
+        number=number,
+        source=source,
+        community=community,
+        grid=grid,
+        category=category,
+        title=title.strip()[:100],
+        description=description.strip(),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        tier=tier,
+        case_list=case_list,
+        first_responder=first_responder or created_by,
+        handler=handler,
+        handler_office=handler_office,
+        opened_at=now,
+        due_at=due_at,
+        warn_at=warn_at,
+        notice_delay=tier.notice_after_red,
+        created_by=created_by,
+    )
+    if source_object is not None:
+        case.source_object = source_object
+    case.colour = _colour_for(case, timezone.now())
+    if case.colour == Colour.RED:
+        case.red_since = timezone.now()
+    case.full_clean(exclude=["street", "number", "source_type", "source_id", "first_responder", "created_by"])
+    case.save()
+    _event(
+        case,
+        CaseEvent.Kind.OPENED,
+        created_by,
+        after={"tier": tier.name, "list": case.get_case_list_display(), "due_at": due_at.isoformat()},
+    )
+    if handler and handler != created_by:
+        _notify(case, [handler], _("新诉求待签收:%(number)s %(title)s") % {"number": number, "title": case.title})
+    return case
+
+
+@transaction.atomic
+def case_accept(*, case: Case, user: User) -> Case:
+    """签收: the handler (or, while nobody handles it, an official in scope who takes it) accepts the case."""
+    case = _locked(case)
+    _require(case.state == CaseState.REGISTERED, _("只有已登记的诉求可以签收。"))
+    _require(permissions.can_handle(user, case), _("您不是该诉求的承办人,不能签收。"))
+    now = timezone.now()
+    case.state = CaseState.ACCEPTED
+    case.accepted_at = now
+    case.handler = case.handler or user
+    case.save(update_fields=["state", "accepted_at", "handler"])
+    _event(case, CaseEvent.Kind.ACCEPTED, user)
+    return case
+
+
+@transaction.atomic
+def case_record_progress(*, case: Case, user: User, note: str, contacted: bool = False) -> Case:
+    """Record progress; ``contacted`` says the person was reached (counts for the response rate)."""
+    case = _locked(case)
+    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能记录进展。"))
+    _require(permissions.can_handle(user, case), _("只有承办人可以记录办理进展。"))
+    _require(bool(note and note.strip()), _("请填写办理进展。"))
+    fields = []
+    if case.state != CaseState.IN_PROGRESS:
+        case.state = CaseState.IN_PROGRESS
+        fields.append("state")
+    if case.handler_id is None:
+        case.handler = user
+        fields.append("handler")
+    if case.accepted_at is None:
+        case.accepted_at = timezone.now()
+        fields.append("accepted_at")
+    if contacted and case.first_contact_at is None:
+        case.first_contact_at = timezone.now()
+        fields.append("first_contact_at")
+    if fields:
+        case.save(update_fields=fields)
+    _event(case, CaseEvent.Kind.PROGRESS, user, note=note.strip(), after={"contacted": contacted})
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, user: User, handler: User, handler_office: str = "") -> Case:
+    """Name the responsible person (and office) for an open case."""
+    case = _locked(case)
+    _require(case.is_open, _("已办结或已撤销的诉求不能再指派。"))
+    _require(permissions.can_dispatch(user, case), _("您的职务不能指派该诉求。"))
+    _require(handler.is_active, _("该承办人账号已停用。"))
+    before = {"handler": str(case.handler or ""), "office": case.handler_office}
+    case.handler = handler
+    case.handler_office = handler_office or case.handler_office
+    if case.state == CaseState.ACCEPTED:
+        case.state = CaseState.REGISTERED  # the new handler must sign for it
+        case.accepted_at = None
+    case.save(update_fields=["handler", "handler_office", "state", "accepted_at"])
+    _event(
+        case,
+        CaseEvent.Kind.ASSIGNED,
+        user,
+        before=before,
+        after={"handler": str(handler), "office": case.handler_office},
+    )
+    _notify(
+        case, [handler], _("您有新的诉求待签收:%(number)s %(title)s") % {"number": case.number, "title": case.title}
+    )
+    return case
+
+
+@transaction.atomic
+def case_resolve(
+    *, case: Case, user: User, resolution: str, public_reply: str = "", case_list: str | None = None
+) -> Case:
+    """办结: record the result and the public reply; the clock and the colour stop here."""
+    case = _locked(case)
+    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能办结(暂停中的诉求请先恢复计时)。"))
+    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能办结该诉求。"))
+    _require(bool(resolution and resolution.strip()), _("请填写办理结果。"))
+    now = timezone.now()
+    before = {"state": case.state, "list": case.case_list}
+    case.state = CaseState.RESOLVED
+    case.resolved_at = now
+    case.resolution = resolution.strip()
+    case.public_reply = (public_reply or "").strip()
+    case.handler = case.handler or user
+    if case_list:
+        _require(case_list in CaseList.values, _("清单类型无效。"))
+        case.case_list = case_list
+    case.colour = _colour_for(case, now) if case.colour != Colour.RED else Colour.RED
+    case.save(update_fields=["state", "resolved_at", "resolution", "public_reply", "handler", "case_list", "colour"])
+    _event(
+        case,
+        CaseEvent.Kind.RESOLVED,
+        user,
+        note=case.resolution,
+        before=before,
+        after={"state": case.state, "list": case.case_list, "on_time": now <= case.due_at},
+    )
+    if case.first_responder_id != user.pk:
+        _notify(case, [case.first_responder], _("诉求已办结:%(number)s") % {"number": case.number})
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, user: User | None = None, note: str = "") -> Case:
+    """归档 a resolved case (after the callback, or by the automatic close)."""
+    case = _locked(case)
+    _require(case.state == CaseState.RESOLVED, _("只有已办结的诉求可以归档。"))
+    _require(user is None or permissions.can_dispatch(user, case), _("您不能归档该诉求。"))
+    case.state = CaseState.CLOSED
+    case.closed_at = timezone.now()
+    case.save(update_fields=["state", "closed_at"])
+    _event(case, CaseEvent.Kind.CLOSED, user, note=note or (_("办结后无回访,自动归档") if user is None else ""))
+    return case
+
+
+def cases_auto_close(*, after: timedelta = timedelta(days=7), now: datetime | None = None, limit: int = 1000) -> int:
+    """Close the cases resolved more than ``after`` ago that nobody closed; return how many."""
+    now = now or timezone.now()
+    ids = list(
+        Case.objects.filter(state=CaseState.RESOLVED, resolved_at__lte=now - after).values_list("pk", flat=True)[:limit]
+    )
+    closed = 0
+    for pk in ids:
+        try:
+            case_close(case=Case(pk=pk))
+            closed += 1
+        except CaseError:
+            continue  # closed or reopened meanwhile
+    return closed
+
+
+@transaction.atomic
+def case_request_extension(*, case: Case, user: User, extra_time: timedelta, reason: str) -> ExtensionRequest:
+    """申请延期: at most one approved extension per case; a supervisor decides."""
+    case = _locked(case)
+    _require(case.state in OPEN_STATES, _("该诉求已办结或已撤销,不能申请延期。"))
+    _require(permissions.can_handle(user, case), _("只有承办人可以申请延期。"))
+    _require(not case.extended, _("该诉求已延期过一次,不能再次延期。"))
+    _require(not case.extension_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的延期申请。"))
+    _require(timedelta(0) < extra_time <= case.tier.time_limit, _("延期时间须大于零且不超过本层级的办理时限。"))
+    _require(bool(reason and reason.strip()), _("请填写延期理由。"))
+    request = ExtensionRequest.objects.create(
+        case=case, requested_by=user, extra_time=extra_time, reason=reason.strip()
+    )
+    _event(
+        case, CaseEvent.Kind.EXTENSION_REQUESTED, user, note=reason.strip(), after={"extra_hours": _hours(extra_time)}
+    )
+    _notify(
+        case,
+        _supervisors(case),
+        _("延期申请待审批:%(number)s") % {"number": case.number},
+        body=reason.strip(),
+        level=Notification.Level.WARNING,
+    )
+    return request
+
+
+def _hours(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 1)
+
+
+@transaction.atomic
+def case_decide_extension(*, request: ExtensionRequest, user: User, approve: bool, note: str = "") -> ExtensionRequest:
+    """Approve (the deadline moves out, the case is marked extended) or refuse an extension request."""
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    case = _locked(request.case)
+    _require(request.decision == Decision.PENDING, _("该延期申请已审批。"))
+    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批延期。"))
+    now = timezone.now()
+    request.decision = Decision.APPROVED if approve else Decision.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = user, now, note.strip()
+    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        before = {"due_at": case.due_at.isoformat(), "colour": case.colour}
+        fields = _set_deadlines(case, case.due_at + request.extra_time, case.warn_at + request.extra_time, now)
+        case.extended = True
+        case.save(update_fields=[*fields, "extended"])
+        _event(
+            case,
+            CaseEvent.Kind.EXTENSION_APPROVED,
+            user,
+            note=note,
+            before=before,
+            after={"due_at": case.due_at.isoformat(), "colour": case.colour},
+        )
+    else:
+        _event(case, CaseEvent.Kind.EXTENSION_REFUSED, user, note=note)
+    _notify(
+        case,
+        [request.requested_by],
+        (_("延期申请已批准:%(number)s") if approve else _("延期申请被驳回:%(number)s")) % {"number": case.number},
+        body=note,
+    )
+    return request
+
+
+@transaction.atomic
+def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest:
+    """申请退回: the handler says the case is not theirs; approval keeps cases from bouncing between offices."""
+    case = _locked(case)
+    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能申请退回。"))
+    _require(case.handler_id == user.pk, _("只有承办人可以申请退回。"))
+    _require(bool(reason and reason.strip()), _("请填写退回理由。"))
+    _require(not case.return_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的退回申请。"))
+    request = ReturnRequest.objects.create(case=case, requested_by=user, reason=reason.strip())
+    _event(case, CaseEvent.Kind.RETURN_REQUESTED, user, note=reason.strip())
+    _notify(case, _supervisors(case), _("退回申请待审批:%(number)s") % {"number": case.number}, body=reason.strip())
+    return request
+
+
+@transaction.atomic
+def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, note: str = "") -> ReturnRequest:
+    """Approve (the case goes back to registered with no handler, to be dispatched again) or refuse a return."""
+    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    case = _locked(request.case)
+    _require(request.decision == Decision.PENDING, _("该退回申请已审批。"))
+    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批退回。"))
+    request.decision = Decision.APPROVED if approve else Decision.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
+    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        before = {"handler": str(case.handler or ""), "office": case.handler_office}
+        case.handler, case.handler_office = None, ""
+        case.state, case.accepted_at = CaseState.REGISTERED, None
+        case.save(update_fields=["handler", "handler_office", "state", "accepted_at"])
+        _event(case, CaseEvent.Kind.RETURN_APPROVED, user, note=note, before=before)
+        _notify(case, [case.first_responder], _("诉求已退回,请重新指派:%(number)s") % {"number": case.number})
+    else:
+        _event(case, CaseEvent.Kind.RETURN_REFUSED, user, note=note)
+    _notify(
+        case,
+        [request.requested_by],
+        (_("退回申请已批准:%(number)s") if approve else _("退回申请被驳回,请继续办理:%(number)s"))
+        % {"number": case.number},
+        body=note,
+    )
+    return request
+
+
+@transaction.atomic
+def case_escalate(
+    *, case: Case, user: User, reason: str, tier: Tier | None = None, case_list: str | None = None
+) -> Case:
+    """升级: to a higher tier (the deadlines are recomputed from registration) and/or up the lists."""
+    case = _locked(case)
+    _require(case.is_open, _("已办结或已撤销的诉求不能升级。"))
+    _require(permissions.can_dispatch(user, case), _("您的职务不能升级该诉求。"))
+    _require(bool(reason and reason.strip()), _("请填写升级理由。"))
+    _require(tier is not None or case_list is not None, _("请选择升级后的层级或清单。"))
+    before = {"tier": case.tier.name, "list": case.case_list, "due_at": case.due_at.isoformat()}
+    fields: list[str] = []
+    if tier is not None and tier.pk != case.tier_id:
+        _require(tier.rank > case.tier.rank, _("只能升级到更高的办理层级。"))
+        now = timezone.now()
+        due_at, warn_at = _deadlines(tier, case.opened_at + case.paused_total)
+        if case.extended:
+            approved = case.extension_requests.filter(decision=Decision.APPROVED).first()
+            if approved:
+                due_at, warn_at = due_at + approved.extra_time, warn_at + approved.extra_time
+        case.tier = tier
+        case.notice_delay = tier.notice_after_red
+        fields += ["tier", "notice_delay", *_set_deadlines(case, due_at, warn_at, now)]
+    if case_list is not None and case_list != case.case_list:
+        _require(case_list in CaseList.values, _("清单类型无效。"))
+        _require(LIST_ORDER.index(case_list) > LIST_ORDER.index(case.case_list), _("只能提交到上一级清单。"))
+        case.case_list = case_list
+        fields.append("case_list")
+    _require(bool(fields), _("升级后的层级或清单与当前相同。"))
+    case.save(update_fields=fields)
+    _event(
+        case,
+        CaseEvent.Kind.ESCALATED,
+        user,
+        note=reason.strip(),
+        before=before,
+        after={"tier": case.tier.name, "list": case.case_list, "due_at": case.due_at.isoformat()},
+    )
+    _notify(case, [case.handler, case.first_responder], _("诉求已升级:%(number)s") % {"number": case.number})
+    return case
+
+
+@transaction.atomic
+def case_pause(*, case: Case, user: User, reason: str) -> Case:
+    """暂停计时 while waiting on residents: the clock stops and the colour holds."""
+    case = _locked(case)
+    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能暂停计时。"))
+    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能暂停该诉求。"))
+    _require(bool(reason and reason.strip()), _("请填写暂停原因(例如等待群众提供材料)。"))
+    case.state_before_pause, case.state = case.state, CaseState.PAUSED
+    case.paused_at = timezone.now()
+    case.save(update_fields=["state_before_pause", "state", "paused_at"])
+    _event(case, CaseEvent.Kind.PAUSED, user, note=reason.strip())
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, user: User, note: str = "") -> Case:
+    """恢复计时: the deadlines move out by the paused time."""
+    case = _locked(case)
+    _require(case.state == CaseState.PAUSED, _("该诉求没有暂停。"))
+    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能恢复该诉求。"))
+    now = timezone.now()
+    paused_for = now - case.paused_at
+    case.state = case.state_before_pause or CaseState.IN_PROGRESS
+    case.state_before_pause = ""
+    case.paused_total += paused_for
+    case.paused_at = None
+    fields = _set_deadlines(case, case.due_at + paused_for, case.warn_at + paused_for, now)
+    case.save(update_fields=["state", "state_before_pause", "paused_total", "paused_at", *fields])
+    _event(case, CaseEvent.Kind.RESUMED, user, note=note, after={"paused_hours": _hours(paused_for)})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, user: User | None, reason: str) -> Case:
+    """发回重办 when the person says it was not solved: a new full time limit; the second time it turns red."""
+    case = _locked(case)
+    _require(case.state in (CaseState.RESOLVED, CaseState.CLOSED), _("只有已办结的诉求可以发回重办。"))
+    _require(user is None or permissions.can_dispatch(user, case), _("您不能发回重办该诉求。"))
+    _require(bool(reason and reason.strip()), _("请填写发回重办的原因。"))
+    now = timezone.now()
+    case.state = CaseState.IN_PROGRESS
+    case.reopen_count += 1
+    case.resolved_at = case.closed_at = None
+    fields = _set_deadlines(case, *_deadlines(case.tier, now), now)
+    if case.reopen_count >= 2:
+        case.colour, case.colour_changed_at, case.red_since = Colour.RED, now, now
+    case.save(update_fields=["state", "reopen_count", "resolved_at", "closed_at", *fields])
+    _event(case, CaseEvent.Kind.REOPENED, user, note=reason.strip(), after={"times": case.reopen_count})
+    _notify(
+        case,
+        [case.handler, case.first_responder],
+        _("诉求被发回重办:%(number)s") % {"number": case.number},
+        body=reason.strip(),
+        level=Notification.Level.URGENT if case.colour == Colour.RED else Notification.Level.WARNING,
+    )
+    return case
+
+
+@transaction.atomic
+def case_cancel(*, case: Case, user: User, reason: str) -> Case:
+    """撤销 with a reason; the case is kept, never deleted."""
+    case = _locked(case)
+    _require(case.is_open, _("已办结或已撤销的诉求不能撤销。"))
+    _require(permissions.can_dispatch(user, case), _("您的职务不能撤销该诉求。"))
+    _require(bool(reason and reason.strip()), _("请填写撤销原因。"))
+    before = {"state": case.state}
+    case.state = CaseState.CANCELLED
+    case.cancel_reason = reason.strip()[:300]
+    case.save(update_fields=["state", "cancel_reason"])
+    _event(case, CaseEvent.Kind.CANCELLED, user, note=case.cancel_reason, before=before)
+    return case
+
+
+@transaction.atomic
+def case_supervise(*, case: Case, user: User, note: str) -> Case:
+    """Issue a supervision notice (督办单) by hand to the handler and the first responder."""
+    case = _locked(case)
+    _require(case.is_open, _("只能督办未办结的诉求。"))
+    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以督办。"))
+    _require(bool(note and note.strip()), _("请填写督办意见。"))
+    _event(case, CaseEvent.Kind.SUPERVISED, user, note=note.strip())
+    _notify(
+        case,
+        [case.handler, case.first_responder],
+        _("督办单:%(number)s %(title)s") % {"number": case.number, "title": case.title},
+        body=note.strip(),
+        level=Notification.Level.URGENT,
+    )
+    return case
+
+
+@transaction.atomic
+def conduct_violation_record(
+    *,
+    user: User,
+    official: User,
+    kind: ConductKind,
+    community: Community,
+    occurred_on: date,
+    note: str,
+    case: Case | None = None,
+) -> ConductViolation:
+    """Record a violation of the negative list (负面清单); it goes on the notice list (发现一起通报一起)."""
+    from lucun.scoping import has_role
+
+    _require(has_role(user, permissions.SUPERVISE_ROLES, community), _("只有督办人员或街道班子成员可以记录作风问题。"))
+    _require(case is None or case.community_id == community.pk, _("相关诉求不属于该村(居)。"))
+    _require(occurred_on <= timezone.localdate(), _("发生日期不能晚于今天。"))
+    _require(bool(note and note.strip()), _("请填写情况说明。"))
+    violation = ConductViolation.objects.create(
+        official=official,
+        kind=kind,
+        community=community,
+        case=case,
+        occurred_on=occurred_on,
+        note=note.strip(),
+        recorded_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="记录作风问题",
+        obj=violation,
+        community=community,
+        summary=f"{official} · {kind}",
+    )
+    return violation
+
+
+# --- The colour sweep ------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    yellow: int = 0
+    red: int = 0
+    noticed: int = 0
+
+
+def _mark_and_record(queryset, values: dict, kind: str, now: datetime) -> int:
+    """Move the matching rows in one UPDATE, then record one event per moved row in one INSERT ... SELECT.
+
+    The UPDATE stamps the rows with a fresh batch id; a concurrent sweep blocks on the same rows and,
+    re-reading them, no longer matches, so each row moves once. The events' unique key (case, kind,
+    deadline version) makes a repeated insert impossible even so.
+    """
+    batch = uuid.uuid4()
+    moved = queryset.update(colour_batch=batch, **values)
+    if not moved:
+        return 0
+    qn = connection.ops.quote_name
+    batch_param = batch.hex if connection.vendor == "sqlite" else batch
+    columns = ", ".join(qn(c) for c in ("case_id", "kind", "at", "note", "before", "after", "dedupe_key", "batch"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({columns}) "  # noqa: S608 - names from model meta
+            f"SELECT {qn('id')}, %s, %s, '', '{{}}', '{{}}', %s || {qn('id')} || ':' || {qn('deadline_version')}, %s "
+            f"FROM {qn(Case._meta.db_table)} WHERE {qn('colour_batch')} = %s "
+            "ON CONFLICT DO NOTHING",
+            [kind, connection.ops.adapt_datetimefield_value(now), f"{kind}:", batch_param, batch_param],
+        )
+    outbox_enqueue(task_name="cases.tasks.case_events_notify", batch=str(batch))
+    return moved
+
+
+@transaction.atomic
+def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Move stored colours forward for open cases: green → yellow at warn_at, → red at due_at, then 通报.
+
+    A fixed number of statements whatever the number of cases; rows that do not change are not touched.
+    """
+    now = now or timezone.now()
+    running = Case.objects.filter(state__in=RUNNING_STATES)
+    result = SweepResult()
+    result.red = _mark_and_record(
+        running.filter(colour__in=[Colour.GREEN, Colour.YELLOW], due_at__lte=now),
+        {"colour": Colour.RED, "colour_changed_at": now, "red_since": now},
+        CaseEvent.Kind.TURNED_RED,
+        now,
+    )
+    result.yellow = _mark_and_record(
+        running.filter(colour=Colour.GREEN, warn_at__lte=now, due_at__gt=now),
+        {"colour": Colour.YELLOW, "colour_changed_at": now},
+        CaseEvent.Kind.TURNED_YELLOW,
+        now,
+    )
+    result.noticed = _mark_and_record(
+        running.filter(colour=Colour.RED, noticed_at__isnull=True, red_since__lte=now - F("notice_delay")),
+        {"noticed_at": now},
+        CaseEvent.Kind.NOTICED,
+        now,
+    )
+    return result
+
+
+def case_events_notify(*, batch: str) -> int:
+    """Send the notifications for one batch of sweep events: each recipient once per event."""
+    events = list(
+        CaseEvent.objects.filter(batch=batch)
+        .select_related("case")
+        .only(
+            "pk",
+            "kind",
+            "case__number",
+            "case__title",
+            "case__community_id",
+            "case__handler_id",
+            "case__first_responder_id",
+            "case__due_at",
+        )
+    )
+    if not events:
+        return 0
+    supervisors = officials_by_community(
+        community_ids=sorted({e.case.community_id for e in events}), roles=permissions.SUPERVISE_ROLES
+    )
+    messages = []
+    for event in events:
+        case = event.case
+        url = case.get_absolute_url()
+        if event.kind == CaseEvent.Kind.TURNED_YELLOW:
+            recipients = {case.handler_id or case.first_responder_id}
+            title = _("即将到期提醒:%(number)s %(title)s") % {"number": case.number, "title": case.title}
+            level = Notification.Level.WARNING
+        elif event.kind == CaseEvent.Kind.TURNED_RED:
+            recipients = {case.handler_id, case.first_responder_id, *supervisors.get(case.community_id, [])}
+            title = _("督办单(超期):%(number)s %(title)s") % {"number": case.number, "title": case.title}
+            level = Notification.Level.URGENT
+        else:
+            recipients = set(supervisors.get(case.community_id, []))
+            title = _("列入通报:%(number)s 红色超期未办结") % {"number": case.number}
+            level = Notification.Level.URGENT
+        body = _("办理期限:%(due)s") % {"due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")}
+        messages += [
+            {
+                "recipient_id": recipient,
+                "title": title,
+                "body": body,
+                "url": url,
+                "level": level,
+                "dedupe_key": f"case-event:{event.pk}",
+            }
+            for recipient in recipients
+            if recipient
+        ]
+    return len(notification_bulk_send(messages=messages))
+
+
+def q_overdue(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(state__in=RUNNING_STATES, due_at__lte=now)

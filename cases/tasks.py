@@ -1,0 +1,29 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="cases.tasks.case_colours_sweep", ignore_result=True, soft_time_limit=50, time_limit=60)
+def case_colours_sweep() -> dict:
+    result = services.case_colours_sweep()
+    return {"yellow": result.yellow, "red": result.red, "noticed": result.noticed}
+
+
+@shared_task(
+    name="cases.tasks.case_events_notify",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def case_events_notify(batch: str) -> int:
+    return services.case_events_notify(batch=batch)
+
+
+@shared_task(name="cases.tasks.cases_auto_close", ignore_result=True, soft_time_limit=240, time_limit=300)
+def cases_auto_close() -> int:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    return services.cases_auto_close(after=timedelta(days=settings.LUCUN_CASE_AUTO_CLOSE_DAYS))

@@ -1,0 +1,45 @@
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
+    return _("%(m)d分钟") % {"m": minutes}
+
+
+@register.filter
+def time_left(case) -> str:
+    """'剩余 5小时20分' or '超期 2天3小时' (a paused case's clock is stopped)."""
+    delta = case.time_left(timezone.now())
+    return (_("剩余 %(span)s") if delta.total_seconds() >= 0 else _("超期 %(span)s")) % {"span": _span(delta)}
+
+
+@register.filter
+def duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "—"
+    return _("%(days).1f 天") % {"days": delta.total_seconds() / 86400}
+
+
+@register.filter
+def colour_label(colour: str) -> str:
+    from ..models import Colour
+
+    return dict(Colour.choices).get(colour, colour)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,377 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lucun.scoping import communities_for, has_role
+from lucun.selectors import audit_for_object, officials_in_scope
+
+from . import forms, permissions, selectors, services
+from .models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
+from .services import CaseError
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Move:
+    """One action on the case page: its form, who may see it, and the service it calls."""
+
+    label: str
+    form: type
+    allowed: object
+    run: object
+    danger: bool = False
+
+
+def _handler_or_dispatcher(user, case) -> bool:
+    return permissions.can_handle(user, case) or permissions.can_dispatch(user, case)
+
+
+MOVES: dict[str, Move] = {
+    "accept": Move(
+        gettext_lazy("签收"),
+        forms.EmptyForm,
+        lambda u, c: c.state == CaseState.REGISTERED and permissions.can_handle(u, c),
+        lambda c, u, d: services.case_accept(case=c, user=u),
+    ),
+    "progress": Move(
+        gettext_lazy("记录进展"),
+        forms.ProgressForm,
+        lambda u, c: (
+            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
+            and permissions.can_handle(u, c)
+        ),
+        lambda c, u, d: services.case_record_progress(case=c, user=u, note=d["note"], contacted=d["contacted"]),
+    ),
+    "resolve": Move(
+        gettext_lazy("办结"),
+        forms.ResolveForm,
+        lambda u, c: (
+            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
+            and _handler_or_dispatcher(u, c)
+        ),
+        lambda c, u, d: services.case_resolve(
+            case=c, user=u, resolution=d["resolution"], public_reply=d["public_reply"], case_list=d["case_list"]
+        ),
+    ),
+    "assign": Move(
+        gettext_lazy("指派承办人"),
+        forms.AssignForm,
+        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
+        lambda c, u, d: services.case_assign(case=c, user=u, handler=d["handler"], handler_office=d["handler_office"]),
+    ),
+    "extension": Move(
+        gettext_lazy("申请延期"),
+        forms.ExtensionForm,
+        lambda u, c: c.is_open and not c.extended and permissions.can_handle(u, c),
+        lambda c, u, d: services.case_request_extension(
+            case=c, user=u, extra_time=timedelta(days=d["days"]), reason=d["reason"]
+        ),
+    ),
+    "return": Move(
+        gettext_lazy("申请退回"),
+        forms.ReasonForm,
+        lambda u, c: (
+            c.state in (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.REGISTERED) and c.handler_id == u.pk
+        ),
+        lambda c, u, d: services.case_request_return(case=c, user=u, reason=d["reason"]),
+    ),
+    "escalate": Move(
+        gettext_lazy("升级"),
+        forms.EscalateForm,
+        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
+        lambda c, u, d: services.case_escalate(
+            case=c, user=u, reason=d["reason"], tier=d["tier"], case_list=d["case_list"] or None
+        ),
+    ),
+    "pause": Move(
+        gettext_lazy("暂停计时"),
+        forms.ReasonForm,
+        lambda u, c: (
+            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
+            and _handler_or_dispatcher(u, c)
+        ),
+        lambda c, u, d: services.case_pause(case=c, user=u, reason=d["reason"]),
+    ),
+    "resume": Move(
+        gettext_lazy("恢复计时"),
+        forms.NoteForm,
+        lambda u, c: c.state == CaseState.PAUSED and _handler_or_dispatcher(u, c),
+        lambda c, u, d: services.case_resume(case=c, user=u, note=d["note"]),
+    ),
+    "supervise": Move(
+        gettext_lazy("督办"),
+        forms.SuperviseForm,
+        lambda u, c: c.is_open and permissions.can_supervise(u, c),
+        lambda c, u, d: services.case_supervise(case=c, user=u, note=d["note"]),
+    ),
+    "close": Move(
+        gettext_lazy("归档"),
+        forms.NoteForm,
+        lambda u, c: c.state == CaseState.RESOLVED and permissions.can_dispatch(u, c),
+        lambda c, u, d: services.case_close(case=c, user=u, note=d["note"]),
+    ),
+    "reopen": Move(
+        gettext_lazy("发回重办"),
+        forms.ReasonForm,
+        lambda u, c: c.state in (CaseState.RESOLVED, CaseState.CLOSED) and permissions.can_dispatch(u, c),
+        lambda c, u, d: services.case_reopen(case=c, user=u, reason=d["reason"]),
+        danger=True,
+    ),
+    "cancel": Move(
+        gettext_lazy("撤销"),
+        forms.ReasonForm,
+        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
+        lambda c, u, d: services.case_cancel(case=c, user=u, reason=d["reason"]),
+        danger=True,
+    ),
+}
+
+
+def _move_form(name: str, case: Case, data=None):
+    form_class = MOVES[name].form
+    prefix = name
+    if form_class is forms.AssignForm:
+        return form_class(data, prefix=prefix, handlers=selectors.handlers_for(community=case.community))
+    if form_class is forms.EscalateForm:
+        return form_class(data, prefix=prefix, case=case)
+    if form_class is forms.ResolveForm:
+        return form_class(data, prefix=prefix, initial={"case_list": case.case_list})
+    return form_class(data, prefix=prefix)
+
+
+def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
+    return forms.CaseFilterForm(
+        request.GET or None,
+        communities=communities_for(request.user).order_by("sort_order", "name"),
+        officials=officials_in_scope(user=request.user),
+    )
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_work(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/my_work.html", {"page_obj": page})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    filter_form = _filter_form(request)
+    queryset = selectors.case_list(user=request.user, filters=filter_form.filters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_open = has_role(request.user, permissions.OPEN_ROLES)
+    return render(request, "cases/case_list.html", {"page_obj": page, "filter_form": filter_form, "can_open": can_open})
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    communities = communities_for(request.user).order_by("sort_order", "name")
+    form = forms.CaseOpenForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(created_by=request.user, **data)
+        except CaseError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("诉求已登记,编号 %(number)s。") % {"number": case.number})
+            return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object] | None = None) -> dict:
+    user = request.user
+    moves = []
+    for name, move in MOVES.items():
+        if not move.allowed(user, case):
+            continue
+        form = failed[1] if failed and failed[0] == name else _move_form(name, case)
+        moves.append(
+            {
+                "name": name,
+                "label": move.label,
+                "form": form,
+                "danger": move.danger,
+                "open": bool(failed) and failed[0] == name,
+            }
+        )
+    pending_extension = case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
+    pending_return = case.return_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
+    can_decide = permissions.can_supervise(user, case)
+    return {
+        "case": case,
+        "colour": case.colour_at(),
+        "events": selectors.case_events(case=case),
+        "moves": moves,
+        "pending_extension": pending_extension,
+        "pending_return": pending_return,
+        "can_decide": can_decide,
+        "decision_form": forms.DecisionForm(prefix="decision"),
+        "photos": case.photos.all(),
+        "source_object": case.source_object,
+        "audit_events": audit_for_object(obj=case),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, number=number)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, number=number)
+    if move not in MOVES:
+        raise PermissionDenied
+    form = _move_form(move, case, request.POST)
+    if form.is_valid():
+        try:
+            MOVES[move].run(case, request.user, form.cleaned_data)
+        except CaseError as exc:
+            form.add_error(None, exc)
+        except DatabaseError:
+            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": MOVES[move].label})
+            return redirect(case)
+    problems = " ".join(form.non_field_errors()) or _("请查看下方提示。")
+    messages.error(request, _("未能%(action)s:%(problems)s") % {"action": MOVES[move].label, "problems": problems})
+    case.refresh_from_db()
+    return render(request, "cases/case_detail.html", _detail_context(request, case, failed=(move, form)), status=400)
+
+
+@login_required
+@require_POST
+def quick_accept(request: HttpRequest, number: str) -> HttpResponse:
+    """One tap on 'my work': accept the case and stay on the list."""
+    case = selectors.case_get(user=request.user, number=number)
+    try:
+        services.case_accept(case=case, user=request.user)
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已签收 %(number)s。") % {"number": case.number})
+    return redirect("cases:my_work")
+
+
+def _decide(request: HttpRequest, model, pk: int, service) -> HttpResponse:
+    request_obj = get_object_or_404(model.objects.select_related("case"), pk=pk)
+    case = selectors.case_get(user=request.user, number=request_obj.case.number)
+    form = forms.DecisionForm(request.POST, prefix="decision")
+    if form.is_valid():
+        try:
+            service(
+                request=request_obj,
+                user=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except CaseError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已审批。"))
+    else:
+        messages.error(request, _("请选择批准或驳回。"))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, ExtensionRequest, pk, services.case_decide_extension)
+
+
+@login_required
+@require_POST
+def return_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, ReturnRequest, pk, services.case_decide_return)
+
+
+def _refresh_seconds(request: HttpRequest) -> int:
+    """Every minute by default; ?refresh=N (2 to 600 seconds) for a faster office screen."""
+    try:
+        return min(max(int(request.GET.get("refresh", 60)), 2), 600)
+    except ValueError:
+        return 60
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
+        raise PermissionDenied
+    filter_form = _filter_form(request)
+    data = selectors.dashboard(user=request.user, filters=filter_form.filters())
+    template = "cases/_dashboard_body.html" if request.GET.get("partial") else "cases/dashboard.html"
+    return render(
+        request,
+        template,
+        {
+            "d": data,
+            "filter_form": filter_form,
+            "screen": bool(request.GET.get("screen")),
+            "print_view": bool(request.GET.get("print")),
+            "refresh_seconds": _refresh_seconds(request),
+            "lists": CaseList,
+        },
+    )
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, permissions.SUPERVISE_ROLES):
+        raise PermissionDenied
+    cases, violations = selectors.notice_list(user=request.user)
+    return render(
+        request,
+        "cases/notice_list.html",
+        {
+            "cases": Paginator(cases, 50).get_page(request.GET.get("page")),
+            "violations": Paginator(violations, 50).get_page(request.GET.get("vpage")),
+        },
+    )
+
+
+@login_required
+def violation_create(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, permissions.SUPERVISE_ROLES):
+        raise PermissionDenied
+    communities = communities_for(request.user).order_by("sort_order", "name")
+    form = forms.ViolationForm(
+        request.POST or None, officials=officials_in_scope(user=request.user), communities=communities
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = None
+        if data["case_number"]:
+            case = Case.objects.filter(number=data["case_number"].strip(), community=data["community"]).first()
+            if case is None:
+                form.add_error("case_number", _("在该村(居)找不到这个诉求编号。"))
+        if form.is_valid():
+            try:
+                services.conduct_violation_record(
+                    user=request.user,
+                    official=data["official"],
+                    kind=data["kind"],
+                    community=data["community"],
+                    occurred_on=data["occurred_on"],
+                    note=data["note"],
+                    case=case,
+                )
+            except CaseError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("作风问题已记录并列入通报。"))
+                return redirect("cases:notice_list")
+    return render(request, "cases/violation_form.html", {"form": form})

@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from cases.models import Case, CaseState
+from lucun.models import Role
+from tests.cases.factories import category, open_case
+from tests.factories import official
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def handler(community):
+    return official(Role.GRID_WORKER, community=community)
+
+
+def test_create_case_through_the_api_uses_the_same_service(api, cadre, community):
+    api.force_authenticate(cadre)
+    response = api.post(
+        "/api/v1/cases/",
+        {
+            "community": community.pk,
+            "category": category().pk,
+            "title": "路灯不亮",
+            "source": "phone",
+            "tier": "immediate",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("LH-")
+    assert body["tier_code"] == "immediate"
+    assert Case.objects.get().events.get().kind == "opened"
+
+
+def test_create_case_in_a_foreign_community_is_refused(api, other_cadre, community):
+    api.force_authenticate(other_cadre)
+    response = api.post(
+        "/api/v1/cases/",
+        {"community": community.pk, "category": category().pk, "title": "x", "source": "phone"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "community" in response.json()
+    assert not Case.objects.exists()
+
+
+def test_create_case_with_missing_and_wrong_fields_gives_field_errors(api, cadre):
+    api.force_authenticate(cadre)
+    response = api.post("/api/v1/cases/", {"community": "abc", "source": "fax"}, format="json")
+    assert response.status_code == 400
+    assert {"community", "source", "title", "category"} <= set(response.json())
+
+
+def test_list_is_scoped_and_filters_by_live_colour(api, cadre, other_cadre, community, other_community):
+    with time_machine.travel(timezone.now() - timedelta(hours=30), tick=False):
+        red = open_case(community=community, by=cadre, tier_code="immediate")
+    open_case(community=community, by=cadre, tier_code="escalated")
+    open_case(community=other_community, by=other_cadre)
+    api.force_authenticate(cadre)
+    assert api.get("/api/v1/cases/").json()["count"] == 2
+    body = api.get("/api/v1/cases/", {"colour": "red"}).json()
+    assert [c["number"] for c in body["results"]] == [red.number]
+    assert body["results"][0]["live_colour"] == "red"
+
+
+def test_foreign_case_detail_and_moves_are_404(api, cadre, other_cadre, community):
+    case = open_case(community=community, by=cadre)
+    api.force_authenticate(other_cadre)
+    assert api.get(f"/api/v1/cases/{case.number}/").status_code == 404
+    assert api.post(f"/api/v1/cases/{case.number}/cancel/", {"reason": "x"}, format="json").status_code == 404
+
+
+def test_every_move_has_its_endpoint(api, cadre, community, handler, supervisor):
+    case = open_case(community=community, by=cadre, handler=handler)
+    api.force_authenticate(handler)
+    assert api.post(f"/api/v1/cases/{case.number}/accept/", {}, format="json").json()["state"] == "accepted"
+    api.post(f"/api/v1/cases/{case.number}/progress/", {"note": "已联系", "contacted": True}, format="json")
+    api.post(f"/api/v1/cases/{case.number}/pause/", {"reason": "等材料"}, format="json")
+    assert Case.objects.get().state == CaseState.PAUSED
+    api.post(f"/api/v1/cases/{case.number}/resume/", {}, format="json")
+    response = api.post(f"/api/v1/cases/{case.number}/extension/", {"days": 2, "reason": "等"}, format="json")
+    assert response.status_code == 200
+    request_id = case.extension_requests.get().pk
+    api.force_authenticate(supervisor)
+    decided = api.post(f"/api/v1/cases/extension-requests/{request_id}/decide/", {"approve": True}, format="json")
+    assert decided.json()["decision"] == "approved"
+    api.post(f"/api/v1/cases/{case.number}/supervise/", {"note": "请加快"}, format="json")
+    api.force_authenticate(handler)
+    resolved = api.post(f"/api/v1/cases/{case.number}/resolve/", {"resolution": "已修复"}, format="json").json()
+    assert resolved["state"] == "resolved"
+    events = api.get(f"/api/v1/cases/{case.number}/events/").json()["results"]
+    assert [e["kind"] for e in events] == [
+        "opened",
+        "accepted",
+        "progress",
+        "paused",
+        "resumed",
+        "extension_requested",
+        "extension_approved",
+        "supervised",
+        "resolved",
+    ]
+
+
+def test_illegal_move_is_a_400_with_the_reason(api, cadre, community, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    api.force_authenticate(handler)
+    response = api.post(f"/api/v1/cases/{case.number}/resume/", {}, format="json")
+    assert response.status_code == 400
+    assert "没有暂停" in response.json()["detail"][0]
+
+
+def test_dashboard_summary(api, supervisor, cadre, community):
+    open_case(community=community, by=cadre)
+    api.force_authenticate(supervisor)
+    body = api.get("/api/v1/cases/dashboard/").json()
+    assert body["totals"] == {"red": 0, "yellow": 0, "green": 1}
+    assert body["by_tier"]["assigned"]["green"] == 1
+    assert api.get("/api/v1/cases/dashboard/", {"community": "x"}).status_code == 400
+
+
+def test_dashboard_summary_is_refused_to_unit_heads(api, community):
+    api.force_authenticate(official(Role.UNIT_HEAD, community=community))
+    assert api.get("/api/v1/cases/dashboard/").status_code == 403
+
+
+def test_case_list_api_query_count_is_fixed(api, street_leader, cadre, community, django_assert_max_num_queries):
+    open_case(community=community, by=cadre)
+    api.force_authenticate(street_leader)
+    with django_assert_max_num_queries(10) as few:
+        api.get("/api/v1/cases/")
+    for _ in range(10):
+        open_case(community=community, by=cadre)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        api.get("/api/v1/cases/")

@@ -1,0 +1,223 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, CaseState
+from lucun.models import Role
+from tests.cases.factories import category, open_case, tier
+from tests.factories import CommunityFactory, official
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def handler(community):
+    return official(Role.GRID_WORKER, community=community)
+
+
+def test_official_registers_a_case_from_the_form(client, cadre, community):
+    client.force_login(cadre)
+    response = client.post(
+        reverse("cases:case_create"),
+        {
+            "community": community.pk,
+            "category": category("livelihood").pk,
+            "title": "低保补贴未到账",
+            "description": "老人反映本月补贴未到账",
+            "source": "walk_in",
+            "tier": tier("immediate").pk,
+            "case_list": "community",
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response.url == case.get_absolute_url()
+    assert case.first_responder == cadre
+    assert case.tier.code == "immediate"
+
+
+def test_bad_case_form_keeps_what_was_typed_and_saves_nothing(client, cadre, community):
+    client.force_login(cadre)
+    response = client.post(reverse("cases:case_create"), {"community": community.pk, "description": "写了一半"})
+    assert response.status_code == 200
+    assert "写了一半" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_case_page_shows_timeline_and_the_users_moves(client, cadre, community, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    client.force_login(handler)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert case.number in html
+    assert 'id="move-accept"' in html
+    assert 'id="move-cancel"' not in html  # a grid worker does not dispatch
+    client.force_login(cadre)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="move-cancel"' in html and 'id="move-accept"' not in html
+
+
+def test_foreign_case_is_404_on_every_page(client, cadre, community, other_cadre):
+    case = open_case(community=community, by=cadre)
+    client.force_login(other_cadre)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert (
+        client.post(reverse("cases:case_move", args=[case.number, "cancel"]), {"cancel-reason": "x"}).status_code == 404
+    )
+    assert case.number not in client.get(reverse("cases:case_list")).content.decode()
+
+
+def test_move_through_the_page_and_illegal_move_shows_a_message(client, cadre, community, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    client.force_login(handler)
+    response = client.post(reverse("cases:case_move", args=[case.number, "accept"]))
+    assert response.status_code == 302
+    assert Case.objects.get().state == CaseState.ACCEPTED
+    response = client.post(reverse("cases:case_move", args=[case.number, "accept"]))
+    assert response.status_code == 400
+    assert "只有已登记的诉求可以签收" in response.content.decode()
+
+
+def test_invalid_move_form_keeps_the_input(client, cadre, community, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    client.force_login(handler)
+    response = client.post(
+        reverse("cases:case_move", args=[case.number, "extension"]),
+        {"extension-days": "99", "extension-reason": "等材料"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "等材料" in html
+    assert not case.extension_requests.exists()
+
+
+def test_my_work_lists_due_soonest_first_and_accepts_in_one_tap(client, cadre, community, handler):
+    later = open_case(community=community, by=cadre, handler=handler, tier_code="escalated", title="后到期")
+    sooner = open_case(community=community, by=cadre, handler=handler, tier_code="immediate", title="先到期")
+    client.force_login(handler)
+    response = client.get(reverse("cases:my_work"))
+    numbers = [c.number for c in response.context["page_obj"]]
+    assert numbers == [sooner.number, later.number]
+    client.post(reverse("cases:quick_accept", args=[sooner.number]))
+    assert Case.objects.get(pk=sooner.pk).state == CaseState.ACCEPTED
+
+
+def test_my_work_query_count_is_fixed(client, cadre, community, handler, django_assert_max_num_queries):
+    for _ in range(3):
+        open_case(community=community, by=cadre, handler=handler)
+    client.force_login(handler)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("cases:my_work"))
+    for _ in range(15):
+        open_case(community=community, by=cadre, handler=handler)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("cases:my_work"))
+
+
+def test_case_list_filters_by_colour_and_paginates(client, street_leader, cadre, community):
+    t0 = timezone.now() - timedelta(hours=30)
+    with time_machine.travel(t0, tick=False):
+        red = open_case(community=community, by=cadre, tier_code="immediate", title="超期")
+    open_case(community=community, by=cadre, tier_code="escalated", title="正常")
+    client.force_login(street_leader)
+    response = client.get(reverse("cases:case_list"), {"colour": "red"})
+    assert [c.number for c in response.context["page_obj"]] == [red.number]
+
+
+def test_case_list_query_count_is_fixed(client, street_leader, cadre, community, django_assert_max_num_queries):
+    open_case(community=community, by=cadre)
+    client.force_login(street_leader)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("cases:case_list"))
+    other = CommunityFactory(street=community.street)
+    for _ in range(10):
+        open_case(community=other, by=street_leader)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("cases:case_list"))
+
+
+def test_dashboard_counts_colours_from_data(client, supervisor, cadre, community, other_community):
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(hours=30), tick=False):
+        open_case(community=community, by=cadre, tier_code="immediate")  # red
+    with time_machine.travel(now - timedelta(hours=20), tick=False):
+        open_case(community=community, by=cadre, tier_code="immediate")  # yellow
+    open_case(community=other_community, by=supervisor, tier_code="assigned")  # green
+    client.force_login(supervisor)
+    response = client.get(reverse("cases:dashboard"))
+    d = response.context["d"]
+    assert d.totals == {"red": 1, "yellow": 1, "green": 1}
+    assert [r["name"] for r in d.community_rows] == ["芦湖村", "稻香村"]
+    html = response.content.decode()
+    assert 'data-testid="total-red">1<' in html
+
+
+def test_dashboard_figures_are_computed_from_resolved_cases(client, supervisor, cadre, community):
+    start = timezone.now() - timedelta(days=20)
+    durations = [timedelta(hours=5), timedelta(days=3), timedelta(days=10)]
+    for spent in durations:
+        with time_machine.travel(start, tick=False):
+            case = open_case(community=community, by=cadre, tier_code="assigned")
+        with time_machine.travel(start + spent, tick=False):
+            services.case_resolve(case=case, user=cadre, resolution="已解决", case_list="self")
+    client.force_login(supervisor)
+    stats = client.get(reverse("cases:dashboard")).context["d"].resolved
+    assert stats["count"] == 3
+    assert stats["on_time"] == 2  # 10 days is past the 7-day limit
+    assert stats["day"] == 1 and stats["week"] == 1 and stats["month"] == 1
+    assert stats["median"] == timedelta(days=3)
+    assert abs(stats["mean"] - sum(durations, timedelta()) / 3) < timedelta(seconds=1)
+
+
+def test_dashboard_queries_do_not_grow_with_cases(client, supervisor, cadre, community, django_assert_max_num_queries):
+    services.case_resolve(case=open_case(community=community, by=cadre), user=cadre, resolution="ok")
+    client.force_login(supervisor)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("cases:dashboard"))
+    for i in range(12):
+        case = open_case(community=CommunityFactory(street=community.street), by=supervisor, tier_code="immediate")
+        if i % 3 == 0:
+            services.case_resolve(case=case, user=supervisor, resolution="ok")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("cases:dashboard"))
+
+
+def test_dashboard_partial_refresh_returns_the_body_only(client, supervisor):
+    client.force_login(supervisor)
+    html = client.get(reverse("cases:dashboard"), {"partial": "1"}).content.decode()
+    assert "dashboard-updated" in html
+    assert "<html" not in html
+
+
+def test_dashboard_is_for_supervisors_and_dispatchers(client, community):
+    client.force_login(official(Role.UNIT_HEAD, community=community))
+    assert client.get(reverse("cases:dashboard")).status_code == 403
+
+
+def test_extension_decided_from_the_case_page(client, cadre, community, handler, supervisor):
+    case = open_case(community=community, by=cadre, handler=handler)
+    request = services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=2), reason="等")
+    client.force_login(supervisor)
+    assert "延期申请待审批" in client.get(case.get_absolute_url()).content.decode()
+    client.post(
+        reverse("cases:extension_decide", args=[request.pk]), {"decision-approve": "1", "decision-note": "同意"}
+    )
+    assert Case.objects.get().extended
+
+
+def test_notice_list_shows_noticed_cases_and_violations(client, supervisor, cadre, community):
+    from cases.models import ConductKind
+
+    services.conduct_violation_record(
+        user=supervisor,
+        official=cadre,
+        kind=ConductKind.objects.first(),
+        community=community,
+        occurred_on=timezone.localdate(),
+        note="群众反映推诿",
+    )
+    client.force_login(supervisor)
+    assert "群众反映推诿" in client.get(reverse("cases:notice_list")).content.decode()
