@@ -101,6 +101,7 @@ class VisitLogForm(forms.Form):
 class VisitRequestForm(forms.Form):
     text = forms.CharField(label=_("诉求"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     answered = forms.BooleanField(label=_("已当场解答"), required=False)
+    convert = forms.BooleanField(label=_("转为诉求"), required=False, help_text=_("登记为诉求件,由您作为首问责任人。"))
 
 
 VisitRequestFormSet = forms.formset_factory(

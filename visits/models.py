@@ -300,12 +300,29 @@ class VisitRequest(models.Model):
     )
     text = models.TextField(_("诉求内容"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("诉求件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit_requests",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("走访诉求")
         verbose_name_plural = _("走访诉求")
         ordering = ["log_id", "id"]
+        constraints = [
+            # Converted means a case exists, and only then.
+            models.CheckConstraint(
+                condition=Q(status="converted", case__isnull=False) | (~Q(status="converted") & Q(case__isnull=True)),
+                name="visitrequest_converted_has_case",
+            ),
+            models.UniqueConstraint(fields=["case"], name="visitrequest_one_request_per_case"),
+        ]
         indexes = [
             models.Index(fields=["household", "status"], name="visitrequest_household_idx"),
             models.Index(fields=["community", "status"], name="visitrequest_community_idx"),

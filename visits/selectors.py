@@ -101,11 +101,12 @@ def overdue_q(now: datetime) -> Q:
 
 
 def household_timeline(*, household: Household) -> QuerySet[VisitLog]:
-    """Return the household's visits, newest first, with visitors, team, requests and photos."""
+    """Return the household's visits, newest first, with visitors, team, photos, requests and their cases."""
+    requests = VisitRequest.objects.select_related("case", "case__handler", "case__first_responder").order_by("pk")
     return (
         VisitLog.objects.filter(household=household)
         .select_related("team", "created_by")
-        .prefetch_related("visitors", "requests", "photos")
+        .prefetch_related("visitors", Prefetch("requests", queryset=requests), "photos")
         .order_by("-visited_at", "-pk")
     )
 
@@ -114,7 +115,7 @@ def visit_log_list(*, user: User) -> QuerySet[VisitLog]:
     return (
         scope(VisitLog.objects.all(), user)
         .select_related("household", "community", "team", "created_by")
-        .prefetch_related("visitors", "requests")
+        .prefetch_related("visitors", Prefetch("requests", queryset=VisitRequest.objects.select_related("case")))
         .order_by("-visited_at", "-pk")
     )
 

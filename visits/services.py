@@ -11,6 +11,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
+from cases.services import case_open
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.services import audit_record
 
@@ -374,6 +376,7 @@ def household_sensitive_viewed(*, actor: User, community: Community, households:
 class RequestInput:
     text: str
     answered: bool = False
+    convert: bool = False  # turn it into a case (转为诉求) in the same transaction
 
 
 def visitlog_create(
@@ -427,13 +430,13 @@ def visitlog_create(
                 created_by=actor,
             )
             log.visitors.set(visitor_list)
-            VisitRequest.objects.bulk_create(
+            created_requests = VisitRequest.objects.bulk_create(
                 VisitRequest(
                     log=log,
                     household=household,
                     community_id=household.community_id,
                     text=r.text.strip(),
-                    status=VisitRequest.Status.ANSWERED if r.answered else VisitRequest.Status.OPEN,
+                    status=VisitRequest.Status.ANSWERED if r.answered and not r.convert else VisitRequest.Status.OPEN,
                 )
                 for r in texts
             )
@@ -444,6 +447,11 @@ def visitlog_create(
             Household.objects.filter(
                 Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at), pk=household.pk
             ).update(last_visited_at=visited_at)
+            for request, wanted in zip(created_requests, texts, strict=True):
+                if wanted.convert:
+                    request.log = log
+                    request.household = household
+                    visitrequest_convert(request=request, actor=actor)
             audit_record(
                 actor=actor,
                 action="visits.visitlog_create",
@@ -464,3 +472,52 @@ def _same_submission(log: VisitLog, household: Household) -> VisitLog:
     if log.household_id != household.pk:
         raise ValidationError(_("提交键已用于另一条民情日志,请刷新页面后重新填写。"))
     return log
+
+
+def visitrequest_convert(*, request: VisitRequest, actor: User, category=None, tier=None) -> Case:
+    """Turn a visit request into a case (转为诉求); the case remembers the visit log as its source.
+
+    The person who heard the request is the case's first responder (首问负责制). Converting twice
+    returns the first case.
+    """
+    with transaction.atomic():
+        locked = (
+            VisitRequest.objects.select_for_update()
+            .select_related("log", "household", "household__grid", "community")
+            .get(pk=request.pk)
+        )
+        if locked.case_id is not None:
+            return locked.case
+        household = locked.household
+        title = locked.text.strip().splitlines()[0][:100]
+        description = _("入户走访时%(head)s(%(address)s)反映:%(text)s") % {
+            "head": household.head_name,
+            "address": household.address,
+            "text": locked.text,
+        }
+        case = case_open(
+            community=locked.community,
+            title=title,
+            description=description,
+            source=Case.Source.VISIT,
+            source_object=locked.log,
+            created_by=actor,
+            first_responder=actor,
+            grid=household.grid,
+            category=category,
+            tier=tier,
+            contact_name=household.head_name,
+            contact_phone=household.phone,
+        )
+        locked.case = case
+        locked.status = VisitRequest.Status.CONVERTED
+        locked.save(update_fields=["case", "status"])
+        audit_record(
+            actor=actor,
+            action="visits.request_convert",
+            obj=locked,
+            community=locked.community,
+            summary=_("走访诉求转为诉求件 %(number)s") % {"number": case.number},
+        )
+    request.case, request.status = case, locked.status
+    return case

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.household_search, name="search"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/visit/", views.visit_create, name="visit_create"),
+    path("requests/<int:pk>/convert/", views.request_convert, name="request_convert"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("ledger/", views.ledger_index, name="ledger_index"),
     path("ledger/<int:community_id>/", views.ledger, name="ledger"),

@@ -25,7 +25,15 @@ from .forms import (
     VisitLogForm,
     VisitRequestFormSet,
 )
-from .models import AttentionTag, Household, VisitAssignment, VisitPhoto, VisitTeam, VisitTeamMember
+from .models import (
+    AttentionTag,
+    Household,
+    VisitAssignment,
+    VisitPhoto,
+    VisitRequest,
+    VisitTeam,
+    VisitTeamMember,
+)
 
 LEDGER_PAGE_SIZE = 30
 SEARCH_LIMIT = 30
@@ -102,7 +110,11 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
             requests = [
-                services.RequestInput(text=f.cleaned_data["text"], answered=f.cleaned_data.get("answered", False))
+                services.RequestInput(
+                    text=f.cleaned_data["text"],
+                    answered=f.cleaned_data.get("answered", False),
+                    convert=f.cleaned_data.get("convert", False),
+                )
                 for f in formset.forms
                 if f.cleaned_data.get("text", "").strip()
             ]
@@ -136,6 +148,20 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         formset = VisitRequestFormSet(prefix="req")
     context = {"household": household, "form": form, "formset": formset, "draft_key": f"visit-{household.pk}"}
     return render(request, "visits/visit_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn a request heard on an earlier visit into a case."""
+    item = get_scoped_or_404(VisitRequest.objects.select_related("household"), request.user, pk=pk)
+    try:
+        case = services.visitrequest_convert(request=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
+    return redirect(item.household.get_absolute_url())
 
 
 @login_required

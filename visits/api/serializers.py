@@ -121,9 +121,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class VisitRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None, allow_null=True)
+
     class Meta:
         model = VisitRequest
-        fields = ["id", "text", "status", "created_at"]
+        fields = ["id", "text", "status", "case", "case_number", "created_at"]
 
 
 class VisitLogSerializer(serializers.ModelSerializer):
@@ -157,6 +159,7 @@ class VisitLogSerializer(serializers.ModelSerializer):
 class RequestInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=1000)
     answered = serializers.BooleanField(default=False, help_text="已当场解答")
+    convert = serializers.BooleanField(default=False, help_text="转为诉求件(由记录人作为首问责任人)")
 
 
 class VisitLogCreateSerializer(serializers.Serializer):

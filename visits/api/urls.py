@@ -14,4 +14,5 @@ urlpatterns = [
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="api_household_detail"),
     path("visit-logs/", views.VisitLogListCreateView.as_view(), name="api_visit_log_list"),
     path("visit-logs/<int:pk>/", views.VisitLogDetailView.as_view(), name="api_visit_log_detail"),
+    path("visit-requests/<int:pk>/convert/", views.VisitRequestConvertView.as_view(), name="api_visit_request_convert"),
 ]

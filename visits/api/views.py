@@ -6,10 +6,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lucun.scoping import streets_for
+from lucun.scoping import get_scoped_or_404, streets_for
 
 from .. import selectors, services
-from ..models import Household, VisitCycle, VisitLog, VisitTeam
+from ..models import Household, VisitCycle, VisitLog, VisitRequest, VisitTeam
 from ..permissions import SensitiveCache
 from .serializers import (
     HouseholdSerializer,
@@ -17,6 +17,7 @@ from .serializers import (
     VisitCycleSerializer,
     VisitLogCreateSerializer,
     VisitLogSerializer,
+    VisitRequestSerializer,
     VisitTeamSerializer,
 )
 
@@ -143,7 +144,10 @@ class VisitLogListCreateView(generics.ListAPIView):
                 suggestions=data["suggestions"],
                 answered_on_spot=data["answered_on_spot"],
                 duration_minutes=data.get("duration_minutes"),
-                requests=[services.RequestInput(text=r["text"], answered=r["answered"]) for r in data["requests"]],
+                requests=[
+                    services.RequestInput(text=r["text"], answered=r["answered"], convert=r["convert"])
+                    for r in data["requests"]
+                ],
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
@@ -159,3 +163,14 @@ class VisitLogDetailView(generics.RetrieveAPIView):
         if getattr(self, "swagger_fake_view", False):
             return VisitLog.objects.none()
         return selectors.visit_log_list(user=self.request.user)
+
+
+class VisitRequestConvertView(APIView):
+    @extend_schema(request=None, responses=VisitRequestSerializer, summary="把走访诉求转为诉求件")
+    def post(self, request, pk: int):
+        item = get_scoped_or_404(VisitRequest.objects.all(), request.user, pk=pk)
+        try:
+            services.visitrequest_convert(request=item, actor=request.user)
+        except ValidationError as exc:
+            raise ApiValidationError({"non_field_errors": exc.messages}) from exc
+        return Response(VisitRequestSerializer(VisitRequest.objects.select_related("case").get(pk=pk)).data)
