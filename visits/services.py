@@ -482,7 +482,7 @@ def visitrequest_convert(*, request: VisitRequest, actor: User, category=None, t
     """
     with transaction.atomic():
         locked = (
-            VisitRequest.objects.select_for_update()
+            VisitRequest.objects.select_for_update(of=("self",))
             .select_related("log", "household", "household__grid", "community")
             .get(pk=request.pk)
         )
