@@ -6,3 +6,17 @@ class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("直面问")
     default_auto_field = "django.db.models.BigAutoField"
+    demo_seeder = "visits.demo.seed"
+
+    def ready(self) -> None:
+        from lucun.navigation import OFFICIAL_ROLES, NavItem, register
+
+        from .permissions import COVERAGE_ROLES
+
+        register(
+            NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES),
+            NavItem(label=_("民情账本"), url_name="visits:ledger_index", order=11, roles=OFFICIAL_ROLES),
+            NavItem(label=_("走访队伍"), url_name="visits:team_list", order=12, roles=OFFICIAL_ROLES),
+            NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES),
+            NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES),
+        )

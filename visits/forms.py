@@ -1,0 +1,164 @@
+"""Forms of 直面问: they check shape only; the services decide."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import User
+
+from .models import Household, VisitLog, VisitTeam
+from .photos import HEIC_SUPPORTED
+
+MAX_PHOTOS = 6
+MAX_REQUESTS = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos from one input; the service re-encodes and checks each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": _photo_accept(), "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+def _photo_accept() -> str:
+    accept = "image/jpeg,image/png"
+    return accept + ",image/heic,image/heif,.heic,.heif" if HEIC_SUPPORTED else accept
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
+class VisitLogForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    team = forms.ModelChoiceField(
+        label=_("走访队伍"), queryset=VisitTeam.objects.none(), required=False, empty_label=_("(不属于走访队伍)")
+    )
+    visited_at = forms.DateTimeField(
+        label=_("走访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    visitors = UserChoiceField(
+        label=_("走访人(至少两名)"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    method = forms.ChoiceField(
+        label=_("方式"), choices=VisitLog.Method.choices, initial=VisitLog.Method.HOME, widget=forms.RadioSelect
+    )
+    met = forms.ChoiceField(
+        label=_("见到"), choices=VisitLog.Met.choices, initial=VisitLog.Met.HEAD, widget=forms.RadioSelect
+    )
+    family_note = forms.CharField(
+        label=_("家庭情况"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    suggestions = forms.CharField(
+        label=_("意见建议"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    answered_on_spot = forms.CharField(
+        label=_("当场解答或解决"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("时长(分钟)"),
+        required=False,
+        min_value=1,
+        max_value=1440,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    photos = MultipleImageField(
+        label=_("照片"), required=False, help_text=_("可直接拍照,最多 6 张;位置等信息会被清除。")
+    )
+
+    def __init__(self, *args, teams, visitors, user: User, default_team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["visitors"].queryset = visitors
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+            self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("visitors", [user.pk])
+            if default_team is not None:
+                self.initial.setdefault("team", default_team.pk)
+
+    def clean_visitors(self):
+        visitors = self.cleaned_data["visitors"]
+        if len(visitors) < 2:
+            raise forms.ValidationError(_("至少勾选两名走访人。"))
+        return visitors
+
+
+class VisitRequestForm(forms.Form):
+    text = forms.CharField(label=_("诉求"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    answered = forms.BooleanField(label=_("已当场解答"), required=False)
+    convert = forms.BooleanField(label=_("转为诉求"), required=False, help_text=_("登记为诉求件,由您作为首问责任人。"))
+
+
+VisitRequestFormSet = forms.formset_factory(
+    VisitRequestForm, extra=2, max_num=MAX_REQUESTS, validate_max=True, absolute_max=MAX_REQUESTS
+)
+
+
+STATE_CHOICES = [
+    ("", _("全部")),
+    ("never", _("从未走访")),
+    ("overdue", _("重点户逾期未访")),
+    ("open", _("有待办诉求")),
+]
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+    grid = forms.TypedChoiceField(label=_("网格"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(
+        label=_("关注等级"), required=False, choices=[("", _("全部")), *Household.AttentionLevel.choices]
+    )
+    tag = forms.TypedChoiceField(label=_("关注标签"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("走访情况"), required=False, choices=STATE_CHOICES)
+
+    def __init__(self, *args, grids, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [("", _("全部")), *((g.pk, g.name) for g in grids)]
+        if tags is None:
+            del self.fields["tag"]
+        else:
+            self.fields["tag"].choices = [("", _("全部")), *((t.pk, t.name) for t in tags)]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("住户表格(.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的表格(可先下载模板)。"))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("表格不能超过 10 MB。"))
+        return upload
+
+
+class AssignmentForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("走访队伍"), queryset=VisitTeam.objects.none())
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=None)
+    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, teams, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["community"].queryset = communities
+
+
+class PlanBuildForm(forms.Form):
+    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    cycles = forms.IntegerField(label=_("轮次数"), min_value=1, max_value=26, initial=1)

@@ -1,0 +1,324 @@
+"""Every scoped read of 直面问: search, the ledger, the timeline, the plan and the coverage figures."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from lucun.models import Community, Street, User
+from lucun.scoping import communities_for, scope, streets_for
+from lucun.text import pinyin_initials
+
+from . import rules
+from .models import (
+    AttentionTag,
+    Household,
+    VisitAssignment,
+    VisitCycle,
+    VisitLog,
+    VisitRequest,
+    VisitTeam,
+    VisitTeamMember,
+)
+
+# ------------------------------------------------------------------------------------------ households
+
+
+def household_list(*, user: User) -> QuerySet[Household]:
+    return scope(Household.objects.all(), user).select_related("community", "community__street", "grid")
+
+
+def household_search(*, user: User, query: str, community: Community | None = None) -> QuerySet[Household]:
+    """Find households by a few characters of the head's name, the address or their pinyin initials."""
+    qs = household_list(user=user)
+    if community is not None:
+        qs = qs.filter(community=community)
+    for word in query.lower().split()[:4]:
+        qs = qs.filter(search_key__contains=word.replace(" ", ""))
+    return qs.order_by("address", "pk")
+
+
+def _open_requests():
+    return (
+        VisitRequest.objects.filter(household=OuterRef("pk"), status=VisitRequest.Status.OPEN)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+@dataclass
+class LedgerFilters:
+    query: str = ""
+    grid: int | None = None
+    tag: int | None = None
+    level: str = ""
+    state: str = ""  # "never" (never visited), "open" (has open requests), "overdue" (flagged and overdue)
+
+
+def ledger(*, user: User, community: Community, filters: LedgerFilters) -> QuerySet[Household]:
+    """Return a community's households for the 民情账本, with last visit, open requests and tags.
+
+    The caller decides which tags the user may see and offers only those as a filter.
+    """
+    qs = (
+        household_list(user=user)
+        .filter(community=community)
+        .annotate(open_requests=Coalesce(Subquery(_open_requests(), output_field=IntegerField()), Value(0)))
+    )
+    if filters.query:
+        for word in filters.query.lower().split()[:4]:
+            qs = qs.filter(search_key__contains=word)
+    if filters.grid:
+        qs = qs.filter(grid_id=filters.grid)
+    if filters.level:
+        qs = qs.filter(attention_level=filters.level)
+    if filters.tag:
+        qs = qs.filter(tags__pk=filters.tag)
+    if filters.state == "never":
+        qs = qs.filter(last_visited_at__isnull=True)
+    elif filters.state == "open":
+        qs = qs.filter(open_requests__gt=0)
+    elif filters.state == "overdue":
+        qs = qs.filter(overdue_q(timezone.now()))
+    qs = qs.prefetch_related(Prefetch("tags", queryset=AttentionTag.objects.order_by("sort_order", "name")))
+    return qs.order_by("grid__sort_order", "address", "pk")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Flagged households whose last visit is older than their level's interval (or who were never visited)."""
+    q = Q(pk__in=[])
+    for level, days in rules.VISIT_INTERVAL_DAYS.items():
+        if days is None:
+            continue
+        q |= Q(attention_level=level) & (
+            Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=now - timedelta(days=days))
+        )
+    return q
+
+
+def household_timeline(*, household: Household) -> QuerySet[VisitLog]:
+    """Return the household's visits, newest first, with visitors, team, photos, requests and their cases."""
+    requests = VisitRequest.objects.select_related("case", "case__handler", "case__first_responder").order_by("pk")
+    return (
+        VisitLog.objects.filter(household=household)
+        .select_related("team", "created_by")
+        .prefetch_related("visitors", Prefetch("requests", queryset=requests), "photos")
+        .order_by("-visited_at", "-pk")
+    )
+
+
+def visit_log_list(*, user: User) -> QuerySet[VisitLog]:
+    return (
+        scope(VisitLog.objects.all(), user)
+        .select_related("household", "community", "team", "created_by")
+        .prefetch_related("visitors", Prefetch("requests", queryset=VisitRequest.objects.select_related("case")))
+        .order_by("-visited_at", "-pk")
+    )
+
+
+def attention_tags() -> QuerySet[AttentionTag]:
+    return AttentionTag.objects.order_by("sort_order", "name")
+
+
+# ---------------------------------------------------------------------------------------- teams, plan
+
+
+def team_list(*, user: User) -> QuerySet[VisitTeam]:
+    """Return the teams of the streets the user sees, with members and their users."""
+    return (
+        VisitTeam.objects.filter(street__in=streets_for(user))
+        .select_related("street", "leader")
+        .prefetch_related(Prefetch("members", queryset=VisitTeamMember.objects.select_related("user")))
+        .order_by("street_id", "sort_order", "name")
+    )
+
+
+def teams_of(*, user: User) -> QuerySet[VisitTeam]:
+    return VisitTeam.objects.filter(members__user=user, is_active=True).distinct().order_by("sort_order", "name")
+
+
+def cycle_list(*, user: User) -> QuerySet[VisitCycle]:
+    return VisitCycle.objects.filter(street__in=streets_for(user)).select_related("street").order_by("starts_on")
+
+
+def current_cycle(*, street: Street, today: date | None = None) -> VisitCycle | None:
+    today = today or timezone.localdate()
+    cycles = VisitCycle.objects.filter(street=street)
+    return (
+        cycles.filter(starts_on__lte=today, ends_on__gte=today).first()
+        or cycles.filter(ends_on__lt=today).order_by("-ends_on").first()
+        or cycles.order_by("starts_on").first()
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def assignments_with_state(*, user: User, cycle: VisitCycle, today: date | None = None) -> list[VisitAssignment]:
+    """Return a cycle's assignments the user may see, each with ``visits_logged`` and its derived ``state``."""
+    today = today or timezone.localdate()
+    rows = list(
+        scope(VisitAssignment.objects.filter(cycle=cycle), user)
+        .select_related("team", "community")
+        .order_by("starts_on", "team__sort_order", "team_id")
+    )
+    # Visits per team, community and local day over the cycle: at most teams x days rows, one query.
+    per_day: dict[tuple[int, int], list[tuple[date, int]]] = {}
+    daily = (
+        VisitLog.objects.filter(
+            visited_at__gte=_day_start(cycle.starts_on),
+            visited_at__lt=_day_start(cycle.ends_on + timedelta(days=1)),
+            team__isnull=False,
+            community__in=[r.community_id for r in rows],
+        )
+        .annotate(day=TruncDate("visited_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("team", "community", "day")
+        .annotate(n=Count("pk"))
+    )
+    for team_id, community_id, day, n in daily:
+        per_day.setdefault((team_id, community_id), []).append((day, n))
+    for row in rows:
+        row.visits_logged = sum(
+            n for day, n in per_day.get((row.team_id, row.community_id), []) if row.starts_on <= day <= row.ends_on
+        )
+        row.state = rules.plan_state(
+            starts_on=row.starts_on, ends_on=row.ends_on, today=today, visits_logged=row.visits_logged
+        )
+        row.state_label = rules.PlanState(row.state).label
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- coverage
+
+
+@dataclass
+class CommunityCoverage:
+    community: Community
+    households: int = 0
+    visited: int = 0
+    overdue_flagged: int = 0
+    never_visited: int = 0
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.visited / self.households) if self.households else 0
+
+
+@dataclass
+class TeamCoverage:
+    team: VisitTeam
+    visits: int = 0
+    households_reached: int = 0
+    requests: int = 0
+
+
+@dataclass
+class Coverage:
+    start: date
+    end: date
+    communities: list[CommunityCoverage] = field(default_factory=list)
+    teams: list[TeamCoverage] = field(default_factory=list)
+
+    @property
+    def total(self) -> CommunityCoverage:
+        total = CommunityCoverage(community=None)  # type: ignore[arg-type]
+        for row in self.communities:
+            total.households += row.households
+            total.visited += row.visited
+            total.overdue_flagged += row.overdue_flagged
+            total.never_visited += row.never_visited
+        return total
+
+
+def coverage(*, user: User, street: Street, start: date, end: date, today: date | None = None) -> Coverage:
+    """Compute 村村到、户户到 for the days ``start``..``end`` (inclusive) from the visit logs.
+
+    Per community: households, households visited in the window, flagged households overdue for
+    their visit as of the window's end (or today, if earlier), households never visited by then.
+    Per team: visits logged, distinct households reached and requests collected in the window.
+    """
+    today = today or timezone.localdate()
+    as_of_day = min(end, today)
+    window_start, window_end = _day_start(start), _day_start(end + timedelta(days=1))
+    as_of = _day_start(as_of_day + timedelta(days=1))
+    communities = list(
+        communities_for(user).filter(street=street).order_by("sort_order", "name").select_related("street")
+    )
+    logs = VisitLog.objects.filter(household=OuterRef("pk"))
+    annotations = {
+        "in_window": Exists(logs.filter(visited_at__gte=window_start, visited_at__lt=window_end)),
+        "ever": Exists(logs.filter(visited_at__lt=as_of)),
+    }
+    overdue = Q(pk__in=[])
+    for level, days in rules.VISIT_INTERVAL_DAYS.items():
+        if days is None:
+            continue
+        name = f"recent_{level}"
+        annotations[name] = Exists(logs.filter(visited_at__gte=as_of - timedelta(days=days), visited_at__lt=as_of))
+        overdue |= Q(attention_level=level, **{name: False})
+    rows = (
+        Household.objects.filter(community__in=communities)
+        .annotate(**annotations)
+        .order_by()
+        .values("community")
+        .annotate(
+            households=Count("pk"),
+            visited=Count("pk", filter=Q(in_window=True)),
+            overdue_flagged=Count("pk", filter=overdue),
+            never_visited=Count("pk", filter=Q(ever=False)),
+        )
+    )
+    by_community = {r["community"]: r for r in rows}
+    result = Coverage(start=start, end=end)
+    for community in communities:
+        r = by_community.get(community.pk, {})
+        result.communities.append(
+            CommunityCoverage(
+                community=community,
+                households=r.get("households", 0),
+                visited=r.get("visited", 0),
+                overdue_flagged=r.get("overdue_flagged", 0),
+                never_visited=r.get("never_visited", 0),
+            )
+        )
+    window_logs = VisitLog.objects.filter(
+        community__in=communities, visited_at__gte=window_start, visited_at__lt=window_end, team__isnull=False
+    )
+    team_rows = {
+        r["team"]: r
+        for r in window_logs.order_by()
+        .values("team")
+        .annotate(visits=Count("pk", distinct=True), reached=Count("household", distinct=True))
+    }
+    request_rows = dict(
+        VisitRequest.objects.filter(log__in=window_logs)
+        .order_by()
+        .values("log__team")
+        .annotate(n=Count("pk"))
+        .values_list("log__team", "n")
+    )
+    for team in VisitTeam.objects.filter(street=street).order_by("sort_order", "name"):
+        r = team_rows.get(team.pk, {})
+        result.teams.append(
+            TeamCoverage(
+                team=team,
+                visits=r.get("visits", 0),
+                households_reached=r.get("reached", 0),
+                requests=request_rows.get(team.pk, 0),
+            )
+        )
+    return result
+
+
+def year_start(today: date) -> date:
+    return date(today.year, 1, 1)
+
+
+def search_initials(text: str) -> str:
+    return pinyin_initials(text)

@@ -1,0 +1,425 @@
+"""Pages of 直面问: find a household, log a visit, the ledger, teams, the plan and the coverage figures."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lucun.models import Community, Street, User
+from lucun.scoping import communities_for, get_scoped_or_404, streets_for
+
+from . import ledger_io, permissions, rules, selectors, services
+from .forms import (
+    AssignmentForm,
+    ImportForm,
+    LedgerFilterForm,
+    PlanBuildForm,
+    VisitLogForm,
+    VisitRequestFormSet,
+)
+from .models import (
+    AttentionTag,
+    Household,
+    VisitAssignment,
+    VisitPhoto,
+    VisitRequest,
+    VisitTeam,
+    VisitTeamMember,
+)
+
+LEDGER_PAGE_SIZE = 30
+SEARCH_LIMIT = 30
+
+
+def _visible_tags(household: Household, sensitive: bool) -> list[AttentionTag]:
+    return [t for t in household.tags.all() if sensitive or not t.sensitive]
+
+
+# -------------------------------------------------------------------------------- field: search, log
+
+
+@login_required
+def household_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    results = list(selectors.household_search(user=request.user, query=query)[:SEARCH_LIMIT]) if query else []
+    return render(request, "visits/search.html", {"query": query, "results": results, "limit": SEARCH_LIMIT})
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_scoped_or_404(selectors.household_list(user=request.user), request.user, pk=pk)
+    sensitive = permissions.can_see_sensitive(request.user, household.community)
+    if sensitive:
+        services.household_sensitive_viewed(
+            actor=request.user, community=household.community, households=[household], where=_("住户页")
+        )
+    page = Paginator(selectors.household_timeline(household=household), 20).get_page(request.GET.get("page"))
+    context = {
+        "household": household,
+        "sensitive": sensitive,
+        "tags": _visible_tags(household, sensitive),
+        "members": household.members.all() if sensitive else [],
+        "page_obj": page,
+        "draft_clear": f"visit-{household.pk}" if request.GET.get("saved") else "",
+        "open_requests": household.requests.filter(status="open").count(),
+    }
+    return render(request, "visits/household_detail.html", context)
+
+
+def _visit_form_choices(user: User, household: Household):
+    """Return (teams, visitor pool, default team) for logging a visit to this household."""
+    street_id = household.community.street_id
+    teams = VisitTeam.objects.filter(street_id=street_id, is_active=True).order_by("sort_order", "name")
+    mine = list(selectors.teams_of(user=user).filter(street_id=street_id))
+    today = timezone.localdate()
+    assigned = (
+        VisitAssignment.objects.filter(community=household.community, starts_on__lte=today, ends_on__gte=today)
+        .select_related("team")
+        .first()
+    )
+    team_ids = {t.pk for t in mine} | ({assigned.team_id} if assigned else set())
+    if not team_ids:
+        team_ids = set(teams.values_list("pk", flat=True))
+    pool = (
+        User.objects.filter(Q(pk=user.pk) | Q(visit_memberships__team__in=team_ids))
+        .distinct()
+        .order_by("real_name", "username")
+    )
+    default_team = assigned.team if assigned and assigned.team in mine else (mine[0] if mine else None)
+    if default_team is None and assigned is not None:
+        default_team = assigned.team
+    return teams, pool, default_team
+
+
+@login_required
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_scoped_or_404(selectors.household_list(user=request.user), request.user, pk=pk)
+    teams, pool, default_team = _visit_form_choices(request.user, household)
+    kwargs = {"teams": teams, "visitors": pool, "user": request.user, "default_team": default_team}
+    if request.method == "POST":
+        form = VisitLogForm(request.POST, request.FILES, **kwargs)
+        formset = VisitRequestFormSet(request.POST, prefix="req")
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            requests = [
+                services.RequestInput(
+                    text=f.cleaned_data["text"],
+                    answered=f.cleaned_data.get("answered", False),
+                    convert=f.cleaned_data.get("convert", False),
+                )
+                for f in formset.forms
+                if f.cleaned_data.get("text", "").strip()
+            ]
+            try:
+                _log, created = services.visitlog_create(
+                    actor=request.user,
+                    household=household,
+                    team=data["team"],
+                    visited_at=data["visited_at"],
+                    visitors=data["visitors"],
+                    method=data["method"],
+                    met=data["met"],
+                    family_note=data["family_note"],
+                    suggestions=data["suggestions"],
+                    answered_on_spot=data["answered_on_spot"],
+                    duration_minutes=data["duration_minutes"],
+                    requests=requests,
+                    photos=data["photos"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if created:
+                    messages.success(request, _("走访已记录。"))
+                else:
+                    messages.info(request, _("这次走访已经记录过,重复提交未再保存。"))
+                return redirect(f"{household.get_absolute_url()}?saved=1")
+    else:
+        form = VisitLogForm(**kwargs)
+        formset = VisitRequestFormSet(prefix="req")
+    context = {"household": household, "form": form, "formset": formset, "draft_key": f"visit-{household.pk}"}
+    return render(request, "visits/visit_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn a request heard on an earlier visit into a case."""
+    item = get_scoped_or_404(VisitRequest.objects.select_related("household"), request.user, pk=pk)
+    try:
+        case = services.visitrequest_convert(request=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
+    return redirect(item.household.get_absolute_url())
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_scoped_or_404(VisitPhoto.objects.all(), request.user, "log__community", pk=pk)
+    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# ------------------------------------------------------------------------------------------- ledger
+
+
+@login_required
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    communities = list(communities_for(request.user).select_related("street").order_by("street__name", "sort_order"))
+    if len(communities) == 1:
+        return redirect("visits:ledger", community_id=communities[0].pk)
+    return render(request, "visits/ledger_index.html", {"communities": communities})
+
+
+def _ledger_context(request: HttpRequest, community_id: int):
+    community = get_object_or_404(communities_for(request.user).select_related("street"), pk=community_id)
+    sensitive = permissions.can_see_sensitive(request.user, community)
+    tags = list(selectors.attention_tags())
+    form = LedgerFilterForm(
+        request.GET or None,
+        grids=community.grids.order_by("sort_order", "name"),
+        tags=tags if sensitive else [t for t in tags if not t.sensitive],
+    )
+    filters = selectors.LedgerFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.LedgerFilters(
+            query=data["q"], grid=data["grid"], tag=data.get("tag"), level=data["level"], state=data["state"]
+        )
+    households = selectors.ledger(user=request.user, community=community, filters=filters)
+    return community, sensitive, form, households
+
+
+def _rows(households, sensitive: bool) -> list[dict]:
+    return [{"h": h, "tags": _visible_tags(h, sensitive)} for h in households]
+
+
+@login_required
+def ledger(request: HttpRequest, community_id: int) -> HttpResponse:
+    community, sensitive, form, households = _ledger_context(request, community_id)
+    page = Paginator(households, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(page.object_list, sensitive)
+    if sensitive:
+        services.household_sensitive_viewed(
+            actor=request.user, community=community, households=[r["h"] for r in rows], where=_("民情账本")
+        )
+    context = {
+        "community": community,
+        "sensitive": sensitive,
+        "form": form,
+        "page_obj": page,
+        "rows": rows,
+        "can_import": permissions.can_edit_households(request.user, community),
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "visits/ledger.html", context)
+
+
+@login_required
+def ledger_export(request: HttpRequest, community_id: int) -> HttpResponse:
+    community, sensitive, _form, households = _ledger_context(request, community_id)
+    households = list(households)
+    if sensitive:
+        services.household_sensitive_viewed(
+            actor=request.user, community=community, households=households, where=_("导出民情账本")
+        )
+    content = ledger_io.export_ledger(community_name=community.name, households=households, sensitive=sensitive)
+    response = HttpResponse(content, content_type=ledger_io.XLSX_CONTENT_TYPE)
+    filename = f"ledger-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def ledger_print(request: HttpRequest, community_id: int) -> HttpResponse:
+    community, sensitive, _form, households = _ledger_context(request, community_id)
+    rows = _rows(households, sensitive)
+    if sensitive:
+        services.household_sensitive_viewed(
+            actor=request.user, community=community, households=[r["h"] for r in rows], where=_("打印民情账本")
+        )
+    context = {"community": community, "sensitive": sensitive, "rows": rows, "printed_at": timezone.localtime()}
+    return render(request, "visits/ledger_print.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    content = ledger_io.import_template(tags=selectors.attention_tags())
+    response = HttpResponse(content, content_type=ledger_io.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="household-import-template.xlsx"'
+    return response
+
+
+@login_required
+def household_import(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = get_object_or_404(communities_for(request.user), pk=community_id)
+    if not permissions.can_edit_households(request.user, community):
+        raise PermissionDenied(_("您的职务不能导入该村(居)的住户。"))
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = ledger_io.read_import_sheet(form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            report = services.household_import(actor=request.user, community=community, rows=rows)
+            if report.ok:
+                messages.success(request, _("已导入 %(n)d 户。") % {"n": report.created})
+                return redirect("visits:ledger", community_id=community.pk)
+            if not report.total:
+                form.add_error("file", _("表格中没有住户行。"))
+                report = None
+    return render(request, "visits/import.html", {"community": community, "form": form, "report": report})
+
+
+# ---------------------------------------------------------------------------------- teams and plan
+
+
+def _street(request: HttpRequest) -> Street:
+    streets = streets_for(request.user).order_by("name")
+    chosen = request.GET.get("street")
+    street = streets.filter(pk=chosen).first() if chosen and chosen.isdigit() else streets.first()
+    if street is None:
+        raise PermissionDenied(_("您还没有可查看的街道。"))
+    return street
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = list(selectors.team_list(user=request.user))
+    rows = [
+        {"team": t, "members": list(t.members.all()), "warnings": rules.team_warnings(t.members.all())} for t in teams
+    ]
+    return render(request, "visits/team_list.html", {"rows": rows, "kinds": VisitTeamMember.Kind})
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    street = _street(request)
+    cycles = list(selectors.cycle_list(user=request.user).filter(street=street))
+    chosen = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), None) or selectors.current_cycle(street=street)
+    index = cycles.index(cycle) if cycle in cycles else -1
+    can_edit = permissions.can_edit_plan(request.user)
+    last = cycles[-1] if cycles else None
+    context = {
+        "street": street,
+        "cycle": cycle,
+        "previous": cycles[index - 1] if index > 0 else None,
+        "next": cycles[index + 1] if 0 <= index < len(cycles) - 1 else None,
+        "assignments": selectors.assignments_with_state(user=request.user, cycle=cycle) if cycle else [],
+        "can_edit": can_edit,
+        "build_form": PlanBuildForm(
+            initial={"starts_on": (last.ends_on + timedelta(days=1)) if last else timezone.localdate()}
+        )
+        if can_edit
+        else None,
+    }
+    return render(request, "visits/plan.html", context)
+
+
+@login_required
+@require_POST
+def plan_build(request: HttpRequest) -> HttpResponse:
+    street = _street(request)
+    if not permissions.can_edit_plan(request.user):
+        raise PermissionDenied(_("只有纪工委和街道班子成员可以安排走访。"))
+    form = PlanBuildForm(request.POST)
+    if form.is_valid():
+        try:
+            cycles = services.cycle_plan_build(
+                actor=request.user,
+                street=street,
+                starts_on=form.cleaned_data["starts_on"],
+                cycles=form.cleaned_data["cycles"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已生成 %(n)d 轮走访安排。") % {"n": len(cycles)})
+            return redirect(f"{_plan_url()}?cycle={cycles[0].pk}")
+    else:
+        messages.error(request, _("请填写有效的开始日期和轮次数(1—26)。"))
+    return redirect("visits:plan")
+
+
+def _plan_url() -> str:
+    from django.urls import reverse
+
+    return reverse("visits:plan")
+
+
+@login_required
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_scoped_or_404(
+        VisitAssignment.objects.select_related("cycle", "team", "community"), request.user, pk=pk
+    )
+    if not permissions.can_edit_plan(request.user, assignment.community):
+        raise PermissionDenied(_("只有纪工委和街道班子成员可以调整走访安排。"))
+    street_id = assignment.cycle.street_id
+    form = AssignmentForm(
+        request.POST or None,
+        teams=VisitTeam.objects.filter(street_id=street_id).order_by("sort_order", "name"),
+        communities=Community.objects.filter(street_id=street_id).order_by("sort_order", "name"),
+        initial={
+            "team": assignment.team_id,
+            "community": assignment.community_id,
+            "starts_on": assignment.starts_on,
+            "ends_on": assignment.ends_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_update(actor=request.user, assignment=assignment, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("走访安排已调整。"))
+            return redirect(f"{_plan_url()}?cycle={assignment.cycle_id}")
+    return render(request, "visits/assignment_form.html", {"assignment": assignment, "form": form})
+
+
+# -------------------------------------------------------------------------------------------- coverage
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_coverage(request.user):
+        raise PermissionDenied(_("走访覆盖情况仅向街道班子成员、机关干部和纪工委开放。"))
+    street = _street(request)
+    today = timezone.localdate()
+    cycles = list(selectors.cycle_list(user=request.user).filter(street=street))
+    chosen = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), None) or selectors.current_cycle(
+        street=street, today=today
+    )
+    cycle_figures = (
+        selectors.coverage(user=request.user, street=street, start=cycle.starts_on, end=cycle.ends_on, today=today)
+        if cycle
+        else None
+    )
+    year_figures = selectors.coverage(
+        user=request.user, street=street, start=selectors.year_start(today), end=today, today=today
+    )
+    context = {
+        "street": street,
+        "cycles": cycles,
+        "cycle": cycle,
+        "cycle_figures": cycle_figures,
+        "year_figures": year_figures,
+        "today": today,
+    }
+    return render(request, "visits/coverage.html", context)
