@@ -141,7 +141,9 @@ def feedback_channel_create(
 @transaction.atomic
 def feedback_channel_deactivate(*, channel: FeedbackChannel, user: User | None, reason: str) -> FeedbackChannel:
     """Stop a channel (cards lost or superseded); its code then says so and offers the street-wide form."""
-    channel = FeedbackChannel.objects.select_for_update().select_related("street", "community").get(pk=channel.pk)
+    channel = (
+        FeedbackChannel.objects.select_for_update(of=("self",)).select_related("street", "community").get(pk=channel.pk)
+    )
     _require(channel.is_active, _("该渠道已停用。"))
     _require(bool(reason and reason.strip()), _("请填写停用原因(如:联系卡遗失、已换新批次)。"))
     _require(
@@ -278,7 +280,7 @@ def feedback_submit(
 
 
 def _locked(feedback: Feedback) -> Feedback:
-    return Feedback.objects.select_for_update().select_related("community__street").get(pk=feedback.pk)
+    return Feedback.objects.select_for_update(of=("self",)).select_related("community__street").get(pk=feedback.pk)
 
 
 def _mark(feedback: Feedback, user: User, state: str, case: Case | None = None, reason: str = "") -> dict:
@@ -462,7 +464,7 @@ def feedback_can_answer(feedback: Feedback) -> bool:
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, solved: bool, satisfaction: str) -> Feedback:
     """Take the sender's answer once: solved or not, and how satisfied. Not solved or 不满意 reopens the case."""
-    feedback = Feedback.objects.select_for_update().select_related("case").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case").get(pk=feedback.pk)
     _require(feedback.answered_at is None, _("您已经评价过了,谢谢您。"))
     _require(feedback_can_answer(feedback), _("办结之后才能评价。"))
     _require(satisfaction in Feedback.Satisfaction.values, _("请选择是否满意。"))
