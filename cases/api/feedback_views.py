@@ -4,6 +4,8 @@ rate limit of the public pages applies to them too."""
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
@@ -23,7 +25,7 @@ from ..services import FeedbackError
 from ..services.feedback import TRIAGE_ROLES
 from . import feedback_serializers as s
 
-TOO_MANY = "提交或查询太频繁了,请过十分钟再试。"
+TOO_MANY = gettext_lazy("提交或查询太频繁了,请过十分钟再试。")
 
 
 class PublicAPIView(APIView):
@@ -66,13 +68,13 @@ class FeedbackFormOptionsView(PublicAPIView):
         channel = selectors.channel_by_token(token)
         if channel is None:
             return Response(
-                {"detail": "二维码无法识别,可以改用街道总码反映。", "street_tokens": _street_tokens()},
+                {"detail": _("二维码无法识别,可以改用街道总码反映。"), "street_tokens": _street_tokens()},
                 status=status.HTTP_404_NOT_FOUND,
             )
         target, notice = channel, ""
         if not channel.is_active:
             target = services.feedback_channel_street_wide(street=channel.street)
-            notice = f"这个二维码已停用,您仍然可以向{channel.street.name}反映。"
+            notice = _("这个二维码已停用,您仍然可以向%(street)s反映。") % {"street": channel.street.name}
         options = selectors.public_form_options(street=channel.street)
         data = {
             "token": channel.token,
@@ -111,15 +113,16 @@ class FeedbackSubmitView(PublicAPIView):
         data = body.validated_data
         if data["website"]:
             limit_exceeded(request, "submit")
-            raise ValidationError({"detail": ["提交没有成功,请不要填写防机器人字段。"]})
+            raise ValidationError({"detail": [_("提交没有成功,请不要填写防机器人字段。")]})
         channel = selectors.channel_by_token(data["token"])
         if channel is None:
-            raise NotFound("二维码无法识别,可以改用街道总码反映。")
+            raise NotFound(_("二维码无法识别,可以改用街道总码反映。"))
         if not channel.is_active:
             raise ValidationError(
                 {
                     "token": [
-                        f"这个二维码已停用,请改用街道总码:{services.feedback_channel_street_wide(street=channel.street).token}"
+                        _("这个二维码已停用,请改用街道总码:%(token)s")
+                        % {"token": services.feedback_channel_street_wide(street=channel.street).token}
                     ]
                 }
             )
@@ -127,20 +130,20 @@ class FeedbackSubmitView(PublicAPIView):
         if data.get("community"):
             community = Community.objects.filter(pk=data["community"], street=channel.street).first()
             if community is None:
-                raise ValidationError({"community": ["所选村(居)不属于本街道。"]})
+                raise ValidationError({"community": [_("所选村(居)不属于本街道。")]})
         if community is None:
-            raise ValidationError({"community": ["请选择村(居)。"]})
+            raise ValidationError({"community": [_("请选择村(居)。")]})
         category = None
         if data.get("category"):
             category = Category.objects.filter(pk=data["category"], is_active=True).first()
             if category is None:
-                raise ValidationError({"category": ["所选类别不存在或已停用。"]})
+                raise ValidationError({"category": [_("所选类别不存在或已停用。")]})
         photos, errors = [], []
         for number, upload in enumerate(data.get("photos", []), start=1):
             try:
                 photos.append(photo_clean(upload))
             except PhotoError as exc:
-                errors += [f"第 {number} 张照片:{m}" for m in exc.messages]
+                errors += [_("第 %(n)d 张照片:%(message)s") % {"n": number, "message": m} for m in exc.messages]
         if errors:
             raise ValidationError({"photos": errors})
         if limit_exceeded(request, "submit"):
@@ -171,7 +174,7 @@ def _by_code(request, code: str) -> Feedback:
     feedback = selectors.feedback_by_code(code)
     if feedback is None:
         limit_exceeded(request, "lookup")
-        raise NotFound("没有找到这个查询码。")
+        raise NotFound(_("没有找到这个查询码。"))
     return feedback
 
 
@@ -207,7 +210,7 @@ class FeedbackAnswerView(PublicAPIView):
 
 def _require_triage(user) -> None:
     if not has_role(user, TRIAGE_ROLES):
-        raise PermissionDenied("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。")
+        raise PermissionDenied(_("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。"))
 
 
 def _get(request, pk: int) -> Feedback:
@@ -215,7 +218,7 @@ def _get(request, pk: int) -> Feedback:
     try:
         return selectors.feedback_get(user=request.user, pk=pk)
     except Http404 as exc:
-        raise NotFound("没有找到该反馈。") from exc
+        raise NotFound(_("没有找到该反馈。")) from exc
 
 
 class IntakeListView(generics.ListAPIView):
@@ -244,10 +247,10 @@ class IntakeListView(generics.ListAPIView):
         params = self.request.query_params
         filters = {"state": params.get("state") or Feedback.State.NEW}
         if filters["state"] not in [*Feedback.State.values, "all"]:
-            raise ValidationError({"state": ["状态无效。"]})
+            raise ValidationError({"state": [_("状态无效。")]})
         if params.get("community"):
             if not params["community"].isdigit():
-                raise ValidationError({"community": ["请输入数字编号。"]})
+                raise ValidationError({"community": [_("请输入数字编号。")]})
             filters["community"] = int(params["community"])
         if params.get("kind"):
             filters["kind"] = params["kind"]
@@ -279,12 +282,12 @@ class IntakeCreateCaseView(APIView):
         if data.get("category"):
             category = Category.objects.filter(pk=data["category"], is_active=True).first()
             if category is None:
-                raise ValidationError({"category": ["类别无效。"]})
+                raise ValidationError({"category": [_("类别无效。")]})
         grid = None
         if data.get("grid"):
             grid = Grid.objects.filter(pk=data["grid"], community=feedback.community_id).first()
             if grid is None:
-                raise ValidationError({"grid": ["所选网格不属于该村(居)。"]})
+                raise ValidationError({"grid": [_("所选网格不属于该村(居)。")]})
         try:
             case = services.feedback_create_case(
                 feedback=feedback,
@@ -315,7 +318,7 @@ class IntakeMergeView(APIView):
         try:
             case = selectors.case_get(user=request.user, number=body.validated_data["case_number"].strip())
         except Http404 as exc:
-            raise ValidationError({"case_number": ["在您可见的诉求中找不到这个编号。"]}) from exc
+            raise ValidationError({"case_number": [_("在您可见的诉求中找不到这个编号。")]}) from exc
         try:
             services.feedback_merge(feedback=feedback, user=request.user, case=case, note=body.validated_data["note"])
         except FeedbackError as exc:

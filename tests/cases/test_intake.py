@@ -170,3 +170,15 @@ def test_the_nav_offers_the_queue_to_dispatchers_only(client, cadre, community):
     assert reverse("cases:feedback_queue") in client.get(reverse("cases:my_work")).content.decode()
     client.force_login(official(Role.PARTY_REP, community=community))
     assert reverse("cases:feedback_queue") not in client.get(reverse("cases:my_work")).content.decode()
+
+
+def test_the_admin_shows_messages_read_only_without_their_lookup_code(client, feedback):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    html = client.get(reverse("admin:cases_feedback_change", args=[feedback.pk])).content.decode()
+    assert feedback.text in html and feedback.lookup_code not in html
+    assert client.get(reverse("admin:cases_feedbackchannel_changelist")).status_code == 200
+    assert client.post(reverse("admin:cases_feedback_delete", args=[feedback.pk]), {"post": "yes"}).status_code == 403
+    assert Feedback.objects.filter(pk=feedback.pk).exists()
