@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     periodic_tasks = [
         ("红黄绿督办扫描 colour sweep", "cases.tasks.case_colours_sweep", 60),
         ("办结自动归档 auto close", "cases.tasks.cases_auto_close", 3600),
+        ("群众反馈每小时提醒 feedback digest", "cases.tasks.feedback_digest_notify", 3600),
     ]
     demo_seeder = "cases.demo.seed"
 
@@ -28,4 +29,5 @@ class CasesConfig(AppConfig):
                 roles=frozenset({*SUPERVISE_ROLES, *DISPATCH_ROLES, Role.STREET_STAFF}),
             ),
             navigation.NavItem(label=_("通报"), url_name="cases:notice_list", order=13, roles=SUPERVISE_ROLES),
+            navigation.NavItem(label=_("群众反馈"), url_name="cases:feedback_queue", order=14, roles=DISPATCH_ROLES),
         )

@@ -45,9 +45,12 @@ def seed(ctx: DemoContext) -> None:
     street = ctx.street
     if Case.objects.filter(street=street).exists():
         ctx.log(f"诉求:已有 {Case.objects.filter(street=street).count()} 件,跳过")
-        return
-    with transaction.atomic():
-        _seed(ctx)
+    else:
+        with transaction.atomic():
+            _seed(ctx)
+    from .demo_feedback import seed_feedback
+
+    seed_feedback(ctx)
 
 
 def _seed(ctx: DemoContext) -> None:

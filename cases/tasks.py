@@ -27,3 +27,8 @@ def cases_auto_close() -> int:
     from django.conf import settings
 
     return services.cases_auto_close(after=timedelta(days=settings.LUCUN_CASE_AUTO_CLOSE_DAYS))
+
+
+@shared_task(name="cases.tasks.feedback_digest_notify", ignore_result=True, soft_time_limit=240, time_limit=300)
+def feedback_digest_notify() -> int:
+    return services.feedback_digest_notify()

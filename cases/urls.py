@@ -1,11 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .views import feedback
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    # The public feedback pages: /cases/f/<token>/, /cases/s/<code>/ (see public_urls.py).
+    path("", include("cases.public_urls")),
+    path("feedback/", feedback.feedback_queue, name="feedback_queue"),
+    path("feedback/channels/", feedback.feedback_channels, name="feedback_channels"),
+    path(
+        "feedback/channels/<int:pk>/deactivate/",
+        feedback.feedback_channel_deactivate,
+        name="feedback_channel_deactivate",
+    ),
+    path("feedback/channels/<int:pk>/qr.svg", feedback.feedback_channel_qr, name="feedback_channel_qr"),
+    path("feedback/<int:pk>/", feedback.feedback_detail, name="feedback_detail"),
+    path("feedback/<int:pk>/<slug:action>/", feedback.feedback_triage, name="feedback_triage"),
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.case_create, name="case_create"),
     path("dashboard/", views.dashboard, name="dashboard"),

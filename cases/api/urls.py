@@ -1,8 +1,20 @@
 from django.urls import path
 
+from . import feedback_views as fv
 from . import views
 
 urlpatterns = [
+    path("feedback/", fv.FeedbackSubmitView.as_view(), name="api_feedback_submit"),
+    path("feedback/form/<str:token>/", fv.FeedbackFormOptionsView.as_view(), name="api_feedback_form"),
+    path("feedback/status/<str:code>/", fv.FeedbackStatusView.as_view(), name="api_feedback_status"),
+    path("feedback/status/<str:code>/answer/", fv.FeedbackAnswerView.as_view(), name="api_feedback_answer"),
+    path("feedback/channels/", fv.ChannelListView.as_view(), name="api_feedback_channels"),
+    path("feedback/intake/", fv.IntakeListView.as_view(), name="api_feedback_intake"),
+    path("feedback/intake/<int:pk>/", fv.IntakeDetailView.as_view(), name="api_feedback_intake_detail"),
+    path("feedback/intake/<int:pk>/create-case/", fv.IntakeCreateCaseView.as_view(), name="api_feedback_create_case"),
+    path("feedback/intake/<int:pk>/merge/", fv.IntakeMergeView.as_view(), name="api_feedback_merge"),
+    path("feedback/intake/<int:pk>/reject/", fv.IntakeRejectView.as_view(), name="api_feedback_reject"),
+    path("feedback/intake/<int:pk>/redact/", fv.IntakeRedactView.as_view(), name="api_feedback_redact"),
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),
     path("tiers/", views.TierListView.as_view(), name="api_tier_list"),
     path("cases/", views.CaseListCreateView.as_view(), name="api_case_list"),

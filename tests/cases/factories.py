@@ -14,3 +14,46 @@ def open_case(*, community, by, tier_code: str = "assigned", title: str = "村�
     """Open a case through the service, as every caller does."""
     kwargs.setdefault("source", Case.Source.WALK_IN)
     return case_open(community=community, title=title, created_by=by, tier=tier(tier_code), **kwargs)
+
+
+def channel(*, community=None, street=None, kind=None, label="芦湖村文化广场"):
+    """Create a feedback channel through the service (street-wide when no community is given)."""
+    from cases.models import FeedbackChannel
+    from cases.services import feedback_channel_create
+
+    if kind is None:
+        kind = FeedbackChannel.Kind.POSTER if community is not None else FeedbackChannel.Kind.STREET
+    return feedback_channel_create(kind=kind, label=label, community=community, street=street)
+
+
+def submit(*, channel, community=None, text="村口路灯坏了三盏,晚上看不见路。", **kwargs):
+    """Store an anonymous message through the service, as the public page does."""
+    from cases.services import feedback_submit
+
+    return feedback_submit(channel=channel, community=community or channel.community, text=text, **kwargs)
+
+
+def jpeg_bytes(*, size=(64, 48), exif: bool = True, fmt: str = "JPEG") -> bytes:
+    """Return a small image; a JPEG carries EXIF with a camera, a time and a GPS position by default."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    kwargs = {}
+    if exif and fmt == "JPEG":
+        data = Image.Exif()
+        data[0x010F] = "SecretPhoneMaker"  # Make
+        data[0x0110] = "Model X"  # Model
+        data[0x0132] = "2026:11:27 10:37:12"  # DateTime
+        data[0x8825] = {1: "N", 2: (36.0, 49.0, 12.0), 3: "E", 4: (117.0, 49.0, 30.0)}  # GPS
+        kwargs["exif"] = data
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -19,8 +19,8 @@ from lucun.models import Community, Grid, Notification, User
 from lucun.selectors import officials_by_community, officials_covering
 from lucun.services import audit_record, notification_bulk_send, notification_send, outbox_enqueue
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     OPEN_STATES,
     RUNNING_STATES,
     Case,

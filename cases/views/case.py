@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object, officials_in_scope
 
-from . import forms, permissions, selectors, services
-from .models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
-from .services import CaseError
+from .. import forms, permissions, selectors, services
+from ..models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
+from ..services import CaseError
 
 PAGE_SIZE = 25
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope
 
-from .models import OPEN_STATES, RUNNING_STATES, Case, CaseEvent, CaseList, CaseState, Colour, ConductViolation, Tier
+from ..models import OPEN_STATES, RUNNING_STATES, Case, CaseEvent, CaseList, CaseState, Colour, ConductViolation, Tier
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -200,7 +200,7 @@ def dashboard(
 
 def filter_choices(*, user: User) -> dict:
     """Return the options for the dashboard and list filters, scoped to the user."""
-    from .models import Category
+    from ..models import Category
 
     return {
         "communities": list(communities_for(user).order_by("sort_order", "name")),
@@ -216,6 +216,6 @@ def handlers_for(*, community: Community) -> QuerySet[User]:
     """Return the officials who can be named handler of a case in this community."""
     from lucun.selectors import officials_covering
 
-    from .permissions import HANDLE_ROLES
+    from ..permissions import HANDLE_ROLES
 
     return officials_covering(community=community, roles=HANDLE_ROLES)

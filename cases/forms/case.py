@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Grid
 
-from .models import Case, CaseList, Category, ConductKind, Tier
+from ..models import Case, CaseList, Category, ConductKind, Tier
 
 
 class CaseOpenForm(forms.Form):
@@ -150,7 +150,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, communities, officials, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import CaseState, Colour
+        from ..models import CaseState, Colour
 
         self.fields["community"].queryset = communities
         self.fields["first_responder"].queryset = officials

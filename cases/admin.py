@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Tier
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank", "time_limit", "warn_before", "notice_after_red", "first_contact_limit"]
+
+
+@admin.register(ConductKind)
+class ConductKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+@admin.register(FeedbackChannel)
+class FeedbackChannelAdmin(admin.ModelAdmin):
+    """Channels are created and stopped through the pages (audited); here they are read and relabelled."""
+
+    list_display = ["label", "kind", "street", "community", "is_active", "created_at"]
+    list_filter = ["kind", "is_active", "street"]
+    search_fields = ["label"]
+    readonly_fields = [
+        "token",
+        "kind",
+        "street",
+        "community",
+        "is_active",
+        "deactivated_at",
+        "deactivated_reason",
+        "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FeedbackPhotoInline(admin.TabularInline):
+    model = FeedbackPhoto
+    extra = 0
+    can_delete = False
+    readonly_fields = ["image", "width", "height", "size"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Read-only: every decision on a message goes through the triage services, which audit it."""
+
+    list_display = ["pk", "received_at", "community", "category", "channel", "state"]
+    list_filter = ["state", "community", "channel__kind"]
+    inlines = [FeedbackPhotoInline]
+    exclude = ["submit_key", "lookup_code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("submit_key", "lookup_code")]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,365 @@
+"""Feedback API: anonymous endpoints for a mini-program (form options, submit, status, answer) and the
+staff intake queue. The anonymous ones read no credentials and keep nothing identifying; the salted
+rate limit of the public pages applies to them too."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucun.models import Community, Grid
+from lucun.scoping import has_role
+
+from .. import selectors, services
+from ..models import Category, Feedback, FeedbackChannel, FeedbackPhoto
+from ..photos import MAX_UPLOAD_BYTES, PhotoError, photo_clean
+from ..ratelimit import limit_exceeded
+from ..services import FeedbackError
+from ..services.feedback import TRIAGE_ROLES
+from . import feedback_serializers as s
+
+TOO_MANY = gettext_lazy("提交或查询太频繁了,请过十分钟再试。")
+
+
+class PublicAPIView(APIView):
+    """No authentication, no session, no DRF throttle (it would keep the plain address in the cache)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+
+def _street_tokens() -> list[str]:
+    return [c.token for c in selectors.street_channels()]
+
+
+def _status_data(feedback: Feedback, request) -> dict:
+    st = selectors.feedback_status(feedback)
+    from django.utils import timezone
+
+    return {
+        "lookup_code": feedback.lookup_code,
+        "stage": st.stage,
+        "label": st.label,
+        "message": st.message,
+        "steps": st.steps,
+        "received_on": timezone.localdate(feedback.received_at),
+        "public_reply": st.public_reply,
+        "resolved_on": timezone.localdate(st.resolved_on) if st.resolved_on else None,
+        "can_answer": services.feedback_can_answer(feedback),
+        "answer": {"solved": feedback.solved, "satisfaction": feedback.satisfaction} if feedback.answered_at else None,
+    }
+
+
+class FeedbackFormOptionsView(PublicAPIView):
+    @extend_schema(
+        summary="反馈表单选项(按二维码令牌)",
+        responses={200: s.FormOptionsSerializer, 404: OpenApiResponse(s.UnknownTokenSerializer, "二维码无法识别")},
+        tags=["feedback-public"],
+    )
+    def get(self, request, token: str):
+        channel = selectors.channel_by_token(token)
+        if channel is None:
+            return Response(
+                {"detail": _("二维码无法识别,可以改用街道总码反映。"), "street_tokens": _street_tokens()},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        target, notice = channel, ""
+        if not channel.is_active:
+            target = services.feedback_channel_street_wide(street=channel.street)
+            notice = _("这个二维码已停用,您仍然可以向%(street)s反映。") % {"street": channel.street.name}
+        options = selectors.public_form_options(street=channel.street)
+        data = {
+            "token": channel.token,
+            "active": channel.is_active,
+            "submit_token": target.token,
+            "notice": notice,
+            "channel_label": channel.label,
+            "channel_kind": channel.kind,
+            "street": {"name": channel.street.name, "hotline": channel.street.hotline},
+            "community": channel.community_id,
+            "communities": [{"id": c.pk, "name": c.name} for c in options["communities"]],
+            "categories": [{"id": c.pk, "name": c.name} for c in options["categories"]],
+            "limits": {
+                "text_min": Feedback.TEXT_MIN,
+                "text_max": Feedback.TEXT_MAX,
+                "photos_max": FeedbackPhoto.MAX_PER_FEEDBACK,
+                "photo_max_bytes": MAX_UPLOAD_BYTES,
+            },
+        }
+        return Response(s.FormOptionsSerializer(data).data)
+
+
+class FeedbackSubmitView(PublicAPIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        summary="提交匿名反馈",
+        description="multipart/form-data(可带照片 photos,最多3张)或 JSON。返回查询码。不记录 IP、设备或微信信息。",
+        request={"multipart/form-data": s.FeedbackSubmitSerializer, "application/json": s.FeedbackSubmitSerializer},
+        responses={201: s.FeedbackReceiptSerializer},
+        tags=["feedback-public"],
+    )
+    def post(self, request):
+        body = s.FeedbackSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data["website"]:
+            limit_exceeded(request, "submit")
+            raise ValidationError({"detail": [_("提交没有成功,请不要填写防机器人字段。")]})
+        channel = selectors.channel_by_token(data["token"])
+        if channel is None:
+            raise NotFound(_("二维码无法识别,可以改用街道总码反映。"))
+        if not channel.is_active:
+            raise ValidationError(
+                {
+                    "token": [
+                        _("这个二维码已停用,请改用街道总码:%(token)s")
+                        % {"token": services.feedback_channel_street_wide(street=channel.street).token}
+                    ]
+                }
+            )
+        community = channel.community
+        if data.get("community"):
+            community = Community.objects.filter(pk=data["community"], street=channel.street).first()
+            if community is None:
+                raise ValidationError({"community": [_("所选村(居)不属于本街道。")]})
+        if community is None:
+            raise ValidationError({"community": [_("请选择村(居)。")]})
+        category = None
+        if data.get("category"):
+            category = Category.objects.filter(pk=data["category"], is_active=True).first()
+            if category is None:
+                raise ValidationError({"category": [_("所选类别不存在或已停用。")]})
+        photos, errors = [], []
+        for number, upload in enumerate(data.get("photos", []), start=1):
+            try:
+                photos.append(photo_clean(upload))
+            except PhotoError as exc:
+                errors += [_("第 %(n)d 张照片:%(message)s") % {"n": number, "message": m} for m in exc.messages]
+        if errors:
+            raise ValidationError({"photos": errors})
+        if limit_exceeded(request, "submit"):
+            raise Throttled(detail=TOO_MANY)
+        try:
+            feedback = services.feedback_submit(
+                channel=channel,
+                community=community,
+                category=category,
+                text=data["text"],
+                reply_phone=data["reply_phone"],
+                photos=photos,
+                submit_key=data["submit_key"] or None,
+            )
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        receipt = {
+            "lookup_code": feedback.lookup_code,
+            "status_url": selectors.feedback_status_url(code=feedback.lookup_code, request=request),
+            "hotline": channel.street.hotline,
+        }
+        return Response(s.FeedbackReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+def _by_code(request, code: str) -> Feedback:
+    if limit_exceeded(request, "lookup", count=False):
+        raise Throttled(detail=TOO_MANY)
+    feedback = selectors.feedback_by_code(code)
+    if feedback is None:
+        limit_exceeded(request, "lookup")
+        raise NotFound(_("没有找到这个查询码。"))
+    return feedback
+
+
+class FeedbackStatusView(PublicAPIView):
+    @extend_schema(summary="按查询码查看办理进度", responses=s.FeedbackStatusSerializer, tags=["feedback-public"])
+    def get(self, request, code: str):
+        return Response(s.FeedbackStatusSerializer(_status_data(_by_code(request, code), request)).data)
+
+
+class FeedbackAnswerView(PublicAPIView):
+    @extend_schema(
+        summary="办结后评价(是否解决、是否满意,只能一次)",
+        request=s.AnswerSerializer,
+        responses=s.FeedbackStatusSerializer,
+        tags=["feedback-public"],
+    )
+    def post(self, request, code: str):
+        feedback = _by_code(request, code)
+        if limit_exceeded(request, "answer"):
+            raise Throttled(detail=TOO_MANY)
+        body = s.AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            feedback = services.feedback_answer(feedback=feedback, **body.validated_data)
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        feedback = selectors.feedback_by_code(feedback.lookup_code)
+        return Response(s.FeedbackStatusSerializer(_status_data(feedback, request)).data)
+
+
+# --- Staff --------------------------------------------------------------------------------------------
+
+
+def _require_triage(user) -> None:
+    if not has_role(user, TRIAGE_ROLES):
+        raise PermissionDenied(_("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。"))
+
+
+def _get(request, pk: int) -> Feedback:
+    _require_triage(request.user)
+    try:
+        return selectors.feedback_get(user=request.user, pk=pk)
+    except Http404 as exc:
+        raise NotFound(_("没有找到该反馈。")) from exc
+
+
+class IntakeListView(generics.ListAPIView):
+    """The intake queue: messages of the caller's communities (default: waiting for triage), newest first."""
+
+    serializer_class = s.FeedbackSerializer
+    community_field = None  # the selector scopes
+
+    @extend_schema(
+        summary="群众反馈分拣队列",
+        parameters=[
+            OpenApiParameter(
+                "state", str, description="状态:new(默认)、case_created、merged、spam、not_actionable、all"
+            ),
+            OpenApiParameter("community", int, description="村(居)编号"),
+            OpenApiParameter("kind", str, description="渠道类型"),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        _require_triage(request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Feedback.objects.none()
+        params = self.request.query_params
+        filters = {"state": params.get("state") or Feedback.State.NEW}
+        if filters["state"] not in [*Feedback.State.values, "all"]:
+            raise ValidationError({"state": [_("状态无效。")]})
+        if params.get("community"):
+            if not params["community"].isdigit():
+                raise ValidationError({"community": [_("请输入数字编号。")]})
+            filters["community"] = int(params["community"])
+        if params.get("kind"):
+            filters["kind"] = params["kind"]
+        return selectors.feedback_queue(user=self.request.user, filters=filters).prefetch_related(
+            Prefetch("photos", queryset=FeedbackPhoto.objects.order_by("pk"))
+        )
+
+
+class IntakeDetailView(APIView):
+    @extend_schema(summary="群众反馈详情", responses=s.FeedbackSerializer)
+    def get(self, request, pk: int):
+        return Response(s.FeedbackSerializer(_get(request, pk), context={"request": request}).data)
+
+
+def _done(request, pk: int) -> Response:
+    return Response(
+        s.FeedbackSerializer(selectors.feedback_get(user=request.user, pk=pk), context={"request": request}).data
+    )
+
+
+class IntakeCreateCaseView(APIView):
+    @extend_schema(summary="群众反馈立案", request=s.CreateCaseSerializer, responses={201: s.CreatedCaseSerializer})
+    def post(self, request, pk: int):
+        feedback = _get(request, pk)
+        body = s.CreateCaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        category = None
+        if data.get("category"):
+            category = Category.objects.filter(pk=data["category"], is_active=True).first()
+            if category is None:
+                raise ValidationError({"category": [_("类别无效。")]})
+        grid = None
+        if data.get("grid"):
+            grid = Grid.objects.filter(pk=data["grid"], community=feedback.community_id).first()
+            if grid is None:
+                raise ValidationError({"grid": [_("所选网格不属于该村(居)。")]})
+        try:
+            case = services.feedback_create_case(
+                feedback=feedback,
+                user=request.user,
+                title=data["title"],
+                category=category,
+                tier=data.get("tier"),
+                case_list=data["case_list"],
+                grid=grid,
+            )
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        feedback = selectors.feedback_get(user=request.user, pk=pk)
+        return Response(
+            s.CreatedCaseSerializer(
+                {"feedback": feedback, "case_number": case.number}, context={"request": request}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class IntakeMergeView(APIView):
+    @extend_schema(summary="群众反馈并入已有诉求", request=s.MergeSerializer, responses=s.FeedbackSerializer)
+    def post(self, request, pk: int):
+        feedback = _get(request, pk)
+        body = s.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            case = selectors.case_get(user=request.user, number=body.validated_data["case_number"].strip())
+        except Http404 as exc:
+            raise ValidationError({"case_number": [_("在您可见的诉求中找不到这个编号。")]}) from exc
+        try:
+            services.feedback_merge(feedback=feedback, user=request.user, case=case, note=body.validated_data["note"])
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return _done(request, pk)
+
+
+class IntakeRejectView(APIView):
+    @extend_schema(summary="标记为无效信息或无法办理", request=s.RejectSerializer, responses=s.FeedbackSerializer)
+    def post(self, request, pk: int):
+        feedback = _get(request, pk)
+        body = s.RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.feedback_reject(feedback=feedback, user=request.user, **body.validated_data)
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return _done(request, pk)
+
+
+class IntakeRedactView(APIView):
+    @extend_schema(summary="保存脱敏文本", request=s.RedactSerializer, responses=s.FeedbackSerializer)
+    def post(self, request, pk: int):
+        feedback = _get(request, pk)
+        body = s.RedactSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.feedback_redact(feedback=feedback, user=request.user, **body.validated_data)
+        except FeedbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return _done(request, pk)
+
+
+class ChannelListView(generics.ListAPIView):
+    """The feedback channels the caller may see, with the address each QR code holds."""
+
+    serializer_class = s.ChannelSerializer
+    community_field = None  # the selector scopes
+    filterset_fields = ["kind", "community", "is_active"]  # ?kind= filters channel_kind
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return FeedbackChannel.objects.none()
+        return selectors.channels_for(user=self.request.user).order_by("kind", "label", "pk")

@@ -1,0 +1,253 @@
+"""Demo anonymous feedback: the street-wide code, a poster per community, card batches, a year of messages.
+
+The demo cases whose source is 匿名反馈 get the message they came from; more messages were merged into
+existing cases as duplicates, some were spam or not actionable, and the latest wait in the queue.
+Rows are bulk-inserted; the result is what the services would have produced.
+"""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from lucun.demo import DemoContext
+
+from .models import (
+    LOOKUP_ALPHABET,
+    LOOKUP_LENGTH,
+    Case,
+    CaseEvent,
+    CaseState,
+    Category,
+    Feedback,
+    FeedbackChannel,
+    to_hour,
+)
+
+PLACES = ["文化广场", "党群服务中心", "便民超市门口", "健身广场", "村委会公告栏", "小区南门"]
+DETAILS = [
+    "希望尽快有人来看看。",
+    "已经好几天了,老人出行不方便。",
+    "麻烦工作人员处理一下,谢谢。",
+    "之前反映过一次,还没有解决。",
+    "晚上尤其明显,存在安全隐患。",
+]
+DUPLICATES = ["同样的问题,我们这边也遇到了。", "这个事情大家都在说,希望快点解决。", "再反映一次,情况还在。"]
+SPAM = ["低价办证,联系微信", "测试", "哈哈哈哈", "转发有红包", "1111"]
+NOT_ACTIONABLE = [
+    ("希望提高全国养老金标准", "超出街道职权,已通过公开答复说明政策渠道"),
+    ("建议修建高铁站", "非街道职能,已转为意见建议登记"),
+    ("反映外省亲戚的工作问题", "不属于本街道辖区"),
+]
+PENDING = [
+    "路灯坏了好几盏,晚上看不清路。",
+    "垃圾桶满了没人清,味道很大。",
+    "楼道里堆了很多杂物,怕着火。",
+    "下雨后路上积水,老人走路容易滑倒。",
+    "想咨询高龄补贴怎么申请。",
+    "小区门口电动车乱停,救护车进不来。",
+]
+PLAN = {"merged": 60, "spam": 25, "not_actionable": 20, "pending": 30}
+URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def seed_feedback(ctx: DemoContext) -> None:
+    if FeedbackChannel.objects.filter(street=ctx.street).exists():
+        ctx.log(f"群众反馈:已有 {Feedback.objects.filter(street=ctx.street).count()} 条,跳过")
+        return
+    with transaction.atomic():
+        _seed(ctx)
+
+
+def _seed(ctx: DemoContext) -> None:
+    rng, street, now = ctx.rng, ctx.street, timezone.now()
+    year_ago = now - timedelta(days=365)
+    used_codes = set(Feedback.objects.values_list("lookup_code", flat=True))
+
+    def token() -> str:
+        return "".join(rng.choice(URLSAFE) for _ in range(16))
+
+    def code() -> str:
+        while True:
+            value = "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_LENGTH))
+            if value not in used_codes:
+                used_codes.add(value)
+                return value
+
+    channels = [
+        FeedbackChannel(
+            token=token(),
+            kind=FeedbackChannel.Kind.STREET,
+            street=street,
+            label=f"{street.name} 街道总码",
+            created_at=year_ago,
+        )
+    ]
+    for index, community in enumerate(ctx.communities):
+        channels.append(
+            FeedbackChannel(
+                token=token(),
+                kind=FeedbackChannel.Kind.POSTER,
+                street=street,
+                community=community,
+                label=f"{community.name}{PLACES[index % len(PLACES)]}",
+                created_at=year_ago,
+            )
+        )
+        if index < 6:
+            for batch in (1, 2):
+                lost = index == 0 and batch == 1
+                channels.append(
+                    FeedbackChannel(
+                        token=token(),
+                        kind=FeedbackChannel.Kind.CARD_BATCH,
+                        street=street,
+                        community=community,
+                        label=f"{community.name} 联系卡第{batch}批",
+                        created_at=year_ago + timedelta(days=30 * batch),
+                        is_active=not lost,
+                        deactivated_at=year_ago + timedelta(days=90) if lost else None,
+                        deactivated_reason="联系卡遗失,已换发第2批" if lost else "",
+                    )
+                )
+    FeedbackChannel.objects.bulk_create(channels)
+    channels = list(FeedbackChannel.objects.filter(street=street))
+    by_community: dict[int | None, list[FeedbackChannel]] = {}
+    for channel in channels:
+        by_community.setdefault(channel.community_id, []).append(channel)
+    street_channel = by_community[None][0]
+
+    def channel_for(community_id: int, at) -> FeedbackChannel:
+        pool = [
+            c
+            for c in by_community.get(community_id, [])
+            if c.created_at <= at and (c.is_active or c.deactivated_at > at)
+        ]
+        return rng.choice([*pool, *pool, street_channel]) if pool else street_channel
+
+    categories = list(Category.objects.filter(is_active=True))
+    triager = ctx.users.get("staff")
+    rows: list[Feedback] = []
+    links: list[tuple[Feedback, Case]] = []
+
+    # 1. The demo cases that came in as anonymous feedback get their message.
+    sourced = list(
+        Case.objects.filter(street=street, source=Case.Source.FEEDBACK, source_type__isnull=True).order_by("pk")
+    )
+    for case in sourced:
+        received = case.opened_at - timedelta(hours=rng.uniform(0.5, 30))
+        feedback = Feedback(
+            channel=channel_for(case.community_id, received),
+            street=street,
+            community_id=case.community_id,
+            category_id=case.category_id,
+            text=f"{case.title}。{rng.choice(DETAILS)}",
+            received_at=to_hour(received),
+            lookup_code=code(),
+            state=Feedback.State.CASE_CREATED,
+            case=case,
+            triaged_by_id=case.created_by_id,
+            triaged_at=case.opened_at,
+        )
+        if case.state in (CaseState.RESOLVED, CaseState.CLOSED) and rng.random() < 0.6:
+            feedback.solved = True
+            feedback.satisfaction = rng.choice(["satisfied"] * 7 + ["basically"] * 2)
+            feedback.answered_at = to_hour(case.resolved_at + timedelta(hours=rng.uniform(2, 72)))
+        rows.append(feedback)
+        links.append((feedback, case))
+
+    # 2. Duplicates merged into cases already registered.
+    candidates = list(Case.objects.filter(street=street).exclude(state=CaseState.CANCELLED).order_by("pk"))
+    events: list[CaseEvent] = []
+    for case in rng.sample(candidates, min(len(candidates), PLAN["merged"] * ctx.scale)):
+        received = case.opened_at + timedelta(hours=rng.uniform(1, 72))
+        if received >= now:
+            continue
+        triaged = received + timedelta(hours=rng.uniform(1, 20))
+        rows.append(
+            Feedback(
+                channel=channel_for(case.community_id, received),
+                street=street,
+                community_id=case.community_id,
+                category_id=case.category_id,
+                text=f"{case.title}。{rng.choice(DUPLICATES)}",
+                received_at=to_hour(received),
+                lookup_code=code(),
+                state=Feedback.State.MERGED,
+                case=case,
+                triaged_by=triager,
+                triaged_at=min(triaged, now),
+            )
+        )
+        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.MERGED, actor=triager, at=min(triaged, now)))
+
+    # 3. Spam and messages that cannot be handled as a case, each with its reason.
+    for kind, count in (("spam", PLAN["spam"]), ("not_actionable", PLAN["not_actionable"])):
+        for _i in range(count * ctx.scale):
+            community = rng.choice(ctx.communities)
+            received = now - timedelta(days=rng.uniform(3, 360))
+            if kind == "spam":
+                text, reason = rng.choice(SPAM), "广告或无意义内容"
+            else:
+                text, reason = rng.choice(NOT_ACTIONABLE)
+            rows.append(
+                Feedback(
+                    channel=channel_for(community.pk, received),
+                    street=street,
+                    community=community,
+                    text=text,
+                    received_at=to_hour(received),
+                    lookup_code=code(),
+                    state=kind,
+                    state_reason=reason,
+                    triaged_by=triager,
+                    triaged_at=received + timedelta(hours=rng.uniform(1, 24)),
+                )
+            )
+
+    # 4. The latest messages, waiting in the queue.
+    for _i in range(PLAN["pending"] * ctx.scale):
+        community = rng.choice(ctx.communities)
+        received = now - timedelta(hours=rng.uniform(1, 72))
+        rows.append(
+            Feedback(
+                channel=channel_for(community.pk, received),
+                street=street,
+                community=community,
+                category=rng.choice([*categories, None]),
+                text=rng.choice(PENDING),
+                received_at=to_hour(received),
+                lookup_code=code(),
+                reply_phone=ctx.random_phone() if rng.random() < 0.15 else "",
+            )
+        )
+
+    Feedback.objects.bulk_create(rows, batch_size=1000)
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    ids = dict(Feedback.objects.filter(street=street).values_list("lookup_code", "pk"))
+    feedback_type = ContentType.objects.get_for_model(Feedback)
+    for feedback, case in links:
+        case.source_type, case.source_id = feedback_type, ids[feedback.lookup_code]
+    Case.objects.bulk_update([case for _f, case in links], ["source_type", "source_id"], batch_size=500)
+
+    counts = {state: sum(1 for r in rows if r.state == state) for state in Feedback.State.values}
+    ctx.log(
+        f"群众反馈:{len(channels)} 个渠道,{len(rows)} 条(立案 {counts['case_created']},并入 {counts['merged']},"
+        f"无效 {counts['spam']},无法办理 {counts['not_actionable']},待分拣 {counts['new']})"
+    )
+    poster = next(
+        c for c in channels if c.kind == FeedbackChannel.Kind.POSTER and c.community_id == ctx.communities[0].pk
+    )
+    answerable = next(
+        (
+            r
+            for r in rows
+            if r.case_id and r.answered_at is None and r.case.state in (CaseState.RESOLVED, CaseState.CLOSED)
+        ),
+        None,
+    )
+    ctx.log(
+        f"群众反馈演示:扫码页 /cases/f/{poster.token}/"
+        + (f",已办结待评价的查询码 {answerable.lookup_code}" if answerable else "")
+    )

@@ -1,0 +1,204 @@
+"""The public feedback pages: no account, no WeChat login, nothing identifying kept.
+
+They read and write no session and show nothing of the staff side. The forms are exempt from CSRF on
+purpose: there is no login or session to protect, and a token that expires would fail an elderly
+person who takes their time (the forms have no time limit). Abuse is held back by the rate limit.
+"""
+
+import secrets
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lucun.models import Community
+
+from .. import forms, selectors, services
+from ..models import Feedback, FeedbackChannel
+from ..ratelimit import limit_exceeded
+from ..services import FeedbackError
+
+
+def _url(request: HttpRequest, name: str, **kwargs) -> str:
+    """Reverse a public page in the namespace this request came through (/f/… at the root, or /cases/f/…)."""
+    namespace = request.resolver_match.namespace if request.resolver_match else "cases:feedback"
+    return reverse(f"{namespace}:{name}", kwargs=kwargs or None)
+
+
+def _hotlines() -> list[dict]:
+    return [{"street": c.street.name, "hotline": c.street.hotline} for c in selectors.street_channels()]
+
+
+def _limited(request: HttpRequest, street=None) -> HttpResponse:
+    return render(
+        request,
+        "cases/public/limited.html",
+        {"street": street, "hotline": street.hotline if street else "", "lookup_url": _url(request, "lookup")},
+        status=429,
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a QR code opens: the form, with the community filled in from the code."""
+    channel = selectors.channel_by_token(token)
+    if channel is None:
+        return render(
+            request,
+            "cases/public/unknown.html",
+            {
+                "street_channels": [
+                    {"channel": c, "url": _url(request, "form", token=c.token)} for c in selectors.street_channels()
+                ],
+                "lookup_url": _url(request, "lookup"),
+            },
+            status=404,
+        )
+    target, notice = channel, ""
+    if not channel.is_active:
+        # A lost or replaced card still reaches the street: the same form, sent to the street-wide code.
+        target = services.feedback_channel_street_wide(street=channel.street)
+        notice = _("这个二维码已停用。您仍然可以在下面向%(street)s反映情况,一样会有人处理。") % {
+            "street": channel.street.name
+        }
+    return _form_page(request, target, channel.community, notice)
+
+
+def _form_page(
+    request: HttpRequest, channel: FeedbackChannel, community: Community | None, notice: str
+) -> HttpResponse:
+    options = selectors.public_form_options(street=channel.street)
+    form = forms.PublicFeedbackForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        communities=Community.objects.filter(street=channel.street).order_by("sort_order", "name"),
+        categories=options["categories"],
+        initial={"community": community.pk if community else None, "submit_key": secrets.token_urlsafe(16)},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_robot:
+            limit_exceeded(request, "submit")
+            form.add_error(None, _("提交没有成功:请不要填写“请勿填写此项”那一栏,然后再点一次“提交”。"))
+        elif form.is_valid():
+            if limit_exceeded(request, "submit"):
+                return _limited(request, channel.street)
+            data = form.cleaned_data
+            try:
+                feedback = services.feedback_submit(
+                    channel=channel,
+                    community=data["community"],
+                    category=data["category"],
+                    text=data["text"],
+                    reply_phone=data["reply_phone"],
+                    photos=data["photos"],
+                    submit_key=data["submit_key"] or None,
+                )
+            except FeedbackError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(_url(request, "status", code=feedback.lookup_code) + "?new=1")
+    chosen = form["community"].value() if request.method == "POST" else (community.pk if community else None)
+    initial_community = next((c for c in options["communities"] if str(c.pk) == str(chosen)), None)
+    return render(
+        request,
+        "cases/public/form.html",
+        {
+            "form": form,
+            "channel": channel,
+            "street": channel.street,
+            "hotline": channel.street.hotline,
+            "notice": notice,
+            "action": _url(request, "form", token=channel.token),
+            "lookup_url": _url(request, "lookup"),
+            "initial_community": initial_community,
+            "photos_lost": request.method == "POST" and bool(request.FILES),
+            "text_max": Feedback.TEXT_MAX,
+        },
+        status=status,
+    )
+
+
+@never_cache
+def feedback_lookup(request: HttpRequest) -> HttpResponse:
+    """Enter a lookup code (查询码) to see the progress."""
+    form = forms.LookupForm(request.GET or None)
+    status = 200
+    if request.GET and form.is_valid():
+        code = selectors.normalize_lookup_code(form.cleaned_data["code"])
+        if code:
+            return redirect(_url(request, "status", code=code))
+        form.add_error("code", _("查询码是 8 位数字和字母,请对照截图再输入一次。"))
+        status = 400
+    return render(request, "cases/public/lookup.html", {"form": form, "hotlines": _hotlines()}, status=status)
+
+
+def _status_page(request: HttpRequest, feedback: Feedback, answer_form=None, status: int = 200) -> HttpResponse:
+    can_answer = services.feedback_can_answer(feedback)
+    answer_errors = list(answer_form.non_field_errors()) if answer_form is not None else []
+    if not can_answer:
+        answer_form = None
+    return render(
+        request,
+        "cases/public/status.html",
+        {
+            "feedback": feedback,
+            "status": selectors.feedback_status(feedback),
+            "street": feedback.street,
+            "hotline": feedback.street.hotline,
+            "just_sent": request.GET.get("new") == "1",
+            "just_answered": request.GET.get("answered") == "1",
+            "answer_form": answer_form or (forms.AnswerForm() if can_answer else None),
+            "answer_errors": answer_errors,
+            "answer_url": _url(request, "answer", code=feedback.lookup_code),
+            "lookup_url": _url(request, "lookup"),
+        },
+        status=status,
+    )
+
+
+@never_cache
+def feedback_status(request: HttpRequest, code: str) -> HttpResponse:
+    """The sender's status page: received → being handled → resolved, the public reply, the answer form."""
+    if limit_exceeded(request, "lookup", count=False):
+        return _limited(request)
+    feedback = selectors.feedback_by_code(code)
+    if feedback is None:
+        limit_exceeded(request, "lookup")  # only misses count: guessing codes is what is held back
+        form = forms.LookupForm(initial={"code": code})
+        return render(
+            request,
+            "cases/public/lookup.html",
+            {"form": form, "not_found": True, "hotlines": _hotlines()},
+            status=404,
+        )
+    return _status_page(request, feedback)
+
+
+@csrf_exempt
+@require_POST
+def feedback_answer(request: HttpRequest, code: str) -> HttpResponse:
+    """Take the sender's answer once: solved? satisfied?"""
+    feedback = selectors.feedback_by_code(code)
+    if feedback is None:
+        return redirect(_url(request, "lookup"))
+    if limit_exceeded(request, "answer"):
+        return _limited(request, feedback.street)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_answer(
+                feedback=feedback, solved=form.cleaned_data["solved"], satisfaction=form.cleaned_data["satisfaction"]
+            )
+        except FeedbackError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(_url(request, "status", code=feedback.lookup_code) + "?answered=1")
+    feedback.refresh_from_db()
+    return _status_page(request, feedback, answer_form=form, status=400)
