@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import Community, County, Grid, Position, Role, Street, User
@@ -98,13 +99,21 @@ class DemoContext:
         return "1" + self.rng.choice("3578") + "".join(self.rng.choice("0123456789") for _ in range(9))
 
 
+_demo_hash: list[str] = []
+
+
+def _password_hash() -> str:
+    """Hash the demo password once: hashing is slow on purpose, and every demo login shares it."""
+    if not _demo_hash:
+        _demo_hash.append(make_password(DEMO_PASSWORD))
+    return _demo_hash[0]
+
+
 def _user(username: str, real_name: str, phone: str, **extra) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"real_name": real_name, "phone": phone, **extra}
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={"real_name": real_name, "phone": phone, "password": _password_hash(), **extra},
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user
 
 

@@ -42,6 +42,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("points/", include("points.urls")),
+    # Short public addresses held by the QR codes: /f/<token>/ (feedback form), /s/<code>/ (status).
+    path("", include("cases.public_urls")),
 ]
 
 if settings.DEBUG:

@@ -221,8 +221,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Behind a reverse proxy, the client's address for rate limits comes from X-Forwarded-For.
-LUCUN_TRUST_X_FORWARDED_FOR = env.bool("LUCUN_TRUST_X_FORWARDED_FOR", default=False)
+# Behind N reverse proxies, the client's address for rate limits is the Nth from the right of X-Forwarded-For.
+LUCUN_TRUSTED_PROXY_COUNT = env.int("LUCUN_TRUSTED_PROXY_COUNT", default=0)
+# The absolute address printed in QR codes (e.g. https://lucun.example.gov.cn); the request's host otherwise.
+LUCUN_PUBLIC_BASE_URL = env.str("LUCUN_PUBLIC_BASE_URL", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

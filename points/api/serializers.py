@@ -78,7 +78,7 @@ class ClaimSubmitSerializer(serializers.Serializer):
     photo = serializers.ImageField(required=False, allow_null=True, default=None)
 
 
-class RejectSerializer(serializers.Serializer):
+class ClaimRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 

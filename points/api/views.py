@@ -11,12 +11,12 @@ from lucun.scoping import get_scoped_or_404
 from .. import selectors, services
 from ..models import LedgerEntry, Redemption, Reward, ServiceClaim, ServiceType, Volunteer
 from .serializers import (
+    ClaimRejectSerializer,
     ClaimSubmitSerializer,
     ErrorSerializer,
     LedgerEntrySerializer,
     RedemptionCreateSerializer,
     RedemptionSerializer,
-    RejectSerializer,
     RewardSerializer,
     ServiceClaimSerializer,
     ServiceTypeSerializer,
@@ -103,11 +103,11 @@ class ClaimApproveView(APIView):
 
 class ClaimRejectView(APIView):
     @extend_schema(
-        request=RejectSerializer, responses={200: ServiceClaimSerializer, 400: ErrorSerializer}, summary="驳回申报"
+        request=ClaimRejectSerializer, responses={200: ServiceClaimSerializer, 400: ErrorSerializer}, summary="驳回申报"
     )
     def post(self, request, pk: int):
         claim = selectors.claim_get(user=request.user, pk=pk)
-        serializer = RejectSerializer(data=request.data)
+        serializer = ClaimRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             claim = services.claim_reject(actor=request.user, claim=claim, reason=serializer.validated_data["reason"])

@@ -191,5 +191,5 @@ def test_channel_list_gives_the_public_address(api, cadre, poster, street, setti
     api.force_authenticate(cadre)
     rows = api.get("/api/v1/feedback/channels/").json()["results"]
     addresses = {r["label"]: r["public_url"] for r in rows}
-    assert addresses["芦湖村文化广场"] == f"https://lucun.example.gov.cn/cases/f/{poster.token}/"
+    assert addresses["芦湖村文化广场"] == f"https://lucun.example.gov.cn/f/{poster.token}/"
     assert "总码" in addresses  # a community cadre sees the street code of their street

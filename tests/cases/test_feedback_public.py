@@ -153,11 +153,12 @@ def test_the_cache_keeps_only_a_salted_hash_of_the_address(client, poster):
 
     from django.core.cache.backends.locmem import LocMemCache
 
-    from cases.ratelimit import _key
+    from cases.ratelimit import WINDOW_SECONDS
+    from lucun.throttle import key as throttle_key
 
     post_form(client, poster)
-    key = _key("submit", "203.0.113.7", time.time())
-    assert re.fullmatch(r"cases:rl:submit:\d+:[0-9a-f]{32}", key) and "203.0.113" not in key
+    key = throttle_key("feedback-submit", "203.0.113.7", WINDOW_SECONDS, time.time())
+    assert re.fullmatch(r"throttle:feedback-submit:\d+:[0-9a-f]{32}", key) and "203.0.113" not in key
     assert cache.get(key) == 1
     backend = caches["default"]
     if isinstance(backend, LocMemCache):

@@ -140,7 +140,7 @@ def test_channel_figures_are_counted_from_the_data(client, street_leader, commun
     kinds = {r["kind"]: r["total"] for r in figures.by_kind}
     assert kinds == {"poster": 2, "card_batch": 1}
     assert {r["name"]: r["total"] for r in figures.by_community} == {"芦湖村": 2, "稻香村": 1}
-    assert f"/cases/f/{poster.token}/" in response.content.decode()
+    assert f"/f/{poster.token}/" in response.content.decode()
 
 
 def test_a_cadre_sees_only_the_figures_of_their_community(client, cadre, community, other_community):

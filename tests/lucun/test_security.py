@@ -46,8 +46,8 @@ def test_the_cache_counts_under_a_salted_hash_not_the_login_name_or_address(clie
 
     UserFactory(username="wangjg")
     _login(client, "wangjg", "wrong")
-    name_key = throttle._key("login-name", "wangjg", LOGIN_WINDOW_SECONDS)
-    address_key = throttle._key("login-address", "127.0.0.1", LOGIN_WINDOW_SECONDS)
+    name_key = throttle.key("login-name", "wangjg", LOGIN_WINDOW_SECONDS)
+    address_key = throttle.key("login-address", "127.0.0.1", LOGIN_WINDOW_SECONDS)
     assert cache.get(name_key) == 1 and cache.get(address_key) == 1
     assert "wangjg" not in name_key and "127.0.0.1" not in address_key
 
