@@ -5,7 +5,6 @@ At scale 1: 730 collected — 398 answered within 24 hours, 230 within a week, 6
 Rows are bulk-inserted for speed; the result is what the services would have produced.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -128,6 +127,7 @@ def _seed(ctx: DemoContext) -> None:
             case.colour = Colour.RED if now >= case.due_at else Colour.YELLOW if now >= case.warn_at else Colour.GREEN
             if case.colour == Colour.RED:
                 case.red_since = case.due_at
+                case.notice_at = case.due_at + tier.notice_after_red
                 case.colour_changed_at = case.due_at
         else:
             resolved = opened + timedelta(hours=hours)
@@ -178,8 +178,7 @@ def _seed(ctx: DemoContext) -> None:
                     case_id=pk,
                     kind=CaseEvent.Kind.TURNED_RED,
                     at=case.red_since,
-                    dedupe_key=f"turned_red:{pk}:1",
-                    batch=uuid.uuid4(),
+                    deadline_version=1,
                 )
             )
     CaseEvent.objects.bulk_create(events, batch_size=2000)

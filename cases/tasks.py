@@ -16,8 +16,8 @@ def case_colours_sweep() -> dict:
     max_retries=5,
     retry_backoff=True,
 )
-def case_events_notify(batch: str) -> int:
-    return services.case_events_notify(batch=batch)
+def case_events_notify(kind: str, at: str) -> int:
+    return services.case_events_notify(kind=kind, at=at)
 
 
 @shared_task(name="cases.tasks.cases_auto_close", ignore_result=True, soft_time_limit=240, time_limit=300)

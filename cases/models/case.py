@@ -178,9 +178,10 @@ class Case(models.Model):
     deadline_version = models.PositiveIntegerField(default=1)
     colour = models.CharField(_("督办颜色"), max_length=10, choices=Colour.choices, default=Colour.GREEN)
     colour_changed_at = models.DateTimeField(_("颜色变化时间"), null=True, blank=True)
-    colour_batch = models.UUIDField(null=True, blank=True, editable=False)
     red_since = models.DateTimeField(_("转红时间"), null=True, blank=True)
     notice_delay = models.DurationField(_("红色后通报间隔"))
+    # Fixed when the case turns red (red_since + notice_delay), so the sweep finds due notices by index.
+    notice_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
     noticed_at = models.DateTimeField(_("列入通报时间"), null=True, blank=True)
 
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -236,12 +237,9 @@ class Case(models.Model):
                 condition=Q(colour__in=[Colour.GREEN, Colour.YELLOW], state__in=RUNNING_STATES),
             ),
             models.Index(
-                fields=["red_since"],
+                fields=["notice_at"],
                 name="case_sweep_notice_idx",
                 condition=Q(colour=Colour.RED, noticed_at__isnull=True, state__in=RUNNING_STATES),
-            ),
-            models.Index(
-                fields=["colour_batch"], name="case_colour_batch_idx", condition=Q(colour_batch__isnull=False)
             ),
             # Lists: my work, the dashboard, a community's cases.
             models.Index(fields=["handler", "due_at"], name="case_handler_due_idx", condition=Q(state__in=OPEN_STATES)),
@@ -341,17 +339,23 @@ class CaseEvent(models.Model):
     note = models.TextField(_("说明"), max_length=5000, blank=True)
     before = models.JSONField(_("变更前"), default=dict, blank=True)
     after = models.JSONField(_("变更后"), default=dict, blank=True)
-    # Sweep events carry a key so that overlapping sweeps record a transition once.
-    dedupe_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
-    batch = models.UUIDField(null=True, blank=True)
+    # The deadline a colour change belongs to: with the unique constraint below, overlapping sweeps
+    # record each transition once, and a moved deadline can turn the case yellow or red again.
+    deadline_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("诉求记录")
         verbose_name_plural = _("诉求记录")
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "deadline_version"],
+                condition=Q(kind__in=["turned_yellow", "turned_red", "noticed"]),
+                name="caseevent_sweep_once_per_deadline",
+            ),
+        ]
         indexes = [
             models.Index(fields=["case", "at"], name="caseevent_case_at_idx"),
-            models.Index(fields=["batch"], name="caseevent_batch_idx", condition=Q(batch__isnull=False)),
             models.Index(fields=["kind", "at"], name="caseevent_kind_at_idx"),
         ]
 

@@ -5,13 +5,13 @@ writes one CaseEvent, and queues its notifications after commit. Illegal moves r
 ``CaseError`` with a message for the user.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Model, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Model, Q, Value
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,9 +92,22 @@ def _set_deadlines(case: Case, due_at: datetime, warn_at: datetime, now: datetim
     if colour != case.colour:
         case.colour = colour
         case.colour_changed_at = now
-    case.red_since = (case.red_since or now) if case.colour == Colour.RED else None
-    case.noticed_at = case.noticed_at if case.colour == Colour.RED else None
-    return ["due_at", "warn_at", "deadline_version", "colour", "colour_changed_at", "red_since", "noticed_at"]
+    _mark_red(case, now) if case.colour == Colour.RED else _clear_red(case)
+    return ["due_at", "warn_at", "deadline_version", "colour", "colour_changed_at", *RED_FIELDS]
+
+
+RED_FIELDS = ["red_since", "notice_at", "noticed_at"]
+
+
+def _mark_red(case: Case, now: datetime) -> None:
+    """Start (or keep) the red clock: the case goes on the notice list once it has been red long enough."""
+    if case.red_since is None:
+        case.red_since = now
+        case.notice_at = now + case.notice_delay
+
+
+def _clear_red(case: Case) -> None:
+    case.red_since = case.notice_at = case.noticed_at = None
 
 
 def _next_number(community: Community, at: datetime) -> tuple[int, int, str]:
@@ -172,7 +185,7 @@ def case_open(
         case.source_object = source_object
     case.colour = _colour_for(case, timezone.now())
     if case.colour == Colour.RED:
-        case.red_since = timezone.now()
+        _mark_red(case, timezone.now())
     case.full_clean(exclude=["street", "number", "source_type", "source_id", "first_responder", "created_by"])
     case.save()
     _event(
@@ -512,7 +525,8 @@ def case_reopen(*, case: Case, user: User | None, reason: str) -> Case:
     case.resolved_at = case.closed_at = None
     fields = _set_deadlines(case, *_deadlines(case.tier, now), now)
     if case.reopen_count >= 2:
-        case.colour, case.colour_changed_at, case.red_since = Colour.RED, now, now
+        case.colour, case.colour_changed_at = Colour.RED, now
+        _mark_red(case, now)
     case.save(update_fields=["state", "reopen_count", "resolved_at", "closed_at", *fields])
     _event(case, CaseEvent.Kind.REOPENED, user, note=reason.strip(), after={"times": case.reopen_count})
     _notify(
@@ -605,55 +619,78 @@ class SweepResult:
     noticed: int = 0
 
 
-def _mark_and_record(queryset, values: dict, kind: str, now: datetime) -> int:
-    """Move the matching rows in one UPDATE, then record one event per moved row in one INSERT ... SELECT.
+def _update_sql(queryset, values: dict) -> tuple[str, tuple]:
+    """Compile ``queryset.update(**values)`` to SQL, so the UPDATE can return the rows it moved."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(queryset.db).as_sql()
 
-    The UPDATE stamps the rows with a fresh batch id; a concurrent sweep blocks on the same rows and,
-    re-reading them, no longer matches, so each row moves once. The events' unique key (case, kind,
-    deadline version) makes a repeated insert impossible even so.
+
+def _transition(queryset, values: dict, kind: str, now: datetime) -> int:
+    """Move the matching rows in one UPDATE and record one event per moved row; return the events recorded.
+
+    A concurrent sweep blocks on the same rows and, re-reading them, no longer matches, so each row
+    moves once; the events' unique (case, kind, deadline version) makes a second record impossible even so.
+    On PostgreSQL the UPDATE and the INSERT are one statement; elsewhere the UPDATE returns the rows.
     """
-    batch = uuid.uuid4()
-    moved = queryset.update(colour_batch=batch, **values)
-    if not moved:
-        return 0
+    update_sql, update_params = _update_sql(queryset, values)
     qn = connection.ops.quote_name
-    batch_param = batch.hex if connection.vendor == "sqlite" else batch
-    columns = ", ".join(qn(c) for c in ("case_id", "kind", "at", "note", "before", "after", "dedupe_key", "batch"))
+    table = qn(CaseEvent._meta.db_table)
+    columns = ", ".join(qn(c) for c in ("case_id", "kind", "at", "note", "before", "after", "deadline_version"))
+    at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({columns}) "  # noqa: S608 - names from model meta
-            f"SELECT {qn('id')}, %s, %s, '', '{{}}', '{{}}', %s || {qn('id')} || ':' || {qn('deadline_version')}, %s "
-            f"FROM {qn(Case._meta.db_table)} WHERE {qn('colour_batch')} = %s "
-            "ON CONFLICT DO NOTHING",
-            [kind, connection.ops.adapt_datetimefield_value(now), f"{kind}:", batch_param, batch_param],
-        )
-    outbox_enqueue(task_name="cases.tasks.case_events_notify", batch=str(batch))
-    return moved
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH moved AS ({update_sql} RETURNING {qn('id')}, {qn('deadline_version')}) "
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from model meta
+                f"SELECT {qn('id')}, %s, %s, '', '{{}}', '{{}}', {qn('deadline_version')} FROM moved "
+                "ON CONFLICT DO NOTHING",
+                [*update_params, kind, at],
+            )
+            recorded = cursor.rowcount
+        else:
+            cursor.execute(f"{update_sql} RETURNING {qn('id')}, {qn('deadline_version')}", update_params)
+            moved = cursor.fetchall()
+            if moved:
+                cursor.executemany(
+                    f"INSERT OR IGNORE INTO {table} ({columns}) VALUES (%s, %s, %s, '', '{{}}', '{{}}', %s)",  # noqa: S608
+                    [(pk, kind, at, version) for pk, version in moved],
+                )
+            recorded = len(moved)
+    if recorded:
+        outbox_enqueue(task_name="cases.tasks.case_events_notify", kind=kind, at=now.isoformat())
+    return recorded
 
 
 @transaction.atomic
 def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
     """Move stored colours forward for open cases: green → yellow at warn_at, → red at due_at, then 通报.
 
-    A fixed number of statements whatever the number of cases; rows that do not change are not touched.
+    Three statements whatever the number of cases (three more when something changed); rows that do
+    not change are not touched, and each is found through a partial index.
     """
     now = now or timezone.now()
     running = Case.objects.filter(state__in=RUNNING_STATES)
     result = SweepResult()
-    result.red = _mark_and_record(
+    result.red = _transition(
         running.filter(colour__in=[Colour.GREEN, Colour.YELLOW], due_at__lte=now),
-        {"colour": Colour.RED, "colour_changed_at": now, "red_since": now},
+        {
+            "colour": Colour.RED,
+            "colour_changed_at": now,
+            "red_since": now,
+            "notice_at": ExpressionWrapper(Value(now) + F("notice_delay"), output_field=DateTimeField()),
+        },
         CaseEvent.Kind.TURNED_RED,
         now,
     )
-    result.yellow = _mark_and_record(
+    result.yellow = _transition(
         running.filter(colour=Colour.GREEN, warn_at__lte=now, due_at__gt=now),
         {"colour": Colour.YELLOW, "colour_changed_at": now},
         CaseEvent.Kind.TURNED_YELLOW,
         now,
     )
-    result.noticed = _mark_and_record(
-        running.filter(colour=Colour.RED, noticed_at__isnull=True, red_since__lte=now - F("notice_delay")),
+    result.noticed = _transition(
+        running.filter(colour=Colour.RED, noticed_at__isnull=True, notice_at__lte=now),
         {"noticed_at": now},
         CaseEvent.Kind.NOTICED,
         now,
@@ -661,10 +698,10 @@ def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
     return result
 
 
-def case_events_notify(*, batch: str) -> int:
-    """Send the notifications for one batch of sweep events: each recipient once per event."""
+def case_events_notify(*, kind: str, at: str) -> int:
+    """Send the notifications for the events one sweep recorded: each recipient once per event."""
     events = list(
-        CaseEvent.objects.filter(batch=batch)
+        CaseEvent.objects.filter(kind=kind, at=datetime.fromisoformat(at))
         .select_related("case")
         .only(
             "pk",

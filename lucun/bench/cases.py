@@ -24,8 +24,8 @@ def _sweep_and_notify(now):
     from cases.models import CaseEvent
 
     services.case_colours_sweep(now=now)
-    for batch in CaseEvent.objects.filter(at=now).order_by().values_list("batch", flat=True).distinct():
-        services.case_events_notify(batch=str(batch))
+    for kind in CaseEvent.objects.filter(at=now).order_by().values_list("kind", flat=True).distinct():
+        services.case_events_notify(kind=kind, at=now.isoformat())
 
 
 def measure(*, org: dict, now, runs: int, quick: bool, small_sweep_statements: int) -> list[Result]:
