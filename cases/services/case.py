@@ -641,8 +641,8 @@ def _transition(queryset, values: dict, kind: str, now: datetime) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH moved AS ({update_sql} RETURNING {qn('id')}, {qn('deadline_version')}) "
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from model meta
+                f"WITH moved AS ({update_sql} RETURNING {qn('id')}, {qn('deadline_version')}) "  # noqa: S608
+                f"INSERT INTO {table} ({columns}) "
                 f"SELECT {qn('id')}, %s, %s, '', '{{}}', '{{}}', {qn('deadline_version')} FROM moved "
                 "ON CONFLICT DO NOTHING",
                 [*update_params, kind, at],
