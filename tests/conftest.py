@@ -15,6 +15,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate limits, cached dashboards)."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a test may replace the cache with one that fails
+        pass
+    yield
+
+
 @pytest.fixture
 def street():
     return StreetFactory(name="芦湖街道", code="LH")

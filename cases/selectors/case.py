@@ -1,16 +1,22 @@
 """Reads of cases: scoped lists, my work, the case page and the supervisors' dashboard."""
 
+import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope
 
 from ..models import OPEN_STATES, RUNNING_STATES, Case, CaseEvent, CaseList, CaseState, Colour, ConductViolation, Tier
+
+logger = logging.getLogger(__name__)
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -100,6 +106,8 @@ class Dashboard:
     trend: list[dict]
     lists: list[dict]
     filters: dict = field(default_factory=dict)
+    computed_at: datetime | None = None
+    valid_until: datetime | None = None
 
 
 def _duration() -> ExpressionWrapper:
@@ -109,9 +117,59 @@ def _duration() -> ExpressionWrapper:
 def dashboard(
     *, user: User, filters: dict | None = None, now: datetime | None = None, since: datetime | None = None
 ) -> Dashboard:
-    """Return everything the three-colour dashboard shows, in a fixed number of queries."""
+    """Return everything the three-colour dashboard shows, from the cache while it is still exact.
+
+    A computed dashboard stays valid until a case changes (every change writes a CaseEvent, so the
+    newest event id is the data's version) or until the next moment a running case crosses its yellow
+    or red threshold, whichever comes first; the office screens that refresh every minute then cost
+    three index lookups instead of the aggregates over every open case.
+    """
     now = now or timezone.now()
     since = since or now - timedelta(days=365)
+    version = CaseEvent.objects.aggregate(v=Max("pk"))["v"] or 0
+    key = _dashboard_key(user=user, filters=filters or {}, since=since, version=version)
+    cached = _cache_get(key)
+    if cached is not None and cached.valid_until > now and cached.computed_at <= now:
+        cached.now = now
+        return cached
+    result = _dashboard_compute(user=user, filters=filters, now=now, since=since)
+    result.computed_at = now
+    result.valid_until = _next_crossing(now) or now + timedelta(minutes=10)
+    _cache_set(key, result, timeout=max(1, int((result.valid_until - now).total_seconds()) + 1))
+    return result
+
+
+def _next_crossing(now: datetime) -> datetime | None:
+    """The next instant any running case turns yellow or red (each found through a sweep index)."""
+    running = Case.objects.filter(state__in=RUNNING_STATES)
+    warn = running.filter(colour=Colour.GREEN, warn_at__gt=now).aggregate(m=Min("warn_at"))["m"]
+    due = running.filter(colour__in=[Colour.GREEN, Colour.YELLOW], due_at__gt=now).aggregate(m=Min("due_at"))["m"]
+    return min((t for t in (warn, due) if t is not None), default=None)
+
+
+def _dashboard_key(*, user: User, filters: dict, since: datetime, version: int) -> str:
+    visible = sorted(communities_for(user).values_list("pk", flat=True))
+    parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
+    raw = f"{visible}|{parts}|{since.date()}|{version}|{get_language()}"
+    return "cases:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # a cache outage only costs speed
+        logger.warning("dashboard cache unavailable; computing")
+        return None
+
+
+def _cache_set(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("dashboard cache unavailable; not stored")
+
+
+def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
     base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
     open_cases = base.filter(state__in=OPEN_STATES).order_by()
 
