@@ -18,12 +18,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached dashboards)."""
+    import contextlib
+
     from django.core.cache import cache
 
-    try:
+    with contextlib.suppress(Exception):  # a test may replace the cache with one that fails
         cache.clear()
-    except Exception:  # a test may replace the cache with one that fails
-        pass
     yield
 
 
