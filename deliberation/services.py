@@ -407,6 +407,8 @@ def _decide_follow_up(item: AgendaItem, user: User, summary: str, tasks: list[Ta
         case_services.case_assign(case=case, user=user, handler=lead, handler_office=case.handler_office)
     if lead.pk == user.pk:
         case_services.case_record_progress(case=case, user=user, note=note)
+    else:
+        case_services.case_note_add(case=case, user=user, note=note)
     notification_send(
         recipients=[t.owner for t in tasks],
         title=_("议事跟进事项:%(number)s %(title)s") % {"number": case.number, "title": case.title},
@@ -452,12 +454,15 @@ def _decide_assigned(
         "result": result,
     }
     warning = ""
-    if _end_of_day(due_on) > case.due_at:
-        # Moving a case's deadline takes an approved extension; the meeting's date is noted for it.
-        warning = _("会议确定的时限晚于诉求现办理期限(%(due)s),需由承办人申请延期。") % {
-            "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
-        }
-        note = f"{note}\n{warning}"
+    if _end_of_day(due_on) != case.due_at:
+        # The joint meeting sets the time limit: the case's deadline follows its decision, with an event.
+        previous = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
+        case_services.case_set_deadline(case=case, user=user, due_at=_end_of_day(due_on), reason=note)
+        if _end_of_day(due_on) > case.due_at:
+            warning = _("办理期限已按会议决定由 %(before)s 调整为 %(after)s。") % {
+                "before": previous,
+                "after": due_on.strftime("%Y-%m-%d"),
+            }
     case_services.case_supervise(case=case, user=user, note=note)
     return warning
 

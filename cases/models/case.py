@@ -324,6 +324,7 @@ class CaseEvent(models.Model):
         SUPERVISED = "supervised", _("督办")
         MERGED = "merged", _("合并重复诉求")
         NOTE = "note", _("备注")
+        DEADLINE_SET = "deadline_set", _("调整办理期限")
 
     case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)

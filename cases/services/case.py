@@ -573,6 +573,47 @@ def case_supervise(*, case: Case, user: User, note: str) -> Case:
 
 
 @transaction.atomic
+def case_note_add(*, case: Case, user: User, note: str) -> CaseEvent:
+    """备注: put a note on the case's timeline (e.g. follow-up tasks a meeting agreed), without moving it."""
+    case = _locked(case)
+    _require(
+        permissions.can_handle(user, case)
+        or permissions.can_dispatch(user, case)
+        or permissions.can_supervise(user, case),
+        _("您不能在该诉求上添加备注。"),
+    )
+    _require(bool(note and note.strip()), _("请填写备注内容。"))
+    return _event(case, CaseEvent.Kind.NOTE, user, note=note.strip())
+
+
+@transaction.atomic
+def case_set_deadline(*, case: Case, user: User, due_at: datetime, reason: str) -> Case:
+    """调整办理期限 by a decision above the handler (a joint meeting): supervisors and street leaders only.
+
+    The yellow threshold keeps its distance from the deadline; the colour follows the new dates.
+    """
+    case = _locked(case)
+    _require(case.is_open, _("已办结或已撤销的诉求不能调整期限。"))
+    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以调整办理期限。"))
+    _require(bool(reason and reason.strip()), _("请填写调整期限的依据。"))
+    now = timezone.now()
+    _require(due_at > now, _("新的办理期限必须晚于现在。"))
+    before = {"due_at": case.due_at.isoformat(), "colour": case.colour}
+    fields = _set_deadlines(case, due_at, due_at - case.tier.warn_before, now)
+    case.save(update_fields=fields)
+    _event(
+        case,
+        CaseEvent.Kind.DEADLINE_SET,
+        user,
+        note=reason.strip(),
+        before=before,
+        after={"due_at": case.due_at.isoformat(), "colour": case.colour},
+    )
+    _notify(case, [case.handler, case.first_responder], _("办理期限已调整:%(number)s") % {"number": case.number})
+    return case
+
+
+@transaction.atomic
 def conduct_violation_record(
     *,
     user: User,

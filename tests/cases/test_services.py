@@ -279,3 +279,31 @@ def test_default_configuration_is_seeded():
     assert category("livelihood").name == "民生保障"
     assert list(Tier.objects.values_list("name", flat=True)) == ["即办", "承办", "特办"]
     assert ConductKind.objects.count() == 10
+
+
+def test_a_note_goes_on_the_timeline_without_moving_the_case(community, cadre, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    services.case_note_add(case=case, user=cadre, note="议事会议定:先清理排水沟")
+    case.refresh_from_db()
+    assert case.state == CaseState.REGISTERED
+    assert case.events.get(kind="note").note == "议事会议定:先清理排水沟"
+    with pytest.raises(CaseError, match="不能在该诉求上添加备注"):
+        services.case_note_add(case=case, user=official(Role.UNIT_HEAD, community=community), note="x")
+
+
+def test_a_supervisor_sets_a_new_deadline_and_the_colour_follows(community, cadre, handler, supervisor):
+    with time_machine.travel(T0, tick=False):
+        case = open_case(community=community, by=cadre, handler=handler, tier_code="immediate")
+    with time_machine.travel(T0 + timedelta(hours=30), tick=False):
+        services.case_colours_sweep()
+        case.refresh_from_db()
+        assert case.colour == Colour.RED
+        with pytest.raises(CaseError, match="只有督办人员"):
+            services.case_set_deadline(case=case, user=cadre, due_at=T0 + timedelta(days=10), reason="联席会决定")
+        case = services.case_set_deadline(
+            case=case, user=supervisor, due_at=T0 + timedelta(days=10), reason="联席会决定"
+        )
+    assert case.due_at == T0 + timedelta(days=10)
+    assert case.warn_at == T0 + timedelta(days=10) - timedelta(hours=8)
+    assert case.colour == Colour.GREEN and case.red_since is None
+    assert case.events.get(kind="deadline_set").before["colour"] == "red"

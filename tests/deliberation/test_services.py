@@ -92,9 +92,7 @@ def test_done_when_settled_and_escalated_items_reach_their_cases_and_the_joint_m
     assert not selectors.joint_agenda_proposals(meeting=next_joint).exists()
 
 
-def test_joint_deadline_later_than_the_case_deadline_is_noted_for_an_extension(
-    cadre, community, street, street_leader, staff
-):
+def test_joint_meeting_deadline_becomes_the_case_deadline_with_an_event(cadre, community, street, street_leader, staff):
     case = open_case(community=community, by=cadre, case_list=CaseList.STREET, tier_code="escalated")
     joint = joint_meeting(street=street, by=street_leader)
     [item] = services.joint_meeting_propose_agenda(meeting=joint, user=street_leader)
@@ -108,8 +106,10 @@ def test_joint_deadline_later_than_the_case_deadline_is_noted_for_an_extension(
         handler=staff,
         due_on=timezone.localdate() + timedelta(days=90),
     )
-    assert "申请延期" in decided.warning
-    assert "申请延期" in case.events.get(kind=CaseEvent.Kind.SUPERVISED).note
+    assert "调整为" in decided.warning
+    case.refresh_from_db()
+    assert timezone.localtime(case.due_at).date() == timezone.localdate() + timedelta(days=90)
+    assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_SET).count() == 1
 
 
 def test_a_community_cadre_cannot_record_a_joint_meeting_decision(cadre, community, street, street_leader):

@@ -92,8 +92,8 @@ class Journey:
         return path
 
 
-def _journey(request, browser, live_server, viewport):
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+def _journey(request, browser, live_server, viewport, label: str):
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name) / label
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
@@ -115,12 +115,12 @@ def _journey(request, browser, live_server, viewport):
 
 @pytest.fixture
 def phone(request, browser, live_server):
-    yield from _journey(request, browser, live_server, PHONE)
+    yield from _journey(request, browser, live_server, PHONE, "phone")
 
 
 @pytest.fixture
 def desktop(request, browser, live_server):
-    yield from _journey(request, browser, live_server, DESKTOP)
+    yield from _journey(request, browser, live_server, DESKTOP, "desktop")
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

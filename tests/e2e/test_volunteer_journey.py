@@ -1,0 +1,51 @@
+"""Journey 4: a volunteer's 一码通 page shows the balance; a staff member redeems an item; the balance drops."""
+
+import pytest
+from playwright.sync_api import expect
+
+from points.models import PointsAccount, Redemption
+from tests.points.factories import RewardFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_volunteer_sees_the_balance_and_staff_redeem_at_the_counter(phone, desktop, community, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lucun.models import Role
+    from points.models import RedemptionWindow
+    from tests.factories import official
+
+    today = timezone.localdate()
+    RedemptionWindow.objects.create(opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=6))
+    volunteer = VolunteerFactory(community=community, name="王秀英", balance=120)
+    soap = RewardFactory(community=community, name="洗衣液", price_points=30, stock=5)
+    staff = official(Role.GRID_WORKER, community=community)
+
+    # The volunteer scans their own code: no password, elder-friendly page.
+    phone.goto(f"/points/m/{volunteer.token}/")
+    expect(phone.page.get_by_test_id("balance")).to_contain_text("120")
+    expect(phone.page.get_by_test_id("redeem-action")).to_have_count(0)  # not signed in: no staff action
+    phone.shot("yimatong")
+
+    # At the counter a signed-in staff member opens the same code and redeems two bottles.
+    desktop.login(staff.username)
+    desktop.goto(f"/points/m/{volunteer.token}/")
+    desktop.page.get_by_test_id("redeem-action").click()
+    expect(desktop.page.get_by_test_id("balance")).to_contain_text("120")
+    desktop.page.fill(f"input[name=qty_{soap.pk}]", "2")
+    desktop.shot("counter")
+    desktop.page.get_by_role("button", name="确认兑换").click()
+    expect(desktop.page.get_by_test_id("receipt-number")).to_be_visible()
+    desktop.shot("receipt")
+
+    # The volunteer's page shows the lower balance.
+    phone.page.reload()
+    expect(phone.page.get_by_test_id("balance")).to_contain_text("60")
+    phone.shot("after")
+    assert PointsAccount.objects.get(volunteer=volunteer).balance == 60
+    assert Redemption.objects.filter(volunteer=volunteer).count() == 1
+    soap.refresh_from_db()
+    assert soap.stock == 3
