@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lucun.api.pagination import UncountedPagination
 from lucun.scoping import has_role
 
 from .. import permissions, selectors, services
@@ -58,6 +59,7 @@ class CaseListCreateView(generics.ListAPIView):
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilter
     community_field = None  # the selector scopes
+    pagination_class = UncountedPagination  # a county sees millions of cases: no total
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,13 @@ class Case(models.Model):
         related_name="handled_cases",
     )
     handler_office = models.CharField(_("承办单位"), max_length=60, blank=True)
+    # Who must act now: the handler, or the first responder while nobody handles it ("my work").
+    responsible_id = models.GeneratedField(
+        expression=Coalesce("handler", "first_responder"),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name=_("当前责任人"),
+    )
     state = models.CharField(_("状态"), max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
     state_before_pause = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
 
@@ -242,7 +250,12 @@ class Case(models.Model):
                 condition=Q(colour=Colour.RED, noticed_at__isnull=True, state__in=RUNNING_STATES),
             ),
             # Lists: my work, the dashboard, a community's cases.
-            models.Index(fields=["handler", "due_at"], name="case_handler_due_idx", condition=Q(state__in=OPEN_STATES)),
+            models.Index(
+                fields=["responsible_id", "due_at", "id"],
+                name="case_responsible_due_idx",
+                condition=Q(state__in=OPEN_STATES),
+            ),
+            models.Index(fields=["due_at", "id"], name="case_due_idx"),
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),

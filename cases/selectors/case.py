@@ -47,8 +47,7 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
 def my_work(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
     """Return the open cases this official must act on: handled by them, or first received by them, soonest first."""
     return (
-        scope(Case.objects.filter(state__in=OPEN_STATES), user)
-        .filter(Q(handler=user) | Q(first_responder=user, handler__isnull=True))
+        scope(Case.objects.filter(state__in=OPEN_STATES, responsible_id=user.pk), user)
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
         .order_by("due_at", "pk")

@@ -166,13 +166,13 @@ def _case_rows(Case, org, count, now, start_serial, seed, changing_share, tiers,
 def case_columns() -> list[str]:
     from cases.models import Case
 
-    return [f.column for f in Case._meta.concrete_fields if f.column != "id"]
+    return [f.column for f in Case._meta.concrete_fields if f.column != "id" and not f.generated]
 
 
 def _defaults(model: type[models.Model]) -> dict:
     values = {}
     for f in model._meta.concrete_fields:
-        if f.column == "id":
+        if f.column == "id" or f.generated:
             continue
         values[f.column] = f.get_default() if f.has_default() else (None if f.null else "")
     return values
