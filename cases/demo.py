@@ -96,8 +96,13 @@ def _seed(ctx: DemoContext) -> None:
         year = timezone.localtime(opened).year
         serials[year] = serials.get(year, 0) + 1
         due = opened + tier.time_limit
+        demo_login_case = hours is None and rng.random() < 0.4
+        if demo_login_case:
+            community = ctx.communities[0]  # give the demo logins of 芦湖村 something in "my work"
         handler_pool = handlers_by_community.get(community.pk) or street_staff
         handler_id = rng.choice(handler_pool) if code != "escalated" else rng.choice(street_staff)
+        if demo_login_case:
+            handler_id = rng.choice([ctx.users["cadre"].pk, ctx.users["grid1_1"].pk])
         first_responder_id = rng.choice(handler_pool + street_staff)
         case = Case(
             street=ctx.street,
