@@ -5,10 +5,13 @@ writes one CaseEvent, and queues its notifications after commit. Illegal moves r
 ``CaseError`` with a message for the user.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Model, Q, Value
 from django.db.models.sql import UpdateQuery
@@ -27,6 +30,7 @@ from ..models import (
     CaseCounter,
     CaseEvent,
     CaseList,
+    CasePhoto,
     CaseState,
     Category,
     Colour,
@@ -36,6 +40,7 @@ from ..models import (
     ReturnRequest,
     Tier,
 )
+from ..photos import CleanPhoto
 
 Decision = ExtensionRequest.Decision
 LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
@@ -144,8 +149,14 @@ def case_open(
     contact_name: str = "",
     contact_phone: str = "",
     opened_at: datetime | None = None,
+    photos: Iterable[CleanPhoto] = (),
 ) -> Case:
-    """Register a case. The first responder (首问责任人) is whoever first received the person; it never changes."""
+    """Register a case. The first responder (首问责任人) is whoever first received the person; it never changes.
+
+    ``photos`` are already checked and re-encoded (``cases.photos.photo_clean``).
+    """
+    photos = list(photos)
+    _require(len(photos) <= MAX_CASE_PHOTOS, _("最多上传 %(n)d 张照片。") % {"n": MAX_CASE_PHOTOS})
     _require(bool(title and title.strip()), _("请填写诉求标题。"))
     _require(grid is None or grid.community_id == community.pk, _("所选网格不属于该村(居)。"))
     _require(
@@ -194,9 +205,23 @@ def case_open(
         created_by,
         after={"tier": tier.name, "list": case.get_case_list_display(), "due_at": due_at.isoformat()},
     )
+    case_photos_save(case=case, user=created_by, photos=photos)
     if handler and handler != created_by:
         _notify(case, [handler], _("新诉求待签收:%(number)s %(title)s") % {"number": number, "title": case.title})
     return case
+
+
+MAX_CASE_PHOTOS = 6
+
+
+def case_photos_save(*, case: Case, user: User | None, photos: Iterable[CleanPhoto]) -> list[CasePhoto]:
+    """Store re-encoded photos under random names; the rows go with the caller's transaction."""
+    field = CasePhoto._meta.get_field("image")
+    rows = []
+    for photo in photos:
+        name = default_storage.save(field.generate_filename(None, "photo.jpg"), ContentFile(photo.content))
+        rows.append(CasePhoto(case=case, image=name, uploaded_by=user))
+    return CasePhoto.objects.bulk_create(rows)
 
 
 @transaction.atomic

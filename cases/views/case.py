@@ -176,7 +176,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
     communities = communities_for(request.user).order_by("sort_order", "name")
-    form = forms.CaseOpenForm(request.POST or None, communities=communities)
+    form = forms.CaseOpenForm(request.POST or None, request.FILES or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

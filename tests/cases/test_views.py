@@ -246,3 +246,61 @@ def test_cached_dashboard_expires_when_a_case_crosses_its_threshold(supervisor, 
         assert selectors.dashboard(user=supervisor).totals["green"] == 1
     with time_machine.travel(start + timedelta(hours=16, seconds=1), tick=False):
         assert selectors.dashboard(user=supervisor).totals == {"red": 0, "yellow": 1, "green": 0}
+
+
+def _jpeg_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_case_form_takes_photos_and_strips_their_metadata(client, cadre, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    client.force_login(cadre)
+    data = {
+        "community": community.pk,
+        "category": category("infrastructure").pk,
+        "title": "桥面护栏松动",
+        "source": "walk_in",
+        "tier": tier("assigned").pk,
+        "case_list": "community",
+        "photos": [
+            SimpleUploadedFile("a.jpg", _jpeg_with_exif(), "image/jpeg"),
+            SimpleUploadedFile("b.jpg", _jpeg_with_exif(), "image/jpeg"),
+        ],
+    }
+    assert client.post(reverse("cases:case_create"), data).status_code == 302
+    photos = list(Case.objects.get().photos.all())
+    assert len(photos) == 2
+    with Image.open(photos[0].image.path) as stored:
+        assert not stored.getexif()
+
+
+def test_case_form_refuses_a_text_file_named_jpg_and_saves_nothing(client, cadre, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cadre)
+    response = client.post(
+        reverse("cases:case_create"),
+        {
+            "community": community.pk,
+            "category": category("infrastructure").pk,
+            "title": "桥面护栏松动",
+            "source": "walk_in",
+            "tier": tier("assigned").pk,
+            "case_list": "community",
+            "photos": [SimpleUploadedFile("note.jpg", b"not an image at all", "image/jpeg")],
+        },
+    )
+    assert response.status_code == 200
+    assert "JPG" in response.content.decode() or "照片" in response.content.decode()
+    assert not Case.objects.exists()
