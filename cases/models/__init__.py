@@ -30,6 +30,7 @@ from .feedback import (
     new_lookup_code,
     to_hour,
 )
+from .tally import CaseTally
 
 __all__ = [
     "LOOKUP_ALPHABET",
@@ -44,6 +45,7 @@ __all__ = [
     "CasePhoto",
     "CaseQuerySet",
     "CaseState",
+    "CaseTally",
     "Category",
     "Colour",
     "ConductKind",

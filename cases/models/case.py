@@ -256,6 +256,7 @@ class Case(models.Model):
                 condition=Q(state__in=OPEN_STATES),
             ),
             models.Index(fields=["due_at", "id"], name="case_due_idx"),
+            models.Index(fields=["due_at", "id"], name="case_running_due_idx", condition=Q(state__in=RUNNING_STATES)),
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),

@@ -223,29 +223,32 @@ def test_notice_list_shows_noticed_cases_and_violations(client, supervisor, cadr
     assert "群众反映推诿" in client.get(reverse("cases:notice_list")).content.decode()
 
 
-def test_dashboard_is_served_from_the_cache_until_a_case_changes(
-    supervisor, cadre, community, django_assert_max_num_queries
-):
-    from cases import selectors
-
-    open_case(community=community, by=cadre, tier_code="escalated")
-    first = selectors.dashboard(user=supervisor)
-    with django_assert_max_num_queries(4):  # version, scope for the key, the next crossing is kept
-        again = selectors.dashboard(user=supervisor)
-    assert again.totals == first.totals == {"red": 0, "yellow": 0, "green": 1}
-    open_case(community=community, by=cadre, tier_code="escalated")
-    assert selectors.dashboard(user=supervisor).totals["green"] == 2
-
-
-def test_cached_dashboard_expires_when_a_case_crosses_its_threshold(supervisor, cadre, community):
+def test_open_counts_come_from_the_tally_and_stay_right_between_sweeps(supervisor, cadre, community):
     from cases import selectors
 
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         open_case(community=community, by=cadre, tier_code="immediate")
-        assert selectors.dashboard(user=supervisor).totals["green"] == 1
+        assert selectors.dashboard(user=supervisor).totals == {"red": 0, "yellow": 0, "green": 1}
+    # No sweep has run: the stored colour is still green, the dashboard shows the live one.
     with time_machine.travel(start + timedelta(hours=16, seconds=1), tick=False):
         assert selectors.dashboard(user=supervisor).totals == {"red": 0, "yellow": 1, "green": 0}
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        assert selectors.dashboard(user=supervisor).totals == {"red": 1, "yellow": 0, "green": 0}
+
+
+def test_resolved_figures_are_cached_until_a_case_is_resolved_or_reopened(supervisor, cadre, community):
+    from cases import selectors
+
+    case = open_case(community=community, by=cadre)
+    services.case_resolve(case=case, user=cadre, resolution="已解决")
+    assert selectors.dashboard(user=supervisor).resolved["count"] == 1
+    second = open_case(community=community, by=cadre)
+    assert selectors.dashboard(user=supervisor).resolved["count"] == 1
+    services.case_resolve(case=second, user=cadre, resolution="已解决")
+    assert selectors.dashboard(user=supervisor).resolved["count"] == 2
+    services.case_reopen(case=second, user=cadre, reason="未解决")
+    assert selectors.dashboard(user=supervisor).resolved["count"] == 1
 
 
 def _jpeg_with_exif() -> bytes:

@@ -1,0 +1,62 @@
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from cases import services
+from cases.models import OPEN_STATES, Case, CaseTally
+from tests.cases.factories import open_case, tier
+
+pytestmark = pytest.mark.django_db
+
+T0 = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_fixed_timezone(480))
+
+
+def tallied():
+    return {
+        (t.community_id, t.tier_id, t.category_id, t.first_responder_id, t.colour): t.open_count
+        for t in CaseTally.objects.all()
+        if t.open_count
+    }
+
+
+def counted():
+    return dict(
+        Counter(
+            Case.objects.filter(state__in=OPEN_STATES).values_list(
+                "community_id", "tier_id", "category_id", "first_responder_id", "colour"
+            )
+        )
+    )
+
+
+def test_the_tally_follows_every_kind_of_change(community, other_community, cadre, supervisor):
+    with time_machine.travel(T0, tick=False):
+        a = open_case(community=community, by=cadre, tier_code="immediate")
+        b = open_case(community=community, by=cadre, tier_code="assigned")
+        c = open_case(community=other_community, by=supervisor, tier_code="escalated")
+    assert tallied() == counted()
+    with time_machine.travel(T0 + timedelta(hours=30), tick=False):
+        services.case_colours_sweep()  # a set-based UPDATE of many rows
+        assert tallied() == counted()
+        services.case_escalate(case=b, user=cadre, tier=tier("escalated"), reason="超出权限")
+        services.case_resolve(case=a, user=cadre, resolution="已解决")
+        services.case_cancel(case=c, user=supervisor, reason="重复登记")
+        assert tallied() == counted()
+        services.case_reopen(case=a, user=cadre, reason="群众反映未解决")
+    assert tallied() == counted()
+
+
+def test_bulk_inserted_cases_are_counted(community, cadre):
+    open_case(community=community, by=cadre)
+    original = Case.objects.get()
+    clones = []
+    for i in range(5):
+        clone = Case.objects.get(pk=original.pk)
+        clone.pk = None
+        clone.serial, clone.number = 100 + i, f"LH-2026-{100 + i:06d}"
+        clones.append(clone)
+    Case.objects.bulk_create(clones)
+    assert sum(tallied().values()) == 6 == sum(counted().values())
