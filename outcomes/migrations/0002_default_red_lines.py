@@ -12,7 +12,7 @@ RED_LINES = [
      "季度内本村(居)诉求转为红色督办(超期或第二次发回重办)的次数超过阈值。"),
     ("conduct", "发生负面清单作风问题", "violations_over", Decimal("0"), 0,
      "季度内本村(居)记录的负面清单问题(推诿扯皮、态度恶劣等)超过阈值。"),
-    ("coverage", "入户走访覆盖率低于80%", "coverage_below", Decimal("80"), 1,
+    ("coverage", "入户走访覆盖率低于30%", "coverage_below", Decimal("30"), 1,
      "季度内至少走访一次的住户占建档住户的比例低于阈值。"),
     ("collective_economy", "村集体经济收入连续两年排名末位", "recorded", Decimal("0"), 0,
      "依据街道经管站年度统计,由纪工委据实记录。"),

@@ -45,7 +45,9 @@ DEFINITIONS = {
     "replacement": _(
         "书记调整率 = 期间内有“调整撤换”记录的村(居)党组织书记职务数(按村居计) ÷ 村(居)数;退出人数按“退出”记录计。"
     ),
-    "external": _("市民投诉件、信访量由街道每月据县级平台录入;同比 =(本期 − 上年同期)÷ 上年同期。"),
+    "external": _(
+        "市民投诉件、信访量由街道每月据县级平台录入;同比 =(本期 − 上年同期)÷ 上年同期,只比较本期已录入的月份。"
+    ),
 }
 
 
@@ -325,20 +327,24 @@ def replacement_figures(communities, *, since: date, until: date) -> dict:
 
 
 def _external(street: Street, period: Period) -> list[dict]:
+    """Each figure summed over the months entered in the period, against the same months a year before."""
     before = period.year_before()
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    months: dict[tuple[str, str], int] = defaultdict(int)
+    entered: dict[str, dict[date, int]] = defaultdict(dict)
+    earlier: dict[str, dict[date, int]] = defaultdict(dict)
     for kind, month, value in ExternalFigure.objects.filter(
         Q(month__gte=period.start, month__lt=period.end) | Q(month__gte=before.start, month__lt=before.end),
         street=street,
     ).values_list("kind", "month", "value"):
-        which = "now" if period.contains(month) else "before"
-        sums[(kind, which)] += value
-        months[(kind, which)] += 1
+        if period.contains(month):
+            entered[kind][month] = value
+        else:
+            earlier[kind][month.replace(year=month.year + 1)] = value
     result = []
     for code, label in ExternalFigure.Kind.choices:
-        now_value = sums.get((code, "now")) if months.get((code, "now")) else None
-        before_value = sums.get((code, "before")) if months.get((code, "before")) else None
+        months = entered.get(code, {})
+        now_value = sum(months.values()) if months else None
+        same = [earlier.get(code, {}).get(m) for m in months]
+        before_value = sum(same) if same and all(v is not None for v in same) else None
         change = None
         if now_value is not None and before_value:
             change = round(100 * (now_value - before_value) / before_value, 1)
@@ -349,7 +355,7 @@ def _external(street: Street, period: Period) -> list[dict]:
                 "value": now_value,
                 "year_before": before_value,
                 "change": change,
-                "months": months.get((code, "now"), 0),
+                "months": len(months),
             }
         )
     return result
