@@ -162,7 +162,12 @@ def redlines_evaluate(*, street: Street, year: int, quarter: int, now=None) -> R
                         value=m.value,
                         threshold=line.threshold,
                         evidence=_("%(period)s %(text)s,触及红线“%(line)s”(阈值 %(t)s)。")
-                        % {"period": period.label, "text": m.text, "line": line.name, "t": line.threshold.normalize()},
+                        % {
+                            "period": period.label,
+                            "text": m.text,
+                            "line": line.name,
+                            "t": format(line.threshold.normalize(), "f"),
+                        },
                         created_at=stamp,
                     )
                 )

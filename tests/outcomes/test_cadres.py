@@ -51,7 +51,7 @@ def test_quarter_computation_flags_the_secretary_of_the_dissatisfied_community(
     warnings = QuarterlyWarning.objects.filter(red_line__code="satisfaction")
     assert [(w.cadre, w.community) for w in warnings] == [(head, community)]
     assert warnings[0].value == 50
-    assert "50.0%" in warnings[0].evidence
+    assert "50.0%" in warnings[0].evidence and "阈值 60)" in warnings[0].evidence
     assert not QuarterlyWarning.objects.filter(cadre=other_head).exists()
     assert run.warnings >= 1
     assert head.notifications.filter(title__startswith="季度预警").exists()
