@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("deliberation.api.urls")),
     path("", include("points.api.urls")),
+    path("", include("outcomes.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("points/", include("points.urls")),
+    path("outcomes/", include("outcomes.urls")),
     # Short public addresses held by the QR codes: /f/<token>/ (feedback form), /s/<code>/ (status).
     path("", include("cases.public_urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cases.apps.CasesConfig",
     "deliberation.apps.DeliberationConfig",
     "points.apps.PointsConfig",
+    "outcomes.apps.OutcomesConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,178 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lucun.text import mask_phone
+
+from .. import permissions
+from ..models import (
+    Callback,
+    ContactMethod,
+    GoalProgress,
+    GoalReview,
+    QuarterlyWarning,
+    RedLine,
+    Satisfaction,
+    TalentRecord,
+    TermGoal,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.ChoiceField):
+    """A choice code shown as a plain string in the schema (its name clashes with other apps' enums)."""
+
+
+class CallbackSerializer(serializers.ModelSerializer):
+    method = CodeField(choices=ContactMethod.choices, read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    case_title = serializers.CharField(source="case.title", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+
+    class Meta:
+        model = Callback
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "case_title",
+            "round",
+            "community",
+            "community_name",
+            "mode",
+            "resolved_at",
+            "team",
+            "team_name",
+            "assignee",
+            "office",
+            "attempts",
+            "contacted",
+            "solved",
+            "satisfaction",
+            "method",
+            "note",
+            "answered_at",
+            "reopened",
+        ]
+        read_only_fields = fields
+
+
+class CallbackRecordSerializer(serializers.Serializer):
+    contacted = serializers.BooleanField()
+    method = CodeField(choices=ContactMethod.choices, help_text="phone 电话回访 / visit 上门回访")
+    solved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RateRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, required=False)
+    name = serializers.CharField(required=False)
+    bucket = serializers.DateField(required=False)
+    judged = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    solved = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basically = serializers.IntegerField()
+    dissatisfied = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    resolution_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+
+
+class RatesSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    dimension = serializers.CharField()
+    bucket = serializers.CharField(allow_null=True)
+    total = RateRowSerializer()
+    groups = RateRowSerializer(many=True)
+    buckets = RateRowSerializer(many=True)
+    definitions = serializers.DictField(child=serializers.CharField())
+
+
+class RedLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RedLine
+        fields = ["id", "code", "name", "description", "metric", "threshold", "min_base", "is_active"]
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    source = CodeField(choices=QuarterlyWarning.Source.choices, read_only=True)
+    red_line_name = serializers.CharField(source="red_line.name", read_only=True)
+    cadre_name = serializers.CharField(source="cadre.get_full_name", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+
+    class Meta:
+        model = QuarterlyWarning
+        fields = [
+            "id",
+            "red_line",
+            "red_line_name",
+            "cadre",
+            "cadre_name",
+            "community",
+            "community_name",
+            "year",
+            "quarter",
+            "source",
+            "value",
+            "threshold",
+            "evidence",
+            "created_at",
+        ]
+
+
+class GoalProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoalProgress
+        fields = ["year", "quarter", "percent", "status", "note"]
+
+
+class GoalReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoalReview
+        fields = ["year", "result", "evidence"]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    progress = GoalProgressSerializer(many=True, read_only=True)
+    reviews = GoalReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TermGoal
+        fields = ["id", "community", "title", "target", "term_start", "term_end", "progress", "reviews"]
+
+
+class TalentSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField()
+    community_name = serializers.CharField(source="community.name", read_only=True)
+
+    class Meta:
+        model = TalentRecord
+        fields = [
+            "id",
+            "community",
+            "community_name",
+            "name",
+            "kind",
+            "birth_year",
+            "phone",
+            "working_in",
+            "strengths",
+            "stage",
+            "owner",
+            "visit_log",
+            "created_at",
+            "stage_changed_at",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_phone(self, obj: TalentRecord) -> str:
+        """The phone, masked unless the caller's position may see household phones in full."""
+        cache = self.context.setdefault("_phone_rights", {})
+        request = self.context.get("request")
+        if obj.community_id not in cache:
+            cache[obj.community_id] = bool(request) and permissions.can_see_talent_phone(request.user, obj.community)
+        return obj.phone if cache[obj.community_id] else mask_phone(obj.phone)

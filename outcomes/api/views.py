@@ -1,0 +1,188 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucun.scoping import communities_for, streets_for
+
+from .. import rates as rates_module
+from .. import selectors, services
+from ..models import Callback, QuarterlyWarning, RedLine, TalentRecord, TermGoal
+from ..periods import Period
+from ..report.figures import report
+from . import serializers as s
+
+PERIOD = OpenApiParameter("period", str, description="统计期:2026、2026-Q2 或 2026-05;默认本年度")
+COMMUNITY = OpenApiParameter("community", int, description="村(居)编号;不填为可见的全部村(居)")
+
+
+def _community(request):
+    value = request.query_params.get("community")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    community = communities_for(request.user).select_related("street").filter(pk=int(value)).first()
+    if community is None:
+        raise Http404
+    return community
+
+
+class CallbackListView(generics.ListAPIView):
+    """Callbacks (回访) of the caller's communities; ``?state=pending`` lists those awaiting a call."""
+
+    serializer_class = s.CallbackSerializer
+    community_field = None  # the selector scopes
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=["pending", "answered", "anonymous"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Callback.objects.none()
+        return selectors.callback_list(user=self.request.user, state=self.request.query_params.get("state", ""))
+
+
+class CallbackDetailView(generics.RetrieveAPIView):
+    serializer_class = s.CallbackSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Callback.objects.none()
+        return selectors.callback_list(user=self.request.user)
+
+
+class CallbackRecordView(APIView):
+    """Record a staff callback; not solved or 不满意 reopens the case (发回重办)."""
+
+    @extend_schema(request=s.CallbackRecordSerializer, responses=s.CallbackSerializer, summary="记录回访")
+    def post(self, request, pk: int):
+        callback = selectors.callback_get(user=request.user, pk=pk)
+        body = s.CallbackRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            callback = services.callback_record(callback=callback, user=request.user, **body.validated_data)
+        except services.CallbackError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        return Response(s.CallbackSerializer(callback).data)
+
+
+def _row(row, **extra) -> dict:
+    return {**extra, **row.as_dict()}
+
+
+class RatesView(APIView):
+    """The three rates (三率) grouped by community, team, handler or first responder; definitions included."""
+
+    @extend_schema(
+        parameters=[
+            PERIOD,
+            COMMUNITY,
+            OpenApiParameter("dimension", str, enum=list(rates_module.DIMENSIONS)),
+            OpenApiParameter("bucket", str, enum=list(rates_module.BUCKETS)),
+        ],
+        responses=s.RatesSerializer,
+        summary="三率",
+    )
+    def get(self, request):
+        dimension = request.query_params.get("dimension", "community")
+        if dimension not in rates_module.DIMENSIONS:
+            raise ValidationError({"dimension": "未知的分组。"})
+        bucket = request.query_params.get("bucket") or None
+        if bucket is not None and bucket not in rates_module.BUCKETS:
+            raise ValidationError({"bucket": "只能按 month 或 quarter 细分。"})
+        community = _community(request)
+        communities = communities_for(request.user)
+        if community is not None:
+            communities = communities.filter(pk=community.pk)
+        period = Period.parse(request.query_params.get("period"))
+        r = rates_module.rates(communities=communities, period=period, dimension=dimension, bucket=bucket)
+        data = {
+            "period": period.key,
+            "dimension": dimension,
+            "bucket": bucket,
+            "total": _row(r.total),
+            "groups": [_row(g["total"], id=g["id"], name=g["name"]) for g in r.groups],
+            "buckets": [_row(row, bucket=day) for day, row in r.by_bucket.items()],
+            "definitions": {k: str(v) for k, v in r.definitions.items()},
+        }
+        return Response(s.RatesSerializer(data).data)
+
+
+class RedLineListView(generics.ListAPIView):
+    """The seven red lines (configuration)."""
+
+    serializer_class = s.RedLineSerializer
+    community_field = None
+    queryset = RedLine.objects.order_by("sort_order")
+
+
+class WarningListView(generics.ListAPIView):
+    """Quarterly warnings (季度预警) of the caller's communities."""
+
+    serializer_class = s.WarningSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return QuarterlyWarning.objects.none()
+        return selectors.warning_list(user=self.request.user)
+
+
+class GoalListView(generics.ListAPIView):
+    """Term goals with their quarterly progress and annual reconciliation."""
+
+    serializer_class = s.GoalSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TermGoal.objects.none()
+        return selectors.goal_list(user=self.request.user)
+
+
+class TalentListView(generics.ListAPIView):
+    """The talent reserve; phones are masked unless the caller may see household phones."""
+
+    serializer_class = s.TalentSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TalentRecord.objects.none()
+        filters = {k: self.request.query_params.get(k, "") for k in ("community", "stage", "kind")}
+        return selectors.talent_list(user=self.request.user, filters=filters)
+
+
+class TalentDetailView(generics.RetrieveAPIView):
+    serializer_class = s.TalentSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TalentRecord.objects.none()
+        return selectors.talent_list(user=self.request.user)
+
+
+class ReportView(APIView):
+    """The outcome report's figures (工作成效) for the caller's street or one community."""
+
+    @extend_schema(parameters=[PERIOD, COMMUNITY], responses=OpenApiTypes.OBJECT, summary="工作成效")
+    def get(self, request):
+        community = _community(request)
+        street = community.street if community else streets_for(request.user).order_by("name").first()
+        if street is None:
+            raise Http404
+        period = Period.parse(request.query_params.get("period"))
+        from lucun.scoping import is_street_level
+
+        if community is None and not is_street_level(request.user):
+            community = communities_for(request.user).filter(street=street).order_by("sort_order").first()
+        figures = report(user=request.user, period=period, street=street, community=community)
+        data = figures.as_dict()
+        data["definitions"] = {k: str(v) for k, v in figures.definitions.items()}
+        return Response(data)

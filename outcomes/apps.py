@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "outcomes"
+    verbose_name = _("工作成效")
+    default_auto_field = "django.db.models.BigAutoField"
+    # Runs after every other app: its demo data follows their cases, visits, meetings and points.
+    demo_seeder = "outcomes.demo.seed"
+    periodic_tasks = [
+        ("回访任务生成 callbacks create", "outcomes.tasks.callbacks_create", 60),
+        ("红线季度测算 red lines", "outcomes.tasks.redlines_evaluate_last_quarter", 6 * 60 * 60),
+        ("月度成效报告 monthly report", "outcomes.tasks.report_prepare_last_month", 6 * 60 * 60),
+    ]
+
+    def ready(self) -> None:
+        from lucun.navigation import NavItem, register
+
+        from . import permissions
+
+        register(
+            NavItem(label=_("工作成效"), url_name="outcomes:report", order=70),
+            NavItem(label=_("回访"), url_name="outcomes:callback_list", order=71, roles=permissions.CALLBACK_ROLES),
+            NavItem(label=_("三率"), url_name="outcomes:rates", order=72),
+            NavItem(label=_("满意度调查"), url_name="outcomes:survey_list", order=73),
+            NavItem(label=_("红线与目标"), url_name="outcomes:cadres", order=74, roles=permissions.CADRE_VIEW_ROLES),
+            NavItem(label=_("后备人才"), url_name="outcomes:talent_list", order=75, roles=permissions.TALENT_ROLES),
+        )

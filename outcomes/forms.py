@@ -1,0 +1,136 @@
+"""Forms of the outcomes app: they check shape only; the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import Community
+
+from .models import (
+    CadreAdjustment,
+    ContactMethod,
+    ExternalFigure,
+    GoalProgress,
+    GoalReview,
+    RedLine,
+    Satisfaction,
+    TalentRecord,
+)
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+def _year_choices():
+    year = timezone.localdate().year
+    return [(y, str(y)) for y in range(year, year - 6, -1)]
+
+
+QUARTERS = [(q, _("第%(q)d季度") % {"q": q}) for q in range(1, 5)]
+
+
+class CallbackForm(forms.Form):
+    contacted = forms.ChoiceField(label=_("联系上群众了吗"), choices=YES_NO, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label=_("回访形式"), choices=ContactMethod.choices, widget=forms.RadioSelect)
+    solved = forms.ChoiceField(label=_("问题解决了吗"), choices=YES_NO, widget=forms.RadioSelect, required=False)
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect, required=False
+    )
+    note = forms.CharField(
+        label=_("回访记录"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contacted") == "yes":
+            if not data.get("solved"):
+                self.add_error("solved", _("请选择问题是否解决。"))
+            if not data.get("satisfaction"):
+                self.add_error("satisfaction", _("请选择满意度。"))
+        return data
+
+
+class SurveyStartForm(forms.Form):
+    title = forms.CharField(label=_("调查名称"), max_length=100)
+    sample_size = forms.IntegerField(label=_("每个村(居)抽样户数"), min_value=1, max_value=500, initial=30)
+    closes_on = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    communities = forms.ModelMultipleChoiceField(
+        label=_("村(居)"),
+        queryset=Community.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选表示全部村(居)。"),
+    )
+
+
+class SurveyAnswerForm(forms.Form):
+    contacted = forms.ChoiceField(label=_("联系上了吗"), choices=YES_NO, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label=_("调查形式"), choices=ContactMethod.choices, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect, required=False
+    )
+    note = forms.CharField(label=_("意见"), max_length=500, required=False)
+
+
+class QuarterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=_year_choices)
+    quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, choices=QUARTERS)
+
+
+class WarningForm(QuarterForm):
+    red_line = forms.ModelChoiceField(label=_("红线"), queryset=RedLine.objects.filter(is_active=True))
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=Community.objects.none())
+    evidence = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("目标"), max_length=100)
+    target = forms.CharField(label=_("量化指标"), max_length=200, required=False)
+    term_start = forms.IntegerField(label=_("任期开始年"), min_value=2000, max_value=2100)
+    term_end = forms.IntegerField(label=_("任期结束年"), min_value=2000, max_value=2100)
+
+
+class GoalProgressForm(QuarterForm):
+    percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("状态"), choices=GoalProgress.Status.choices)
+    note = forms.CharField(label=_("进展说明"), max_length=500)
+
+
+class GoalReviewForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=_year_choices)
+    result = forms.ChoiceField(label=_("对账结果"), choices=GoalReview.Result.choices)
+    evidence = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+
+
+class AdjustmentForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=Community.objects.none())
+    kind = forms.ChoiceField(label=_("类型"), choices=CadreAdjustment.Kind.choices)
+    person_name = forms.CharField(label=_("姓名"), max_length=50)
+    position_title = forms.CharField(label=_("职务"), max_length=50, initial="村党组织书记")
+    effective_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class TalentForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("村(居)"), queryset=Community.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    kind = forms.ChoiceField(label=_("类别"), choices=TalentRecord.Kind.choices)
+    birth_year = forms.IntegerField(label=_("出生年份"), min_value=1930, max_value=2015, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    working_in = forms.CharField(label=_("现工作地/单位"), max_length=100, required=False)
+    strengths = forms.CharField(label=_("特长"), max_length=200, required=False)
+    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    visit_log = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TalentAdvanceForm(forms.Form):
+    stage = forms.ChoiceField(label=_("推进到"), choices=TalentRecord.Stage.choices)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class ExternalFigureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("指标"), choices=ExternalFigure.Kind.choices)
+    month = forms.DateField(
+        label=_("月份"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m"]
+    )
+    value = forms.IntegerField(label=_("数量"), min_value=0)
+    source = forms.CharField(label=_("来源"), max_length=100, required=False)

@@ -1,0 +1,55 @@
+"""Who may do what with callbacks, surveys, red lines, goals and the talent reserve: one place for the rules."""
+
+from lucun.models import Community, Role
+from lucun.scoping import has_role
+from visits.permissions import can_see_sensitive
+
+# Officials who call residents back: the visit teams (street leaders, staff, community cadres) and grid workers.
+CALLBACK_ROLES = frozenset(
+    {Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR, Role.COMMUNITY_CADRE, Role.GRID_WORKER}
+)
+# Officials who ask sampled households in a survey round (the visit teams and the grassroots members).
+SURVEY_RECORD_ROLES = frozenset(Role.values)
+# The supervisor and the street leaders start survey rounds, record red lines and adjustments, reconcile goals.
+SUPERVISE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
+# Who reads the cadres' records: the street, and a community's own cadres.
+CADRE_VIEW_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER, Role.STREET_STAFF, Role.COMMUNITY_CADRE})
+# Community cadres record their own goals' quarterly progress.
+GOAL_PROGRESS_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER, Role.COMMUNITY_CADRE})
+# Who keeps the talent reserve.
+TALENT_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER, Role.STREET_STAFF, Role.COMMUNITY_CADRE})
+# Who enters the figures that come from outside the system.
+EXTERNAL_FIGURE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER, Role.STREET_STAFF})
+
+
+def can_record_callback(user, community: Community) -> bool:
+    return has_role(user, CALLBACK_ROLES, community)
+
+
+def can_record_survey(user, community: Community) -> bool:
+    return has_role(user, SURVEY_RECORD_ROLES, community)
+
+
+def can_supervise(user, community: Community | None = None) -> bool:
+    return has_role(user, SUPERVISE_ROLES, community)
+
+
+def can_view_cadres(user, community: Community | None = None) -> bool:
+    return has_role(user, CADRE_VIEW_ROLES, community)
+
+
+def can_record_progress(user, community: Community) -> bool:
+    return has_role(user, GOAL_PROGRESS_ROLES, community)
+
+
+def can_keep_talent(user, community: Community | None = None) -> bool:
+    return has_role(user, TALENT_ROLES, community)
+
+
+def can_see_talent_phone(user, community: Community) -> bool:
+    """A talent record's phone follows the household rule (visits.permissions): masked for most."""
+    return can_see_sensitive(user, community)
+
+
+def can_enter_external(user, community: Community | None = None) -> bool:
+    return has_role(user, EXTERNAL_FIGURE_ROLES, community)

@@ -1,0 +1,166 @@
+"""Every scoped read of the outcomes app: ready querysets for lists, pages and the API."""
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from cases.models import Feedback
+from lucun.models import Community, User
+from lucun.scoping import communities_for, get_scoped_or_404, scope
+
+from .models import (
+    CadreAdjustment,
+    Callback,
+    ExternalFigure,
+    GoalProgress,
+    GoalReview,
+    QuarterlyWarning,
+    RedLine,
+    SurveyRound,
+    SurveySample,
+    TalentRecord,
+    TalentStep,
+    TermGoal,
+)
+
+CALLBACK_RELATED = ("case", "case__tier", "community", "team", "assignee", "recorded_by")
+
+
+def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
+    """The callbacks the user may see; ``pending``: staff callbacks of the case's current round not yet answered."""
+    qs = scope(Callback.objects.all(), user).select_related(*CALLBACK_RELATED)
+    if state == "pending":
+        qs = qs.filter(mode=Callback.Mode.STAFF, answered_at__isnull=True, round=F("case__reopen_count"))
+        return qs.order_by("resolved_at", "pk")
+    if state == "answered":
+        qs = qs.filter(answered_at__isnull=False)
+    elif state == "anonymous":
+        qs = qs.filter(mode=Callback.Mode.ANONYMOUS)
+    return qs.order_by("-resolved_at", "-pk")
+
+
+def callback_get(*, user: User, pk: int) -> Callback:
+    return get_scoped_or_404(Callback.objects.select_related(*CALLBACK_RELATED, "case__community"), user, pk=pk)
+
+
+def sender_answers(*, callback: Callback) -> list[Feedback]:
+    """The anonymous senders' answers that belong to this callback's resolution (derived, never copied)."""
+    answers = Feedback.objects.filter(case_id=callback.case_id, answered_at__isnull=False).order_by("answered_at")
+    later = callback.case.callbacks.filter(round__gt=callback.round).order_by("round").first()
+    answers = answers.filter(answered_at__gte=callback.resolved_at.replace(minute=0, second=0, microsecond=0))
+    if later is not None:
+        answers = answers.filter(answered_at__lt=later.resolved_at)
+    return list(answers.only("pk", "solved", "satisfaction", "answered_at"))
+
+
+def survey_list(*, user: User) -> QuerySet[SurveyRound]:
+    visible = communities_for(user)
+    return (
+        SurveyRound.objects.filter(street__communities__in=visible)
+        .distinct()
+        .annotate(
+            sampled=Count("samples", filter=Q(samples__community__in=visible), distinct=True),
+            answered=Count(
+                "samples", filter=Q(samples__community__in=visible, samples__answered_at__isnull=False), distinct=True
+            ),
+        )
+        .select_related("started_by")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def survey_get(*, user: User, pk: int) -> SurveyRound:
+    return get_scoped_or_404(SurveyRound.objects.select_related("street"), user, "street__communities", pk=pk)
+
+
+def survey_samples(*, user: User, survey: SurveyRound, community: Community | None = None) -> QuerySet[SurveySample]:
+    qs = scope(survey.samples.all(), user).select_related("household", "community", "recorded_by")
+    if community is not None:
+        qs = qs.filter(community=community)
+    return qs.order_by("community__sort_order", "answered_at", "household__address", "pk")
+
+
+def sample_get(*, user: User, pk: int) -> SurveySample:
+    return get_scoped_or_404(SurveySample.objects.select_related("survey", "community", "household"), user, pk=pk)
+
+
+def red_lines() -> QuerySet[RedLine]:
+    return RedLine.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def warning_list(*, user: User, year: int | None = None, quarter: int | None = None) -> QuerySet[QuarterlyWarning]:
+    qs = scope(QuarterlyWarning.objects.all(), user).select_related("red_line", "cadre", "community", "recorded_by")
+    if year:
+        qs = qs.filter(year=year)
+    if quarter:
+        qs = qs.filter(quarter=quarter)
+    return qs.order_by("-year", "-quarter", "community__sort_order", "red_line__sort_order", "pk")
+
+
+def goal_list(*, user: User, community: Community | None = None) -> QuerySet[TermGoal]:
+    qs = scope(TermGoal.objects.all(), user).select_related("community")
+    if community is not None:
+        qs = qs.filter(community=community)
+    return qs.prefetch_related(
+        Prefetch("progress", queryset=GoalProgress.objects.order_by("year", "quarter")),
+        Prefetch("reviews", queryset=GoalReview.objects.order_by("year")),
+    ).order_by("community__sort_order", "sort_order", "pk")
+
+
+def goal_get(*, user: User, pk: int) -> TermGoal:
+    return get_scoped_or_404(TermGoal.objects.select_related("community"), user, pk=pk)
+
+
+def adjustment_list(*, user: User) -> QuerySet[CadreAdjustment]:
+    return scope(CadreAdjustment.objects.all(), user).select_related("community").order_by("-effective_on", "-pk")
+
+
+def talent_list(*, user: User, filters: dict | None = None) -> QuerySet[TalentRecord]:
+    filters = filters or {}
+    qs = scope(TalentRecord.objects.all(), user).select_related("community", "owner")
+    for key in ("community", "stage", "kind"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(working_in__icontains=filters["q"]))
+    return qs.order_by("community__sort_order", "-stage_changed_at", "-pk")
+
+
+def talent_get(*, user: User, pk: int) -> TalentRecord:
+    return get_scoped_or_404(
+        TalentRecord.objects.select_related("community", "owner", "visit_log", "visit_log__household", "created_by"),
+        user,
+        pk=pk,
+    )
+
+
+def talent_steps(*, record: TalentRecord) -> QuerySet[TalentStep]:
+    return record.steps.select_related("by").order_by("at", "pk")
+
+
+def talent_counts(*, user: User) -> list[dict]:
+    """Counts per community and stage, one query."""
+    stages = TalentRecord.Stage.values
+    rows: dict[int, dict] = {}
+    for r in (
+        scope(TalentRecord.objects.all(), user)
+        .order_by()
+        .values("community", "community__name", "community__sort_order", "stage")
+        .annotate(n=Count("pk"))
+    ):
+        entry = rows.setdefault(
+            r["community"],
+            {"name": r["community__name"], "order": r["community__sort_order"], "stages": dict.fromkeys(stages, 0)},
+        )
+        entry["stages"][r["stage"]] = r["n"]
+    result = sorted(rows.values(), key=lambda e: (e["order"], e["name"]))
+    for entry in result:
+        entry["cells"] = [entry["stages"][s] for s in stages]
+        entry["total"] = sum(entry["cells"])
+    return result
+
+
+def external_list(*, user: User) -> QuerySet[ExternalFigure]:
+    from lucun.scoping import streets_for
+
+    return (
+        ExternalFigure.objects.filter(street__in=streets_for(user)).select_related("street").order_by("-month", "kind")
+    )

@@ -1,0 +1,209 @@
+"""Callbacks (回访): created for every resolution by a periodic job, recorded by the staff.
+
+The cases app has no hook for this app: the job finds, in one statement, the resolved cases that have
+no callback for their current resolution round and inserts them in bulk. "Not solved" or 不满意
+reopens the case through the cases service (发回重办); a second reopening turns it red there.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import permissions as case_permissions
+from cases.models import Case, CaseState
+from cases.services import CaseError, case_close, case_reopen
+from lucun.models import User
+from lucun.services import audit_record, notification_bulk_send
+from visits.models import VisitAssignment, VisitRequest
+
+from .. import permissions
+from ..models import Callback, ContactMethod, Satisfaction
+
+# Cases resolved longer ago than this when the job first sees them get no callback (history before install).
+CALLBACK_WINDOW = timedelta(days=30)
+
+
+class CallbackError(ValidationError):
+    """A callback the state or the user's position does not allow."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise CallbackError(message)
+
+
+def anonymous_q(prefix: str = "") -> Q:
+    """Cases whose only contact is an anonymous sender: their answer on the status page is the callback."""
+    return Q(**{f"{prefix}source": Case.Source.FEEDBACK, f"{prefix}contact_phone": ""})
+
+
+def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBACK_WINDOW) -> int:
+    """Create the missing callbacks for resolved cases, set-based; return how many were created.
+
+    The team is the one whose visit raised the case, else the team last assigned to the community;
+    without a team the callback goes to the handler (and the handler's office).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    missing = (
+        Case.objects.filter(state__in=[CaseState.RESOLVED, CaseState.CLOSED], resolved_at__gte=now - window)
+        .filter(~Exists(Callback.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))))
+        .annotate(
+            visit_team=Subquery(VisitRequest.objects.filter(case=OuterRef("pk")).values("log__team")[:1]),
+            rota_team=Subquery(
+                VisitAssignment.objects.filter(community=OuterRef("community"), starts_on__lte=today)
+                .order_by("-starts_on")
+                .values("team")[:1]
+            ),
+            anonymous=ExpressionWrapper(anonymous_q(), output_field=BooleanField()),
+        )
+        .values(
+            "pk",
+            "reopen_count",
+            "community_id",
+            "resolved_at",
+            "handler_id",
+            "handler_office",
+            "number",
+            "title",
+            "visit_team",
+            "rota_team",
+            "anonymous",
+        )
+        .order_by("resolved_at")
+    )
+    rows = list(missing[:2000])
+    if not rows:
+        return 0
+    stamp = timezone.now()
+    Callback.objects.bulk_create(
+        [
+            Callback(
+                case_id=r["pk"],
+                round=r["reopen_count"],
+                community_id=r["community_id"],
+                resolved_at=r["resolved_at"],
+                mode=Callback.Mode.ANONYMOUS if r["anonymous"] else Callback.Mode.STAFF,
+                team_id=r["visit_team"] or r["rota_team"],
+                assignee_id=r["handler_id"],
+                office=r["handler_office"],
+                created_at=stamp,
+            )
+            for r in rows
+        ],
+        ignore_conflicts=True,  # a concurrent run inserted some: the unique (case, round) keeps one
+        batch_size=1000,
+    )
+    created = list(
+        Callback.objects.filter(created_at=stamp, mode=Callback.Mode.STAFF)
+        .select_related("case", "team")
+        .only("pk", "case__number", "case__title", "team__leader_id", "assignee_id")
+    )
+    messages = []
+    for callback in created:
+        recipient = callback.team.leader_id if callback.team_id and callback.team.leader_id else callback.assignee_id
+        if recipient:
+            messages.append(
+                {
+                    "recipient_id": recipient,
+                    "title": _("待回访:%(number)s %(title)s")
+                    % {"number": callback.case.number, "title": callback.case.title},
+                    "url": callback.get_absolute_url(),
+                    "dedupe_key": f"callback:{callback.pk}",
+                }
+            )
+    notification_bulk_send(messages=messages)
+    return len(rows)
+
+
+@transaction.atomic
+def callback_record(
+    *,
+    callback: Callback,
+    user: User,
+    contacted: bool,
+    method: str,
+    solved: bool | None = None,
+    satisfaction: str = "",
+    note: str = "",
+    close_case: bool = True,
+) -> Callback:
+    """Record a staff callback. Not reached: an attempt is counted and the callback stays open.
+
+    Reached: the answer is final. Not solved or 不满意 reopens the case (发回重办); solved and satisfied
+    (or basically satisfied) closes a case still awaiting its callback, when ``close_case``.
+    """
+    callback = Callback.objects.select_for_update().select_related("case", "community").get(pk=callback.pk)
+    _require(callback.mode == Callback.Mode.STAFF, _("匿名反馈的诉求由群众凭查询码自行评价,无需干部回访。"))
+    _require(callback.answered_at is None, _("该回访已记录,不能修改。"))
+    _require(permissions.can_record_callback(user, callback.community), _("您的职务不能回访该村(居)的诉求。"))
+    _require(method in ContactMethod.values, _("请选择回访形式。"))
+    case = callback.case
+    _require(case.reopen_count == callback.round, _("该诉求已发回重办,本轮回访已失效。"))
+    now = timezone.now()
+    callback.method = method
+    callback.note = (note or "").strip()
+    callback.recorded_by = user
+    if not contacted:
+        callback.contacted = False
+        callback.attempts += 1
+        callback.save(update_fields=["contacted", "attempts", "method", "note", "recorded_by"])
+        audit_record(actor=user, action="回访未联系上", obj=callback, community=callback.community, summary=case.number)
+        return callback
+    _require(solved is not None, _("请选择问题是否解决。"))
+    _require(satisfaction in Satisfaction.values, _("请选择满意度。"))
+    callback.contacted, callback.solved, callback.satisfaction = True, bool(solved), satisfaction
+    callback.answered_at = now
+    reopen = not solved or satisfaction == Satisfaction.DISSATISFIED
+    callback.reopened = reopen
+    callback.save(
+        update_fields=[
+            "contacted",
+            "solved",
+            "satisfaction",
+            "answered_at",
+            "method",
+            "note",
+            "recorded_by",
+            "reopened",
+        ]
+    )
+    audit_record(
+        actor=user,
+        action="记录回访",
+        obj=callback,
+        community=callback.community,
+        summary=f"{case.number} {Satisfaction(satisfaction).label}",
+        after={"solved": bool(solved), "satisfaction": satisfaction, "method": method},
+    )
+    actor = user if case_permissions.can_dispatch(user, case) else None
+    if reopen:
+        reason = _("回访:%(solved)s,%(satisfaction)s。%(note)s") % {
+            "solved": _("问题已解决") if solved else _("问题没有解决"),
+            "satisfaction": Satisfaction(satisfaction).label,
+            "note": callback.note,
+        }
+        try:
+            case_reopen(case=case, user=actor, reason=reason)
+        except CaseError as exc:
+            raise CallbackError(exc.messages) from exc
+    elif close_case and case.state == CaseState.RESOLVED:
+        case_close(case=case, user=actor, note=_("回访%(s)s,归档") % {"s": Satisfaction(satisfaction).label})
+    return callback
+
+
+def callback_close_case(*, callback: Callback, user: User) -> Case:
+    """归档 the case of an answered callback by hand (when it was not closed on recording)."""
+    _require(callback.answered_at is not None or callback.mode == Callback.Mode.ANONYMOUS, _("请先完成回访。"))
+    try:
+        return case_close(case=callback.case, user=user, note=_("回访完成,归档"))
+    except CaseError as exc:
+        raise CallbackError(exc.messages) from exc
+
+
+def q_pending() -> Q:
+    return Q(mode=Callback.Mode.STAFF, answered_at__isnull=True, round=F("case__reopen_count"))

@@ -1,0 +1,178 @@
+"""回访 and the household satisfaction surveys."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import permissions as case_permissions
+from lucun.scoping import communities_for, streets_for
+from lucun.text import mask_phone
+
+from .. import forms, permissions, selectors, services
+from ..models import Callback
+from ..report.figures import survey_trend_by_community
+from .common import ERRORS, page
+
+STATES = [("pending", _("待回访")), ("answered", _("已回访")), ("anonymous", _("匿名自评")), ("all", _("全部"))]
+
+
+@login_required
+def callback_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "pending")
+    state = state if state in dict(STATES) else "pending"
+    qs = selectors.callback_list(user=request.user, state="" if state == "all" else state)
+    return render(
+        request, "outcomes/callback_list.html", {"page_obj": page(request, qs), "state": state, "states": STATES}
+    )
+
+
+@login_required
+def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    callback = selectors.callback_get(user=request.user, pk=pk)
+    case = callback.case
+    can_record = (
+        callback.mode == Callback.Mode.STAFF
+        and callback.answered_at is None
+        and callback.round == case.reopen_count
+        and permissions.can_record_callback(request.user, callback.community)
+    )
+    form = forms.CallbackForm(request.POST or None)
+    if request.method == "POST" and can_record and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.callback_record(
+                callback=callback,
+                user=request.user,
+                contacted=data["contacted"] == "yes",
+                method=data["method"],
+                solved=(data["solved"] == "yes") if data["solved"] else None,
+                satisfaction=data["satisfaction"] or "",
+                note=data["note"],
+            )
+        except ERRORS as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("回访已记录。"))
+            return redirect(callback.get_absolute_url())
+    return render(
+        request,
+        "outcomes/callback_detail.html",
+        {
+            "callback": callback,
+            "case": case,
+            "form": form,
+            "can_record": can_record,
+            "phone": mask_phone(case.contact_phone),
+            "answers": selectors.sender_answers(callback=callback),
+            "can_close": case.state == "resolved"
+            and (callback.answered_at or callback.mode == Callback.Mode.ANONYMOUS)
+            and case_permissions.can_dispatch(request.user, case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def callback_close(request: HttpRequest, pk: int) -> HttpResponse:
+    callback = selectors.callback_get(user=request.user, pk=pk)
+    try:
+        services.callback_close_case(callback=callback, user=request.user)
+    except ERRORS as exc:
+        messages.error(request, "".join(exc.messages))
+    else:
+        messages.success(request, _("诉求已归档。"))
+    return redirect(callback.get_absolute_url())
+
+
+@login_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    can_start = permissions.can_supervise(request.user)
+    form = forms.SurveyStartForm(request.POST or None)
+    visible = communities_for(request.user).order_by("sort_order", "name")
+    form.fields["communities"].queryset = visible
+    if request.method == "POST" and can_start and form.is_valid():
+        street = streets_for(request.user).order_by("name").first()
+        try:
+            survey = services.survey_start(
+                user=request.user,
+                street=street,
+                title=form.cleaned_data["title"],
+                sample_size=form.cleaned_data["sample_size"],
+                closes_on=form.cleaned_data["closes_on"],
+                communities=list(form.cleaned_data["communities"]) or None,
+            )
+        except ERRORS as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("调查已发起,样本已抽取。"))
+            return redirect(survey.get_absolute_url())
+    trend = survey_trend_by_community(visible)
+    rows = [{"name": c.name, "points": trend.get(c.pk, [])} for c in visible if c.pk in trend]
+    surveys = selectors.survey_list(user=request.user)
+    headers = sorted({p["survey"] for r in rows for p in r["points"]}, key=lambda t: t)
+    return render(
+        request,
+        "outcomes/survey_list.html",
+        {"page_obj": page(request, surveys), "form": form, "can_start": can_start, "rows": rows, "headers": headers},
+    )
+
+
+@login_required
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    community_id = request.GET.get("community")
+    community = None
+    if community_id and community_id.isdigit():
+        community = communities_for(request.user).filter(pk=int(community_id)).first()
+    samples = selectors.survey_samples(user=request.user, survey=survey, community=community)
+    return render(
+        request,
+        "outcomes/survey_detail.html",
+        {
+            "survey": survey,
+            "page_obj": page(request, samples, size=20),
+            "communities": communities_for(request.user).filter(street=survey.street).order_by("sort_order"),
+            "community": community,
+            "form": forms.SurveyAnswerForm(),
+            "can_close": permissions.can_supervise(request.user) and survey.closed_at is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sample_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = selectors.sample_get(user=request.user, pk=pk)
+    form = forms.SurveyAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.survey_answer(
+                user=request.user,
+                sample=sample,
+                contacted=data["contacted"] == "yes",
+                method=data["method"],
+                satisfaction=data["satisfaction"] or "",
+                note=data["note"],
+            )
+        except ERRORS as exc:
+            messages.error(request, "".join(exc.messages))
+        else:
+            messages.success(request, _("已记录 %(name)s 的答复。") % {"name": sample.household.head_name})
+    else:
+        messages.error(request, _("请选择联系情况和调查形式。"))
+    return redirect(f"{sample.survey.get_absolute_url()}?{request.GET.urlencode()}")
+
+
+@login_required
+@require_POST
+def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    try:
+        services.survey_close(user=request.user, survey=survey)
+    except ERRORS as exc:
+        messages.error(request, "".join(exc.messages))
+    return redirect(survey.get_absolute_url())

@@ -1,0 +1,108 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+
+from lucun.models import Role
+from outcomes.models import SurveySample, TalentRecord
+from outcomes.services import SurveyError, TalentError, survey_answer, survey_start, talent_advance, talent_create
+from tests.factories import official
+from visits.models import Household
+
+pytestmark = pytest.mark.django_db
+
+
+def _households(community, n):
+    return [Household.objects.create(community=community, head_name=f"户主{i}", door_number=str(i)) for i in range(n)]
+
+
+def test_survey_round_draws_the_sample_size_in_each_community(street, community, other_community, supervisor):
+    _households(community, 12)
+    _households(other_community, 3)
+    survey = survey_start(
+        user=supervisor, street=street, title="第一季度满意度调查", sample_size=5, closes_on=date.today()
+    )
+    counts = dict(survey.samples.values_list("community").annotate(n=Count("pk")))
+    assert counts == {community.pk: 5, other_community.pk: 3}
+
+
+def test_only_the_supervisor_starts_a_survey(street, community, cadre):
+    _households(community, 2)
+    with pytest.raises(SurveyError):
+        survey_start(user=cadre, street=street, title="调查", sample_size=2, closes_on=date.today())
+
+
+def test_visit_team_records_an_answer_once(street, community, supervisor, cadre):
+    _households(community, 2)
+    survey = survey_start(user=supervisor, street=street, title="调查", sample_size=2, closes_on=date.today())
+    sample = survey.samples.first()
+    survey_answer(user=cadre, sample=sample, contacted=True, method="visit", satisfaction="basically")
+    with pytest.raises(SurveyError):
+        survey_answer(user=cadre, sample=sample, contacted=True, method="visit", satisfaction="satisfied")
+    assert SurveySample.objects.get(pk=sample.pk).satisfaction == "basically"
+
+
+def test_talent_pipeline_moves_forward_only(community, cadre):
+    record = talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
+    talent_advance(user=cadre, record=record, stage=TalentRecord.Stage.RESERVE_SECRETARY, note="列为后备书记")
+    with pytest.raises(TalentError):
+        talent_advance(user=cadre, record=record, stage=TalentRecord.Stage.CONTACTED)
+    assert list(record.steps.values_list("stage_to", flat=True)) == ["identified", "reserve_secretary"]
+
+
+def test_talent_phone_is_masked_like_household_data(client, street, community, cadre):
+    record = talent_create(user=cadre, community=community, name="李明", kind="veteran", phone="13812345678")
+    staff = official(Role.STREET_STAFF, street=street)
+    client.force_login(staff)
+    assert "138****5678" in client.get(record.get_absolute_url()).content.decode()
+    client.force_login(cadre)
+    assert "13812345678" in client.get(record.get_absolute_url()).content.decode()
+
+
+def test_talent_of_another_community_is_404(client, community, cadre, other_cadre):
+    record = talent_create(user=cadre, community=community, name="李明", kind="veteran")
+    client.force_login(other_cadre)
+    assert client.get(record.get_absolute_url()).status_code == 404
+    assert client.get(reverse("api_talent_detail", args=[record.pk])).status_code == 404
+
+
+def test_talent_list_counts_and_has_a_fixed_number_of_queries(
+    client, street, community, cadre, django_assert_max_num_queries
+):
+    leader = official(Role.STREET_LEADER, street=street)
+    talent_create(user=cadre, community=community, name="人才0", kind="other")
+    client.force_login(leader)
+    with django_assert_max_num_queries(15) as first:
+        client.get(reverse("outcomes:talent_list"))
+    for i in range(1, 8):
+        talent_create(user=cadre, community=community, name=f"人才{i}", kind="other", phone=f"1390000000{i}")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        body = client.get(reverse("outcomes:talent_list")).content.decode()
+    assert "<strong>8</strong>" in body
+
+
+def test_talent_found_on_a_visit_links_the_visit_log(client, community, cadre):
+    from django.utils import timezone
+
+    from visits.models import VisitLog
+
+    household = _households(community, 1)[0]
+    log = VisitLog.objects.create(
+        household=household, community=community, visited_at=timezone.now() - timedelta(days=1), created_by=cadre
+    )
+    client.force_login(cadre)
+    response = client.post(
+        reverse("outcomes:talent_create") + f"?visit={log.pk}",
+        {"community": community.pk, "name": "赵杰", "kind": "capable_elsewhere", "visit_log": log.pk},
+    )
+    assert response.status_code == 302
+    assert TalentRecord.objects.get(name="赵杰").visit_log == log
+
+
+def test_pages_render_for_a_street_leader(client, street, community, cadre):
+    leader = official(Role.SUPERVISOR, street=street)
+    client.force_login(leader)
+    for name in ("callback_list", "survey_list", "cadres", "talent_list", "talent_create", "rates", "external"):
+        assert client.get(reverse(f"outcomes:{name}")).status_code == 200, name
+    assert client.get(reverse("outcomes:cadre_record", args=[community.pk])).status_code == 200
