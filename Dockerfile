@@ -7,6 +7,7 @@ COPY visits ./visits
 COPY cases ./cases
 COPY deliberation ./deliberation
 COPY points ./points
+COPY outcomes ./outcomes
 RUN pip install --no-cache-dir .
 COPY . .
 RUN SECRET_KEY=build-only-collectstatic ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput

@@ -272,7 +272,6 @@ def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datet
 
 def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
     base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
-    open_cases = base.filter(state__in=OPEN_STATES).order_by()
 
     tiers = list(Tier.objects.order_by("rank"))
     counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)
