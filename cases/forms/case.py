@@ -169,12 +169,20 @@ class CaseFilterForm(forms.Form):
         label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部")
     )
 
-    def __init__(self, *args, communities, officials, **kwargs):
+    def __init__(self, *args, communities, officials, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from .. import source_filters
         from ..models import CaseState, Colour
 
         self.fields["community"].queryset = communities
         self.fields["first_responder"].queryset = officials
+        for source_filter in source_filters.registered():
+            self.fields[source_filter.key] = forms.ModelChoiceField(
+                label=source_filter.label,
+                queryset=source_filter.choices(user),
+                required=False,
+                empty_label=_("全部") + str(source_filter.label),
+            )
         self.fields["state"].choices = [("", _("全部状态")), ("open", _("未办结")), *CaseState.choices]
         self.fields["colour"].choices = [("", _("全部颜色")), *Colour.choices]
 

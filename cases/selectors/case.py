@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope
 
+from .. import source_filters
 from ..models import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -52,6 +53,7 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
         queryset = queryset.filter(live_colour=filters["colour"], state__in=OPEN_STATES)
     if filters.get("source"):
         queryset = queryset.filter(source=filters["source"])
+    queryset = source_filters.apply(queryset, filters)
     return queryset.order_by("due_at", "pk")
 
 

@@ -155,6 +155,7 @@ def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
         request.GET or None,
         communities=communities_for(request.user).order_by("sort_order", "name"),
         officials=officials_in_scope(user=request.user),
+        user=request.user,
     )
 
 

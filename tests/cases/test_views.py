@@ -307,3 +307,25 @@ def test_case_form_refuses_a_text_file_named_jpg_and_saves_nothing(client, cadre
     assert response.status_code == 200
     assert "JPG" in response.content.decode() or "照片" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_registered_source_filter_narrows_lists_and_the_dashboard(client, supervisor, cadre, community, monkeypatch):
+    from cases import source_filters
+    from lucun.models import Community
+
+    monkeypatch.setattr(source_filters, "_filters", {})
+    source_filters.register(
+        source_filters.SourceFilter(
+            key="place",
+            label="地点",
+            choices=lambda user: Community.objects.all(),
+            narrow=lambda cases, chosen: cases.filter(title__startswith=chosen.name),
+        )
+    )
+    match = open_case(community=community, by=cadre, title=f"{community.name}路灯")
+    open_case(community=community, by=cadre, title="别处")
+    client.force_login(supervisor)
+    listed = client.get(reverse("cases:case_list"), {"place": community.pk}).context["page_obj"]
+    assert [c.number for c in listed] == [match.number]
+    board = client.get(reverse("cases:dashboard"), {"place": community.pk}).context["d"]
+    assert board.totals["green"] == 1

@@ -1,0 +1,36 @@
+"""Filters other apps offer on cases by where the cases came from (a visit team, …).
+
+The cases app knows nothing of the other apps: an app registers a filter in its AppConfig.ready(),
+and case lists, the dashboard and their forms pick it up.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class SourceFilter:
+    key: str  # the query parameter, e.g. "team"
+    label: str
+    choices: Callable[[object], QuerySet]  # user -> the options this user may pick
+    narrow: Callable[[QuerySet, object], QuerySet]  # (cases, chosen option) -> the cases it covers
+
+
+_filters: dict[str, SourceFilter] = {}
+
+
+def register(source_filter: SourceFilter) -> None:
+    _filters[source_filter.key] = source_filter
+
+
+def registered() -> list[SourceFilter]:
+    return list(_filters.values())
+
+
+def apply(queryset: QuerySet, filters: dict) -> QuerySet:
+    for key, source_filter in _filters.items():
+        if filters.get(key):
+            queryset = source_filter.narrow(queryset, filters[key])
+    return queryset
