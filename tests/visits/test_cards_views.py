@@ -226,3 +226,11 @@ def test_a_stopped_card_says_so_and_still_takes_feedback_for_the_street(client, 
     feedback = Feedback.objects.get()
     assert feedback.channel == street_code and feedback.community == community
     cache.clear()
+
+
+def test_a_batch_whose_code_was_stopped_on_the_channels_page_says_so_and_is_not_printed(cadre_client, batch, cadre):
+    from cases.services import feedback_channel_deactivate
+
+    feedback_channel_deactivate(channel=batch.channel, user=cadre, reason="联系卡遗失")
+    html = cadre_client.get(batch.get_absolute_url()).content.decode()
+    assert "已在“反馈渠道”中停用(联系卡遗失)" in html and "生成打印文件" not in html
