@@ -1,46 +1,24 @@
 """The 一码通 card as a PDF: a QR code of the volunteer's page, with the name and the typed code.
 
-The Chinese text is drawn with WenQuanYi Micro Hei, shipped by the ``paperang-p2-fonts-cjk`` package and
-embedded (subset) in the PDF, so the card prints right on a machine without any Chinese font.
+The Chinese font is embedded (subset) in the PDF by ``lucun.printing``, so the card prints right on a machine
+without any Chinese font.
 """
 
 import io
-from functools import cache
-from importlib.resources import files
 
-import qrcode
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from lucun.printing import cjk_font, qr_image
 
 from .models import Volunteer, format_token
 
-FONT = "WQYMicroHei"
 CARD_W, CARD_H = 85.6 * mm, 54 * mm  # ID-1, the size of a bank card
-
-
-@cache
-def _register_font() -> str:
-    path = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
-    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-    return FONT
-
-
-def _qr_image(url: str) -> ImageReader:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
-    qr.add_data(url)
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
 
 
 def volunteer_card_pdf(*, volunteer: Volunteer, url: str, street_name: str = "") -> bytes:
     """Return a one-page PDF card for the volunteer's current 一码通."""
-    font = _register_font()
+    font = cjk_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=(CARD_W, CARD_H))
     pdf.setTitle(f"一码通 · {volunteer.name}")
@@ -53,7 +31,7 @@ def volunteer_card_pdf(*, volunteer: Volunteer, url: str, street_name: str = "")
     pdf.drawRightString(CARD_W - 4 * mm, CARD_H - 7.5 * mm, street_name)
 
     qr_size = 38 * mm
-    pdf.drawImage(_qr_image(url), CARD_W - qr_size - 3 * mm, 3 * mm, qr_size, qr_size)
+    pdf.drawImage(qr_image(url), CARD_W - qr_size - 3 * mm, 3 * mm, qr_size, qr_size)
 
     pdf.setFillColorRGB(0.11, 0.11, 0.12)
     pdf.setFont(font, 16)

@@ -1,13 +1,18 @@
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lucun.services import audit_record
 
-from . import rules
+from . import rules, services
 from .models import (
     AttentionTag,
+    ContactCardBatch,
+    DeactivationReason,
+    FeedbackPoint,
     Household,
     HouseholdMember,
+    PrintJob,
     VisitAssignment,
     VisitCycle,
     VisitLog,
@@ -141,3 +146,68 @@ class VisitRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Created and stopped through the pages (they need a feedback channel and an audit row); read here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _deactivate_action(reason: str, label: str, service, argument: str):
+    @admin.action(description=label)
+    def action(modeladmin, request, queryset):
+        stopped = 0
+        for obj in queryset.filter(is_active=True):
+            service(actor=request.user, reason=reason, **{argument: obj})
+            stopped += 1
+        modeladmin.message_user(request, _("已停用 %(n)d 项。") % {"n": stopped})
+
+    action.__name__ = f"deactivate_{reason}"
+    return action
+
+
+@admin.register(ContactCardBatch)
+class ContactCardBatchAdmin(_ReadOnlyAdmin):
+    list_display = ["__str__", "team", "quantity", "contact_name", "is_active", "deactivation_reason", "created_at"]
+    list_filter = ["is_active", "community__street", "community"]
+    search_fields = ["community__name", "contact_name"]
+    list_select_related = ["community", "team"]
+    actions = [
+        _deactivate_action(DeactivationReason.LOST, _("停用:遗失或损毁"), services.card_batch_deactivate, "batch"),
+        _deactivate_action(DeactivationReason.SUPERSEDED, _("停用:已换新"), services.card_batch_deactivate, "batch"),
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super(_ReadOnlyAdmin, self).has_change_permission(request, obj)
+
+
+@admin.register(FeedbackPoint)
+class FeedbackPointAdmin(_ReadOnlyAdmin):
+    list_display = ["__str__", "place", "is_active", "deactivation_reason", "created_at"]
+    list_filter = ["is_active", "place", "community__street", "community"]
+    search_fields = ["community__name", "name"]
+    list_select_related = ["community"]
+    actions = [
+        _deactivate_action(
+            r.value, format_lazy("{}{}", _("停用:"), r.label), services.feedback_point_deactivate, "point"
+        )
+        for r in DeactivationReason
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super(_ReadOnlyAdmin, self).has_change_permission(request, obj)
+
+
+@admin.register(PrintJob)
+class PrintJobAdmin(_ReadOnlyAdmin):
+    list_display = ["__str__", "state", "pages_done", "pages_total", "created_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["batch", "batch__community", "created_by"]

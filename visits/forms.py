@@ -162,3 +162,44 @@ class AssignmentForm(forms.Form):
 class PlanBuildForm(forms.Form):
     starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     cycles = forms.IntegerField(label=_("轮次数"), min_value=1, max_value=26, initial=1)
+
+
+# ------------------------------------------------------------------------------------- cards and posters
+
+
+class CardBatchForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("走访队伍"), queryset=VisitTeam.objects.none(), empty_label=None)
+    quantity = forms.IntegerField(label=_("张数"), min_value=1, max_value=50_000, initial=1000)
+    contact_name = forms.CharField(label=_("联系干部"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    contact_wechat = forms.CharField(
+        label=_("微信号"), max_length=20, required=False, help_text=_("印在卡上,方便群众加微信联系。")
+    )
+    hotline = forms.CharField(label=_("街道热线"), max_length=30)
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"].queryset = teams
+
+
+class FeedbackPointForm(forms.Form):
+    name = forms.CharField(label=_("张贴地点"), max_length=60, help_text=_("如:文化广场东侧宣传栏、便民超市门口。"))
+    place = forms.ChoiceField(label=_("地点类型"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import FeedbackPoint
+
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = FeedbackPoint.Place.choices
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("停用原因"), choices=[])
+    note = forms.CharField(label=_("说明"), max_length=150, required=False)
+
+    def __init__(self, *args, reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = list(reasons)

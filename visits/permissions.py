@@ -10,6 +10,7 @@ Street staff, grid workers, party representatives and unit heads see masked phon
 sensitive tags, even when they visit the household. Every display of sensitive data is audited.
 """
 
+from cases.permissions import DISPATCH_ROLES
 from lucun.models import Community, Role
 from lucun.scoping import has_role
 
@@ -51,3 +52,12 @@ class SensitiveCache:
         if community.pk not in self._answers:
             self._answers[community.pk] = can_see_sensitive(self.user, community)
         return self._answers[community.pk]
+
+
+# Who registers contact card batches and posters, prints them and stops them: the officials who manage a
+# community's feedback channels in the cases app (the same rule, so a batch never outruns its channel).
+CARD_ROLES = DISPATCH_ROLES
+
+
+def can_manage_cards(user, community: Community | None = None) -> bool:
+    return has_role(user, CARD_ROLES, community)

@@ -95,3 +95,18 @@ class VisitRequestFactory(factory.django.DjangoModelFactory):
     household = factory.SelfAttribute("log.household")
     community = factory.SelfAttribute("log.community")
     text = "路灯坏了"
+
+
+def card_batch(*, community, team=None, actor=None, quantity=25, **kwargs):
+    """Register a batch through the service (it needs a feedback channel of its own)."""
+    from visits import services
+
+    team = team or VisitTeamFactory(street=community.street)
+    data = {"contact_name": "张建国", "contact_phone": "13812345678", "contact_wechat": "zhang_jg88"} | kwargs
+    return services.card_batch_create(actor=actor, community=community, team=team, quantity=quantity, **data)
+
+
+def feedback_point(*, community, actor=None, name="文化广场", place="square"):
+    from visits import services
+
+    return services.feedback_point_create(actor=actor, community=community, name=name, place=place)

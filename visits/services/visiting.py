@@ -16,8 +16,8 @@ from cases.services import case_open
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.services import audit_record
 
-from . import rules
-from .models import (
+from .. import rules
+from ..models import (
     AttentionTag,
     Household,
     HouseholdMember,
@@ -28,7 +28,7 @@ from .models import (
     VisitRequest,
     VisitTeam,
 )
-from .photos import photo_clean
+from ..photos import photo_clean
 
 # ---------------------------------------------------------------------------------------------- plan
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for, get_scoped_or_404, streets_for
 
-from . import ledger_io, permissions, rules, selectors, services
-from .forms import (
+from .. import ledger_io, permissions, rules, selectors, services
+from ..forms import (
     AssignmentForm,
     ImportForm,
     LedgerFilterForm,
@@ -25,7 +25,7 @@ from .forms import (
     VisitLogForm,
     VisitRequestFormSet,
 )
-from .models import (
+from ..models import (
     AttentionTag,
     Household,
     VisitAssignment,

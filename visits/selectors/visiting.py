@@ -11,8 +11,8 @@ from lucun.models import Community, Street, User
 from lucun.scoping import communities_for, scope, streets_for
 from lucun.text import pinyin_initials
 
-from . import rules
-from .models import (
+from .. import rules
+from ..models import (
     AttentionTag,
     Household,
     VisitAssignment,

@@ -1,0 +1,216 @@
+"""党群联系卡 and 意见收集二维码: card batches and QR posters, each with its own anonymous-feedback channel.
+
+A QR code names a batch of cards or a poster, never a household: every card of a batch carries the same
+code, so a message sent through it cannot be traced to the family that was given the card.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lucun.models import Community, phone_validator
+
+from .visiting import VisitTeam
+
+# A WeChat ID: 6–20 letters, digits, "_" or "-", starting with a letter (WeChat's own rule).
+wechat_validator = RegexValidator(
+    r"^[A-Za-z][A-Za-z0-9_-]{5,19}$",
+    _("微信号应为 6—20 位字母、数字、下划线或减号,并以字母开头。"),
+)
+
+
+class DeactivationReason(models.TextChoices):
+    LOST = "lost", _("遗失或损毁")
+    SUPERSEDED = "superseded", _("已换新")
+    REMOVED = "removed", _("已撤除")
+
+
+def _deactivation_complete(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(is_active=True, deactivated_at__isnull=True, deactivation_reason="")
+        | (Q(is_active=False, deactivated_at__isnull=False) & ~Q(deactivation_reason="")),
+        name=f"{prefix}_deactivation_complete",
+    )
+
+
+class ContactCardBatch(models.Model):
+    """A batch of 党群联系卡 a visit team hands out in a community: one contact official, one QR code."""
+
+    MAX_QUANTITY = 50_000
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="contact_card_batches"
+    )
+    team = models.ForeignKey(
+        VisitTeam, verbose_name=_("走访队伍"), on_delete=models.PROTECT, related_name="contact_card_batches"
+    )
+    number = models.PositiveIntegerField(_("批次"), help_text=_("本村(居)的第几批联系卡。"))
+    quantity = models.PositiveIntegerField(_("张数"))
+    contact_name = models.CharField(_("联系干部"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
+    contact_wechat = models.CharField(_("微信号"), max_length=20, blank=True, validators=[wechat_validator])
+    hotline = models.CharField(_("街道热线"), max_length=30)
+    channel = models.OneToOneField(
+        "cases.FeedbackChannel",
+        verbose_name=_("反馈渠道"),
+        on_delete=models.PROTECT,
+        related_name="card_batch",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("在用"), default=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
+    deactivation_reason = models.CharField(
+        _("停用原因"), max_length=20, choices=DeactivationReason.choices, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("党群联系卡批次")
+        verbose_name_plural = _("党群联系卡批次")
+        ordering = ["community_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "number"], name="contactcardbatch_unique_number"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=50_000), name="contactcardbatch_quantity_range"
+            ),
+            _deactivation_complete("contactcardbatch"),
+        ]
+        indexes = [models.Index(fields=["community", "is_active"], name="contactcardbatch_comm_idx")]
+
+    def __str__(self) -> str:
+        return _("%(community)s 联系卡第%(number)d批") % {"community": self.community.name, "number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:card_batch_detail", args=[self.pk])
+
+
+class FeedbackPoint(models.Model):
+    """A 意见收集二维码 poster at a named busy place of a community, with its own QR code."""
+
+    class Place(models.TextChoices):
+        SQUARE = "square", _("广场")
+        SERVICE_CENTRE = "service_centre", _("党群服务中心")
+        SHOP = "shop", _("超市/商店")
+        NOTICE_BOARD = "notice_board", _("公告栏")
+        GATE = "gate", _("小区/村口")
+        CLINIC = "clinic", _("卫生室")
+        OTHER = "other", _("其他")
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="feedback_points"
+    )
+    name = models.CharField(_("张贴地点"), max_length=60, help_text=_("如:文化广场东侧宣传栏。"))
+    place = models.CharField(_("地点类型"), max_length=20, choices=Place.choices, default=Place.OTHER)
+    channel = models.OneToOneField(
+        "cases.FeedbackChannel",
+        verbose_name=_("反馈渠道"),
+        on_delete=models.PROTECT,
+        related_name="feedback_point",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("在用"), default=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
+    deactivation_reason = models.CharField(
+        _("停用原因"), max_length=20, choices=DeactivationReason.choices, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("意见收集二维码")
+        verbose_name_plural = _("意见收集二维码")
+        ordering = ["community_id", "name"]
+        constraints = [
+            # One poster in use per place; a replaced poster keeps its row (and its messages) under the same name.
+            models.UniqueConstraint(
+                fields=["community", "name"], condition=Q(is_active=True), name="feedbackpoint_one_active_per_place"
+            ),
+            _deactivation_complete("feedbackpoint"),
+        ]
+        indexes = [models.Index(fields=["community", "is_active"], name="feedbackpoint_comm_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community.name}{self.name}"
+
+
+def print_file_path(instance: "PrintJob", filename: str) -> str:
+    """Keep printed files under a random name: the address of a file is not guessable."""
+    return f"print/{secrets.token_hex(12)}.pdf"
+
+
+class PrintJob(models.Model):
+    """One print-ready PDF of a card batch, made by a Celery task that records its progress here."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    batch = models.ForeignKey(
+        ContactCardBatch, verbose_name=_("联系卡批次"), on_delete=models.PROTECT, related_name="print_jobs"
+    )
+    address = models.CharField(_("二维码地址"), max_length=300, help_text=_("印在二维码里的完整网址。"))
+    cards = models.PositiveIntegerField(_("张数"))
+    per_page = models.PositiveSmallIntegerField(_("每页张数"))
+    pages_total = models.PositiveIntegerField(_("总页数"))
+    pages_done = models.PositiveIntegerField(_("已生成页数"), default=0)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(_("文件"), upload_to=print_file_path, blank=True, max_length=200)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("打印任务")
+        verbose_name_plural = _("打印任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pages_done__lte=F("pages_total")), name="printjob_progress_bounded"),
+            models.CheckConstraint(condition=Q(cards__gte=1, per_page__gte=1), name="printjob_something_to_print"),
+            models.CheckConstraint(condition=~Q(state="done") | ~Q(file=""), name="printjob_done_has_file"),
+            models.CheckConstraint(condition=~Q(state="failed") | ~Q(error=""), name="printjob_failed_has_error"),
+        ]
+        indexes = [models.Index(fields=["batch", "-created_at"], name="printjob_batch_idx")]
+
+    def __str__(self) -> str:
+        return _("%(batch)s · %(cards)d 张") % {"batch": self.batch, "cards": self.cards}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.pages_done / self.pages_total) if self.pages_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

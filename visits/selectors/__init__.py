@@ -1,0 +1,52 @@
+"""Every scoped read of 直面问: search, the ledger, the timeline, the plan and coverage (visiting.py); contact card
+batches, QR posters and print jobs (cards.py)."""
+
+from .cards import CommunityCards, card_batch_list, card_overview, feedback_point_list, print_job_list
+from .visiting import (
+    CommunityCoverage,
+    Coverage,
+    LedgerFilters,
+    TeamCoverage,
+    assignments_with_state,
+    attention_tags,
+    coverage,
+    current_cycle,
+    cycle_list,
+    household_list,
+    household_search,
+    household_timeline,
+    ledger,
+    overdue_q,
+    search_initials,
+    team_list,
+    teams_of,
+    visit_log_list,
+    year_start,
+)
+
+__all__ = [
+    "CommunityCards",
+    "CommunityCoverage",
+    "Coverage",
+    "LedgerFilters",
+    "TeamCoverage",
+    "assignments_with_state",
+    "attention_tags",
+    "card_batch_list",
+    "card_overview",
+    "coverage",
+    "current_cycle",
+    "cycle_list",
+    "feedback_point_list",
+    "household_list",
+    "household_search",
+    "household_timeline",
+    "ledger",
+    "overdue_q",
+    "print_job_list",
+    "search_initials",
+    "team_list",
+    "teams_of",
+    "visit_log_list",
+    "year_start",
+]
