@@ -327,17 +327,15 @@ URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 def seed_cards(ctx: DemoContext) -> None:
     """Card batches per community and team and the posters, reusing the channels of the feedback demo.
 
-    The cases app seeds after this one; its feedback demo makes the channels its messages arrive through
-    (a poster per community, two card batches in six communities), so it runs first here (it is idempotent)
-    and the batches and posters take those channels instead of duplicating them.
+    The cases app seeds before this one; its feedback demo makes the channels its messages arrive through
+    (a poster per community, two card batches in six communities), and the batches and posters take those
+    channels instead of duplicating them.
     """
-    from cases.demo import seed as seed_cases
     from cases.models import FeedbackChannel
 
     if ContactCardBatch.objects.filter(community__street=ctx.street).exists():
         ctx.log("联系卡与二维码:已有演示数据,跳过。")
         return
-    seed_cases(ctx)
     # A stream of its own: the cards do not shift the random data of the apps seeded after this one.
     rng = random.Random(f"{ctx.street.code}-cards")
     channels = list(

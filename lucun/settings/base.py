@@ -33,8 +33,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "visits.apps.VisitsConfig",
+    # cases first: the apps after it may use its services (and their demo data builds on its demo data)
     "cases.apps.CasesConfig",
+    "visits.apps.VisitsConfig",
     "deliberation.apps.DeliberationConfig",
     "points.apps.PointsConfig",
     "outcomes.apps.OutcomesConfig",

@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from points.cards import _register_font
+from lucun.printing import cjk_font
 
 from .figures import Report
 from .xlsx import summary_rows
@@ -40,7 +40,7 @@ def _trend_drawing(r: Report, font: str) -> Drawing:
 
 
 def report_pdf(r: Report) -> bytes:
-    font = _register_font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     out = io.BytesIO()

@@ -2,11 +2,9 @@
 turns the request into a case and sees the case on the household's timeline (and in the ledger). A reload in
 the middle of the form keeps the draft, as when the connection drops in the field."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from cases.models import Case
@@ -15,30 +13,10 @@ from tests.factories import official
 from tests.visits.factories import HouseholdFactory, VisitTeamFactory, VisitTeamMemberFactory
 from visits.models import VisitLog, VisitRequest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _seed_configuration() -> None:
-    importlib.import_module("cases.migrations.0002_default_configuration").seed(apps, None)
-
-
-@pytest.fixture
-def case_configuration():
-    """Restore the seeded tiers and categories, which an earlier transactional test may have flushed."""
-    _seed_configuration()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def configuration_restored_afterwards(django_db_blocker):
-    """These tests end by emptying the database; put the seeded configuration back for the tests after them."""
-    yield
-    with django_db_blocker.unblock():
-        _seed_configuration()
-
-
-def test_an_official_logs_a_visit_on_a_phone_and_turns_the_request_into_a_case(
-    phone, case_configuration, street, community
-):
+def test_an_official_logs_a_visit_on_a_phone_and_turns_the_request_into_a_case(phone, street, community):
     cadre = official(Role.COMMUNITY_CADRE, community=community)
     partner = official(Role.STREET_STAFF, street=street)
     partner.real_name = "王搭档"

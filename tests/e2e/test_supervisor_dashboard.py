@@ -12,7 +12,7 @@ from lucun.models import Role
 from tests.cases.factories import open_case
 from tests.factories import official
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_dashboard_follows_a_case_from_green_to_red_with_a_supervision_notice(desktop, street, community, settings):

@@ -2,12 +2,10 @@
 its QR code decoded, as a phone camera would; the browser opens that address, picks a category tile, writes a
 message, attaches a photo, sends, reads the lookup code and opens the status page with it."""
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -19,25 +17,7 @@ from tests.visits.qr import decode_pdf_page, needs_poppler
 from visits import services
 from visits.models import PrintJob
 
-pytestmark = [pytest.mark.django_db(transaction=True), needs_poppler]
-
-
-def _seed_configuration() -> None:
-    importlib.import_module("cases.migrations.0002_default_configuration").seed(apps, None)
-
-
-@pytest.fixture
-def case_configuration():
-    """Restore the seeded tiers and categories, which an earlier transactional test may have flushed."""
-    _seed_configuration()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def configuration_restored_afterwards(django_db_blocker):
-    """These tests end by emptying the database; put the seeded configuration back for the tests after them."""
-    yield
-    with django_db_blocker.unblock():
-        _seed_configuration()
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), needs_poppler]
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +43,7 @@ def printed_card_address(community, live_server, settings) -> str:
 
 
 def test_a_villager_scans_a_card_sends_a_message_with_a_photo_and_follows_it(
-    phone, case_configuration, community, live_server, settings, tmp_path
+    phone, community, live_server, settings, tmp_path
 ):
     address = printed_card_address(community, live_server, settings)
     assert address.startswith(live_server.url + "/f/")

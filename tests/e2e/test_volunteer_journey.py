@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from points.models import PointsAccount, Redemption
 from tests.points.factories import RewardFactory, VolunteerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_volunteer_sees_the_balance_and_staff_redeem_at_the_counter(phone, desktop, community, settings):

@@ -10,7 +10,7 @@ from points.models import LedgerEntry, Redemption
 from points.selectors import ledger_sum
 from tests.points.factories import RewardFactory, VolunteerFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WORKERS = 12
 

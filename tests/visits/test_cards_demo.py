@@ -1,5 +1,6 @@
 import pytest
 
+from cases import demo as cases_demo
 from cases.models import FeedbackChannel
 from lucun.demo import seed_org
 from visits import demo
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_prints_twelve_thousand_cards_and_35_posters_on_the_feedback_demo_channels(monkeypatch):
     monkeypatch.setattr(demo, "HOUSEHOLDS_AT_SCALE_1", 280)  # cards follow the households' shares
     ctx = seed_org(log=lambda *a: None)
+    cases_demo.seed(ctx)  # seed_demo runs the cases app's seeder first (INSTALLED_APPS order)
     demo.seed(ctx)
     batches = list(ContactCardBatch.objects.select_related("channel"))
     assert sum(b.quantity for b in batches) == demo.CARDS_AT_SCALE_1
