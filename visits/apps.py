@@ -21,3 +21,26 @@ class VisitsConfig(AppConfig):
             NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES),
             NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES),
         )
+        self._register_team_filter()
+
+    @staticmethod
+    def _register_team_filter() -> None:
+        """Offer the case lists and the dashboard a filter by the visit team whose visit raised the case."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from cases import source_filters
+
+        from .models import VisitLog
+        from .selectors import team_list
+
+        def narrow(cases, team):
+            return cases.filter(
+                source_type=ContentType.objects.get_for_model(VisitLog),
+                source_id__in=VisitLog.objects.filter(team=team).values("pk"),
+            )
+
+        source_filters.register(
+            source_filters.SourceFilter(
+                key="team", label=_("走访队伍"), choices=lambda user: team_list(user=user), narrow=narrow
+            )
+        )

@@ -106,3 +106,19 @@ def test_pages_render_for_a_street_leader(client, street, community, cadre):
     for name in ("callback_list", "survey_list", "cadres", "talent_list", "talent_create", "rates", "external"):
         assert client.get(reverse(f"outcomes:{name}")).status_code == 200, name
     assert client.get(reverse("outcomes:cadre_record", args=[community.pk])).status_code == 200
+
+
+def test_a_visit_in_the_household_timeline_links_to_the_talent_form(client, community):
+    from django.urls import reverse
+
+    from lucun.models import Role
+    from tests.factories import official
+    from tests.visits.factories import VisitLogFactory
+
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    log = VisitLogFactory(household__community=community)
+    client.force_login(cadre)
+    html = client.get(reverse("visits:household_detail", args=[log.household_id])).content.decode()
+    assert f"{reverse('outcomes:talent_create')}?visit={log.pk}" in html
+    form = client.get(reverse("outcomes:talent_create"), {"visit": log.pk})
+    assert form.status_code == 200

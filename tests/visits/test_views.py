@@ -354,3 +354,33 @@ def test_navigation_offers_coverage_to_the_supervisor_only(client, supervisor, c
 def test_user_without_position_finds_nothing(client, household):
     client.force_login(UserFactory())
     assert client.get(household.get_absolute_url()).status_code == 404
+
+
+def test_the_dashboard_filters_cases_by_the_visit_team_that_raised_them(client, street, community, supervisor):
+    from cases.models import Case
+    from cases.services import case_open
+    from tests.cases.factories import tier
+    from tests.visits.factories import VisitLogFactory, VisitTeamFactory
+
+    log = VisitLogFactory(household__community=community, team=VisitTeamFactory(street=street))
+    other = VisitLogFactory(household__community=community, team=VisitTeamFactory(street=street))
+    raised = case_open(
+        community=community,
+        title="路灯",
+        created_by=supervisor,
+        source=Case.Source.VISIT,
+        source_object=log,
+        tier=tier(),
+    )
+    case_open(
+        community=community,
+        title="别的队",
+        created_by=supervisor,
+        source=Case.Source.VISIT,
+        source_object=other,
+        tier=tier(),
+    )
+    client.force_login(supervisor)
+    listed = client.get(reverse("cases:case_list"), {"team": log.team.pk}).context["page_obj"]
+    assert [c.number for c in listed] == [raised.number]
+    assert client.get(reverse("cases:dashboard"), {"team": log.team.pk}).context["d"].totals["green"] == 1
