@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
@@ -39,6 +40,29 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
 
 
+def _source_filter_method(source_filter):
+    def apply(filterset, queryset, name, value):
+        user = getattr(filterset.request, "user", None)
+        chosen = source_filter.choices(user).filter(pk=value).first()
+        return source_filter.narrow(queryset, chosen) if chosen else queryset.none()
+
+    return apply
+
+
+@functools.cache
+def case_filterset() -> type[CaseFilter]:
+    """CaseFilter plus the filters other apps offer (e.g. ?team=<visit team id>), known once apps are ready."""
+    from .. import source_filters
+
+    extra = {}
+    for source_filter in source_filters.registered():
+        extra[source_filter.key] = filters.NumberFilter(
+            method=f"filter_source_{source_filter.key}", label=str(source_filter.label)
+        )
+        extra[f"filter_source_{source_filter.key}"] = _source_filter_method(source_filter)
+    return type("CaseFilter", (CaseFilter,), extra)
+
+
 class CategoryListView(generics.ListAPIView):
     serializer_class = s.CategorySerializer
     community_field = None
@@ -57,9 +81,12 @@ class CaseListCreateView(generics.ListAPIView):
     """List the cases the caller may see (filters: colour, state, community, …); POST registers a case."""
 
     serializer_class = s.CaseSerializer
-    filterset_class = CaseFilter
     community_field = None  # the selector scopes
     pagination_class = UncountedPagination  # a county sees millions of cases: no total
+
+    @property
+    def filterset_class(self):
+        return case_filterset()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

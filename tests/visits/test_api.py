@@ -139,3 +139,28 @@ def test_schema_describes_the_visit_endpoints_without_warnings(tmp_path):
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yml"))
     schema = (tmp_path / "schema.yml").read_text()
     assert "/api/v1/visit-logs/" in schema and "/api/v1/households/" in schema
+
+
+def test_the_case_list_api_filters_by_visit_team(street, community, supervisor):
+    from rest_framework.test import APIClient
+
+    from cases.models import Case
+    from cases.services import case_open
+    from tests.cases.factories import tier
+    from tests.visits.factories import VisitLogFactory, VisitTeamFactory
+
+    log = VisitLogFactory(household__community=community, team=VisitTeamFactory(street=street))
+    raised = case_open(
+        community=community,
+        title="路灯",
+        created_by=supervisor,
+        source=Case.Source.VISIT,
+        source_object=log,
+        tier=tier(),
+    )
+    case_open(community=community, title="来电", created_by=supervisor, source=Case.Source.PHONE, tier=tier())
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    body = api.get("/api/v1/cases/", {"team": log.team.pk}).json()
+    assert [c["number"] for c in body["results"]] == [raised.number]
+    assert api.get("/api/v1/cases/", {"team": 999999}).json()["results"] == []
