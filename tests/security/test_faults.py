@@ -93,7 +93,7 @@ def test_a_failed_send_keeps_the_message_until_a_flush_succeeds(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_record_each_colour_change_and_notice_once():
     world = build_world()
     cadre = world.users["community_cadre"]
