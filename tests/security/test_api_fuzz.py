@@ -11,6 +11,8 @@ import os
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -23,6 +25,20 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("LUCUN_FUZZ_EXAMPLES", "10"))
 
 # The schema is served by Django itself (drf-spectacular at /api/schema/), read once at collection.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Call the WSGI application as Django's test client does: without closing the connection after each request.
+
+    The raw handler's request_started/finished signals close a connection that is inside a transaction, which on
+    PostgreSQL would end the test's own transaction (SQLite's in-memory database ignores the close).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
