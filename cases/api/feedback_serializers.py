@@ -98,6 +98,8 @@ class FeedbackSerializer(serializers.ModelSerializer):
     channel_kind = serializers.SerializerMethodField()
     case_number = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    # Blank until the sender answers; a read-only model field would lose allow_blank and the schema with it.
+    satisfaction = serializers.ChoiceField(choices=Feedback.Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Feedback

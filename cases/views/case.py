@@ -178,16 +178,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     communities = communities_for(request.user).order_by("sort_order", "name")
     form = forms.CaseOpenForm(request.POST or None, request.FILES or None, communities=communities)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.case_open(created_by=request.user, **data)
         except CaseError as exc:
             form.add_error(None, exc)
+        except DatabaseError:  # the service's transaction rolled back: nothing of the case remains
+            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
+            status = 400
         else:
             messages.success(request, _("诉求已登记,编号 %(number)s。") % {"number": case.number})
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form})
+    return render(request, "cases/case_form.html", {"form": form}, status=status)
 
 
 def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object] | None = None) -> dict:

@@ -7,6 +7,7 @@ person who takes their time (the forms have no time limit). Abuse is held back b
 
 import secrets
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,6 +103,8 @@ def _form_page(
                 )
             except FeedbackError as exc:
                 form.add_error(None, exc)
+            except DatabaseError:  # all or nothing: the message and its photos were not kept
+                form.add_error(None, _("提交没有成功:系统暂时无法保存,请稍后再试一次,或拨打街道服务热线反映。"))
             else:
                 return redirect(_url(request, "status", code=feedback.lookup_code) + "?new=1")
     chosen = form["community"].value() if request.method == "POST" else (community.pk if community else None)

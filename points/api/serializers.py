@@ -163,5 +163,7 @@ class RedemptionCreateSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    """A refused request: a rule's message and its code, or, when the body is malformed, field: [messages]."""
+
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,11 +28,15 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     _require(request.user, roles.MANAGE_ROLES, volunteer.community)
     form = ClaimForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.claim_submit(actor=request.user, volunteer=volunteer, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except DatabaseError:
+            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
+            status = 400
         else:
             messages.success(request, _("已提交申报,%(points)d 分待审核。") % {"points": claim.points})
             return redirect(volunteer)
@@ -39,6 +44,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "points/claim_form.html",
         {"form": form, "volunteer": volunteer, "service_types": selectors.service_types()},
+        status=status,
     )
 
 

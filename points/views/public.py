@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun import throttle
 from lucun.scoping import communities_for, has_role
 
 from .. import roles, selectors, services
@@ -17,12 +18,29 @@ from ..forms import ClaimForm
 from ..models import ServiceClaim
 from .base import _int
 
+# The page needs no password, so its abuse is held back per address (salted hash, as on the feedback pages):
+# tokens tried that open nothing, and claims sent (each may carry a photo to decode).
+PUBLIC_WINDOW_SECONDS = 600
+PUBLIC_LIMITS = {"points-public-miss": 20, "points-public-claim": 10}
+
+
+def _over(request: HttpRequest, purpose: str, *, count: bool = True) -> bool:
+    address, limit = throttle.client_address(request), PUBLIC_LIMITS[purpose]
+    if not count:
+        return throttle.too_many(purpose=purpose, value=address, limit=limit, window_seconds=PUBLIC_WINDOW_SECONDS)
+    return throttle.hit(purpose=purpose, value=address, limit=limit, window_seconds=PUBLIC_WINDOW_SECONDS)
+
 
 def public(request: HttpRequest, token: str) -> HttpResponse:
     """The volunteer's own page, opened by scanning the card: no password, the token is the key."""
+    if _over(request, "points-public-miss", count=False):
+        return render(request, "points/public_invalid.html", {"limited": True}, status=429)
     volunteer = selectors.volunteer_by_token(token=token)
     if volunteer is None:
+        _over(request, "points-public-miss")  # only misses count: guessing codes is what is held back
         return render(request, "points/public_invalid.html", status=404)
+    if request.method == "POST" and _over(request, "points-public-claim"):
+        return render(request, "points/public_invalid.html", {"limited": True}, status=429)
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,20 +59,26 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您没有登记志愿者的权限。"))
     queryset = Community.objects.filter(pk__in=[c.pk for c in communities]).order_by("sort_order", "name")
     form = VolunteerForm(request.POST or None, communities=queryset)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        volunteer = services.volunteer_create(
-            actor=request.user,
-            community=data["community"],
-            name=data["name"],
-            phone=data["phone"],
-            corps=data["corps"],
-            joined_on=data["joined_on"],
-            active=data["active"],
-        )
-        messages.success(request, _("已登记志愿者 %(name)s,并生成一码通。") % {"name": volunteer.name})
-        return redirect(volunteer)
-    return render(request, "points/volunteer_form.html", {"form": form, "title": _("登记志愿者")})
+        try:
+            volunteer = services.volunteer_create(
+                actor=request.user,
+                community=data["community"],
+                name=data["name"],
+                phone=data["phone"],
+                corps=data["corps"],
+                joined_on=data["joined_on"],
+                active=data["active"],
+            )
+        except DatabaseError:  # the service's transaction rolled back: no volunteer without an account
+            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
+            status = 400
+        else:
+            messages.success(request, _("已登记志愿者 %(name)s,并生成一码通。") % {"name": volunteer.name})
+            return redirect(volunteer)
+    return render(request, "points/volunteer_form.html", {"form": form, "title": _("登记志愿者")}, status=status)
 
 
 @login_required
