@@ -4,7 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
 from lucun.models import Community, User
-from lucun.scoping import communities_for, get_scoped_or_404, scope
+from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
 
 from .models import (
     CadreAdjustment,
@@ -54,8 +54,7 @@ def sender_answers(*, callback: Callback) -> list[Feedback]:
 def survey_list(*, user: User) -> QuerySet[SurveyRound]:
     visible = communities_for(user)
     return (
-        SurveyRound.objects.filter(street__communities__in=visible)
-        .distinct()
+        SurveyRound.objects.filter(street__in=streets_for(user))
         .annotate(
             sampled=Count("samples", filter=Q(samples__community__in=visible), distinct=True),
             answered=Count(
@@ -68,7 +67,19 @@ def survey_list(*, user: User) -> QuerySet[SurveyRound]:
 
 
 def survey_get(*, user: User, pk: int) -> SurveyRound:
-    return get_scoped_or_404(SurveyRound.objects.select_related("street"), user, "street__communities", pk=pk)
+    """Return a survey round of a street the user sees (404 otherwise).
+
+    Scoped by street, not through the street's communities: that join has a row per community and
+    would find a street official's round once per community.
+    """
+    from django.http import Http404
+
+    from lucun.scoping import streets_for
+
+    survey = SurveyRound.objects.select_related("street").filter(street__in=streets_for(user), pk=pk).first()
+    if survey is None:
+        raise Http404
+    return survey
 
 
 def survey_samples(*, user: User, survey: SurveyRound, community: Community | None = None) -> QuerySet[SurveySample]:

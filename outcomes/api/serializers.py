@@ -25,10 +25,12 @@ class CodeField(serializers.ChoiceField):
 
 class CallbackSerializer(serializers.ModelSerializer):
     method = CodeField(choices=ContactMethod.choices, read_only=True)
+    # Empty until the callback is answered: the schema must allow the blank answer too.
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, read_only=True, allow_blank=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
     case_title = serializers.CharField(source="case.title", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Callback

@@ -122,3 +122,24 @@ def test_a_visit_in_the_household_timeline_links_to_the_talent_form(client, comm
     assert f"{reverse('outcomes:talent_create')}?visit={log.pk}" in html
     form = client.get(reverse("outcomes:talent_create"), {"visit": log.pk})
     assert form.status_code == 200
+
+
+def test_a_street_official_opens_a_survey_round_of_a_street_with_several_communities(client, street, community):
+    from datetime import date, timedelta
+
+    from django.urls import reverse
+
+    from lucun.models import Role
+    from outcomes.services import survey_start
+    from tests.factories import CommunityFactory, official
+    from tests.visits.factories import HouseholdFactory
+
+    CommunityFactory(street=street)
+    HouseholdFactory(community=community)
+    supervisor = official(Role.SUPERVISOR, street=street)
+    survey = survey_start(
+        user=supervisor, street=street, title="季度调查", sample_size=1, closes_on=date.today() + timedelta(days=3)
+    )
+    client.force_login(supervisor)
+    assert client.get(reverse("outcomes:survey_detail", args=[survey.pk])).status_code == 200
+    assert client.get(reverse("outcomes:survey_list")).context["page_obj"].paginator.count == 1

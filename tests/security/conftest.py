@@ -61,6 +61,8 @@ FOREIGN_MARKS = (
     "外村驿站",
     "外村反馈内容",
     "外村商品",
+    "外村人才",
+    "外村联系人",
 )
 
 
@@ -217,6 +219,44 @@ def _points(w: World) -> None:
     w.o["entry"] = LedgerEntry.objects.filter(account__volunteer=w.o["volunteer"]).order_by("pk").first()
 
 
+def _cards(w: World) -> None:
+    from tests.visits.factories import card_batch, feedback_point
+    from visits import services as visit_services
+
+    w.o["card_batch"] = card_batch(community=w.community, team=w.o["team"], contact_name="李书记")
+    w.f["card_batch"] = card_batch(community=w.other, contact_name="外村联系人")
+    w.o["poster"] = feedback_point(community=w.community, name="芦湖村文化广场海报")
+    w.o["print_job"] = visit_services.print_job_create(
+        actor=None, batch=w.o["card_batch"], address="https://lucun.example.gov.cn/f/demo/"
+    )
+
+
+def _outcomes(w: World) -> None:
+    from datetime import date
+
+    from outcomes.models import SurveySample
+    from outcomes.services import goal_create, survey_start, talent_create
+    from tests.outcomes.factories import callback_for, resolved_case
+
+    cadre, leader = w.users["community_cadre"], w.users["street_leader"]
+    w.o["callback"] = callback_for(resolved_case(community=w.community, by=cadre, title="路面修补"))
+    w.o["survey"] = survey_start(
+        user=w.users["supervisor"],
+        street=w.street,
+        title="季度满意度调查",
+        sample_size=1,
+        closes_on=date.today() + timedelta(days=7),
+    )
+    w.o["sample"] = SurveySample.objects.filter(survey=w.o["survey"], household__community=w.community).first()
+    w.o["goal"] = goal_create(
+        user=leader, community=w.community, title="村集体经济增收", term_start=2026, term_end=2030
+    )
+    w.o["talent"] = talent_create(user=cadre, community=w.community, name="王强", kind="veteran", phone="13812345678")
+    w.f["talent"] = talent_create(
+        user=w.users["foreign"], community=w.other, name="外村人才", kind="veteran", phone="13812345679"
+    )
+
+
 def build_world() -> World:
     street = StreetFactory(name="芦湖街道", code="LH")
     community = CommunityFactory(street=street, name="芦湖村", sort_order=1)
@@ -229,6 +269,8 @@ def build_world() -> World:
     _visits(w)
     _deliberation(w)
     _points(w)
+    _cards(w)
+    _outcomes(w)
     return w
 
 

@@ -44,6 +44,11 @@ def _volunteer_token(w):
 
 P = "POST"
 
+
+def _community_id(w):
+    return {"community_id": w.community.pk}
+
+
 ROUTES = [
     # lucun
     Route("home"),
@@ -219,6 +224,55 @@ ROUTES = [
     Route("api_points_redemption_list"),
     Route("api_points_redeem", method=P),
     Route("api_points_redemption_detail", _pk("redemption")),
+    # visits: contact cards, posters, print jobs
+    Route("visits:card_index"),
+    Route("visits:card_batches", _community_id),
+    Route("visits:card_batch_create", _community_id),
+    Route("visits:feedback_points", _community_id),
+    Route("visits:feedback_point_create", _community_id),
+    Route("visits:card_batch_detail", _pk("card_batch")),
+    Route("visits:print_job_start", _pk("card_batch"), P),
+    Route("visits:card_batch_deactivate", _pk("card_batch"), P),
+    Route("visits:print_job_progress", _pk("print_job")),
+    Route("visits:print_job_download", _pk("print_job")),
+    Route("visits:feedback_point_pdf", _pk("poster")),
+    Route("visits:feedback_point_deactivate", _pk("poster"), P),
+    # outcomes: pages
+    Route("outcomes:report"),
+    Route("outcomes:report_xlsx"),
+    Route("outcomes:report_pdf"),
+    Route("outcomes:rates"),
+    Route("outcomes:external"),
+    Route("outcomes:callback_list"),
+    Route("outcomes:callback_detail", _pk("callback")),
+    Route("outcomes:callback_close", _pk("callback"), P),
+    Route("outcomes:survey_list"),
+    Route("outcomes:survey_detail", _pk("survey")),
+    Route("outcomes:survey_close", _pk("survey"), P),
+    Route("outcomes:sample_answer", _pk("sample"), P),
+    Route("outcomes:cadres"),
+    Route("outcomes:redlines_evaluate", method=P),
+    Route("outcomes:warning_create"),
+    Route("outcomes:adjustment_create"),
+    Route("outcomes:cadre_record", _community_id),
+    Route("outcomes:goal_create", _community_id),
+    Route("outcomes:goal_progress", _pk("goal"), P),
+    Route("outcomes:goal_review", _pk("goal"), P),
+    Route("outcomes:talent_list"),
+    Route("outcomes:talent_create"),
+    Route("outcomes:talent_detail", _pk("talent")),
+    Route("outcomes:talent_advance", _pk("talent"), P),
+    # outcomes: API
+    Route("api_callback_list"),
+    Route("api_callback_detail", _pk("callback")),
+    Route("api_callback_record", _pk("callback"), P),
+    Route("api_rates"),
+    Route("api_red_line_list"),
+    Route("api_warning_list"),
+    Route("api_goal_list"),
+    Route("api_talent_list"),
+    Route("api_talent_detail", _pk("talent")),
+    Route("api_outcome_report"),
 ]
 
 # Django's admin has its own sign-in and permissions (staff only); one row in the matrix speaks for it.
