@@ -297,7 +297,10 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
 
     # Written so that the running-cases index on due_at serves them: most overdue first, soonest due first.
     running = base.filter(state__in=RUNNING_STATES)
-    red_cases = list(running.filter(Q(due_at__lte=now) | Q(colour=Colour.RED)).order_by("due_at", "pk")[:50])
+    # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
+    overdue = list(running.filter(due_at__lte=now).order_by("due_at", "pk")[:50])
+    forced = list(running.filter(colour=Colour.RED, due_at__gt=now).order_by("due_at", "pk")[:50])
+    red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
     yellow_cases = list(
         running.filter(warn_at__lte=now, due_at__gt=now).exclude(colour=Colour.RED).order_by("due_at", "pk")[:50]
     )
