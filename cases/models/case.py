@@ -257,6 +257,12 @@ class Case(models.Model):
             ),
             models.Index(fields=["due_at", "id"], name="case_due_idx"),
             models.Index(fields=["due_at", "id"], name="case_running_due_idx", condition=Q(state__in=RUNNING_STATES)),
+            # Cases turned red before their deadline (the second reopen), for the dashboard's red list.
+            models.Index(
+                fields=["due_at", "id"],
+                name="case_reopened_red_idx",
+                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=2, colour=Colour.RED),
+            ),
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),

@@ -299,7 +299,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     running = base.filter(state__in=RUNNING_STATES)
     # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
     overdue = list(running.filter(due_at__lte=now).order_by("due_at", "pk")[:50])
-    forced = list(running.filter(colour=Colour.RED, due_at__gt=now).order_by("due_at", "pk")[:50])
+    forced = list(running.filter(reopen_count__gte=2, colour=Colour.RED, due_at__gt=now).order_by("due_at", "pk")[:50])
     red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
     yellow_cases = list(
         running.filter(warn_at__lte=now, due_at__gt=now).exclude(colour=Colour.RED).order_by("due_at", "pk")[:50]
