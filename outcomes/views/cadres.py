@@ -174,22 +174,32 @@ def _back(goal) -> HttpResponse:
     return redirect("outcomes:cadre_record", community_id=goal.community_id)
 
 
+def _submit(request: HttpRequest, form, run, *, done: str, incomplete: str) -> None:
+    """Run one POST action's service with the form's data and say how it went."""
+    if not form.is_valid():
+        messages.error(request, incomplete)
+        return
+    try:
+        run(**form.cleaned_data)
+    except ERRORS as exc:
+        messages.error(request, "".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @require_POST
 def goal_create(request: HttpRequest, community_id: int) -> HttpResponse:
     community = communities_for(request.user).filter(pk=community_id).first()
     if community is None:
         raise Http404
-    form = forms.GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_create(user=request.user, community=community, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
-            messages.success(request, _("任期目标已添加。"))
-    else:
-        messages.error(request, _("请填写目标和任期。"))
+    _submit(
+        request,
+        forms.GoalForm(request.POST),
+        lambda **data: services.goal_create(user=request.user, community=community, **data),
+        done=_("任期目标已添加。"),
+        incomplete=_("请填写目标和任期。"),
+    )
     return redirect("outcomes:cadre_record", community_id=community.pk)
 
 
@@ -197,16 +207,13 @@ def goal_create(request: HttpRequest, community_id: int) -> HttpResponse:
 @require_POST
 def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_get(user=request.user, pk=pk)
-    form = forms.GoalProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_progress_record(user=request.user, goal=goal, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
-            messages.success(request, _("季度进展已填报。"))
-    else:
-        messages.error(request, _("请完整填写季度进展。"))
+    _submit(
+        request,
+        forms.GoalProgressForm(request.POST),
+        lambda **data: services.goal_progress_record(user=request.user, goal=goal, **data),
+        done=_("季度进展已填报。"),
+        incomplete=_("请完整填写季度进展。"),
+    )
     return _back(goal)
 
 
@@ -214,14 +221,11 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_review(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_get(user=request.user, pk=pk)
-    form = forms.GoalReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_review_record(user=request.user, goal=goal, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
-            messages.success(request, _("年度对账已记录。"))
-    else:
-        messages.error(request, _("请完整填写年度对账。"))
+    _submit(
+        request,
+        forms.GoalReviewForm(request.POST),
+        lambda **data: services.goal_review_record(user=request.user, goal=goal, **data),
+        done=_("年度对账已记录。"),
+        incomplete=_("请完整填写年度对账。"),
+    )
     return _back(goal)
