@@ -203,7 +203,33 @@ class Position(models.Model):
             raise ValidationError(_("职务必须且只能挂在一个组织节点上(县、街道、村居或网格)。"))
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """History that is never rewritten: rows are added, never changed or deleted (a mistake gets a new row).
+
+    The migrations of each such table add database triggers too (``lucun.db.append_only``); this guard
+    answers in the user's words before the database has to.
+    """
+
+    # Said after the refusal, e.g. how a mistake is corrected instead.
+    append_only_hint = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(self._refusal(_("只能新增,不能修改")))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self._refusal(_("不能删除")))
+
+    def _refusal(self, what: str) -> str:
+        hint = f";{self.append_only_hint}" if self.append_only_hint else ""
+        return f"{self._meta.verbose_name}{what}{hint}。"
+
+
+class AuditEvent(AppendOnlyModel):
     """An insert-only record of a change that matters: who, what, when, which object, before and after."""
 
     actor = models.ForeignKey(
@@ -238,14 +264,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("审计记录只能新增,不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("审计记录不能删除。"))
 
 
 class Notification(models.Model):

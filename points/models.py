@@ -4,14 +4,13 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Community, phone_validator
+from lucun.models import AppendOnlyModel, Community, phone_validator
 from lucun.text import mask_phone
 
 # Crockford-like alphabet: no 0/O, 1/I/L, so a code read aloud or typed at the counter is unambiguous.
@@ -313,8 +312,10 @@ class PointsAccount(models.Model):
         return f"{self.volunteer} · {self.balance}"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One movement of points. Insert-only: a mistake is undone by a reversing entry naming this one."""
+
+    append_only_hint = _("请用冲正记录更正")
 
     class Kind(models.TextChoices):
         EARN = "earn", _("获得")
@@ -384,14 +385,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:+d}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("积分流水只能新增,不能修改;请用冲正记录更正。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("积分流水不能删除;请用冲正记录更正。"))
 
 
 class Reward(models.Model):

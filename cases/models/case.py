@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Community, Grid, Street
+from lucun.models import AppendOnlyModel, Community, Grid, Street
 
 
 class Category(models.Model):
@@ -317,7 +316,7 @@ class CasePhoto(models.Model):
         return self.image.name
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """An insert-only entry in a case's timeline: who did what, when, before and after."""
 
     class Kind(models.TextChoices):
@@ -382,14 +381,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("诉求记录只能新增,不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("诉求记录不能删除。"))
 
 
 class ExtensionRequest(models.Model):
