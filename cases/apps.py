@@ -14,11 +14,13 @@ class CasesConfig(AppConfig):
     demo_seeder = "cases.demo.seed"
 
     def ready(self) -> None:
-        from lucun import navigation
+        from lucun import db, navigation
         from lucun.models import Role
 
+        from .models.tally import sqlite_tally_triggers
         from .permissions import DISPATCH_ROLES, SUPERVISE_ROLES
 
+        db.sqlite_triggers_register(sqlite_tally_triggers())
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=10),
             navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=11),

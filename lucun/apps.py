@@ -13,7 +13,7 @@ class LucunConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import navigation, schedules
+        from . import db, navigation, schedules
 
         navigation.register(
             navigation.NavItem(label=_("工作台"), url_name="home", order=0),
@@ -23,3 +23,4 @@ class LucunConfig(AppConfig):
             navigation.NavItem(label=_("系统配置"), url_name="admin:index", order=99, staff_only=True),
         )
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
+        post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")

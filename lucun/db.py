@@ -1,6 +1,13 @@
 """Database-level guards shared by every app."""
 
-from django.db import migrations
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connections, migrations
+
+logger = logging.getLogger(__name__)
 
 _TRIGGER_NAMES = ("{table}_no_update", "{table}_no_delete")
 
@@ -27,12 +34,7 @@ def _forward(table: str):
                     "FOR EACH ROW EXECUTE FUNCTION lucun_forbid_change();"
                 )
         elif vendor == "sqlite":
-            # SQLite gets the UPDATE guard only: Django empties SQLite tables between transactional
-            # tests with DELETE (PostgreSQL uses TRUNCATE, which row triggers do not see).
-            schema_editor.execute(
-                f"CREATE TRIGGER {_TRIGGER_NAMES[0].format(table=table)} BEFORE UPDATE ON {quoted} "
-                f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE is not allowed'); END;"
-            )
+            schema_editor.execute(_sqlite_append_only(table).sql)
 
     return apply
 
@@ -56,3 +58,76 @@ def append_only(table: str) -> migrations.RunPython:
     code that bypasses the model (queryset.update, raw SQL); the models refuse both in Python too.
     """
     return migrations.RunPython(_forward(table), _backward(table), elidable=False)
+
+
+def _sqlite_append_only(table: str) -> "SqliteTrigger":
+    # SQLite gets the UPDATE guard only: Django empties SQLite tables between transactional tests
+    # with DELETE (PostgreSQL uses TRUNCATE, which row triggers do not see).
+    name = _TRIGGER_NAMES[0].format(table=table)
+    return SqliteTrigger(
+        name=name,
+        table=table,
+        sql=f'CREATE TRIGGER {name} BEFORE UPDATE ON "{table}" '
+        f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE is not allowed'); END;",
+    )
+
+
+# --- Triggers that SQLite must keep -----------------------------------------------------------------
+#
+# For many ALTERs SQLite's schema editor rebuilds the table (create a copy, move the rows, drop the old
+# one, rename), and dropping the old table drops its triggers. PostgreSQL alters in place and keeps
+# them. So every trigger the product relies on is declared here and re-created after each migrate.
+
+
+@dataclass(frozen=True)
+class SqliteTrigger:
+    name: str
+    table: str
+    sql: str
+    # Statements that bring derived data back in step before the trigger is re-created (a tally the
+    # trigger keeps was not kept while it was missing).
+    repair: tuple[str, ...] = ()
+
+
+_sqlite_triggers: dict[str, SqliteTrigger] = {}
+
+
+def sqlite_triggers_register(triggers: Iterable[SqliteTrigger]) -> None:
+    for trigger in triggers:
+        _sqlite_triggers[trigger.name] = trigger
+
+
+def sqlite_triggers_expected() -> list[SqliteTrigger]:
+    """Every trigger SQLite must have: the append-only guards of each AppendOnlyModel, and the registered ones."""
+    from .models import AppendOnlyModel
+
+    guards = [
+        _sqlite_append_only(model._meta.db_table)
+        for model in apps.get_models()
+        if issubclass(model, AppendOnlyModel) and model._meta.managed
+    ]
+    return [*guards, *_sqlite_triggers.values()]
+
+
+def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
+    """Re-create any declared trigger a table rebuild dropped (a post_migrate receiver); return their names."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        rows = cursor.fetchall()
+        tables = {name for kind, name in rows if kind == "table"}
+        existing = {name for kind, name in rows if kind == "trigger"}
+        missing = [t for t in sqlite_triggers_expected() if t.name not in existing and t.table in tables]
+        repaired: set[str] = set()
+        for trigger in missing:
+            for statement in trigger.repair:
+                if statement not in repaired:
+                    cursor.execute(statement)
+                    repaired.add(statement)
+        for trigger in missing:
+            cursor.execute(trigger.sql)
+    if missing:
+        logger.info("re-created SQLite triggers: %s", ", ".join(t.name for t in missing))
+    return [t.name for t in missing]

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -130,6 +130,30 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+def notification_insert_select(*, select_sql: str, params: list | tuple) -> list[int]:
+    """Create notifications from a SELECT in one statement; each (recipient, dedupe_key) at most once.
+
+    The set-based counterpart of ``notification_bulk_send`` for thousands of notices (the colour sweep):
+    ``select_sql`` yields recipient_id, level, title, body, url, dedupe_key, created_at in that order,
+    with a WHERE clause (SQLite needs one before ON CONFLICT). Returns the ids created and queues
+    their delivery through the other channels.
+    """
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(c)
+        for c in ("recipient_id", "level", "title", "body", "url", "dedupe_key", "created_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING RETURNING id",
+            params,
+        )
+        created = [row[0] for row in cursor.fetchall()]
+    if created:
+        outbox_enqueue(task_name="lucun.tasks.notification_deliver", notification_ids=created)
+    return created
 
 
 def notification_bulk_send(*, messages: list[dict[str, Any]], level: str = Notification.Level.INFO) -> list[int]:

@@ -186,6 +186,28 @@ class Case(models.Model):
     colour = models.CharField(_("督办颜色"), max_length=10, choices=Colour.choices, default=Colour.GREEN)
     colour_changed_at = models.DateTimeField(_("颜色变化时间"), null=True, blank=True)
     red_since = models.DateTimeField(_("转红时间"), null=True, blank=True)
+    # When a running case is next due to change colour (NULL once it cannot): yellow_at while it is green,
+    # red_at while it is green or yellow. Stored so that the sweep and the dashboard find the few cases
+    # crossing a threshold by index, and so that PostgreSQL keeps statistics on exactly these values; with
+    # partial indexes on warn_at/due_at it judged from the whole table's dates and chose to scan it all.
+    yellow_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(Q(state__in=RUNNING_STATES, colour=Colour.GREEN), then=models.F("warn_at")),
+            default=None,
+            output_field=models.DateTimeField(),
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
+    red_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(Q(state__in=RUNNING_STATES, colour__in=[Colour.GREEN, Colour.YELLOW]), then=models.F("due_at")),
+            default=None,
+            output_field=models.DateTimeField(),
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
     notice_delay = models.DurationField(_("红色后通报间隔"))
     # Fixed when the case turns red (red_since + notice_delay), so the sweep finds due notices by index.
     notice_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
@@ -233,16 +255,8 @@ class Case(models.Model):
         ]
         indexes = [
             # The sweep: each transition touches only the rows that change, found by these partial indexes.
-            models.Index(
-                fields=["warn_at"],
-                name="case_sweep_yellow_idx",
-                condition=Q(colour=Colour.GREEN, state__in=RUNNING_STATES),
-            ),
-            models.Index(
-                fields=["due_at"],
-                name="case_sweep_red_idx",
-                condition=Q(colour__in=[Colour.GREEN, Colour.YELLOW], state__in=RUNNING_STATES),
-            ),
+            models.Index(fields=["yellow_at"], name="case_yellow_at_idx", condition=Q(yellow_at__isnull=False)),
+            models.Index(fields=["red_at"], name="case_red_at_idx", condition=Q(red_at__isnull=False)),
             models.Index(
                 fields=["notice_at"],
                 name="case_sweep_notice_idx",

@@ -39,3 +39,52 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id}/{self.tier_id}/{self.colour}: {self.open_count}"
+
+
+# The SQLite row triggers that keep the tally (PostgreSQL's statement triggers are in migration 0008).
+# Declared here too because SQLite drops a table's triggers whenever a migration rebuilds the table;
+# lucun.db re-creates them after migrate, refilling the counts first. Fixed names only (no input).
+_OPEN = "('registered', 'accepted', 'in_progress', 'paused')"
+_KEY = ("community_id", "tier_id", "category_id", "first_responder_id", "colour")
+
+
+def _sqlite_add(row: str) -> str:
+    values = ", ".join(f"{row}.{c}" for c in _KEY)
+    match = " AND ".join(f"{c} = {row}.{c}" for c in _KEY)
+    return (
+        f"INSERT OR IGNORE INTO cases_casetally ({', '.join(_KEY)}, open_count) SELECT {values}, 0 "  # noqa: S608
+        f"WHERE {row}.state IN {_OPEN}; "
+        f"UPDATE cases_casetally SET open_count = open_count + 1 WHERE {match} AND {row}.state IN {_OPEN};"
+    )
+
+
+def _sqlite_remove(row: str) -> str:
+    match = " AND ".join(f"{c} = {row}.{c}" for c in _KEY)
+    return f"UPDATE cases_casetally SET open_count = open_count - 1 WHERE {match} AND {row}.state IN {_OPEN};"  # noqa: S608
+
+
+def sqlite_tally_triggers():
+    from lucun.db import SqliteTrigger
+
+    refill = (
+        "DELETE FROM cases_casetally",
+        f"INSERT INTO cases_casetally ({', '.join(_KEY)}, open_count) SELECT {', '.join(_KEY)}, COUNT(*) "  # noqa: S608
+        f"FROM cases_case WHERE state IN {_OPEN} GROUP BY {', '.join(_KEY)}",
+    )
+    bodies = {
+        "insert": ("AFTER INSERT", _sqlite_add("NEW")),
+        "update": (
+            "AFTER UPDATE OF state, colour, community_id, tier_id, category_id, first_responder_id",
+            f"{_sqlite_remove('OLD')} {_sqlite_add('NEW')}",
+        ),
+        "delete": ("AFTER DELETE", _sqlite_remove("OLD")),
+    }
+    return [
+        SqliteTrigger(
+            name=f"cases_tally_{op}",
+            table="cases_case",
+            sql=f"CREATE TRIGGER cases_tally_{op} {when} ON cases_case BEGIN {body} END;",
+            repair=refill,
+        )
+        for op, (when, body) in bodies.items()
+    ]

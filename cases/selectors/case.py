@@ -197,8 +197,7 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     for row in tally.values("tier_id", "community_id", "colour").annotate(n=Sum("open_count")).order_by():
         counts[(row["tier_id"], row["community_id"], row["colour"])] = row["n"]
     crossed = (
-        base.filter(state__in=RUNNING_STATES)
-        .filter(Q(colour=Colour.GREEN, warn_at__lte=now) | Q(colour__in=[Colour.GREEN, Colour.YELLOW], due_at__lte=now))
+        base.filter(Q(yellow_at__lte=now) | Q(red_at__lte=now))
         .order_by()
         .values("tier_id", "community_id", "colour", "live_colour")
         .annotate(n=Count("pk"))

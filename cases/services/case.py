@@ -13,14 +13,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Model, Q, Value
+from django.db.models import CharField, DateTimeField, ExpressionWrapper, F, Model, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Left, Substr, TruncMinute
 from django.db.models.sql import UpdateQuery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.models import Community, Grid, Notification, User
 from lucun.selectors import officials_by_community, officials_covering
-from lucun.services import audit_record, notification_bulk_send, notification_send, outbox_enqueue
+from lucun.services import audit_record, notification_insert_select, notification_send, outbox_enqueue
+from lucun.text import sql_format
 
 from .. import permissions
 from ..models import (
@@ -739,7 +742,7 @@ def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
     running = Case.objects.filter(state__in=RUNNING_STATES)
     result = SweepResult()
     result.red = _transition(
-        running.filter(colour__in=[Colour.GREEN, Colour.YELLOW], due_at__lte=now),
+        Case.objects.filter(red_at__lte=now),
         {
             "colour": Colour.RED,
             "colour_changed_at": now,
@@ -750,7 +753,7 @@ def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
         now,
     )
     result.yellow = _transition(
-        running.filter(colour=Colour.GREEN, warn_at__lte=now, due_at__gt=now),
+        Case.objects.filter(yellow_at__lte=now, due_at__gt=now),
         {"colour": Colour.YELLOW, "colour_changed_at": now},
         CaseEvent.Kind.TURNED_YELLOW,
         now,
@@ -765,56 +768,66 @@ def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
 
 
 def case_events_notify(*, kind: str, at: str) -> int:
-    """Send the notifications for the events one sweep recorded: each recipient once per event."""
-    events = list(
-        CaseEvent.objects.filter(kind=kind, at=datetime.fromisoformat(at))
-        .select_related("case")
-        .only(
-            "pk",
-            "kind",
-            "case__number",
-            "case__title",
-            "case__community_id",
-            "case__handler_id",
-            "case__first_responder_id",
-            "case__due_at",
-        )
-    )
-    if not events:
+    """Send the notifications for the events one sweep recorded: each recipient once per event.
+
+    One INSERT … SELECT whatever the number of events (a sweep at a county's scale can move ten
+    thousand cases), so no case or notice is ever loaded into Python; returns the notices created.
+    """
+    events = CaseEvent.objects.filter(kind=kind, at=datetime.fromisoformat(at))
+    Kind = CaseEvent.Kind
+    if kind == Kind.TURNED_YELLOW:
+        template, level = _("即将到期提醒:%(number)s %(title)s"), Notification.Level.WARNING
+        personal = [Coalesce("case__handler", "case__first_responder")]
+    elif kind == Kind.TURNED_RED:
+        template, level = _("督办单(超期):%(number)s %(title)s"), Notification.Level.URGENT
+        personal = [F("case__handler"), F("case__first_responder")]
+    else:
+        template, level = _("列入通报:%(number)s 红色超期未办结"), Notification.Level.URGENT
+        personal = []
+    supervisors: list[tuple[int, int]] = []
+    if kind != Kind.TURNED_YELLOW:
+        community_ids = list(events.order_by().values_list("case__community_id", flat=True).distinct())
+        by_community = officials_by_community(community_ids=community_ids, roles=permissions.SUPERVISE_ROLES)
+        supervisors = [(c, u) for c, users in by_community.items() for u in users]
+    if not personal and not supervisors:
         return 0
-    supervisors = officials_by_community(
-        community_ids=sorted({e.case.community_id for e in events}), roles=permissions.SUPERVISE_ROLES
+
+    marker = "0-0-0"
+    url_head, url_tail = reverse("cases:case_detail", kwargs={"number": marker}).split(marker)
+    rows = events.order_by().annotate(
+        event_id=F("pk"),
+        event_community=F("case__community_id"),
+        notice_title=Left(sql_format(template, number=F("case__number"), title=F("case__title")), 200),
+        notice_body=sql_format(
+            _("办理期限:%(due)s"), due=Substr(Cast(TruncMinute("case__due_at"), CharField()), 1, 16)
+        ),
+        notice_url=Concat(Value(url_head), F("case__number"), Value(url_tail)),
+        notice_key=Concat(Value("case-event:"), Cast("pk", CharField())),
+        **{f"person_{i}": expression for i, expression in enumerate(personal)},
     )
-    messages = []
-    for event in events:
-        case = event.case
-        url = case.get_absolute_url()
-        if event.kind == CaseEvent.Kind.TURNED_YELLOW:
-            recipients = {case.handler_id or case.first_responder_id}
-            title = _("即将到期提醒:%(number)s %(title)s") % {"number": case.number, "title": case.title}
-            level = Notification.Level.WARNING
-        elif event.kind == CaseEvent.Kind.TURNED_RED:
-            recipients = {case.handler_id, case.first_responder_id, *supervisors.get(case.community_id, [])}
-            title = _("督办单(超期):%(number)s %(title)s") % {"number": case.number, "title": case.title}
-            level = Notification.Level.URGENT
-        else:
-            recipients = set(supervisors.get(case.community_id, []))
-            title = _("列入通报:%(number)s 红色超期未办结") % {"number": case.number}
-            level = Notification.Level.URGENT
-        body = _("办理期限:%(due)s") % {"due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")}
-        messages += [
-            {
-                "recipient_id": recipient,
-                "title": title,
-                "body": body,
-                "url": url,
-                "level": level,
-                "dedupe_key": f"case-event:{event.pk}",
-            }
-            for recipient in recipients
-            if recipient
-        ]
-    return len(notification_bulk_send(messages=messages))
+    columns = ["event_id", "event_community", "notice_title", "notice_body", "notice_url", "notice_key"]
+    columns += [f"person_{i}" for i in range(len(personal))]
+    events_sql, events_params = rows.values(*columns).query.sql_with_params()
+
+    # Only the compiled queryset and fixed names go into the text; every value is a parameter.
+    branches = [f"SELECT event_id, person_{i} FROM ev" for i in range(len(personal))]  # noqa: S608
+    ctes = [f"ev AS ({events_sql})"]
+    if supervisors:
+        ctes.append(f"sup(community_id, user_id) AS (VALUES {', '.join(['(%s, %s)'] * len(supervisors))})")
+        branches.append("SELECT ev.event_id, sup.user_id FROM ev JOIN sup ON sup.community_id = ev.event_community")
+    ctes.append(f"recipients(event_id, recipient_id) AS ({' UNION '.join(branches)})")
+    select_sql = (
+        f"WITH {', '.join(ctes)} "  # noqa: S608
+        "SELECT r.recipient_id, %s, ev.notice_title, ev.notice_body, ev.notice_url, ev.notice_key, %s "
+        "FROM recipients r JOIN ev ON ev.event_id = r.event_id WHERE r.recipient_id IS NOT NULL"
+    )
+    params = [
+        *events_params,
+        *(value for pair in supervisors for value in pair),
+        level,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    return len(notification_insert_select(select_sql=select_sql, params=params))
 
 
 def q_overdue(now: datetime | None = None) -> Q:

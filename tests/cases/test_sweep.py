@@ -146,3 +146,35 @@ def test_sweep_statement_count_is_the_same_when_many_cases_change(community, cad
         return len(sweep.captured_queries)
 
     assert counted(2) == counted(25)
+
+
+def test_notices_carry_the_case_number_title_local_deadline_and_link(
+    case, cadre, handler, django_capture_on_commit_callbacks
+):
+    sweep_at(T0 + timedelta(hours=16), django_capture_on_commit_callbacks)
+    yellow = Notification.objects.get(level=Notification.Level.WARNING)
+    assert yellow.recipient == handler  # the handler, not the first responder, once someone handles it
+    assert yellow.title == f"即将到期提醒:{case.number} {case.title}"
+    assert yellow.body == "办理期限:2026-03-03 09:00"  # T0 + 24 h, shown in the street's time zone
+    assert yellow.url == case.get_absolute_url()
+    assert yellow.dedupe_key == f"case-event:{case.events.get(kind='turned_yellow').pk}"
+
+    sweep_at(T0 + timedelta(hours=24), django_capture_on_commit_callbacks)
+    red = Notification.objects.filter(level=Notification.Level.URGENT)
+    assert {n.title for n in red} == {f"督办单(超期):{case.number} {case.title}"}
+    assert red.filter(recipient=cadre).count() == 1
+
+
+def test_a_sweep_of_many_cases_notifies_in_a_fixed_number_of_statements(
+    community, cadre, supervisor, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with time_machine.travel(T0, tick=False):
+        cases = [open_case(community=community, by=cadre, tier_code="immediate") for _ in range(12)]
+    with time_machine.travel(T0 + timedelta(hours=25), tick=False), django_capture_on_commit_callbacks(execute=False):
+        services.case_colours_sweep()
+    at = CaseEvent.objects.filter(kind="turned_red").first().at.isoformat()
+    with django_assert_max_num_queries(8):
+        created = services.case_events_notify(kind="turned_red", at=at)
+    # Each case: the cadre who received it and the community's supervisor, once each.
+    assert created == 2 * len(cases)
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {cadre.pk, supervisor.pk}
