@@ -59,7 +59,8 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_filter = ["community", "active", "corps"]
     search_fields = ["name"]
     filter_horizontal = ["corps"]
-    readonly_fields = ["token_issued_at"]
+    # The household link is set on the volunteer pages or the API, whose service checks the member's community.
+    readonly_fields = ["token_issued_at", "member"]
 
 
 @admin.register(Reward)

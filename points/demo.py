@@ -4,14 +4,17 @@ Everything is inserted in bulk, after simulating each volunteer's year in time o
 equals the sum of its ledger and no running balance ever dips below zero.
 """
 
+import random
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lucun.demo import DemoContext
+from visits.models import HouseholdMember
 
 from .defaults import ensure_defaults
 from .models import (
@@ -33,6 +36,8 @@ from .selectors import quarter_windows
 
 VOLUNTEERS_PER_SCALE = 2400
 BATCH = 2000
+# The share of volunteers registered as themselves in the household ledger (where their community has households).
+MEMBER_SHARE = 0.35
 
 # (name, kind, price, stock (None: unlimited), market value in yuan)
 CATALOGUE = [
@@ -63,9 +68,10 @@ def seed(ctx: DemoContext) -> None:
         return
     with transaction.atomic():
         stats = _seed(ctx, policy)
+    seconds = time.monotonic() - started
     ctx.log(
-        "积分:{volunteers} 名志愿者,{claims} 条服务申报,{redemptions} 笔兑换,{entries} 条积分流水"
-        "({seconds:.1f} 秒)".format(seconds=time.monotonic() - started, **stats)
+        "积分:{volunteers} 名志愿者(其中 {linked} 名关联民情账本家庭成员),{claims} 条服务申报,"
+        "{redemptions} 笔兑换,{entries} 条积分流水({seconds:.1f} 秒)".format(seconds=seconds, **stats)
     )
 
 
@@ -123,6 +129,7 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
                     created_at=now,
                 )
             )
+    linked = _link_members(ctx, volunteers)
     Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
     volunteers = list(Volunteer.objects.filter(community__in=ctx.communities).order_by("pk"))
     Membership = Volunteer.corps.through
@@ -331,7 +338,36 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
     LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
     return {
         "volunteers": len(volunteers),
+        "linked": linked,
         "claims": len(claims),
         "redemptions": len(redemptions),
         "entries": len(entries),
     }
+
+
+def _link_members(ctx: DemoContext, volunteers: list[Volunteer]) -> int:
+    """Make a share of the (unsaved) volunteers adult members of a household of their community; return how many.
+
+    The visits app seeds first, so its households and members exist when there are any. A stream of its own keeps
+    the rest of the demo's random data as it was.
+    """
+    rng = random.Random(f"{ctx.street.code}-volunteer-members")
+    adult = timezone.localdate().year - 18
+    pools: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    free = (
+        HouseholdMember.objects.filter(household__community__in=ctx.communities, volunteer__isnull=True)
+        .filter(Q(birth_year__isnull=True) | Q(birth_year__lte=adult))
+        .order_by("pk")
+        .values_list("pk", "household__community_id", "name")
+    )
+    for pk, community_id, name in free:
+        pools[community_id].append((pk, name))
+    for pool in pools.values():
+        rng.shuffle(pool)
+    linked = 0
+    for volunteer in volunteers:
+        pool = pools.get(volunteer.community_id)
+        if pool and rng.random() < MEMBER_SHARE:
+            volunteer.member_id, volunteer.name = pool.pop()
+            linked += 1
+    return linked

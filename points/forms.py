@@ -1,12 +1,15 @@
 """Forms check shape only; the rules live in services."""
 
 import uuid
+from itertools import groupby
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community, phone_validator
+from visits.models import HouseholdMember
 
 from .models import Reward, ServiceCorps, ServiceType, Volunteer, normalise_token
 
@@ -16,6 +19,27 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _MembersByHousehold(ModelChoiceIterator):
+    """One option group per household (户主 · 地址), its members as the options."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for _household_id, members in groupby(self.queryset, key=lambda m: m.household_id):
+            members = list(members)
+            yield (str(members[0].household), [self.choice(m) for m in members])
+
+
+class HouseholdMemberField(forms.ModelChoiceField):
+    """A plain select grouped by household; the page adds a filter box above it (static/points/points.js)."""
+
+    iterator = _MembersByHousehold
+
+    def label_from_instance(self, obj: HouseholdMember) -> str:
+        details = "、".join(str(x) for x in (obj.relation, obj.birth_year and f"{obj.birth_year}年生") if x)
+        return f"{obj.name}({details})" if details else obj.name
 
 
 class VolunteerForm(forms.Form):
@@ -36,13 +60,26 @@ class VolunteerForm(forms.Form):
     )
     joined_on = forms.DateField(label=_("加入日期"), initial=timezone.localdate, widget=DateInput())
     active = forms.BooleanField(label=_("在册"), required=False, initial=True)
+    member = HouseholdMemberField(
+        label=_("本人是哪户的家庭成员"),
+        queryset=HouseholdMember.objects.none(),
+        required=False,
+        empty_label=_("不关联"),
+        help_text=_("可不填。关联后,志愿者页可打开其住户的民情账本,住户页也会标出志愿者。"),
+        widget=forms.Select(attrs={"data-filter-label": _("筛选:输入姓名、户主或地址")}),
+    )
 
-    def __init__(self, *args, communities=None, fixed_community: bool = False, **kwargs):
+    def __init__(self, *args, communities=None, fixed_community: bool = False, members=None, **kwargs):
+        """``members``: the household members that may be picked (one community's), or None to leave the link out."""
         super().__init__(*args, **kwargs)
         if fixed_community:
             del self.fields["community"]
         else:
             self.fields["community"].queryset = communities if communities is not None else Community.objects.none()
+        if members is None:
+            del self.fields["member"]
+        else:
+            self.fields["member"].queryset = members
 
 
 class ClaimForm(forms.Form):

@@ -96,7 +96,7 @@ class ServiceCorps(models.Model):
 
 
 class Volunteer(models.Model):
-    """A volunteer of one community; may later be linked to a household record (not yet modelled here)."""
+    """A volunteer of one community; may be linked to their own record as a member of a household (民情账本)."""
 
     community = models.ForeignKey(
         Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="volunteers"
@@ -106,6 +106,17 @@ class Volunteer(models.Model):
     corps = models.ManyToManyField(ServiceCorps, verbose_name=_("服务团"), blank=True, related_name="volunteers")
     joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
     active = models.BooleanField(_("在册"), default=True)
+    # One person is one volunteer, so a member links to at most one. Same community as the volunteer: a rule across
+    # two tables, checked by the services (volunteer_create, volunteer_update), not expressible as a CHECK.
+    member = models.OneToOneField(
+        "visits.HouseholdMember",
+        verbose_name=_("家庭成员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        help_text=_("志愿者本人在民情账本中的家庭成员记录,可不关联。"),
+    )
     # The 一码通 key, printed on the card as a QR code. Stored as issued (unique) so a card can be reprinted;
     # it only opens the volunteer's own page and claim form — redemption needs a signed-in staff member.
     token = models.CharField(  # NULL: revoked or never issued
@@ -118,6 +129,12 @@ class Volunteer(models.Model):
         verbose_name = _("志愿者")
         verbose_name_plural = _("志愿者")
         ordering = ["community_id", "name", "id"]
+        constraints = [
+            # The same name with the same phone in one community is the same person registered twice.
+            models.UniqueConstraint(
+                fields=["community", "name", "phone"], condition=~Q(phone=""), name="volunteer_unique_name_phone"
+            ),
+        ]
         indexes = [
             models.Index(fields=["community", "active", "name"], name="volunteer_community_idx"),
         ]

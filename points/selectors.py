@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope
+from visits.models import HouseholdMember
 
 from .models import (
     ClaimBatch,
@@ -57,7 +58,28 @@ def volunteer_list(
 
 
 def volunteer_get(*, user: User, pk: int) -> Volunteer:
-    return get_scoped_or_404(Volunteer.objects.select_related("community", "account"), user, pk=pk)
+    return get_scoped_or_404(Volunteer.objects.select_related("community", "account", "member__household"), user, pk=pk)
+
+
+def member_choices(*, community: Community, volunteer: Volunteer | None = None) -> QuerySet[HouseholdMember]:
+    """Return the household members of a community a volunteer may be linked to: those no other volunteer is."""
+    free = Q(volunteer__isnull=True)
+    if volunteer is not None and volunteer.member_id:
+        free |= Q(pk=volunteer.member_id)
+    return (
+        HouseholdMember.objects.filter(free, household__community=community)
+        .select_related("household")
+        .order_by("household__address", "household_id", "id")
+    )
+
+
+def member_for_link(*, user: User, pk: int) -> HouseholdMember | None:
+    """Return a household member of the user's communities by id, or None (unknown or out of scope alike)."""
+    return (
+        HouseholdMember.objects.filter(pk=pk, household__community__in=communities_for(user))
+        .select_related("household")
+        .first()
+    )
 
 
 def volunteer_by_token(*, token: str) -> Volunteer | None:

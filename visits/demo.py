@@ -1,5 +1,5 @@
-"""Demo data for 直面问: 7 teams, a year of rotation, ≈11,050 households, a year of visit logs, ≈12,000
-党群联系卡 in batches per community and team, and 35 意见收集二维码 posters in busy places.
+"""Demo data for 直面问: 7 teams, a year of rotation, ≈11,050 households with their members, a year of visit logs,
+≈12,000 党群联系卡 in batches per community and team, and 35 意见收集二维码 posters in busy places.
 
 Volumes scale with ``ctx.scale``; everything is bulk-created so the seed stays fast, and a second run
 adds nothing. Coverage is deliberately imperfect: some slots were missed, some households never
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from lucun.demo import DemoContext
+from lucun.demo import GIVEN, SURNAMES, DemoContext
 from lucun.models import Community
 
 from . import rules, services
@@ -24,6 +24,7 @@ from .models import (
     DeactivationReason,
     FeedbackPoint,
     Household,
+    HouseholdMember,
     VisitAssignment,
     VisitCycle,
     VisitLog,
@@ -156,6 +157,38 @@ def _households(ctx: DemoContext, tags: list[AttentionTag]) -> list[Household]:
         [(h.pk, t.pk) for h, chosen in zip(households, tag_choices, strict=True) for t in chosen],
     )
     return households
+
+
+# (relation, years born after the head: low, high); the head comes first, then the spouse, then the rest in turn
+FAMILY = [("配偶", -4, 4), ("子女", 20, 32), ("子女", 22, 36), ("父母", -32, -22), ("孙子女", 44, 60)]
+
+
+def _members(ctx: DemoContext, households: list[Household]) -> int:
+    """Add each household's members (户主 first, as in a 户口本), as many as its ``people_count``.
+
+    A stream of its own, so the households, visits and the apps seeded later keep their random data.
+    """
+    rng = random.Random(f"{ctx.street.code}-members")
+    this_year = timezone.localdate().year
+    rows = []
+    for household in households:
+        surname = household.head_name[0]
+        head_born = rng.randint(this_year - 85, this_year - 30)
+        head = HouseholdMember(household=household, name=household.head_name, relation="户主", birth_year=head_born)
+        rows.append(head)
+        for relation, low, high in FAMILY[: household.people_count - 1]:
+            too_old, too_young = (
+                relation == "父母" and head_born < this_year - 55,
+                relation == "孙子女" and head_born > this_year - 60,
+            )
+            if too_old or too_young:
+                relation, low, high = "子女", 24, 38
+            born = min(head_born + rng.randint(low, high), this_year)
+            given = rng.choice(GIVEN)
+            name = rng.choice(SURNAMES) + given if relation in ("配偶", "父母") else surname + given
+            rows.append(HouseholdMember(household=household, name=name, relation=relation, birth_year=born))
+    HouseholdMember.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _insert_pairs(through, columns: tuple[str, str], pairs: list[tuple[int, int]]) -> None:
@@ -292,10 +325,11 @@ def _seed_visits(ctx: DemoContext) -> None:
             return
         tags = list(AttentionTag.objects.order_by("sort_order"))
         households = _households(ctx, tags)
+        members = _members(ctx, households)
         teams = list(VisitTeam.objects.filter(pk__in=[t.pk for t in teams]).prefetch_related("members"))
         log_count, request_count = _visits(ctx, households, teams)
     ctx.log(
-        f"直面问:{len(teams)} 支走访队伍,{CYCLES} 轮走访安排,{len(households)} 户,"
+        f"直面问:{len(teams)} 支走访队伍,{CYCLES} 轮走访安排,{len(households)} 户({members} 名家庭成员),"
         f"{log_count} 条民情日志,{request_count} 条走访诉求"
     )
 

@@ -1,8 +1,9 @@
 """The points API: one view per operation, scoped to the caller's communities; writes go through services."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,11 +18,21 @@ from .serializers import (
     LedgerEntrySerializer,
     RedemptionCreateSerializer,
     RedemptionSerializer,
+    RewardCreateSerializer,
     RewardSerializer,
+    RewardUpdateSerializer,
     ServiceClaimSerializer,
     ServiceTypeSerializer,
+    VolunteerCreateSerializer,
     VolunteerSerializer,
+    VolunteerTokenSerializer,
+    VolunteerUpdateSerializer,
 )
+
+REFUSED = {
+    400: OpenApiResponse(ErrorSerializer, description="输入有误或规则不允许(detail 为中文说明)"),
+    403: OpenApiResponse(ErrorSerializer, description="没有办理此事的职务"),
+}
 
 
 def _refused(exc: ValidationError) -> Response:
@@ -29,19 +40,113 @@ def _refused(exc: ValidationError) -> Response:
     return Response({"detail": "；".join(exc.messages), "code": code}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _volunteers():
+    return Volunteer.objects.select_related("community", "account", "member").prefetch_related("corps")
+
+
+def _member(request, pk: int | None):
+    """Resolve a household member id from the body within the caller's communities (None stays None)."""
+    if pk is None:
+        return None
+    member = selectors.member_for_link(user=request.user, pk=pk)
+    if member is None:
+        raise ApiValidationError({"member": ["找不到该家庭成员,或不在您负责的村(居)。"]})
+    return member
+
+
 class VolunteerListView(generics.ListAPIView):
+    """The volunteers the caller may see; POST registers one (with an empty account and a fresh 一码通)."""
+
     serializer_class = VolunteerSerializer
     filterset_fields = ["community", "active"]
 
     def get_queryset(self):
-        return Volunteer.objects.select_related("community", "account").prefetch_related("corps").order_by("id")
+        return _volunteers().order_by("id")
+
+    @extend_schema(
+        request=VolunteerCreateSerializer,
+        responses={201: VolunteerSerializer, **REFUSED},
+        summary="登记志愿者",
+        description="同一村(居)同名且同手机号的志愿者已在册时拒绝重复登记(code: volunteer_exists)。",
+    )
+    def post(self, request):
+        body = VolunteerCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        member = _member(request, data["member"])
+        try:
+            volunteer = services.volunteer_create(
+                actor=request.user,
+                community=data["community"],
+                name=data["name"],
+                phone=data["phone"],
+                corps=data["corps"],
+                joined_on=data["joined_on"],
+                active=data["active"],
+                member=member,
+            )
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(VolunteerSerializer(_volunteers().get(pk=volunteer.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class VolunteerDetailView(generics.RetrieveAPIView):
+    """One volunteer; PATCH changes the record (the community stays: points and history belong to it)."""
+
     serializer_class = VolunteerSerializer
 
     def get_queryset(self):
-        return Volunteer.objects.select_related("community", "account").prefetch_related("corps")
+        return _volunteers()
+
+    @extend_schema(
+        request=VolunteerUpdateSerializer, responses={200: VolunteerSerializer, **REFUSED}, summary="修改志愿者信息"
+    )
+    def patch(self, request, pk: int):
+        volunteer = selectors.volunteer_get(user=request.user, pk=pk)
+        body = VolunteerUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        member = _member(request, data["member"]) if "member" in data else volunteer.member
+        try:
+            services.volunteer_update(
+                actor=request.user,
+                volunteer=volunteer,
+                name=data.get("name", volunteer.name),
+                phone=data.get("phone", volunteer.phone),
+                corps=data["corps"] if "corps" in data else list(volunteer.corps.all()),
+                joined_on=data.get("joined_on", volunteer.joined_on),
+                active=data.get("active", volunteer.active),
+                member=member,
+            )
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(VolunteerSerializer(_volunteers().get(pk=volunteer.pk)).data)
+
+
+class VolunteerTokenReissueView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: VolunteerTokenSerializer, 403: REFUSED[403]},
+        summary="补办一码通(旧卡立即失效)",
+        description="每次调用都签发一个新号码;请打印返回的新卡。",
+    )
+    def post(self, request, pk: int):
+        volunteer = selectors.volunteer_get(user=request.user, pk=pk)
+        services.volunteer_token_issue(actor=request.user, volunteer=volunteer)
+        return Response(VolunteerTokenSerializer(volunteer, context={"request": request}).data)
+
+
+class VolunteerTokenRevokeView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: VolunteerTokenSerializer, 403: REFUSED[403]},
+        summary="作废一码通(挂失)",
+        description="作废后旧码不能再打开志愿者页面;重复作废不改变任何数据。",
+    )
+    def post(self, request, pk: int):
+        volunteer = selectors.volunteer_get(user=request.user, pk=pk)
+        services.volunteer_token_revoke(actor=request.user, volunteer=volunteer)
+        return Response(VolunteerTokenSerializer(volunteer, context={"request": request}).data)
 
 
 class ServiceTypeListView(generics.ListAPIView):
@@ -127,11 +232,59 @@ class LedgerListView(generics.ListAPIView):
 
 
 class RewardListView(generics.ListAPIView):
+    """The points-shop catalogue of the caller's communities; POST adds an item."""
+
     serializer_class = RewardSerializer
     filterset_fields = ["community", "active", "kind"]
 
     def get_queryset(self):
         return Reward.objects.order_by("community_id", "sort_order", "price_points", "name")
+
+    @extend_schema(
+        request=RewardCreateSerializer,
+        responses={201: RewardSerializer, **REFUSED},
+        summary="新增兑换商品",
+        description="同一村(居)的积分超市中商品名称不能重复(code: reward_exists)。",
+    )
+    def post(self, request):
+        body = RewardCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            reward = services.reward_save(actor=request.user, reward=Reward(**body.validated_data))
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(RewardSerializer(reward).data, status=status.HTTP_201_CREATED)
+
+
+class RewardDetailView(generics.RetrieveAPIView):
+    """One catalogue item; PATCH changes it (the community stays)."""
+
+    serializer_class = RewardSerializer
+
+    def get_queryset(self):
+        return Reward.objects.select_related("community")
+
+    @extend_schema(
+        request=RewardUpdateSerializer,
+        responses={200: RewardSerializer, **REFUSED},
+        summary="修改兑换商品",
+        description="只改请求中给出的字段;库存为盘点后的实数,不填则不改(期间的兑换不会被覆盖)。",
+    )
+    def patch(self, request, pk: int):
+        reward = selectors.reward_get(user=request.user, pk=pk)
+        body = RewardUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if not data:
+            return Response(RewardSerializer(reward).data)
+        for field, value in data.items():
+            setattr(reward, field, value)
+        try:
+            services.reward_save(actor=request.user, reward=reward, fields=list(data))
+        except ValidationError as exc:
+            return _refused(exc)
+        reward.refresh_from_db()
+        return Response(RewardSerializer(reward).data)
 
 
 class RedemptionListView(generics.ListAPIView):

@@ -1,6 +1,6 @@
 """The points shop: catalogue edits and counter redemptions."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -17,19 +17,47 @@ from ..selectors import redemption_window
 from .base import InsufficientPoints, OutOfStock, PointsError, WindowClosed, _post, _require
 
 
-def reward_save(*, actor: User, reward: Reward) -> Reward:
-    """Create or update a catalogue item (stock edits here are counts after a stocktake)."""
+def reward_save(*, actor: User, reward: Reward, fields: Iterable[str] | None = None) -> Reward:
+    """Create or update a catalogue item.
+
+    ``fields`` names what an update changes (everything when None). Stock set here is a count after a stocktake;
+    leave it out of ``fields`` when it was not counted, so redemptions made meanwhile are not overwritten.
+    """
     _require(actor, roles.CATALOGUE_ROLES, reward.community)
     creating = reward._state.adding
-    with transaction.atomic():
-        reward.save()
-        audit_record(
-            actor=actor,
-            action="新增兑换商品" if creating else "修改兑换商品",
-            obj=reward,
-            community=reward.community,
-            summary=f"{reward.name} {reward.price_points} 分,库存 {'不限' if reward.stock is None else reward.stock}",
+    reward.name = reward.name.strip()
+    reward.shop_name = reward.shop_name.strip()
+    if not reward.name or not reward.shop_name:
+        raise PointsError(_("请填写商品名称和兑换点。"))
+
+    def clash() -> PointsError:
+        return PointsError(
+            _("%(c)s的积分超市已有“%(name)s”,请换一个名称或修改原有商品。")
+            % {"c": reward.community.name, "name": reward.name},
+            code="reward_exists",
         )
+
+    if Reward.objects.filter(community_id=reward.community_id, name=reward.name).exclude(pk=reward.pk).exists():
+        raise clash()
+    update_fields = None if creating or fields is None else list(fields)
+    stock = "不限" if reward.stock is None else reward.stock
+    try:
+        with transaction.atomic():
+            reward.save(update_fields=update_fields)
+            audit_record(
+                actor=actor,
+                action="新增兑换商品" if creating else "修改兑换商品",
+                obj=reward,
+                community=reward.community,
+                summary=f"{reward.name} {reward.price_points} 分,库存 {stock}",
+            )
+    except IntegrityError:
+        if creating:
+            reward.pk = None
+            reward._state.adding = True
+        if Reward.objects.filter(community_id=reward.community_id, name=reward.name).exclude(pk=reward.pk).exists():
+            raise clash() from None
+        raise
     return reward
 
 

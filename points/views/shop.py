@@ -47,9 +47,13 @@ def _reward_form(request: HttpRequest, reward=None) -> HttpResponse:
     queryset = Community.objects.filter(pk__in=[c.pk for c in communities]).order_by("sort_order", "name")
     form = RewardForm(request.POST or None, instance=reward, communities=queryset)
     if request.method == "POST" and form.is_valid():
-        services.reward_save(actor=request.user, reward=form.save(commit=False))
-        messages.success(request, _("已保存兑换商品。"))
-        return redirect("points:reward_list")
+        try:
+            services.reward_save(actor=request.user, reward=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存兑换商品。"))
+            return redirect("points:reward_list")
     return render(request, "points/reward_form.html", {"form": form, "reward": reward})
 
 

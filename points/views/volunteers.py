@@ -52,55 +52,104 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _fixed_community(request: HttpRequest, communities: list[Community]) -> Community | None:
+    """Return the community a new volunteer is registered in when it is settled: the only one, or ``?community=``."""
+    if len(communities) == 1:
+        return communities[0]
+    wanted = _int(request.GET.get("community"))
+    return next((c for c in communities if c.pk == wanted), None)
+
+
 @login_required
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     communities = _communities_with(request.user, roles.MANAGE_ROLES)
     if not communities:
         raise PermissionDenied(_("您没有登记志愿者的权限。"))
-    queryset = Community.objects.filter(pk__in=[c.pk for c in communities]).order_by("sort_order", "name")
-    form = VolunteerForm(request.POST or None, communities=queryset)
+    fixed = _fixed_community(request, communities)
+    # The household picker needs the community first: it lists that community's members only.
+    members = None
+    if fixed is not None and roles.can_link_member(request.user, fixed):
+        members = selectors.member_choices(community=fixed)
+    pick_community = [c for c in communities if roles.can_link_member(request.user, c)] if fixed is None else []
+    ids = [fixed.pk] if fixed is not None else [c.pk for c in communities]
+    queryset = Community.objects.filter(pk__in=ids).order_by("sort_order", "name")
+    form = VolunteerForm(request.POST or None, communities=queryset, members=members)
     status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            volunteer = services.volunteer_create(
-                actor=request.user,
-                community=data["community"],
-                name=data["name"],
-                phone=data["phone"],
-                corps=data["corps"],
-                joined_on=data["joined_on"],
-                active=data["active"],
-            )
-        except DatabaseError:  # the service's transaction rolled back: no volunteer without an account
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-            status = 400
-        else:
-            messages.success(request, _("已登记志愿者 %(name)s,并生成一码通。") % {"name": volunteer.name})
-            return redirect(volunteer)
-    return render(request, "points/volunteer_form.html", {"form": form, "title": _("登记志愿者")}, status=status)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                volunteer = services.volunteer_create(
+                    actor=request.user,
+                    community=data["community"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    corps=data["corps"],
+                    joined_on=data["joined_on"],
+                    active=data["active"],
+                    member=data.get("member"),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except DatabaseError:  # the service's transaction rolled back: no volunteer without an account
+                form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
+            else:
+                messages.success(request, _("已登记志愿者 %(name)s,并生成一码通。") % {"name": volunteer.name})
+                return redirect(volunteer)
+    return render(
+        request,
+        "points/volunteer_form.html",
+        {"form": form, "title": _("登记志愿者"), "pick_community": pick_community},
+        status=status,
+    )
 
 
 @login_required
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     _require(request.user, roles.MANAGE_ROLES, volunteer.community)
+    can_link = roles.can_link_member(request.user, volunteer.community)
     initial = {
         "name": volunteer.name,
         "phone": volunteer.phone,
         "corps": list(volunteer.corps.all()),
         "joined_on": volunteer.joined_on,
         "active": volunteer.active,
+        "member": volunteer.member_id,
     }
-    form = VolunteerForm(request.POST or None, initial=initial, fixed_community=True)
-    if request.method == "POST" and form.is_valid():
-        services.volunteer_update(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-        messages.success(request, _("已保存。"))
-        return redirect(volunteer)
+    form = VolunteerForm(
+        request.POST or None,
+        initial=initial,
+        fixed_community=True,
+        members=selectors.member_choices(community=volunteer.community, volunteer=volunteer) if can_link else None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.volunteer_update(
+                    actor=request.user,
+                    volunteer=volunteer,
+                    name=data["name"],
+                    phone=data["phone"],
+                    corps=data["corps"],
+                    joined_on=data["joined_on"],
+                    active=data["active"],
+                    member=data["member"] if can_link else volunteer.member,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(volunteer)
     return render(
         request,
         "points/volunteer_form.html",
-        {"form": form, "title": _("修改志愿者信息"), "volunteer": volunteer},
+        {"form": form, "title": _("修改志愿者信息"), "volunteer": volunteer, "can_link": can_link},
+        status=status,
     )
 
 
@@ -122,6 +171,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("-created_at")[:20]
             ),
             "can_manage": has_role(request.user, roles.MANAGE_ROLES, community),
+            "household": volunteer.member.household if volunteer.member else None,
             "can_approve": has_role(request.user, roles.APPROVE_ROLES, community),
             "can_redeem": has_role(request.user, roles.REDEEM_ROLES, community),
             "adjust_form": AdjustForm(),

@@ -49,3 +49,34 @@ def test_volunteer_sees_the_balance_and_staff_redeem_at_the_counter(phone, deskt
     assert Redemption.objects.filter(volunteer=volunteer).count() == 1
     soap.refresh_from_db()
     assert soap.stock == 3
+
+
+def test_a_cadre_finds_the_volunteers_household_member_and_links_them(desktop, community):
+    from lucun.models import Role
+    from points.models import Volunteer
+    from tests.factories import official
+    from tests.visits.factories import HouseholdFactory, HouseholdMemberFactory
+
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    volunteer = VolunteerFactory(community=community, name="王秀英")
+    for n in range(30):
+        HouseholdMemberFactory(household=HouseholdFactory(community=community, head_name=f"李{n}"), name=f"李家{n}")
+    home = HouseholdFactory(community=community, head_name="王建华", door_number="88")
+    member = HouseholdMemberFactory(household=home, name="王秀英", relation="配偶")
+
+    desktop.login(cadre.username)
+    desktop.goto(f"/points/volunteers/{volunteer.pk}/edit/")
+    # Typing in the filter box leaves the matching household only; the select itself is an ordinary one.
+    desktop.page.get_by_placeholder("筛选:输入姓名、户主或地址").fill("王建华")
+    expect(desktop.page.locator("#id_member optgroup:not([hidden])")).to_have_count(1)
+    desktop.page.select_option("#id_member", str(member.pk))
+    desktop.shot("member-picked")
+    desktop.page.get_by_role("button", name="保存").click()
+    expect(desktop.page.get_by_test_id("household")).to_contain_text("王建华")
+    assert Volunteer.objects.get(pk=volunteer.pk).member == member
+
+    desktop.page.get_by_test_id("household").get_by_role("link").click()
+    expect(desktop.page.get_by_test_id("member-volunteer")).to_have_attribute(
+        "href", f"/points/volunteers/{volunteer.pk}/"
+    )
+    desktop.shot("household")

@@ -43,3 +43,25 @@ def reward(community):
 @pytest.fixture
 def counter_staff(community):
     return official(Role.GRID_WORKER, community=community)
+
+
+@pytest.fixture
+def member(community):
+    """A household member of our community, who registers as a volunteer."""
+    from tests.visits.factories import HouseholdFactory, HouseholdMemberFactory
+
+    household = HouseholdFactory(community=community, head_name="王建华")
+    return HouseholdMemberFactory(household=household, name="王秀英", relation="配偶", birth_year=1962)
+
+
+@pytest.fixture
+def other_member(other_community):
+    from tests.visits.factories import HouseholdFactory, HouseholdMemberFactory
+
+    household = HouseholdFactory(community=other_community, head_name="外村户主")
+    return HouseholdMemberFactory(household=household, name="外村成员")
+
+
+@pytest.fixture
+def street_staff(street):
+    return official(Role.STREET_STAFF, street=street)

@@ -25,3 +25,18 @@ def test_demo_seeds_a_consistent_year_of_points_once():
     assert not LedgerEntry.objects.filter(balance_after__lt=0).exists()
     assert Reward.objects.aggregate(m=Min("stock"))["m"] >= 0
     assert Reward.objects.filter(shop_name="电力爱心超市", community__name="赵店村").exists()
+
+
+def test_demo_links_a_share_of_volunteers_to_members_of_their_own_community(monkeypatch):
+    from django.db.models import F
+
+    from visits import demo as visits_demo
+
+    monkeypatch.setattr(visits_demo, "HOUSEHOLDS_AT_SCALE_1", 840)
+    ctx = seed_org(log=lambda *a: None)
+    visits_demo.seed(ctx)
+    seed(ctx)
+    linked = Volunteer.objects.filter(member__isnull=False)
+    assert 300 < linked.count() < 1000
+    assert not linked.exclude(member__household__community=F("community")).exists()
+    assert not linked.exclude(name=F("member__name")).exists()

@@ -376,3 +376,145 @@ def test_expiry_takes_unspent_old_points_oldest_first(cadre, community, policy_t
     volunteer.account.refresh_from_db()
     assert volunteer.account.balance == 20 == ledger_sum(account=volunteer.account)
     assert LedgerEntry.objects.filter(kind="expire").get().points == -10
+
+
+# --- the household link -----------------------------------------------------------------------------------
+
+
+def test_a_volunteer_can_be_registered_as_a_member_of_a_household(cadre, community, member):
+    volunteer = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
+    assert volunteer.member == member
+    member.refresh_from_db()
+    assert member.volunteer == volunteer
+
+
+def test_a_member_of_another_community_is_refused_and_nothing_is_written(street_leader, community, other_member):
+    from points.models import PointsAccount, Volunteer
+
+    with pytest.raises(services.PointsError, match="不是芦湖村的住户") as refused:
+        services.volunteer_create(actor=street_leader, community=community, name="外村成员", member=other_member)
+    assert refused.value.code == "member_community"
+    assert not Volunteer.objects.exists() and not PointsAccount.objects.exists()
+
+
+def test_a_member_already_linked_cannot_be_linked_to_a_second_volunteer(cadre, community, member):
+    first = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
+    with pytest.raises(services.PointsError, match=f"已关联{first.name}") as refused:
+        services.volunteer_create(actor=cadre, community=community, name="王秀英(重复)", member=member)
+    assert refused.value.code == "member_taken"
+
+
+def test_the_database_holds_one_volunteer_per_member(community, member):
+    from points.models import Volunteer
+
+    VolunteerFactory(community=community, member=member)
+    second = VolunteerFactory(community=community)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Volunteer.objects.filter(pk=second.pk).update(member=member)
+
+
+def test_staff_who_cannot_see_household_members_cannot_link_one(street_staff, community, member):
+    with pytest.raises(PermissionDenied, match="村居干部或街道班子成员"):
+        services.volunteer_create(actor=street_staff, community=community, name="王秀英", member=member)
+    volunteer = services.volunteer_create(actor=street_staff, community=community, name="王秀英")
+    assert volunteer.member is None
+
+
+def test_editing_without_touching_the_link_keeps_it_whoever_edits(cadre, street_staff, community, member):
+    volunteer = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
+    services.volunteer_update(
+        actor=street_staff,
+        volunteer=volunteer,
+        name="王秀英",
+        phone="13800001111",
+        corps=[],
+        joined_on=volunteer.joined_on,
+        active=True,
+        member=volunteer.member,
+    )
+    volunteer.refresh_from_db()
+    assert volunteer.member == member and volunteer.phone == "13800001111"
+    with pytest.raises(PermissionDenied):
+        services.volunteer_update(
+            actor=street_staff,
+            volunteer=volunteer,
+            name="王秀英",
+            phone="",
+            corps=[],
+            joined_on=volunteer.joined_on,
+            active=True,
+            member=None,
+        )
+    volunteer.refresh_from_db()
+    assert volunteer.member == member and volunteer.phone == "13800001111"
+
+
+def test_unlinking_is_audited_with_the_member_before_and_after(cadre, community, member):
+    from lucun.models import AuditEvent
+
+    volunteer = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
+    services.volunteer_update(
+        actor=cadre,
+        volunteer=volunteer,
+        name="王秀英",
+        phone="",
+        corps=[],
+        joined_on=volunteer.joined_on,
+        active=True,
+        member=None,
+    )
+    volunteer.refresh_from_db()
+    assert volunteer.member is None
+    event = AuditEvent.objects.filter(action="修改志愿者信息").latest("pk")
+    assert event.changes["before"]["member"] == member.pk and event.changes["after"]["member"] is None
+
+
+def test_removing_the_household_member_keeps_the_volunteer_unlinked(cadre, community, member):
+    volunteer = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
+    member.delete()
+    volunteer.refresh_from_db()
+    assert volunteer.member is None and volunteer.account.balance == 0
+
+
+def test_the_same_person_is_not_registered_twice_in_one_community(cadre, community, other_cadre, other_community):
+    from points.models import Volunteer
+
+    services.volunteer_create(actor=cadre, community=community, name="张桂英", phone="13900001111")
+    with pytest.raises(services.PointsError, match="139\\*\\*\\*\\*1111") as refused:
+        services.volunteer_create(actor=cadre, community=community, name=" 张桂英 ", phone="13900001111")
+    assert refused.value.code == "volunteer_exists"
+    services.volunteer_create(actor=other_cadre, community=other_community, name="张桂英", phone="13900001111")
+    services.volunteer_create(actor=cadre, community=community, name="张桂英", phone="")
+    services.volunteer_create(actor=cadre, community=community, name="张桂英", phone="")
+    assert Volunteer.objects.filter(name="张桂英").count() == 4
+
+
+def test_revoking_a_revoked_token_changes_nothing(cadre, volunteer):
+    from lucun.models import AuditEvent
+
+    services.volunteer_token_revoke(actor=cadre, volunteer=volunteer)
+    events = AuditEvent.objects.count()
+    services.volunteer_token_revoke(actor=cadre, volunteer=volunteer)
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_second_item_of_the_same_name_in_one_shop_is_refused(cadre, community, reward):
+    from points.models import Reward
+
+    with pytest.raises(services.PointsError, match="已有“洗衣液”") as refused:
+        services.reward_save(
+            actor=cadre, reward=Reward(community=community, shop_name="爱心超市", name=" 洗衣液 ", price_points=5)
+        )
+    assert refused.value.code == "reward_exists"
+    assert Reward.objects.filter(name="洗衣液").count() == 1
+
+
+def test_a_catalogue_edit_of_other_fields_leaves_the_stock_redemptions_changed(cadre, reward):
+    from points.models import Reward
+
+    stale = Reward.objects.get(pk=reward.pk)
+    Reward.objects.filter(pk=reward.pk).update(stock=2)  # a redemption at the counter meanwhile
+    stale.price_points = 40
+    services.reward_save(actor=cadre, reward=stale, fields=["price_points"])
+    reward.refresh_from_db()
+    assert (reward.price_points, reward.stock) == (40, 2)

@@ -388,3 +388,128 @@ def test_ledger_pages_query_count_does_not_grow_with_entries(
         client.get(volunteer.get_absolute_url())
     with django_assert_max_num_queries(len(public.captured_queries)):
         client.get(reverse("points:public", args=[volunteer.token]))
+
+
+# --- the household link -----------------------------------------------------------------------------------
+
+
+def _edit_data(volunteer, **extra):
+    return {
+        "name": volunteer.name,
+        "phone": volunteer.phone,
+        "joined_on": volunteer.joined_on.isoformat(),
+        "active": "on",
+        **extra,
+    }
+
+
+def test_cadre_links_a_volunteer_to_a_member_of_a_household(client, cadre, volunteer, member, other_member):
+    client.force_login(cadre)
+    page = client.get(reverse("points:volunteer_edit", args=[volunteer.pk])).content.decode()
+    assert 'label="王建华 · ' in page and "王秀英(配偶、1962年生)" in page  # grouped by household
+    assert other_member.name not in page and "外村户主" not in page
+    response = client.post(
+        reverse("points:volunteer_edit", args=[volunteer.pk]), _edit_data(volunteer, member=member.pk)
+    )
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.member == member
+    detail = client.get(volunteer.get_absolute_url()).content.decode()
+    assert f'href="{member.household.get_absolute_url()}"' in detail and "王建华" in detail
+
+
+def test_a_member_of_another_community_cannot_be_posted_into_the_form(client, cadre, volunteer, other_member):
+    client.force_login(cadre)
+    response = client.post(
+        reverse("points:volunteer_edit", args=[volunteer.pk]), _edit_data(volunteer, member=other_member.pk)
+    )
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in response.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.member is None
+
+
+def test_members_linked_to_another_volunteer_are_not_offered(client, cadre, community, volunteer, member):
+    VolunteerFactory(community=community, name="王秀英(另一人)", member=member)
+    client.force_login(cadre)
+    page = client.get(reverse("points:volunteer_edit", args=[volunteer.pk])).content.decode()
+    assert f'<option value="{member.pk}"' not in page
+
+
+def test_staff_who_cannot_see_members_edit_without_the_picker_and_keep_the_link(
+    client, cadre, street_staff, volunteer, member
+):
+    services.volunteer_update(
+        actor=cadre,
+        volunteer=volunteer,
+        name=volunteer.name,
+        phone=volunteer.phone,
+        corps=[],
+        joined_on=volunteer.joined_on,
+        active=True,
+        member=member,
+    )
+    client.force_login(street_staff)
+    page = client.get(reverse("points:volunteer_edit", args=[volunteer.pk])).content.decode()
+    assert 'name="member"' not in page and 'data-testid="member-readonly"' in page
+    response = client.post(
+        reverse("points:volunteer_edit", args=[volunteer.pk]), _edit_data(volunteer, phone="13811112222")
+    )
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.member == member and volunteer.phone == "13811112222"
+
+
+def test_registering_with_a_member_needs_the_community_chosen_first(
+    client, street_leader, community, other_community, member
+):
+    client.force_login(street_leader)
+    page = client.get(reverse("points:volunteer_create")).content.decode()
+    assert 'name="member"' not in page
+    assert f'href="?community={community.pk}"' in page
+    url = reverse("points:volunteer_create") + f"?community={community.pk}"
+    assert f'<option value="{member.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"community": community.pk, "name": "王秀英", "joined_on": "2026-01-05", "active": "on", "member": member.pk},
+    )
+    assert response.status_code == 302
+    assert Volunteer.objects.get(name="王秀英").member == member
+
+
+def test_a_second_registration_of_the_same_person_shows_the_reason(client, cadre, community, volunteer):
+    client.force_login(cadre)
+    response = client.post(
+        reverse("points:volunteer_create"),
+        {"community": community.pk, "name": volunteer.name, "phone": volunteer.phone, "joined_on": "2026-01-05"},
+    )
+    assert response.status_code == 400
+    assert "请勿重复登记" in response.content.decode()
+    assert Volunteer.objects.filter(name=volunteer.name).count() == 1
+
+
+def test_the_household_page_marks_the_member_who_is_a_volunteer(
+    client, cadre, community, member, django_assert_max_num_queries
+):
+    from tests.visits.factories import HouseholdMemberFactory
+
+    volunteer = VolunteerFactory(community=community, name="王秀英", member=member)
+    client.force_login(cadre)
+    url = member.household.get_absolute_url()
+    with django_assert_max_num_queries(40) as few:
+        html = client.get(url).content.decode()
+    assert f'href="{volunteer.get_absolute_url()}" data-testid="member-volunteer"' in html
+    for n in range(4):
+        linked = HouseholdMemberFactory(household=member.household, name=f"家人{n}")
+        VolunteerFactory(community=community, member=linked)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="member-volunteer"') == 5
+
+
+def test_grid_workers_see_no_members_on_the_household_page_so_no_volunteer_mark(client, community, grid, member):
+    VolunteerFactory(community=community, member=member)
+    worker = official(Role.GRID_WORKER, grid=grid)
+    client.force_login(worker)
+    html = client.get(member.household.get_absolute_url()).content.decode()
+    assert member.name not in html and "member-volunteer" not in html

@@ -213,6 +213,8 @@ ROUTES = [
     # points: API
     Route("api_points_volunteer_list"),
     Route("api_points_volunteer_detail", _pk("volunteer")),
+    Route("api_points_volunteer_token_reissue", _pk("volunteer"), P),
+    Route("api_points_volunteer_token_revoke", _pk("volunteer"), P),
     Route("api_points_service_type_list"),
     Route("api_points_claim_list"),
     Route("api_points_claim_submit", method=P),
@@ -221,6 +223,7 @@ ROUTES = [
     Route("api_points_claim_reject", _pk("claim"), P),
     Route("api_points_ledger"),
     Route("api_points_reward_list"),
+    Route("api_points_reward_detail", _pk("reward")),
     Route("api_points_redemption_list"),
     Route("api_points_redeem", method=P),
     Route("api_points_redemption_detail", _pk("redemption")),

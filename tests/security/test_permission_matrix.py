@@ -169,6 +169,8 @@ points:figures                               L  200  200  200  200  200  200  20
 points:public                              200  200  200  200  200  200  200  200  200
 api_points_volunteer_list                  403  200  200  200  200  200  200  200  200
 api_points_volunteer_detail                403  200  200  200  200  200  200  200  404
+api_points_volunteer_token_reissue         403  200  200  403  200  200  403  403  404
+api_points_volunteer_token_revoke          403  200  200  403  200  200  403  403  404
 api_points_service_type_list               403  200  200  200  200  200  200  200  200
 api_points_claim_list                      403  200  200  200  200  200  200  200  200
 api_points_claim_submit                    403  400  400  400  400  400  400  400  400
@@ -177,6 +179,7 @@ api_points_claim_approve                   403  200  200  403  200  403  403  40
 api_points_claim_reject                    403  400  400  400  400  400  400  400  404
 api_points_ledger                          403  200  200  200  200  200  200  200  200
 api_points_reward_list                     403  200  200  200  200  200  200  200  200
+api_points_reward_detail                   403  200  200  200  200  200  200  200  404
 api_points_redemption_list                 403  200  200  200  200  200  200  200  200
 api_points_redeem                          403  400  400  400  400  400  400  400  400
 api_points_redemption_detail               403  200  200  200  200  200  200  200  404

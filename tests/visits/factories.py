@@ -10,6 +10,7 @@ from visits import rules
 from visits.models import (
     AttentionTag,
     Household,
+    HouseholdMember,
     VisitLog,
     VisitRequest,
     VisitTeam,
@@ -65,6 +66,16 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Sequence(lambda n: f"成员{n}")
+    relation = "子女"
+    birth_year = 1980
 
 
 class VisitLogFactory(factory.django.DjangoModelFactory):

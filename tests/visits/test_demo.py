@@ -2,7 +2,7 @@ import pytest
 
 from lucun.demo import seed_org
 from visits import demo
-from visits.models import Household, VisitAssignment, VisitCycle, VisitLog, VisitTeam
+from visits.models import Household, HouseholdMember, VisitAssignment, VisitCycle, VisitLog, VisitTeam
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,22 @@ def test_demo_builds_teams_a_year_of_cycles_and_imperfect_coverage(monkeypatch):
     assert VisitLog.objects.filter(team__isnull=False).exists()
     assert all(log.visitors.count() >= 2 for log in VisitLog.objects.prefetch_related("visitors")[:50])
     counts = [VisitLog.objects.count(), VisitAssignment.objects.count(), Household.objects.count()]
+    counts.append(HouseholdMember.objects.count())
     demo.seed(ctx)
-    assert [VisitLog.objects.count(), VisitAssignment.objects.count(), Household.objects.count()] == counts
+    again = [VisitLog.objects.count(), VisitAssignment.objects.count(), Household.objects.count()]
+    assert [*again, HouseholdMember.objects.count()] == counts
+
+
+def test_demo_households_have_their_members_with_the_head_first(monkeypatch):
+    from django.db.models import Count, F, Sum
+
+    monkeypatch.setattr(demo, "HOUSEHOLDS_AT_SCALE_1", 56)
+    demo.seed(seed_org(log=lambda *a: None))
+    people = Household.objects.aggregate(n=Sum("people_count"))["n"]
+    assert HouseholdMember.objects.count() == people
+    assert not Household.objects.annotate(n=Count("members")).exclude(n=F("people_count")).exists()
+    heads = HouseholdMember.objects.filter(relation="户主")
+    assert heads.count() == 56 and not heads.exclude(name=F("household__head_name")).exists()
 
 
 def test_the_sixth_demo_team_is_warned_about_pairing(monkeypatch):

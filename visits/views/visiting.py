@@ -66,7 +66,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "sensitive": sensitive,
         "tags": _visible_tags(household, sensitive),
-        "members": household.members.all() if sensitive else [],
+        # "volunteer" is the reverse of the points app's optional link (Volunteer.member): joined here, no import.
+        "members": household.members.select_related("volunteer") if sensitive else [],
         "page_obj": page,
         "draft_clear": f"visit-{household.pk}" if request.GET.get("saved") else "",
         "open_requests": household.requests.filter(status="open").count(),
