@@ -24,6 +24,7 @@ class OutcomesConfig(AppConfig):
             NavItem(label=_("回访"), url_name="outcomes:callback_list", order=71, roles=permissions.CALLBACK_ROLES),
             NavItem(label=_("三率"), url_name="outcomes:rates", order=72),
             NavItem(label=_("满意度调查"), url_name="outcomes:survey_list", order=73),
+            NavItem(label=_("我的调查样本"), url_name="outcomes:my_samples", order=73),
             NavItem(label=_("红线与目标"), url_name="outcomes:cadres", order=74, roles=permissions.CADRE_VIEW_ROLES),
             NavItem(label=_("后备人才"), url_name="outcomes:talent_list", order=75, roles=permissions.TALENT_ROLES),
         )

@@ -15,7 +15,8 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseState
 from lucun.demo import DemoContext
 from lucun.models import Street
-from visits.models import Household, VisitAssignment, VisitLog
+from visits.models import Household, VisitAssignment, VisitLog, VisitTeamMember
+from visits.selectors import covering_teams
 
 from .models import (
     CadreAdjustment,
@@ -220,12 +221,17 @@ def _surveys(ctx: DemoContext) -> str:
     if not households:
         return "没有住户档案,未生成满意度调查"
     recorders = [u.pk for name, u in ctx.users.items() if name.startswith(("staff", "grid"))]
+    members: dict[int, list[int]] = {}
+    for team_id, user_id in VisitTeamMember.objects.filter(team__street=ctx.street).values_list("team", "user"):
+        members.setdefault(team_id, []).append(user_id)
     leader = ctx.users.get("supervisor") or next(iter(ctx.users.values()))
     samples = []
     rounds = 4
     size = 20 * ctx.scale
     for index in range(rounds):
         started = today - timedelta(days=90 * (rounds - index) - 10)
+        # Each community's samples go to the team covering it during the round, as survey_start assigns them.
+        teams = covering_teams(communities=ctx.communities, start=started, end=started + timedelta(days=30))
         survey = SurveyRound.objects.create(
             street=ctx.street,
             title=f"{started.year}年第{quarter_of(started)[1]}季度群众满意度入户调查",
@@ -239,6 +245,8 @@ def _surveys(ctx: DemoContext) -> str:
         )
         positive = 0.80 + 0.045 * index
         for community_id, pool in households.items():
+            team_id = teams.get(community_id)
+            askers = members.get(team_id) or recorders
             for household_id in rng.sample(pool, min(size, len(pool))):
                 contacted = rng.random() < 0.92
                 roll = rng.random()
@@ -247,6 +255,7 @@ def _surveys(ctx: DemoContext) -> str:
                         survey=survey,
                         household_id=household_id,
                         community_id=community_id,
+                        team_id=team_id,
                         contacted=contacted,
                         satisfaction=(
                             (
@@ -260,7 +269,7 @@ def _surveys(ctx: DemoContext) -> str:
                             else ""
                         ),
                         method=rng.choice(["visit", "visit", "phone"]),
-                        recorded_by_id=rng.choice(recorders) if recorders else None,
+                        recorded_by_id=rng.choice(askers) if askers else None,
                         answered_at=survey.started_at + timedelta(days=rng.uniform(1, 25)),
                     )
                 )

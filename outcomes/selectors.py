@@ -6,6 +6,7 @@ from cases.models import Feedback
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
 
+from . import permissions
 from .models import (
     CadreAdjustment,
     Callback,
@@ -82,15 +83,35 @@ def survey_get(*, user: User, pk: int) -> SurveyRound:
     return survey
 
 
-def survey_samples(*, user: User, survey: SurveyRound, community: Community | None = None) -> QuerySet[SurveySample]:
-    qs = scope(survey.samples.all(), user).select_related("household", "community", "recorded_by")
+def survey_samples(
+    *, user: User, survey: SurveyRound, community: Community | None = None, team: int | str | None = None
+) -> QuerySet[SurveySample]:
+    """The round's samples the user may see; ``team``: a team's id, or ``mine`` for the user's own teams."""
+    qs = scope(survey.samples.all(), user).select_related("household", "community", "recorded_by", "team")
     if community is not None:
         qs = qs.filter(community=community)
+    if team == "mine":
+        qs = qs.filter(team__in=permissions.survey_team_ids(user))
+    elif team:
+        qs = qs.filter(team=team)
     return qs.order_by("community__sort_order", "answered_at", "household__address", "pk")
 
 
+def my_survey_samples(*, user: User, answered: bool = False) -> QuerySet[SurveySample]:
+    """The samples of open rounds assigned to the user's visit teams, to ask (or already asked)."""
+    qs = scope(SurveySample.objects.all(), user).filter(
+        team__in=permissions.survey_team_ids(user), survey__closed_at__isnull=True, answered_at__isnull=not answered
+    )
+    qs = qs.select_related("survey", "household", "community", "recorded_by", "team")
+    if answered:
+        return qs.order_by("-answered_at", "-pk")
+    return qs.order_by("survey__closes_on", "community__sort_order", "household__address", "pk")
+
+
 def sample_get(*, user: User, pk: int) -> SurveySample:
-    return get_scoped_or_404(SurveySample.objects.select_related("survey", "community", "household"), user, pk=pk)
+    return get_scoped_or_404(
+        SurveySample.objects.select_related("survey", "community", "household", "team"), user, pk=pk
+    )
 
 
 def red_lines() -> QuerySet[RedLine]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback_detail"),
     path("callbacks/<int:pk>/close/", callbacks.callback_close, name="callback_close"),
     path("surveys/", callbacks.survey_list, name="survey_list"),
+    path("surveys/mine/", callbacks.my_samples, name="my_samples"),
     path("surveys/<int:pk>/", callbacks.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/close/", callbacks.survey_close, name="survey_close"),
     path("samples/<int:pk>/answer/", callbacks.sample_answer, name="sample_answer"),

@@ -247,6 +247,7 @@ ROUTES = [
     Route("outcomes:callback_detail", _pk("callback")),
     Route("outcomes:callback_close", _pk("callback"), P),
     Route("outcomes:survey_list"),
+    Route("outcomes:my_samples"),
     Route("outcomes:survey_detail", _pk("survey")),
     Route("outcomes:survey_close", _pk("survey"), P),
     Route("outcomes:sample_answer", _pk("sample"), P),

@@ -201,6 +201,7 @@ outcomes:callback_list                       L  200  200  200  200  200  200  20
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
+outcomes:my_samples                          L  200  200  200  200  200  200  200  200
 outcomes:survey_detail                       L  200  200  200  200  200  200  200  200
 outcomes:survey_close                        L  302  302  302  302  302  302  302  302
 outcomes:sample_answer                       L  302  302  302  302  302  302  302  404
