@@ -1,4 +1,5 @@
-"""Demo outcomes: a year of callbacks, survey rounds, red lines, goals, adjustments and the talent reserve.
+"""Demo outcomes: a year of callbacks, survey rounds, red lines, goals, adjustments, the talent reserve and the
+last months' stored reports.
 
 Runs after every other app's seeder. Satisfaction at callbacks rises over the year from about 78 % to
 the high nineties (about 90 % overall); a dissatisfied callback reopened its case, which was resolved
@@ -27,6 +28,7 @@ from .models import (
     QuarterlyWarning,
     RedLine,
     RedLineRun,
+    ReportSnapshot,
     SurveyRound,
     SurveySample,
     TalentRecord,
@@ -35,6 +37,7 @@ from .models import (
 )
 from .periods import Period, add_months, quarter_of
 from .services.cadres import redlines_evaluate, secretaries
+from .services.report import report_prepare
 
 Stage, Kind = TalentRecord.Stage, TalentRecord.Kind
 TALENT_AT_SCALE_1 = 137
@@ -86,6 +89,8 @@ def seed(ctx: DemoContext) -> None:
         parts.append(_external(ctx))
     if not RedLineRun.objects.filter(street=ctx.street).exists():
         parts.append(_red_lines(ctx))
+    if not ReportSnapshot.objects.filter(street=ctx.street).exists():
+        parts.append(_snapshots(ctx))
     if not parts:
         ctx.log("工作成效:演示数据已存在,跳过。")
         return
@@ -513,3 +518,17 @@ def _red_lines(ctx: DemoContext) -> str:
             )
     QuarterlyWarning.objects.bulk_create(recorded, ignore_conflicts=True)
     return f"红线测算 {len(quarters)} 个季度,预警 {warnings + len(recorded)} 条"
+
+
+SNAPSHOT_MONTHS = 3
+
+
+def _snapshots(ctx: DemoContext) -> str:
+    """Store the last months' reports for the street leaders, as the monthly task does at each month's start."""
+    month = Period.month(timezone.localdate().year, timezone.localdate().month)
+    stored = 0
+    for _ in range(SNAPSHOT_MONTHS):
+        month = month.previous()
+        if report_prepare(street=ctx.street, period=month) is not None:
+            stored += 1
+    return f"{stored} 份月度报告存档"

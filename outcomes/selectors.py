@@ -3,7 +3,7 @@
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
-from lucun.models import Community, User
+from lucun.models import Community, Position, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
 
 from . import permissions
@@ -15,6 +15,7 @@ from .models import (
     GoalReview,
     QuarterlyWarning,
     RedLine,
+    ReportSnapshot,
     SurveyRound,
     SurveySample,
     TalentRecord,
@@ -196,3 +197,31 @@ def external_list(*, user: User) -> QuerySet[ExternalFigure]:
     return (
         ExternalFigure.objects.filter(street__in=streets_for(user)).select_related("street").order_by("-month", "kind")
     )
+
+
+def snapshot_list(*, user: User) -> QuerySet[ReportSnapshot]:
+    """The monthly reports stored for the streets the user works for as a whole, newest first.
+
+    A street's report is prepared for its leaders and carries every community's figures: it is shown to
+    street positions (and county positions over the street), never to a community's officials, who read
+    their own community's figures on the live report.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return ReportSnapshot.objects.none()
+    positions = Position.objects.current().filter(user_id=user.pk)
+    whole = Q(street__in=positions.filter(street__isnull=False).values("street")) | Q(
+        street__county__in=positions.filter(county__isnull=False).values("county")
+    )
+    qs = ReportSnapshot.objects.filter(street__in=streets_for(user))
+    if not user.is_superuser:
+        qs = qs.filter(whole)
+    return qs.select_related("street").order_by("-period", "street__name", "pk")
+
+
+def snapshot_get(*, user: User, pk: int) -> ReportSnapshot:
+    from django.http import Http404
+
+    snapshot = snapshot_list(user=user).filter(pk=pk).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
