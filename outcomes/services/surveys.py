@@ -81,7 +81,12 @@ def survey_answer(
 ) -> SurveySample:
     """Record a sampled household's answer (or that nobody could be reached); once, while the round is open,
     by a member of the team the household was assigned to (or the supervisor, or a street leader)."""
-    sample = SurveySample.objects.select_for_update().select_related("survey", "community", "team").get(pk=sample.pk)
+    # Lock the sample row only: its team may be empty, and PostgreSQL locks no row on an outer join.
+    sample = (
+        SurveySample.objects.select_for_update(of=("self",))
+        .select_related("survey", "community", "team")
+        .get(pk=sample.pk)
+    )
     _require(sample.survey.closed_at is None, _("该调查已结束。"))
     _require(permissions.can_record_survey(user, sample.community), _("您的职务不能记录该村(居)的调查。"))
     _require(
