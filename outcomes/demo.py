@@ -1,4 +1,5 @@
-"""Demo outcomes: a year of callbacks, survey rounds, red lines, goals, adjustments and the talent reserve.
+"""Demo outcomes: a year of callbacks, survey rounds, red lines, goals, adjustments, the talent reserve and the
+last months' stored reports.
 
 Runs after every other app's seeder. Satisfaction at callbacks rises over the year from about 78 % to
 the high nineties (about 90 % overall); a dissatisfied callback reopened its case, which was resolved
@@ -15,7 +16,8 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseState
 from lucun.demo import DemoContext
 from lucun.models import Street
-from visits.models import Household, VisitAssignment, VisitLog
+from visits.models import Household, VisitAssignment, VisitLog, VisitTeamMember
+from visits.selectors import covering_teams
 
 from .models import (
     CadreAdjustment,
@@ -26,6 +28,7 @@ from .models import (
     QuarterlyWarning,
     RedLine,
     RedLineRun,
+    ReportSnapshot,
     SurveyRound,
     SurveySample,
     TalentRecord,
@@ -34,6 +37,7 @@ from .models import (
 )
 from .periods import Period, add_months, quarter_of
 from .services.cadres import redlines_evaluate, secretaries
+from .services.report import report_prepare
 
 Stage, Kind = TalentRecord.Stage, TalentRecord.Kind
 TALENT_AT_SCALE_1 = 137
@@ -85,6 +89,8 @@ def seed(ctx: DemoContext) -> None:
         parts.append(_external(ctx))
     if not RedLineRun.objects.filter(street=ctx.street).exists():
         parts.append(_red_lines(ctx))
+    if not ReportSnapshot.objects.filter(street=ctx.street).exists():
+        parts.append(_snapshots(ctx))
     if not parts:
         ctx.log("工作成效:演示数据已存在,跳过。")
         return
@@ -220,12 +226,17 @@ def _surveys(ctx: DemoContext) -> str:
     if not households:
         return "没有住户档案,未生成满意度调查"
     recorders = [u.pk for name, u in ctx.users.items() if name.startswith(("staff", "grid"))]
+    members: dict[int, list[int]] = {}
+    for team_id, user_id in VisitTeamMember.objects.filter(team__street=ctx.street).values_list("team", "user"):
+        members.setdefault(team_id, []).append(user_id)
     leader = ctx.users.get("supervisor") or next(iter(ctx.users.values()))
     samples = []
     rounds = 4
     size = 20 * ctx.scale
     for index in range(rounds):
         started = today - timedelta(days=90 * (rounds - index) - 10)
+        # Each community's samples go to the team covering it during the round, as survey_start assigns them.
+        teams = covering_teams(communities=ctx.communities, start=started, end=started + timedelta(days=30))
         survey = SurveyRound.objects.create(
             street=ctx.street,
             title=f"{started.year}年第{quarter_of(started)[1]}季度群众满意度入户调查",
@@ -239,6 +250,8 @@ def _surveys(ctx: DemoContext) -> str:
         )
         positive = 0.80 + 0.045 * index
         for community_id, pool in households.items():
+            team_id = teams.get(community_id)
+            askers = members.get(team_id) or recorders
             for household_id in rng.sample(pool, min(size, len(pool))):
                 contacted = rng.random() < 0.92
                 roll = rng.random()
@@ -247,6 +260,7 @@ def _surveys(ctx: DemoContext) -> str:
                         survey=survey,
                         household_id=household_id,
                         community_id=community_id,
+                        team_id=team_id,
                         contacted=contacted,
                         satisfaction=(
                             (
@@ -260,7 +274,7 @@ def _surveys(ctx: DemoContext) -> str:
                             else ""
                         ),
                         method=rng.choice(["visit", "visit", "phone"]),
-                        recorded_by_id=rng.choice(recorders) if recorders else None,
+                        recorded_by_id=rng.choice(askers) if askers else None,
                         answered_at=survey.started_at + timedelta(days=rng.uniform(1, 25)),
                     )
                 )
@@ -504,3 +518,17 @@ def _red_lines(ctx: DemoContext) -> str:
             )
     QuarterlyWarning.objects.bulk_create(recorded, ignore_conflicts=True)
     return f"红线测算 {len(quarters)} 个季度,预警 {warnings + len(recorded)} 条"
+
+
+SNAPSHOT_MONTHS = 3
+
+
+def _snapshots(ctx: DemoContext) -> str:
+    """Store the last months' reports for the street leaders, as the monthly task does at each month's start."""
+    month = Period.month(timezone.localdate().year, timezone.localdate().month)
+    stored = 0
+    for _ in range(SNAPSHOT_MONTHS):
+        month = month.previous()
+        if report_prepare(street=ctx.street, period=month) is not None:
+            stored += 1
+    return f"{stored} 份月度报告存档"

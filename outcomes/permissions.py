@@ -30,6 +30,34 @@ def can_record_survey(user, community: Community) -> bool:
     return has_role(user, SURVEY_RECORD_ROLES, community)
 
 
+def survey_team_ids(user) -> set[int]:
+    """Return the visit teams the user belongs to or leads (loaded once per request, kept on the user)."""
+    cached = getattr(user, "_outcomes_survey_teams", None)
+    if cached is None:
+        from django.db.models import Q
+
+        from visits.models import VisitTeam
+
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        cached = set(
+            VisitTeam.objects.filter(Q(members__user=user) | Q(leader=user)).values_list("pk", flat=True).distinct()
+        )
+        user._outcomes_survey_teams = cached
+    return cached
+
+
+def can_answer_sample(user, sample) -> bool:
+    """A sampled household is asked by the visit team it was assigned to, within the communities its members
+    may act in; the supervisor and the street leaders may record any sample; a sample without a team is
+    recorded by any official of its community."""
+    if can_supervise(user, sample.community):
+        return True
+    if not can_record_survey(user, sample.community):
+        return False
+    return sample.team_id is None or sample.team_id in survey_team_ids(user)
+
+
 def can_supervise(user, community: Community | None = None) -> bool:
     return has_role(user, SUPERVISE_ROLES, community)
 

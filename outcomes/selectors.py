@@ -3,9 +3,10 @@
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
-from lucun.models import Community, User
+from lucun.models import Community, Position, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
 
+from . import permissions
 from .models import (
     CadreAdjustment,
     Callback,
@@ -14,6 +15,7 @@ from .models import (
     GoalReview,
     QuarterlyWarning,
     RedLine,
+    ReportSnapshot,
     SurveyRound,
     SurveySample,
     TalentRecord,
@@ -82,15 +84,35 @@ def survey_get(*, user: User, pk: int) -> SurveyRound:
     return survey
 
 
-def survey_samples(*, user: User, survey: SurveyRound, community: Community | None = None) -> QuerySet[SurveySample]:
-    qs = scope(survey.samples.all(), user).select_related("household", "community", "recorded_by")
+def survey_samples(
+    *, user: User, survey: SurveyRound, community: Community | None = None, team: int | str | None = None
+) -> QuerySet[SurveySample]:
+    """The round's samples the user may see; ``team``: a team's id, or ``mine`` for the user's own teams."""
+    qs = scope(survey.samples.all(), user).select_related("household", "community", "recorded_by", "team")
     if community is not None:
         qs = qs.filter(community=community)
+    if team == "mine":
+        qs = qs.filter(team__in=permissions.survey_team_ids(user))
+    elif team:
+        qs = qs.filter(team=team)
     return qs.order_by("community__sort_order", "answered_at", "household__address", "pk")
 
 
+def my_survey_samples(*, user: User, answered: bool = False) -> QuerySet[SurveySample]:
+    """The samples of open rounds assigned to the user's visit teams, to ask (or already asked)."""
+    qs = scope(SurveySample.objects.all(), user).filter(
+        team__in=permissions.survey_team_ids(user), survey__closed_at__isnull=True, answered_at__isnull=not answered
+    )
+    qs = qs.select_related("survey", "household", "community", "recorded_by", "team")
+    if answered:
+        return qs.order_by("-answered_at", "-pk")
+    return qs.order_by("survey__closes_on", "community__sort_order", "household__address", "pk")
+
+
 def sample_get(*, user: User, pk: int) -> SurveySample:
-    return get_scoped_or_404(SurveySample.objects.select_related("survey", "community", "household"), user, pk=pk)
+    return get_scoped_or_404(
+        SurveySample.objects.select_related("survey", "community", "household", "team"), user, pk=pk
+    )
 
 
 def red_lines() -> QuerySet[RedLine]:
@@ -175,3 +197,31 @@ def external_list(*, user: User) -> QuerySet[ExternalFigure]:
     return (
         ExternalFigure.objects.filter(street__in=streets_for(user)).select_related("street").order_by("-month", "kind")
     )
+
+
+def snapshot_list(*, user: User) -> QuerySet[ReportSnapshot]:
+    """The monthly reports stored for the streets the user works for as a whole, newest first.
+
+    A street's report is prepared for its leaders and carries every community's figures: it is shown to
+    street positions (and county positions over the street), never to a community's officials, who read
+    their own community's figures on the live report.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return ReportSnapshot.objects.none()
+    positions = Position.objects.current().filter(user_id=user.pk)
+    whole = Q(street__in=positions.filter(street__isnull=False).values("street")) | Q(
+        street__county__in=positions.filter(county__isnull=False).values("county")
+    )
+    qs = ReportSnapshot.objects.filter(street__in=streets_for(user))
+    if not user.is_superuser:
+        qs = qs.filter(whole)
+    return qs.select_related("street").order_by("-period", "street__name", "pk")
+
+
+def snapshot_get(*, user: User, pk: int) -> ReportSnapshot:
+    from django.http import Http404
+
+    snapshot = snapshot_list(user=user).filter(pk=pk).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot

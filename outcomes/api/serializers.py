@@ -12,6 +12,7 @@ from ..models import (
     GoalReview,
     QuarterlyWarning,
     RedLine,
+    ReportSnapshot,
     Satisfaction,
     TalentRecord,
     TermGoal,
@@ -178,3 +179,33 @@ class TalentSerializer(serializers.ModelSerializer):
         if obj.community_id not in cache:
             cache[obj.community_id] = bool(request) and permissions.can_see_talent_phone(request.user, obj.community)
         return obj.phone if cache[obj.community_id] else mask_phone(obj.phone)
+
+
+class ReportSnapshotSerializer(serializers.ModelSerializer):
+    """A stored monthly report, without its figures (the list)."""
+
+    street_name = serializers.CharField(source="street.name", read_only=True)
+    period_label = serializers.SerializerMethodField()
+    satisfaction_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportSnapshot
+        fields = ["id", "street", "street_name", "period", "period_label", "created_at", "satisfaction_rate"]
+        read_only_fields = fields
+
+    def get_period_label(self, snapshot: ReportSnapshot) -> str:
+        return str(snapshot.data.get("period_label", snapshot.period))
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_satisfaction_rate(self, snapshot: ReportSnapshot):
+        return (snapshot.data.get("rates") or {}).get("satisfaction_rate")
+
+
+class ReportSnapshotDetailSerializer(ReportSnapshotSerializer):
+    """A stored monthly report with its figures as they were reported (the same shape as the live report)."""
+
+    data = serializers.JSONField(read_only=True)
+
+    class Meta(ReportSnapshotSerializer.Meta):
+        fields = [*ReportSnapshotSerializer.Meta.fields, "data"]
+        read_only_fields = fields

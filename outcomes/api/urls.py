@@ -13,4 +13,10 @@ urlpatterns = [
     path("outcomes/talent/", views.TalentListView.as_view(), name="api_talent_list"),
     path("outcomes/talent/<int:pk>/", views.TalentDetailView.as_view(), name="api_talent_detail"),
     path("outcomes/report/", views.ReportView.as_view(), name="api_outcome_report"),
+    path("outcomes/report-snapshots/", views.ReportSnapshotListView.as_view(), name="api_report_snapshot_list"),
+    path(
+        "outcomes/report-snapshots/<int:pk>/",
+        views.ReportSnapshotDetailView.as_view(),
+        name="api_report_snapshot_detail",
+    ),
 ]

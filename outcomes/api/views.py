@@ -9,7 +9,7 @@ from lucun.scoping import communities_for, streets_for
 
 from .. import rates as rates_module
 from .. import selectors, services
-from ..models import Callback, QuarterlyWarning, RedLine, TalentRecord, TermGoal
+from ..models import Callback, QuarterlyWarning, RedLine, ReportSnapshot, TalentRecord, TermGoal
 from ..periods import Period
 from ..report.figures import report
 from . import serializers as s
@@ -186,3 +186,31 @@ class ReportView(APIView):
         data = figures.as_dict()
         data["definitions"] = {k: str(v) for k, v in figures.definitions.items()}
         return Response(data)
+
+
+class ReportSnapshotListView(generics.ListAPIView):
+    """The monthly outcome reports stored for the street leaders (月度报告存档), newest first.
+
+    A street's report carries every community's figures: only officials who see the whole street (street and
+    county positions) get any.
+    """
+
+    serializer_class = s.ReportSnapshotSerializer
+    community_field = None  # the selector scopes by street
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReportSnapshot.objects.none()
+        return selectors.snapshot_list(user=self.request.user)
+
+
+class ReportSnapshotDetailView(generics.RetrieveAPIView):
+    """One stored monthly report with its figures as they were reported, never recomputed."""
+
+    serializer_class = s.ReportSnapshotDetailSerializer
+    community_field = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReportSnapshot.objects.none()
+        return selectors.snapshot_list(user=self.request.user)

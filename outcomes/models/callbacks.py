@@ -149,6 +149,16 @@ class SurveySample(models.Model):
         "visits.Household", verbose_name=_("住户"), on_delete=models.PROTECT, related_name="+"
     )
     community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+")
+    # The visit team that covers the household's community while the round runs: its members ask.
+    team = models.ForeignKey(
+        "visits.VisitTeam",
+        verbose_name=_("调查队伍"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("抽样时按走访安排分派;为空表示该村(居)没有走访队伍,由所辖干部调查。"),
+    )
     contacted = models.BooleanField(_("联系上"), null=True, blank=True)
     satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
     method = models.CharField(_("调查形式"), max_length=10, choices=ContactMethod.choices, blank=True)
@@ -176,7 +186,10 @@ class SurveySample(models.Model):
                 name="surveysample_answer_complete",
             ),
         ]
-        indexes = [models.Index(fields=["survey", "community"], name="surveysample_community_idx")]
+        indexes = [
+            models.Index(fields=["survey", "community"], name="surveysample_community_idx"),
+            models.Index(fields=["team", "answered_at"], name="surveysample_team_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id} · {self.household_id}"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +54,6 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street_id} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outcomes:snapshot_detail", args=[self.pk])

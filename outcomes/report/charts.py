@@ -134,3 +134,12 @@ def bar_chart(
         body.append(f'<text x="{lx + 14}" y="{HEIGHT - 5}" fill="#333">{escape(name)}</text>')
     body += _x_labels(labels, xs)
     return _frame(title, body)
+
+
+def svg(chart) -> SafeString:
+    """Draw a report chart (``sections.Chart``) as the page shows it."""
+    if chart.kind == "bar":
+        return bar_chart(title=chart.title, labels=chart.labels, series=chart.series, suffix=chart.suffix)
+    return line_chart(
+        title=chart.title, labels=chart.labels, series=chart.series, suffix=chart.suffix, y_max=chart.y_max
+    )

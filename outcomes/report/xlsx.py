@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .figures import Report
+from .sections import Document
 
 BOLD = Font(bold=True)
 
@@ -22,58 +22,30 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list]) -> Non
         ws.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
 
 
-def summary_rows(r: Report) -> list[list]:
-    """The key figures as (label, value, unit) rows, shared by the Excel sheet and the PDF."""
-    d = r.as_dict()
-    rates = d["rates"]
-    rows = [
-        ["走访住户", d["visits"]["visited"], "户"],
-        ["建档住户", d["visits"]["households"], "户"],
-        ["走访覆盖率", d["visits"]["coverage"], "%"],
-        ["收集问题", d["cases"]["collected"], "件"],
-        ["已办结", d["cases"]["resolved"], "件"],
-        ["在办", d["cases"]["open"], "件"],
-        ["平均办结时间", d["resolution"]["mean_days"], "天"],
-        ["响应率", rates["response_rate"], "%"],
-        ["解决率", rates["resolution_rate"], "%"],
-        ["满意率", rates["satisfaction_rate"], "%"],
-        ["有答复的回访", rates["answered"], "条"],
-        ["大家小家座谈会", d["deliberation"]["meetings"], "场"],
-        ["协商解决问题", d["deliberation"]["settled"], "个"],
-        ["自行协商解决率", d["deliberation"]["self_resolution_rate"], "%"],
-        ["党政联席会", d["deliberation"]["joint_meetings"], "次"],
-        ["联席会解决难题", d["deliberation"]["joint_solved"], "个"],
-        ["在册志愿者", d["points"]["volunteers"], "人"],
-        ["本年发放积分", d["points"]["issued_year"], "分"],
-        ["红线季度预警", d["warnings"]["total"], "次"],
-        ["任期目标进度滞后", d["warnings"]["goals_behind"], "次"],
-        ["后备人才", d["talent"]["total"], "人"],
-        ["其中走访发现", d["talent"]["from_visits"], "人"],
-        ["回引人才", d["talent"]["brought_back"], "人"],
-        ["后备书记", d["talent"]["reserve_secretaries"], "人"],
-        ["书记调整率", d["adjustments"]["replacement_ratio"], "%"],
-        ["退出干部", d["adjustments"]["withdrew"], "人"],
-    ]
-    for e in d["external"]:
+def summary_rows(doc: Document) -> list[list]:
+    """The key figures as (label, value, unit) rows: every section's figures, then the external figures."""
+    rows = [[f.label, f.value, f.unit_text] for section in doc.sections for f in section.figures]
+    for e in doc.data.get("external", []):
         rows.append([e["label"], e["value"], "件"])
         rows.append([f"{e['label']}同比", e["change"], "%"])
     return rows
 
 
-def report_xlsx(r: Report) -> bytes:
+def report_xlsx(doc: Document) -> bytes:
+    """The report as a workbook: the summary of every section's figures, then one sheet per table."""
     wb = Workbook()
     ws = wb.active
     ws.title = "概要"
-    ws.append([f"{r.scope_name} 工作成效 · {r.period.label}"])
+    ws.append([doc.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["指标", "数值", "单位"])
     for cell in ws[2]:
         cell.font = BOLD
-    for row in summary_rows(r):
+    for row in summary_rows(doc):
         ws.append(row)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 14
-    d = r.as_dict()
+    d = doc.data
     _sheet(
         wb,
         "分级办理",

@@ -6,7 +6,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +98,7 @@ def report_prepare(*, street: Street, period: Period) -> ReportSnapshot | None:
                 "c": data["cases"]["collected"],
                 "r": data["cases"]["resolved"],
             },
-            url=f"{reverse('outcomes:report')}?period={period.key}",
+            url=snapshot.get_absolute_url(),
             dedupe_key=f"outcome-report:{street.pk}:{period.key}",
         )
     return snapshot

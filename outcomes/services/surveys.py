@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lucun.models import Community, Street, User
 from lucun.services import audit_record
 from visits.models import Household
+from visits.selectors import covering_teams
 
 from .. import permissions
 from ..models import ContactMethod, Satisfaction, SurveyRound, SurveySample
@@ -38,7 +39,11 @@ def survey_start(
     communities: list[Community] | None = None,
     rng: random.Random | None = None,
 ) -> SurveyRound:
-    """Start a survey round: draw ``sample_size`` households at random in each community (all if fewer)."""
+    """Start a survey round: draw ``sample_size`` households at random in each community (all if fewer).
+
+    Each sampled household goes to the visit team that covers its community while the round runs (the
+    rotation, ``visits.selectors.covering_teams``); its members ask and record the answers.
+    """
     _require(permissions.can_supervise(user), _("只有纪工委或街道班子成员可以发起满意度调查。"))
     _require(bool(title and title.strip()), _("请填写调查名称。"))
     _require(1 <= sample_size <= MAX_SAMPLE, _("每个村(居)抽样户数须在 1 到 %(max)d 之间。") % {"max": MAX_SAMPLE})
@@ -57,10 +62,14 @@ def survey_start(
     survey = SurveyRound.objects.create(
         street=street, title=title.strip(), sample_size=sample_size, closes_on=closes_on, started_by=user
     )
+    teams = covering_teams(communities=targets, start=timezone.localdate(), end=closes_on)
     samples = []
     for community_id, households in by_community.items():
         picked = households if len(households) <= sample_size else rng.sample(households, sample_size)
-        samples += [SurveySample(survey=survey, household_id=h, community_id=community_id) for h in picked]
+        samples += [
+            SurveySample(survey=survey, household_id=h, community_id=community_id, team_id=teams.get(community_id))
+            for h in picked
+        ]
     SurveySample.objects.bulk_create(samples, batch_size=2000)
     audit_record(actor=user, action="发起满意度调查", obj=survey, summary=f"{survey.title} · {len(samples)} 户")
     return survey
@@ -70,10 +79,21 @@ def survey_start(
 def survey_answer(
     *, user: User, sample: SurveySample, contacted: bool, method: str, satisfaction: str = "", note: str = ""
 ) -> SurveySample:
-    """Record a sampled household's answer (or that nobody could be reached); once, while the round is open."""
-    sample = SurveySample.objects.select_for_update().select_related("survey", "community").get(pk=sample.pk)
+    """Record a sampled household's answer (or that nobody could be reached); once, while the round is open,
+    by a member of the team the household was assigned to (or the supervisor, or a street leader)."""
+    # Lock the sample row only: its team may be empty, and PostgreSQL locks no row on an outer join.
+    sample = (
+        SurveySample.objects.select_for_update(of=("self",))
+        .select_related("survey", "community", "team")
+        .get(pk=sample.pk)
+    )
     _require(sample.survey.closed_at is None, _("该调查已结束。"))
     _require(permissions.can_record_survey(user, sample.community), _("您的职务不能记录该村(居)的调查。"))
+    _require(
+        permissions.can_answer_sample(user, sample),
+        _("该户由“%(team)s”入户调查,只有该队队员或纪工委、街道班子成员可以记录。")
+        % {"team": sample.team.name if sample.team else ""},
+    )
     _require(sample.answered_at is None, _("该户已记录,不能修改。"))
     _require(method in ContactMethod.values, _("请选择调查形式。"))
     if contacted:

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import permissions as case_permissions
 from lucun.scoping import communities_for, streets_for
 from lucun.text import mask_phone
+from visits.models import VisitTeam
 
 from .. import forms, permissions, selectors, services
 from ..models import Callback
@@ -120,6 +122,11 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _answerable(user, samples) -> list[dict]:
+    """Each sample with whether this user may record its answer (the team's members, the supervisors)."""
+    return [{"sample": s, "can_answer": permissions.can_answer_sample(user, s)} for s in samples]
+
+
 @login_required
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_get(user=request.user, pk=pk)
@@ -127,17 +134,52 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     community = None
     if community_id and community_id.isdigit():
         community = communities_for(request.user).filter(pk=int(community_id)).first()
-    samples = selectors.survey_samples(user=request.user, survey=survey, community=community)
+    my_teams = permissions.survey_team_ids(request.user)
+    teams = list(VisitTeam.objects.filter(street=survey.street).order_by("sort_order", "name"))
+    team = request.GET.get("team", "")
+    if team != "mine" and not (team.isdigit() and int(team) in {t.pk for t in teams}):
+        team = ""
+    samples = selectors.survey_samples(
+        user=request.user, survey=survey, community=community, team=int(team) if team.isdigit() else team
+    )
+    page_obj = page(request, samples, size=20)
     return render(
         request,
         "outcomes/survey_detail.html",
         {
             "survey": survey,
-            "page_obj": page(request, samples, size=20),
+            "page_obj": page_obj,
+            "samples": _answerable(request.user, page_obj),
             "communities": communities_for(request.user).filter(street=survey.street).order_by("sort_order"),
             "community": community,
+            "teams": teams,
+            "team": team,
+            "has_teams": bool(my_teams),
             "form": forms.SurveyAnswerForm(),
             "can_close": permissions.can_supervise(request.user) and survey.closed_at is None,
+        },
+    )
+
+
+SAMPLE_STATES = [("pending", _("待调查")), ("answered", _("已记录"))]
+
+
+@login_required
+def my_samples(request: HttpRequest) -> HttpResponse:
+    """The sampled households of open rounds that the user's visit teams are to ask."""
+    state = request.GET.get("state", "pending")
+    state = state if state in dict(SAMPLE_STATES) else "pending"
+    page_obj = page(request, selectors.my_survey_samples(user=request.user, answered=state == "answered"), size=20)
+    return render(
+        request,
+        "outcomes/my_samples.html",
+        {
+            "page_obj": page_obj,
+            "samples": _answerable(request.user, page_obj),
+            "state": state,
+            "states": SAMPLE_STATES,
+            "has_teams": bool(permissions.survey_team_ids(request.user)),
+            "form": forms.SurveyAnswerForm(),
         },
     )
 
@@ -164,6 +206,9 @@ def sample_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已记录 %(name)s 的答复。") % {"name": sample.household.head_name})
     else:
         messages.error(request, _("请选择联系情况和调查形式。"))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(f"{sample.survey.get_absolute_url()}?{request.GET.urlencode()}")
 
 

@@ -1,19 +1,24 @@
-"""工作成效: the outcome report page, its Excel and PDF, the three rates, figures entered from outside."""
+"""工作成效: the report page with its Excel and PDF, the stored monthly reports, the three rates, external figures."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.scoping import communities_for, streets_for
+from lucun.scoping import communities_for, is_street_level, streets_for
 
 from .. import forms, permissions, rates, selectors, services
+from ..models import ReportSnapshot
 from ..periods import Period, choices
 from ..report import charts
 from ..report.figures import report, survey_trend_by_community
 from ..report.pdf import report_pdf
+from ..report.sections import Document, document
 from ..report.xlsx import report_xlsx
 from .common import ERRORS, chosen_scope, page
 
@@ -24,86 +29,110 @@ def _report(request: HttpRequest):
     return report(user=request.user, period=period, street=street, community=community)
 
 
-def _charts(r) -> dict:
-    months = [row["month"][2:7] for row in r.satisfaction_trend]
-    return {
-        "satisfaction": charts.line_chart(
-            title=_("满意率、解决率逐月趋势"),
-            labels=months,
-            series=[
-                (_("满意率"), [row["satisfaction_rate"] for row in r.satisfaction_trend]),
-                (_("解决率"), [row["resolution_rate"] for row in r.satisfaction_trend]),
-                (_("响应率"), [row["response_rate"] for row in r.satisfaction_trend]),
-            ],
-            suffix="%",
-            y_max=100,
-        ),
-        "mean_time": charts.line_chart(
-            title=_("平均办结时间逐月趋势(天)"),
-            labels=[row["month"][2:7] for row in r.resolution["trend"]],
-            series=[(_("平均办结天数"), [row["mean_days"] for row in r.resolution["trend"]])],
-        ),
-        "tiers": charts.bar_chart(
-            title=_("分级办理"),
-            labels=[t["tier"] for t in r.cases["by_tier"]],
-            series=[
-                (_("收集"), [t["collected"] for t in r.cases["by_tier"]]),
-                (_("已办结"), [t["resolved"] for t in r.cases["by_tier"]]),
-                (_("在办"), [t["open"] for t in r.cases["by_tier"]]),
-            ],
-        ),
-        "survey": charts.line_chart(
-            title=_("入户满意度调查"),
-            labels=[s["date"][2:7] for s in r.survey_trend],
-            series=[(_("满意率"), [s["rate"] for s in r.survey_trend])],
-            suffix="%",
-            y_max=100,
-        ),
+def _blocks(doc: Document) -> list[dict]:
+    """Each section with its charts drawn as SVG, for the page."""
+    return [{"section": s, "charts": [charts.svg(c) for c in s.charts]} for s in doc.sections]
+
+
+def _filename(doc: Document, ext: str, disposition: str = "attachment") -> str:
+    from urllib.parse import quote
+
+    name = f"{doc.scope_name}-工作成效-{doc.period_key}.{ext}"
+    return f"{disposition}; filename=\"outcomes-{doc.period_key}.{ext}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _xlsx_response(doc: Document) -> HttpResponse:
+    response = HttpResponse(
+        report_xlsx(doc), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = _filename(doc, "xlsx")
+    return response
+
+
+def _pdf_response(doc: Document, note: str) -> HttpResponse:
+    response = HttpResponse(report_pdf(doc, note=note), content_type="application/pdf")
+    response["Content-Disposition"] = _filename(doc, "pdf", "inline")
+    return response
+
+
+def _live_note(doc: Document) -> str:
+    return _("以下数字均由系统数据实时计算,生成于 %(at)s。") % {"at": f"{doc.generated_at:%Y-%m-%d %H:%M}"}
+
+
+def _snapshot_note(doc: Document, snapshot: ReportSnapshot) -> str:
+    return _("月度报告存档:以下数字为 %(at)s 生成并报送时所存,此后数据的变化不会改变本报告。") % {
+        "at": f"{timezone.localtime(snapshot.created_at):%Y-%m-%d %H:%M}"
     }
 
 
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
     r = _report(request)
+    doc = document(r.as_dict())
     visible = communities_for(request.user).filter(street=r.street).order_by("sort_order", "name")
+    rates_query = {"period": r.period.key, **({"community": r.community.pk} if r.community else {})}
     return render(
         request,
         "outcomes/report.html",
         {
             "r": r,
-            "charts": _charts(r),
+            "doc": doc,
+            "blocks": _blocks(doc),
+            "note": _live_note(doc),
+            "rates_link": f"{reverse('outcomes:rates')}?{urlencode(rates_query)}",
             "periods": choices(),
             "communities": visible,
             "streets": streets_for(request.user).order_by("name"),
             "query": request.GET.urlencode(),
             "can_enter_external": permissions.can_enter_external(request.user) and r.community is None,
+            "shows_snapshots": is_street_level(request.user),
         },
     )
 
 
-def _filename(r, ext: str) -> str:
-    from urllib.parse import quote
-
-    name = f"{r.scope_name}-工作成效-{r.period.key}.{ext}"
-    return f"attachment; filename=\"outcomes-{r.period.key}.{ext}\"; filename*=UTF-8''{quote(name)}"
-
-
 @login_required
 def report_excel(request: HttpRequest) -> HttpResponse:
-    r = _report(request)
-    response = HttpResponse(
-        report_xlsx(r), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = _filename(r, "xlsx")
-    return response
+    return _xlsx_response(document(_report(request).as_dict()))
 
 
 @login_required
 def report_print(request: HttpRequest) -> HttpResponse:
-    r = _report(request)
-    response = HttpResponse(report_pdf(r), content_type="application/pdf")
-    response["Content-Disposition"] = _filename(r, "pdf").replace("attachment", "inline")
-    return response
+    doc = document(_report(request).as_dict())
+    return _pdf_response(doc, _live_note(doc))
+
+
+@login_required
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    snapshots = page(request, selectors.snapshot_list(user=request.user))
+    rows = [{"snapshot": s, "doc": document(s.data)} for s in snapshots]
+    return render(
+        request,
+        "outcomes/snapshot_list.html",
+        {"page_obj": snapshots, "rows": rows, "street_level": is_street_level(request.user)},
+    )
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = selectors.snapshot_get(user=request.user, pk=pk)
+    doc = document(snapshot.data)
+    return render(
+        request,
+        "outcomes/snapshot_detail.html",
+        {"snapshot": snapshot, "doc": doc, "blocks": _blocks(doc), "note": _snapshot_note(doc, snapshot)},
+    )
+
+
+@login_required
+def snapshot_excel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _xlsx_response(document(selectors.snapshot_get(user=request.user, pk=pk).data))
+
+
+@login_required
+def snapshot_print(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = selectors.snapshot_get(user=request.user, pk=pk)
+    doc = document(snapshot.data)
+    return _pdf_response(doc, _snapshot_note(doc, snapshot))
 
 
 @login_required

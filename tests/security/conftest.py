@@ -235,7 +235,8 @@ def _outcomes(w: World) -> None:
     from datetime import date
 
     from outcomes.models import SurveySample
-    from outcomes.services import goal_create, survey_start, talent_create
+    from outcomes.periods import Period
+    from outcomes.services import goal_create, report_prepare, survey_start, talent_create
     from tests.outcomes.factories import callback_for, resolved_case
 
     cadre, leader = w.users["community_cadre"], w.users["street_leader"]
@@ -248,6 +249,7 @@ def _outcomes(w: World) -> None:
         closes_on=date.today() + timedelta(days=7),
     )
     w.o["sample"] = SurveySample.objects.filter(survey=w.o["survey"], household__community=w.community).first()
+    w.o["snapshot"] = report_prepare(street=w.street, period=Period.month(date.today().year, date.today().month))
     w.o["goal"] = goal_create(
         user=leader, community=w.community, title="村集体经济增收", term_start=2026, term_end=2030
     )

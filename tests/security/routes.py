@@ -244,12 +244,17 @@ ROUTES = [
     Route("outcomes:report"),
     Route("outcomes:report_xlsx"),
     Route("outcomes:report_pdf"),
+    Route("outcomes:snapshot_list"),
+    Route("outcomes:snapshot_detail", _pk("snapshot")),
+    Route("outcomes:snapshot_xlsx", _pk("snapshot")),
+    Route("outcomes:snapshot_pdf", _pk("snapshot")),
     Route("outcomes:rates"),
     Route("outcomes:external"),
     Route("outcomes:callback_list"),
     Route("outcomes:callback_detail", _pk("callback")),
     Route("outcomes:callback_close", _pk("callback"), P),
     Route("outcomes:survey_list"),
+    Route("outcomes:my_samples"),
     Route("outcomes:survey_detail", _pk("survey")),
     Route("outcomes:survey_close", _pk("survey"), P),
     Route("outcomes:sample_answer", _pk("sample"), P),
@@ -276,6 +281,8 @@ ROUTES = [
     Route("api_talent_list"),
     Route("api_talent_detail", _pk("talent")),
     Route("api_outcome_report"),
+    Route("api_report_snapshot_list"),
+    Route("api_report_snapshot_detail", _pk("snapshot")),
 ]
 
 # Django's admin has its own sign-in and permissions (staff only); one row in the matrix speaks for it.

@@ -198,12 +198,17 @@ visits:feedback_point_deactivate             L  302  302  302  302  403  403  40
 outcomes:report                              L  200  200  200  200  200  200  200  200
 outcomes:report_xlsx                         L  200  200  200  200  200  200  200  200
 outcomes:report_pdf                          L  200  200  200  200  200  200  200  200
+outcomes:snapshot_list                       L  200  200  200  200  200  200  200  200
+outcomes:snapshot_detail                     L  200  200  200  404  404  404  404  404
+outcomes:snapshot_xlsx                       L  200  200  200  404  404  404  404  404
+outcomes:snapshot_pdf                        L  200  200  200  404  404  404  404  404
 outcomes:rates                               L  200  200  200  200  200  200  200  200
 outcomes:external                            L  200  200  200  200  200  200  200  200
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
+outcomes:my_samples                          L  200  200  200  200  200  200  200  200
 outcomes:survey_detail                       L  200  200  200  200  200  200  200  200
 outcomes:survey_close                        L  302  302  302  302  302  302  302  302
 outcomes:sample_answer                       L  302  302  302  302  302  302  302  404
@@ -229,6 +234,8 @@ api_goal_list                              403  200  200  200  200  200  200  20
 api_talent_list                            403  200  200  200  200  200  200  200  200
 api_talent_detail                          403  200  200  200  200  200  200  200  404
 api_outcome_report                         403  200  200  200  200  200  200  200  200
+api_report_snapshot_list                   403  200  200  200  200  200  200  200  200
+api_report_snapshot_detail                 403  200  200  200  404  404  404  404  404
 """
 
 

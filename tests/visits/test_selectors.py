@@ -88,3 +88,37 @@ def test_never_visited_is_judged_at_the_end_of_a_past_window(supervisor, street,
     result = selectors.coverage(user=supervisor, street=street, start=date(2026, 2, 2), end=date(2026, 3, 1))
     a = next(r for r in result.communities if r.community.name == "芦湖村")
     assert (a.visited, a.never_visited, a.overdue_flagged) == (1, 3, 1)  # h3 was not visited yet on 1 March
+
+
+def test_the_covering_team_is_the_one_in_its_slot_else_the_next_in_the_window_else_the_last(
+    street, community, other_community
+):
+    from datetime import date
+
+    from visits.models import VisitAssignment, VisitCycle, VisitTeam
+    from visits.selectors import covering_teams
+
+    a, b, c = (VisitTeam.objects.create(street=street, name=n) for n in ("一队", "二队", "三队"))
+    first = VisitCycle.objects.create(street=street, number=1, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 28))
+    second = VisitCycle.objects.create(street=street, number=2, starts_on=date(2026, 3, 29), ends_on=date(2026, 4, 30))
+    VisitAssignment.objects.create(
+        cycle=first, team=a, community=community, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 14)
+    )
+    VisitAssignment.objects.create(
+        cycle=second, team=b, community=community, starts_on=date(2026, 4, 12), ends_on=date(2026, 4, 25)
+    )
+    VisitAssignment.objects.create(
+        cycle=second, team=c, community=other_community, starts_on=date(2026, 3, 29), ends_on=date(2026, 4, 11)
+    )
+    both = [community, other_community]
+    assert covering_teams(communities=both, start=date(2026, 4, 1), end=date(2026, 4, 20)) == {
+        community.pk: b.pk,  # comes during the window
+        other_community.pk: c.pk,  # in its slot now
+    }
+    assert covering_teams(communities=both, start=date(2026, 4, 1), end=date(2026, 4, 5)) == {
+        community.pk: a.pk,  # nobody comes before the end: the last team there
+        other_community.pk: c.pk,
+    }
+    assert covering_teams(communities=both, start=date(2026, 2, 1), end=date(2026, 2, 20)) == {}
+    VisitTeam.objects.filter(pk=c.pk).update(is_active=False)
+    assert covering_teams(communities=[other_community], start=date(2026, 4, 1), end=date(2026, 4, 20)) == {}

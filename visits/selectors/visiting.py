@@ -141,6 +141,28 @@ def teams_of(*, user: User) -> QuerySet[VisitTeam]:
     return VisitTeam.objects.filter(members__user=user, is_active=True).distinct().order_by("sort_order", "name")
 
 
+def covering_teams(*, communities, start: date, end: date) -> dict[int, int]:
+    """Return {community id: team id}: the visit team that covers each community from ``start`` to ``end``.
+
+    The rotation gives each community to one team at a time (a two-week slot). The team is the one whose slot
+    is in force on ``start``, else the first whose slot begins by ``end`` (it visits during the window), else
+    the one whose slot ended last before ``start`` (it visited last). Only teams in service count.
+    """
+    rows = (
+        VisitAssignment.objects.filter(community__in=communities, starts_on__lte=end, team__is_active=True)
+        .order_by("community_id", "starts_on", "team__sort_order", "team_id")
+        .values_list("community_id", "team_id", "starts_on", "ends_on")
+    )
+    during: dict[int, int] = {}
+    before: dict[int, int] = {}
+    for community_id, team_id, _starts_on, ends_on in rows:
+        if ends_on >= start:
+            during.setdefault(community_id, team_id)  # the earliest slot reaching into the window
+        else:
+            before[community_id] = team_id  # ordered by start: the last one wins
+    return {**before, **during}
+
+
 def cycle_list(*, user: User) -> QuerySet[VisitCycle]:
     return VisitCycle.objects.filter(street__in=streets_for(user)).select_related("street").order_by("starts_on")
 
