@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Community, phone_validator
+from lucun.models import AppendOnlyModel, Community, phone_validator
 
 
 class TalentRecord(models.Model):
@@ -72,8 +72,10 @@ class TalentRecord(models.Model):
         return reverse("outcomes:talent_detail", args=[self.pk])
 
 
-class TalentStep(models.Model):
+class TalentStep(AppendOnlyModel):
     """An insert-only entry in a talent record's pipeline: the move and the owner's note."""
+
+    append_only_hint = _("进展有误请再记一步说明")
 
     record = models.ForeignKey(TalentRecord, verbose_name=_("人才"), on_delete=models.CASCADE, related_name="steps")
     stage_from = models.CharField(_("原进展"), max_length=20, choices=TalentRecord.Stage.choices, blank=True)
