@@ -132,32 +132,53 @@ class Case(models.Model):
         HOTLINE = "hotline", _("12345热线")
         OTHER = "other", _("其他")
 
-    street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="cases")
+    # Every index on a case is paid for by each move and each colour change (a sweep can change ten
+    # thousand rows at once), so foreign keys whose lookups an index below already serves, or that
+    # point at configuration rows nobody deletes, carry no index of their own (db_index=False).
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     serial = models.PositiveIntegerField(_("流水号"))
-    number = models.CharField(_("编号"), max_length=30, unique=True)
+    number = models.CharField(_("编号"), max_length=30)  # unique: see Meta (no extra LIKE index)
 
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     source_type = models.ForeignKey(
-        ContentType, verbose_name=_("来源对象类型"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        verbose_name=_("来源对象类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     source_id = models.PositiveBigIntegerField(_("来源对象编号"), null=True, blank=True)
     source_object = GenericForeignKey("source_type", "source_id")
 
-    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="cases")
+    community = models.ForeignKey(
+        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     grid = models.ForeignKey(
         Grid, verbose_name=_("网格"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
-    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("情况描述"), max_length=5000, blank=True)
     contact_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
     contact_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
 
-    tier = models.ForeignKey(Tier, verbose_name=_("办理层级"), on_delete=models.PROTECT, related_name="cases")
+    tier = models.ForeignKey(
+        Tier, verbose_name=_("办理层级"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     case_list = models.CharField(_("清单"), max_length=20, choices=CaseList.choices, default=CaseList.COMMUNITY)
     first_responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("首问责任人"), on_delete=models.PROTECT, related_name="first_cases"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首问责任人"),
+        on_delete=models.PROTECT,
+        related_name="first_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -225,7 +246,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     objects = CaseQuerySet.as_manager()
@@ -235,6 +256,7 @@ class Case(models.Model):
         verbose_name_plural = _("诉求")
         ordering = ["due_at"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.UniqueConstraint(fields=["street", "year", "serial"], name="case_number_unique_per_street_year"),
             models.CheckConstraint(condition=Q(warn_at__lte=models.F("due_at")), name="case_warn_not_after_due"),
             models.CheckConstraint(
@@ -359,7 +381,11 @@ class CaseEvent(AppendOnlyModel):
         NOTE = "note", _("备注")
         DEADLINE_SET = "deadline_set", _("调整办理期限")
 
-    case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="events")
+    # Indexed below: the case with the time (a timeline), the actor only where there is one (the
+    # sweep writes thousands of events without one, and should not pay for an index of NULLs).
+    case = models.ForeignKey(
+        Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -368,6 +394,7 @@ class CaseEvent(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     note = models.TextField(_("说明"), max_length=5000, blank=True)
@@ -391,6 +418,7 @@ class CaseEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["case", "at"], name="caseevent_case_at_idx"),
             models.Index(fields=["kind", "at"], name="caseevent_kind_at_idx"),
+            models.Index(fields=["actor"], name="caseevent_actor_idx", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -809,17 +809,19 @@ def case_events_notify(*, kind: str, at: str) -> int:
     columns += [f"person_{i}" for i in range(len(personal))]
     events_sql, events_params = rows.values(*columns).query.sql_with_params()
 
-    # Only the compiled queryset and fixed names go into the text; every value is a parameter.
-    branches = [f"SELECT event_id, person_{i} FROM ev" for i in range(len(personal))]  # noqa: S608
+    # Only the compiled queryset and fixed names go into the text; every value is a parameter. Each
+    # branch carries the notice's text itself: joining back to the events would be a join between two
+    # CTE scans, which PostgreSQL (knowing nothing of their size) runs as a nested loop.
+    notice = "ev.notice_title, ev.notice_body, ev.notice_url, ev.notice_key"
+    branches = [f"SELECT ev.person_{i}, {notice} FROM ev" for i in range(len(personal))]  # noqa: S608
     ctes = [f"ev AS ({events_sql})"]
     if supervisors:
         ctes.append(f"sup(community_id, user_id) AS (VALUES {', '.join(['(%s, %s)'] * len(supervisors))})")
-        branches.append("SELECT ev.event_id, sup.user_id FROM ev JOIN sup ON sup.community_id = ev.event_community")
-    ctes.append(f"recipients(event_id, recipient_id) AS ({' UNION '.join(branches)})")
+        branches.append(f"SELECT sup.user_id, {notice} FROM ev JOIN sup ON sup.community_id = ev.event_community")  # noqa: S608
+    ctes.append(f"recipients(recipient_id, title, body, url, dedupe_key) AS ({' UNION '.join(branches)})")
     select_sql = (
         f"WITH {', '.join(ctes)} "  # noqa: S608
-        "SELECT r.recipient_id, %s, ev.notice_title, ev.notice_body, ev.notice_url, ev.notice_key, %s "
-        "FROM recipients r JOIN ev ON ev.event_id = r.event_id WHERE r.recipient_id IS NOT NULL"
+        "SELECT recipient_id, %s, title, body, url, dedupe_key, %s FROM recipients WHERE recipient_id IS NOT NULL"
     )
     params = [
         *events_params,
