@@ -32,3 +32,19 @@ def cases_auto_close() -> int:
 @shared_task(name="cases.tasks.feedback_digest_notify", ignore_result=True, soft_time_limit=240, time_limit=300)
 def feedback_digest_notify() -> int:
     return services.feedback_digest_notify()
+
+
+@shared_task(name="cases.tasks.dashboard_resolved_refresh", ignore_result=True, soft_time_limit=120, time_limit=150)
+def dashboard_resolved_refresh(user_id: int, query: str) -> None:
+    """Recompute the dashboard's figures on resolved cases for one viewer and their filters."""
+    from django.http import QueryDict
+
+    from lucun.models import User
+
+    from . import forms, selectors
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    form = forms.case_filter_form(user=user, data=QueryDict(query) or None)
+    selectors.dashboard_resolved_refresh(user=user, filters=form.filters())

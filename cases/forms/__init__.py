@@ -14,6 +14,7 @@ from .case import (
     ResolveForm,
     SuperviseForm,
     ViolationForm,
+    case_filter_form,
 )
 from .feedback import (
     AnswerForm,
@@ -52,4 +53,5 @@ __all__ = [
     "ResolveForm",
     "SuperviseForm",
     "ViolationForm",
+    "case_filter_form",
 ]

@@ -190,3 +190,16 @@ class CaseFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def case_filter_form(*, user, data=None) -> CaseFilterForm:
+    """The case-list and dashboard filters for ``user`` (the pages, and the dashboard's background refresh)."""
+    from lucun.scoping import communities_for
+    from lucun.selectors import officials_in_scope
+
+    return CaseFilterForm(
+        data,
+        communities=communities_for(user).order_by("sort_order", "name"),
+        officials=officials_in_scope(user=user),
+        user=user,
+    )

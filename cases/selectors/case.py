@@ -118,6 +118,11 @@ class Dashboard:
     trend: list[dict]
     lists: list[dict]
     filters: dict = field(default_factory=dict)
+    # The figures on resolved cases come from the cache: when they were computed, and whether a case has
+    # been resolved or reopened since (the view then asks for a refresh in the background).
+    resolved_as_of: datetime | None = None
+    resolved_stale: bool = False
+    resolved_key: str = ""
 
 
 def _duration() -> ExpressionWrapper:
@@ -146,10 +151,10 @@ def _resolution_version() -> tuple:
     )
 
 
-def _dashboard_key(*, user: User, filters: dict, since: datetime, version) -> str:
+def _dashboard_key(*, user: User, filters: dict, since: datetime) -> str:
     visible = sorted(communities_for(user).values_list("pk", flat=True))
     parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
-    raw = f"{visible}|{parts}|{since.date()}|{version}|{get_language()}"
+    raw = f"{visible}|{parts}|{since.date()}|{get_language()}"
     return "cases:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -210,16 +215,52 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     return counts
 
 
-def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime) -> tuple[dict, list, list]:
-    """On-time rate, mean and median time to resolve, the buckets, the trend and the lists' shares.
+def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime, now: datetime):
+    """Return (figures, when computed, stale?, cache key) for the resolved cases of the year.
 
-    Cached until the next resolve or reopen anywhere: these aggregates read every case resolved in
-    the year, and nothing else changes them.
+    These aggregates read every case resolved in the year (over a second at a county's million cases),
+    so the page never computes them while a stored copy exists: a copy made before the latest resolve
+    or reopen is shown with its time and refreshed in the background (``dashboard_resolved_refresh``).
     """
-    key = _dashboard_key(user=user, filters=filters, since=since, version=_resolution_version())
+    key = _dashboard_key(user=user, filters=filters, since=since)
+    version = _resolution_version()
     cached = _cache_get(key)
     if cached is not None:
-        return cached
+        return cached["figures"], cached["as_of"], cached["version"] != version, key
+    figures = _resolved_compute(base=base, since=since)
+    _cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
+    return figures, now, False, key
+
+
+RESOLVED_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: datetime | None = None) -> None:
+    """Recompute and store the figures on resolved cases that ``user`` sees with ``filters``."""
+    now = now or timezone.now()
+    filters = filters or {}
+    since = now - timedelta(days=365)
+    version = _resolution_version()  # read first: a resolve during the computation leaves the copy stale
+    base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
+    figures = _resolved_compute(base=base, since=since)
+    key = _dashboard_key(user=user, filters=filters, since=since)
+    _cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
+    try:
+        cache.delete(f"{key}:refreshing")
+    except Exception:
+        logger.warning("dashboard cache unavailable; refresh flag left to expire")
+
+
+def dashboard_refresh_claim(*, key: str) -> bool:
+    """Whether this request should ask for a refresh (one per stale copy every few minutes, not one per viewer)."""
+    try:
+        return bool(cache.add(f"{key}:refreshing", 1, timeout=300))
+    except Exception:
+        return False
+
+
+def _resolved_compute(*, base: QuerySet, since: datetime) -> tuple[dict, list, list]:
+    """On-time rate, mean and median time to resolve, the buckets, the trend and the lists' shares."""
     done = base.filter(resolved_at__isnull=False, resolved_at__gte=since).order_by()
     stats = done.aggregate(
         count=Count("pk"),
@@ -266,9 +307,7 @@ def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datet
         }
         for code, label in CaseList.choices
     ]
-    result = (stats, trend, lists)
-    _cache_set(key, result, timeout=3600)
-    return result
+    return stats, trend, lists
 
 
 def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
@@ -304,7 +343,9 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         running.filter(warn_at__lte=now, due_at__gt=now).exclude(colour=Colour.RED).order_by("due_at", "pk")[:50]
     )
 
-    resolved, trend, lists = _resolved_figures(user=user, filters=filters or {}, base=base, since=since)
+    (resolved, trend, lists), as_of, stale, key = _resolved_figures(
+        user=user, filters=filters or {}, base=base, since=since, now=now
+    )
     return Dashboard(
         now=now,
         tiers=tiers,
@@ -317,6 +358,9 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         trend=trend,
         lists=lists,
         filters=filters or {},
+        resolved_as_of=as_of,
+        resolved_stale=stale,
+        resolved_key=key,
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object, officials_in_scope
+from lucun.services import outbox_enqueue
 
 from .. import forms, permissions, selectors, services
 from ..models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
@@ -151,12 +152,7 @@ def _move_form(name: str, case: Case, data=None):
 
 
 def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
-    return forms.CaseFilterForm(
-        request.GET or None,
-        communities=communities_for(request.user).order_by("sort_order", "name"),
-        officials=officials_in_scope(user=request.user),
-        user=request.user,
-    )
+    return forms.case_filter_form(user=request.user, data=request.GET or None)
 
 
 @login_required
@@ -318,6 +314,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())
+    if data.resolved_stale and selectors.dashboard_refresh_claim(key=data.resolved_key):
+        # The page shows the stored figures at once; a worker recomputes them for the next refresh.
+        outbox_enqueue(
+            task_name="cases.tasks.dashboard_resolved_refresh", user_id=request.user.pk, query=request.GET.urlencode()
+        )
     template = "cases/_dashboard_body.html" if request.GET.get("partial") else "cases/dashboard.html"
     if request.GET.get("partial"):
         request.session.modified = True  # an office screen that keeps refreshing stays signed in

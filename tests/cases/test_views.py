@@ -237,18 +237,51 @@ def test_open_counts_come_from_the_tally_and_stay_right_between_sweeps(superviso
         assert selectors.dashboard(user=supervisor).totals == {"red": 1, "yellow": 0, "green": 0}
 
 
-def test_resolved_figures_are_cached_until_a_case_is_resolved_or_reopened(supervisor, cadre, community):
+def test_resolved_figures_are_served_stored_and_refreshed_after_a_resolve_or_reopen(supervisor, cadre, community):
     from cases import selectors
 
     case = open_case(community=community, by=cadre)
     services.case_resolve(case=case, user=cadre, resolution="已解决")
-    assert selectors.dashboard(user=supervisor).resolved["count"] == 1
+    board = selectors.dashboard(user=supervisor)
+    assert (board.resolved["count"], board.resolved_stale) == (1, False)
     second = open_case(community=community, by=cadre)
-    assert selectors.dashboard(user=supervisor).resolved["count"] == 1
+    assert selectors.dashboard(user=supervisor).resolved_stale is False  # opening changes no resolved figure
+
     services.case_resolve(case=second, user=cadre, resolution="已解决")
-    assert selectors.dashboard(user=supervisor).resolved["count"] == 2
+    board = selectors.dashboard(user=supervisor)
+    assert (board.resolved["count"], board.resolved_stale) == (1, True)  # the stored copy, marked as such
+    selectors.dashboard_resolved_refresh(user=supervisor)
+    board = selectors.dashboard(user=supervisor)
+    assert (board.resolved["count"], board.resolved_stale) == (2, False)
+
     services.case_reopen(case=second, user=cadre, reason="未解决")
+    assert selectors.dashboard(user=supervisor).resolved_stale is True
+    selectors.dashboard_resolved_refresh(user=supervisor)
     assert selectors.dashboard(user=supervisor).resolved["count"] == 1
+
+
+def test_a_stale_dashboard_asks_once_for_a_background_refresh_that_updates_it(
+    client, supervisor, cadre, community, django_capture_on_commit_callbacks
+):
+    from lucun.models import OutboxMessage
+
+    client.force_login(supervisor)
+    services.case_resolve(case=open_case(community=community, by=cadre), user=cadre, resolution="已解决")
+    client.get(reverse("cases:dashboard"), {"community": community.pk})
+    services.case_resolve(case=open_case(community=community, by=cadre), user=cadre, resolution="已解决")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.get(reverse("cases:dashboard"), {"community": community.pk})
+        client.get(reverse("cases:dashboard"), {"community": community.pk, "partial": "1"})
+    assert response.context["d"].resolved["count"] == 1
+    assert "最新办结正在计入" in response.content.decode()
+    refresh = OutboxMessage.objects.get(task_name="cases.tasks.dashboard_resolved_refresh")  # one for both views
+
+    from cases import tasks
+
+    tasks.dashboard_resolved_refresh(**refresh.kwargs)  # what the worker runs
+    board = client.get(reverse("cases:dashboard"), {"community": community.pk}).context["d"]
+    assert (board.resolved["count"], board.resolved_stale) == (2, False)
 
 
 def _jpeg_with_exif() -> bytes:
