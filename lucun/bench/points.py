@@ -19,7 +19,7 @@ from . import Result
 ATTEMPTS = 200
 PRICE = 10
 AFFORDABLE = 150  # the balance covers this many; the other attempts must be refused
-CLERKS = 40  # connections at once: PostgreSQL's default max_connections is 100, shared with everything else
+CLERKS = 20  # connections at once: PostgreSQL allows 100 by default, shared with everything else
 
 
 def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:

@@ -37,6 +37,12 @@ def _same_redemption(redemption: Redemption, wanted: Mapping[int, int]) -> bool:
     return {line.reward_id: line.quantity for line in redemption.lines.all()} == dict(wanted)
 
 
+def _account_id(volunteer: Volunteer) -> int:
+    if Volunteer.account.is_cached(volunteer):
+        return volunteer.account.pk
+    return PointsAccount.objects.values_list("pk", flat=True).get(volunteer_id=volunteer.pk)
+
+
 def redemption_create(
     *,
     actor: User,
@@ -77,7 +83,7 @@ def redemption_create(
         if reward is None or not reward.active or reward.community_id != volunteer.community_id:
             raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
     total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
-    account_id = PointsAccount.objects.values_list("pk", flat=True).get(volunteer_id=volunteer.pk)
+    account_id = _account_id(volunteer)
     try:
         with transaction.atomic():
             # The unique (volunteer, key) row goes in first: a concurrent retry waits here, then finds it.
