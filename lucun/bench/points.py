@@ -100,7 +100,7 @@ def _round(*, community, clerk, n: int) -> tuple[float, list[str]]:
         actor=clerk,
         reward=Reward(
             community=community, shop_name="爱心超市", name=f"洗衣液{n + 1}", price_points=PRICE, stock=stock
-        ),  # noqa: E501
+        ),
     )
     work: queue.SimpleQueue = queue.SimpleQueue()
     for i in range(ATTEMPTS):

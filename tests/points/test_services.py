@@ -289,9 +289,7 @@ def test_redemption_entry_records_the_balance_it_left(counter_staff, community, 
     assert volunteer.account.updated_at == entries.last().created_at
 
 
-def test_redemption_touches_the_shared_stock_and_balance_only_at_the_end(
-    counter_staff, community, reward, open_window
-):
+def test_redemption_touches_the_shared_stock_and_balance_only_at_the_end(counter_staff, community, reward, open_window):
     """Every statement after the stock is locked holds up the other redemptions of that reward and balance."""
     volunteer = VolunteerFactory(community=community, balance=100)
     with CaptureQueriesContext(connection) as queries:
