@@ -18,8 +18,8 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def households_for(total_cases: int) -> int:
-    """100,000 households at a million cases, in proportion below (at least 100 per community)."""
-    return max(2_800, total_cases // 10)
+    """100,000 households at a million cases, in proportion below (at least 50 per community)."""
+    return max(1_400, total_cases // 10)
 
 
 def build_households(*, org: dict, count: int, now: datetime, seed: int = 11) -> dict:
