@@ -73,7 +73,7 @@ def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:
     point = feedback_point_create(actor=None, community=community, name="基准广场宣传栏", place="square")
     token = point.channel.token
     statements = _submission_statements(token)
-    clients, seconds, warmup = (4, 2.0, 0.3) if quick else (32, 20.0, 2.0)
+    clients, seconds, warmup = (4, 3.0, 0.3) if quick else (32, 20.0, 2.0)
 
     with _gunicorn() as port:
         bare_step = _bare_step(port)
