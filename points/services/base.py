@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,13 +58,9 @@ def _post(
 ) -> LedgerEntry:
     """Move ``points`` on one account and write its entry. Call inside a transaction."""
     now = timezone.now()
-    accounts = PointsAccount.objects.filter(pk=account_id)
-    if points < 0:
-        accounts = accounts.filter(balance__gte=-points)
-    if accounts.update(balance=F("balance") + points, updated_at=now) != 1:
+    balance = _move(account_id, points, now)
+    if balance is None:
         raise InsufficientPoints(_("积分余额不足。"))
-    # The UPDATE holds the row lock until commit, so this read sees exactly our balance.
-    balance = PointsAccount.objects.filter(pk=account_id).values_list("balance", flat=True).get()
     return LedgerEntry.objects.create(
         account_id=account_id,
         community_id=community_id,
@@ -79,6 +75,27 @@ def _post(
         created_by=actor if actor is not None and actor.is_authenticated else None,
         created_at=now,
     )
+
+
+def _move(account_id: int, points: int, now) -> int | None:
+    """Add ``points`` to the balance unless that takes it below zero; return the new balance (None if refused).
+
+    One guarded UPDATE … RETURNING: the row stays locked until commit, and every statement spent while it is
+    locked holds up the other writes to the same account, so the new balance comes back with the update.
+    """
+    meta = PointsAccount._meta
+    quote = connection.ops.quote_name
+    balance, updated_at = quote(meta.get_field("balance").column), quote(meta.get_field("updated_at").column)
+    guard = f" AND {balance} >= %s" if points < 0 else ""
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {balance} = {balance} + %s, {updated_at} = %s "  # noqa: S608 - model names
+        f"WHERE {quote(meta.pk.column)} = %s{guard} RETURNING {balance}"
+    )
+    params = [points, meta.get_field("updated_at").get_db_prep_value(now, connection), account_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, -points] if points < 0 else params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _existing_entry(account_id: int, key: str) -> LedgerEntry | None:

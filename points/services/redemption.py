@@ -65,6 +65,12 @@ def _same_redemption(redemption: Redemption, wanted: Mapping[int, int]) -> bool:
     return {line.reward_id: line.quantity for line in redemption.lines.all()} == dict(wanted)
 
 
+def _account_id(volunteer: Volunteer) -> int:
+    if Volunteer.account.is_cached(volunteer):
+        return volunteer.account.pk
+    return PointsAccount.objects.values_list("pk", flat=True).get(volunteer_id=volunteer.pk)
+
+
 def redemption_create(
     *,
     actor: User,
@@ -105,6 +111,7 @@ def redemption_create(
         if reward is None or not reward.active or reward.community_id != volunteer.community_id:
             raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
     total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
+    account_id = _account_id(volunteer)
     try:
         with transaction.atomic():
             # The unique (volunteer, key) row goes in first: a concurrent retry waits here, then finds it.
@@ -115,14 +122,6 @@ def redemption_create(
                 idempotency_key=key,
                 created_by=actor,
             )
-            # Always lock rewards in id order, then the account, so concurrent redemptions cannot deadlock.
-            for reward_id in sorted(wanted):
-                reward, qty = rewards[reward_id], wanted[reward_id]
-                updated = Reward.objects.filter(Q(stock__isnull=True) | Q(stock__gte=qty), pk=reward_id).update(
-                    stock=F("stock") - qty
-                )
-                if updated != 1:
-                    raise OutOfStock(_("“%(name)s”库存不足。") % {"name": reward.name})
             RedemptionLine.objects.bulk_create(
                 RedemptionLine(
                     redemption=redemption,
@@ -133,7 +132,22 @@ def redemption_create(
                 )
                 for rid, qty in sorted(wanted.items())
             )
-            account_id = PointsAccount.objects.values_list("pk", flat=True).get(volunteer_id=volunteer.pk)
+            audit_record(
+                actor=actor,
+                action="积分兑换",
+                obj=redemption,
+                community=volunteer.community,
+                summary=f"{volunteer.name} 兑换 {total} 分",
+            )
+            # The shared rows last, so they stay locked (until commit) as briefly as possible. Always lock
+            # rewards in id order, then the account, so concurrent redemptions cannot deadlock.
+            for reward_id in sorted(wanted):
+                reward, qty = rewards[reward_id], wanted[reward_id]
+                updated = Reward.objects.filter(Q(stock__isnull=True) | Q(stock__gte=qty), pk=reward_id).update(
+                    stock=F("stock") - qty
+                )
+                if updated != 1:
+                    raise OutOfStock(_("“%(name)s”库存不足。") % {"name": reward.name})
             try:
                 _post(
                     account_id=account_id,
@@ -149,13 +163,6 @@ def redemption_create(
                 raise InsufficientPoints(
                     _("积分不足:本次需要 %(need)d 分,%(name)s的余额不够。") % {"need": total, "name": volunteer.name}
                 ) from exc
-            audit_record(
-                actor=actor,
-                action="积分兑换",
-                obj=redemption,
-                community=volunteer.community,
-                summary=f"{volunteer.name} 兑换 {total} 分",
-            )
     except IntegrityError:
         found = existing()
         if found is None:

@@ -5,7 +5,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -276,6 +277,31 @@ def test_redemption_debits_balance_and_stock_together(counter_staff, community, 
     assert redemption.total_points == 90
     assert (reward.stock, volunteer.account.balance) == (2, 10)
     assert ledger_sum(account=volunteer.account) == 10
+
+
+def test_redemption_entry_records_the_balance_it_left(counter_staff, community, reward, open_window):
+    volunteer = VolunteerFactory(community=community, balance=100)
+    services.redemption_create(actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key="a")
+    services.redemption_create(actor=counter_staff, volunteer=volunteer, items={reward.pk: 2}, idempotency_key="b")
+    entries = LedgerEntry.objects.filter(account=volunteer.account, kind="redeem").order_by("pk")
+    assert [(e.points, e.balance_after) for e in entries] == [(-30, 70), (-60, 10)]
+    volunteer.account.refresh_from_db()
+    assert volunteer.account.updated_at == entries.last().created_at
+
+
+def test_redemption_touches_the_shared_stock_and_balance_only_at_the_end(counter_staff, community, reward, open_window):
+    """Every statement after the stock is locked holds up the other redemptions of that reward and balance."""
+    volunteer = VolunteerFactory(community=community, balance=100)
+    with CaptureQueriesContext(connection) as queries:
+        services.redemption_create(actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key="c")
+    statements = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    stock = next(i for i, sql in enumerate(statements) if sql.startswith('UPDATE "POINTS_REWARD"'))
+    locked = [sql.split("(")[0].split(" SET")[0] for sql in statements[stock:] if not sql.startswith("RELEASE")]
+    assert locked == [
+        'UPDATE "POINTS_REWARD"',
+        'UPDATE "POINTS_POINTSACCOUNT"',
+        'INSERT INTO "POINTS_LEDGERENTRY" ',
+    ]
 
 
 def test_same_idempotency_key_returns_the_first_redemption(counter_staff, community, reward, open_window):

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if not quick and connection.vendor != "postgresql":
             raise CommandError("The full benchmark needs PostgreSQL (set DATABASE_URL); use --quick on SQLite.")
         db = settings.DATABASES["default"]
-        db.setdefault("TEST", {})["NAME"] = f"{db['NAME']}_bench" if connection.vendor == "postgresql" else None
+        # A file on SQLite too, so the processes the benchmark starts (gunicorn, the print job) can open it.
+        db.setdefault("TEST", {})["NAME"] = f"{db['NAME']}_bench"
         self.stdout.write(f"==> creating the benchmark database ({connection.vendor})")
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
         try:
@@ -75,6 +76,13 @@ class Command(BaseCommand):
             insert_rows(Case, case_columns(), case_rows(org=org, count=size, now=now, start_serial=done))
             done += size
             self.stdout.write(f"    {done:,} cases ({time.perf_counter() - started:.0f} s)")
+        from lucun.bench import cards, feedback, points, visits
+
+        made = visits.build_households(org=org, count=visits.households_for(total), now=now)
+        self.stdout.write(f"    {made['households']:,} households, {made['visits']:,} visits")
         analyze()
         self.stdout.write(f"==> data ready in {time.perf_counter() - started:.0f} s; measuring")
-        return case_bench.measure(org=org, now=now, runs=runs, quick=quick, small_sweep_statements=small_statements)
+        results = case_bench.measure(org=org, now=now, runs=runs, quick=quick, small_sweep_statements=small_statements)
+        for more in (visits, points, cards, feedback):
+            results += more.measure(org=org, runs=runs, quick=quick)
+        return results
