@@ -39,10 +39,20 @@ def token_is_wellformed(token: str) -> bool:
 
 
 def channel_by_token(token: str) -> FeedbackChannel | None:
-    """Return the channel a QR token names, or None for an unknown or malformed token."""
+    """Return the channel a QR token names, or None for an unknown or malformed token.
+
+    A channel found is kept in the cache until a street, community, category or channel changes
+    (``cases.public_cache``): every phone that scans the code asks for it.
+    """
     if not token_is_wellformed(token):
         return None
-    return FeedbackChannel.objects.select_related("street", "community").filter(token=token).first()
+    key = f"cases:public-form:channel:{token}"
+    channel, version = public_cache.get(key)
+    if channel is None:
+        channel = FeedbackChannel.objects.select_related("street", "community").filter(token=token).first()
+        if channel is not None:
+            public_cache.put(key, channel, version)
+    return channel
 
 
 def street_channels() -> list[FeedbackChannel]:
