@@ -19,8 +19,10 @@ class CasesConfig(AppConfig):
 
         from .models.tally import sqlite_tally_triggers
         from .permissions import DISPATCH_ROLES, SUPERVISE_ROLES
+        from .signals import connect
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
+        connect()
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=10),
             navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=11),

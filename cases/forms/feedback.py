@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Grid
+from lucun.models import Community, Grid
 
 from ..models import TOKEN_PATTERN, CaseList, Category, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 from ..photos import PhotoError, photo_clean
@@ -47,11 +47,9 @@ class PhotosField(forms.Field):
 class PublicFeedbackForm(forms.Form):
     """The villager's form: a category tile, one text box, photos, the community, an optional phone."""
 
-    community = forms.ModelChoiceField(
+    community = forms.ChoiceField(
         label=_("您反映的是哪个村(居)"),
-        queryset=None,
         widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={"required": _("请选择村(居)。"), "invalid_choice": _("请重新选择村(居)。")},
     )
     category = forms.ChoiceField(label=_("是哪方面的事"), required=False, widget=forms.RadioSelect)
@@ -79,14 +77,38 @@ class PublicFeedbackForm(forms.Form):
     submit_key = forms.RegexField(regex=rf"^{TOKEN_PATTERN}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, communities, categories, **kwargs):
+        """``communities`` and ``categories`` are lists already read (``selectors.public_form_options``)."""
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
+        self.communities = {str(c.pk): c for c in communities}
+        self.fields["community"].choices = [(str(c.pk), c.name) for c in communities]
         self.categories = {str(c.pk): c for c in categories}
         self.fields["category"].choices = [*((str(c.pk), c.name) for c in categories), ("", _("其他"))]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
+    def clean_community(self) -> Community:
+        return self.communities[self.cleaned_data["community"]]
+
     def clean_category(self) -> Category | None:
         return self.categories.get(self.cleaned_data.get("category") or "")
+
+    @property
+    def category_tiles(self) -> dict:
+        return self.tiles("category")
+
+    @property
+    def community_tiles(self) -> dict:
+        return self.tiles("community")
+
+    def tiles(self, name: str) -> dict:
+        """The radio tiles of ``name`` (community or category), written out by ``cases/public/_tiles.html``."""
+        field = self[name]
+        chosen = "" if field.value() is None else str(field.value())
+        return {
+            "name": name,
+            "required": field.field.required,
+            "invalid": bool(field.errors),
+            "choices": [(value, label, value == chosen) for value, label in field.field.choices],
+        }
 
     def clean_reply_phone(self) -> str:
         from ..services.feedback import FeedbackError, clean_phone

@@ -30,6 +30,7 @@ from .feedback import (
     normalize_lookup_code,
     public_form_options,
     street_channels,
+    token_is_wellformed,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "notice_list",
     "public_form_options",
     "street_channels",
+    "token_is_wellformed",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
 
+from .. import public_cache
 from ..models import (
     LOOKUP_ALPHABET,
     LOOKUP_LENGTH,
@@ -32,11 +33,26 @@ _CODE_RE = re.compile(rf"^[{LOOKUP_ALPHABET}]{{{LOOKUP_LENGTH}}}$")
 # --- Public ----------------------------------------------------------------------------------------
 
 
+def token_is_wellformed(token: str) -> bool:
+    """Tell whether ``token`` has the shape of a QR token (whether or not a channel has it)."""
+    return bool(token) and bool(_TOKEN_RE.fullmatch(token))
+
+
 def channel_by_token(token: str) -> FeedbackChannel | None:
-    """Return the channel a QR token names, or None for an unknown or malformed token."""
-    if not token or not _TOKEN_RE.match(token):
+    """Return the channel a QR token names, or None for an unknown or malformed token.
+
+    A channel found is kept in the cache until a street, community, category or channel changes
+    (``cases.public_cache``): every phone that scans the code asks for it.
+    """
+    if not token_is_wellformed(token):
         return None
-    return FeedbackChannel.objects.select_related("street", "community").filter(token=token).first()
+    key = f"cases:public-form:channel:{token}"
+    channel, version = public_cache.get(key)
+    if channel is None:
+        channel = FeedbackChannel.objects.select_related("street", "community").filter(token=token).first()
+        if channel is not None:
+            public_cache.put(key, channel, version)
+    return channel
 
 
 def street_channels() -> list[FeedbackChannel]:
@@ -49,11 +65,19 @@ def street_channels() -> list[FeedbackChannel]:
 
 
 def public_form_options(*, street: Street) -> dict:
-    """Return what the public form offers: the street's communities and the active categories."""
-    return {
-        "communities": list(Community.objects.filter(street=street).order_by("sort_order", "name")),
-        "categories": list(Category.objects.filter(is_active=True).order_by("sort_order", "name")),
-    }
+    """Return what the public form offers: the street's communities and the active categories.
+
+    Kept in the cache until a street, community, category or channel changes (``cases.public_cache``).
+    """
+    key = f"cases:public-form:options:{street.pk}"
+    options, version = public_cache.get(key)
+    if options is None:
+        options = {
+            "communities": list(Community.objects.filter(street=street).order_by("sort_order", "name")),
+            "categories": list(Category.objects.filter(is_active=True).order_by("sort_order", "name")),
+        }
+        public_cache.put(key, options, version)
+    return options
 
 
 def normalize_lookup_code(raw: str | None) -> str | None:

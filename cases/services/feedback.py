@@ -7,6 +7,7 @@ writes no audit row or notification that would carry an exact time. Every staff 
 import logging
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -230,25 +231,31 @@ def feedback_submit(
     The same ``submit_key`` (a double tap on "send") returns the message already stored.
     """
     photos = list(photos)
-    if submit_key:
-        existing = Feedback.objects.filter(submit_key=submit_key).first()
+    street_id = channel.street_id if channel else community.street_id
+    try:
+        _require(channel is None or channel.is_active, _("这个二维码已停用,请改用街道的反馈二维码。"))
+        _require(community.street_id == street_id, _("所选村(居)不属于本街道。"))
+        _require(category is None or category.is_active, _("所选类别已停用,请重新选择。"))
+        text = clean_text(text)
+        reply_phone = clean_phone(reply_phone)
+        _require(
+            len(photos) <= FeedbackPhoto.MAX_PER_FEEDBACK,
+            _("最多上传 %(n)d 张照片。") % {"n": FeedbackPhoto.MAX_PER_FEEDBACK},
+        )
+    except FeedbackError:
+        # A second tap whose first one was stored gets that message back, whatever changed in between.
+        existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
         if existing:
             return existing
-    _require(channel is None or channel.is_active, _("这个二维码已停用,请改用街道的反馈二维码。"))
-    street_id = channel.street_id if channel else community.street_id
-    _require(community.street_id == street_id, _("所选村(居)不属于本街道。"))
-    _require(category is None or category.is_active, _("所选类别已停用,请重新选择。"))
-    text = clean_text(text)
-    reply_phone = clean_phone(reply_phone)
-    _require(
-        len(photos) <= FeedbackPhoto.MAX_PER_FEEDBACK,
-        _("最多上传 %(n)d 张照片。") % {"n": FeedbackPhoto.MAX_PER_FEEDBACK},
-    )
+        raise
     saved: list[str] = []
     try:
         for _attempt in range(5):
             try:
-                with transaction.atomic():
+                # One INSERT is all or nothing by itself; photos need a transaction, and so does a caller's
+                # transaction (a savepoint, so that a duplicate key leaves it usable).
+                atomic = photos or transaction.get_connection().in_atomic_block
+                with transaction.atomic() if atomic else nullcontext():
                     feedback = Feedback.objects.create(
                         channel=channel,
                         street_id=street_id,
@@ -266,8 +273,9 @@ def feedback_submit(
                 for name in saved:
                     default_storage.delete(name)
                 saved.clear()
-                if submit_key and Feedback.objects.filter(submit_key=submit_key).exists():
-                    return Feedback.objects.get(submit_key=submit_key)
+                existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
+                if existing:  # a second tap on "send": the message is already stored
+                    return existing
                 continue  # a lookup code collision: draw another
         raise FeedbackError(_("提交没有成功,请再试一次。"))  # pragma: no cover
     except Exception:

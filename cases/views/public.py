@@ -10,7 +10,9 @@ import secrets
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lucun.models import Community
 
-from .. import forms, selectors, services
+from .. import forms, public_cache, selectors, services
 from ..models import Feedback, FeedbackChannel
 from ..ratelimit import limit_exceeded
 from ..services import FeedbackError
@@ -46,7 +48,25 @@ def _limited(request: HttpRequest, street=None) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
-    """The page a QR code opens: the form, with the community filled in from the code."""
+    """The page a QR code opens: the form, with the community filled in from the code.
+
+    The empty form is the same for everyone who opens a code but for its submit key: it is kept in the
+    cache (``cases.public_cache``) and served with a fresh key.
+    """
+    page_key = version = None
+    if request.method == "GET" and selectors.token_is_wellformed(token):
+        page_key = ":".join(
+            (
+                "cases:public-form:page",
+                token,
+                request.resolver_match.namespace if request.resolver_match else "",
+                get_language() or "",
+                get_script_prefix(),
+            )
+        )
+        page, version = public_cache.get(page_key)
+        if page is not None:
+            return _fresh_page(page)
     channel = selectors.channel_by_token(token)
     if channel is None:
         return render(
@@ -67,7 +87,25 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
         notice = _("这个二维码已停用。您仍然可以在下面向%(street)s反映情况,一样会有人处理。") % {
             "street": channel.street.name
         }
-    return _form_page(request, target, channel.community, notice)
+    response = _form_page(request, target, channel.community, notice)
+    if page_key is not None and response.status_code == 200:
+        html = response.content.decode()
+        if html.count(response.submit_key) == 1:
+            head, _key, tail = html.partition(response.submit_key)
+            public_cache.put(page_key, (head, tail), version)
+    return response
+
+
+def _fresh_page(page: tuple[str, str]) -> HttpResponse:
+    head, tail = page
+    response = HttpResponse(head + _new_submit_key() + tail)
+    patch_vary_headers(response, ("Cookie",))  # as the rendered page: the language may come from a cookie
+    return response
+
+
+def _new_submit_key() -> str:
+    """The key that makes a second tap on "send" return the message the first one stored."""
+    return secrets.token_urlsafe(16)
 
 
 def _form_page(
@@ -77,9 +115,9 @@ def _form_page(
     form = forms.PublicFeedbackForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        communities=Community.objects.filter(street=channel.street).order_by("sort_order", "name"),
+        communities=options["communities"],
         categories=options["categories"],
-        initial={"community": community.pk if community else None, "submit_key": secrets.token_urlsafe(16)},
+        initial={"community": community.pk if community else None, "submit_key": _new_submit_key()},
     )
     status = 200
     if request.method == "POST":
@@ -109,7 +147,7 @@ def _form_page(
                 return redirect(_url(request, "status", code=feedback.lookup_code) + "?new=1")
     chosen = form["community"].value() if request.method == "POST" else (community.pk if community else None)
     initial_community = next((c for c in options["communities"] if str(c.pk) == str(chosen)), None)
-    return render(
+    response = render(
         request,
         "cases/public/form.html",
         {
@@ -126,6 +164,8 @@ def _form_page(
         },
         status=status,
     )
+    response.submit_key = form.initial["submit_key"]
+    return response
 
 
 @never_cache
