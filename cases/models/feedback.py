@@ -139,10 +139,15 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedbacks",
+        db_index=False,
     )
-    street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    # Every index here is paid for by each anonymous submission; the composite and partial indexes in Meta
+    # serve the lookups, so the foreign keys carry none of their own (db_index=False).
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     community = models.ForeignKey(
-        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="feedbacks"
+        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="feedbacks", db_index=False
     )
     category = models.ForeignKey(
         Category,
@@ -152,20 +157,27 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedbacks",
         help_text=_("为空表示“其他”。"),
+        db_index=False,
     )
     text = models.TextField(_("反映内容"), max_length=TEXT_MAX)
     reply_phone = models.CharField(
         _("回复电话"), max_length=20, blank=True, help_text=_("群众主动留下电话,表示不再匿名、希望回复。")
     )
     received_at = models.DateTimeField(_("收到时间(整点)"))
-    lookup_code = models.CharField(_("查询码"), max_length=LOOKUP_LENGTH, unique=True, default=new_lookup_code)
+    lookup_code = models.CharField(_("查询码"), max_length=LOOKUP_LENGTH, default=new_lookup_code)  # unique: Meta
     # A random key the form carries, so that a double tap on "submit" gives the same code, not two messages.
-    submit_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
+    submit_key = models.CharField(max_length=40, null=True, blank=True, editable=False)  # noqa: DJ001 - unique in Meta
 
     state = models.CharField(_("分拣状态"), max_length=20, choices=State.choices, default=State.NEW)
     state_reason = models.CharField(_("处理说明"), max_length=300, blank=True)
     case = models.ForeignKey(
-        Case, verbose_name=_("诉求"), on_delete=models.PROTECT, null=True, blank=True, related_name="feedbacks"
+        Case,
+        verbose_name=_("诉求"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedbacks",
+        db_index=False,
     )
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,6 +186,7 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     triaged_at = models.DateTimeField(_("分拣时间"), null=True, blank=True)
 
@@ -187,6 +200,7 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     redacted_at = models.DateTimeField(_("脱敏时间"), null=True, blank=True)
 
@@ -201,6 +215,9 @@ class Feedback(models.Model):
         verbose_name_plural = _("群众反馈")
         ordering = ["-received_at", "-id"]
         constraints = [
+            # Constraints rather than unique=True: no second (LIKE) index on PostgreSQL.
+            models.UniqueConstraint(fields=["lookup_code"], name="feedback_lookup_code_unique"),
+            models.UniqueConstraint(fields=["submit_key"], name="feedback_submit_key_unique"),
             models.CheckConstraint(
                 condition=~Q(state__in=["case_created", "merged"]) | Q(case__isnull=False),
                 name="feedback_linked_state_has_case",
@@ -223,6 +240,12 @@ class Feedback(models.Model):
             models.Index(fields=["community", "state", "-received_at"], name="feedback_queue_idx"),
             models.Index(fields=["channel", "received_at"], name="feedback_channel_idx"),
             models.Index(fields=["street", "received_at"], name="feedback_street_idx"),
+            # Set only after triage, so a new submission adds nothing to these.
+            models.Index(fields=["case"], name="feedback_case_idx", condition=Q(case__isnull=False)),
+            models.Index(fields=["triaged_by"], name="feedback_triaged_by_idx", condition=Q(triaged_by__isnull=False)),
+            models.Index(
+                fields=["redacted_by"], name="feedback_redacted_by_idx", condition=Q(redacted_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
