@@ -6,13 +6,11 @@ change is served after it. Entries also expire after a few minutes, whatever hap
 needed: when it is unreachable the form is built from the database, as without it.
 """
 
-import logging
 import secrets
 
-from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from lucun.cache import cache_add, cache_get, cache_get_many, cache_set
 
 VERSION_KEY = "cases:public-form:version"
 TIMEOUT = 300
@@ -28,23 +26,18 @@ def version_bump() -> None:
 
 
 def _new_version() -> None:
-    try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception as exc:  # entries expire on their own
-        logger.warning("public form cache not invalidated: cache unavailable (%s)", type(exc).__name__)
+    cache_set(VERSION_KEY, secrets.token_hex(8), timeout=None)  # if the cache is down, entries expire on their own
 
 
 def get(key: str) -> tuple[object | None, str | None]:
     """Return (the stored value or None, the current version to store a rebuilt value under)."""
-    try:
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-            return None, cache.get(VERSION_KEY)
-    except Exception as exc:
-        logger.warning("public form cache unavailable (%s); building from the database", type(exc).__name__)
+    found = cache_get_many([VERSION_KEY, key])
+    if found is None:
         return None, None
+    version = found.get(VERSION_KEY)
+    if version is None:
+        cache_add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        return None, cache_get(VERSION_KEY)
     entry = found.get(key)
     if isinstance(entry, dict) and entry.get("version") == version:
         return entry["value"], version
@@ -53,9 +46,5 @@ def get(key: str) -> tuple[object | None, str | None]:
 
 def put(key: str, value: object, version: str | None) -> None:
     """Store ``value`` as built under ``version`` (the one ``get`` returned before the value was read)."""
-    if version is None:
-        return
-    try:
-        cache.set(key, {"version": version, "value": value}, timeout=TIMEOUT)
-    except Exception as exc:
-        logger.warning("public form cache unavailable (%s); not stored", type(exc).__name__)
+    if version is not None:
+        cache_set(key, {"version": version, "value": value}, timeout=TIMEOUT)

@@ -1,16 +1,15 @@
 """Reads of cases: scoped lists, my work, the case page and the supervisors' dashboard."""
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import Community, User
 from lucun.scoping import communities_for, get_scoped_or_404, scope
 
@@ -27,8 +26,6 @@ from ..models import (
     ConductViolation,
     Tier,
 )
-
-logger = logging.getLogger(__name__)
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -135,8 +132,8 @@ def dashboard(
     """Return everything the three-colour dashboard shows, in a fixed number of queries.
 
     Open cases are counted from the trigger-kept tally (see ``_open_counts``); the red and yellow
-    lists come through the running-cases index; the figures on resolved cases are cached until a case
-    is resolved or reopened again (``_resolved_figures``).
+    lists come through the threshold and running-cases indexes; the figures on resolved cases come
+    from a stored copy, refreshed in the background after a resolve or reopen (``_resolved_figures``).
     """
     now = now or timezone.now()
     since = since or now - timedelta(days=365)
@@ -156,21 +153,6 @@ def _dashboard_key(*, user: User, filters: dict, since: datetime) -> str:
     parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
     raw = f"{visible}|{parts}|{since.date()}|{get_language()}"
     return "cases:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _cache_get(key: str):
-    try:
-        return cache.get(key)
-    except Exception:  # a cache outage only costs speed
-        logger.warning("dashboard cache unavailable; computing")
-        return None
-
-
-def _cache_set(key: str, value, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout=timeout)
-    except Exception:
-        logger.warning("dashboard cache unavailable; not stored")
 
 
 TALLY_FILTERS = {"community", "category", "tier", "first_responder", "street"}
@@ -224,11 +206,11 @@ def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datet
     """
     key = _dashboard_key(user=user, filters=filters, since=since)
     version = _resolution_version()
-    cached = _cache_get(key)
+    cached = cache_get(key)
     if cached is not None:
         return cached["figures"], cached["as_of"], cached["version"] != version, key
     figures = _resolved_compute(base=base, since=since)
-    _cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
+    cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
     return figures, now, False, key
 
 
@@ -244,19 +226,13 @@ def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: 
     base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
     figures = _resolved_compute(base=base, since=since)
     key = _dashboard_key(user=user, filters=filters, since=since)
-    _cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
-    try:
-        cache.delete(f"{key}:refreshing")
-    except Exception:
-        logger.warning("dashboard cache unavailable; refresh flag left to expire")
+    cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
+    cache_delete(refresh_flag(key))
 
 
-def dashboard_refresh_claim(*, key: str) -> bool:
-    """Whether this request should ask for a refresh (one per stale copy every few minutes, not one per viewer)."""
-    try:
-        return bool(cache.add(f"{key}:refreshing", 1, timeout=300))
-    except Exception:
-        return False
+def refresh_flag(key: str) -> str:
+    """The cache key that marks a refresh of the stored copy ``key`` as asked for."""
+    return f"{key}:refreshing"
 
 
 def _resolved_compute(*, base: QuerySet, since: datetime) -> tuple[dict, list, list]:

@@ -27,6 +27,7 @@ from .case import (
     case_supervise,
     cases_auto_close,
     conduct_violation_record,
+    dashboard_refresh_request,
     default_tier,
     q_overdue,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "case_supervise",
     "cases_auto_close",
     "conduct_violation_record",
+    "dashboard_refresh_request",
     "default_tier",
     "feedback_answer",
     "feedback_can_answer",

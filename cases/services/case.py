@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.cache import cache_add
 from lucun.models import Community, Grid, Notification, User
 from lucun.selectors import officials_by_community, officials_covering
 from lucun.services import audit_record, notification_insert_select, notification_send, outbox_enqueue
@@ -835,3 +836,20 @@ def case_events_notify(*, kind: str, at: str) -> int:
 def q_overdue(now: datetime | None = None) -> Q:
     now = now or timezone.now()
     return Q(state__in=RUNNING_STATES, due_at__lte=now)
+
+
+# --- The dashboard's stored figures ------------------------------------------------------------------
+
+
+def dashboard_refresh_request(*, user: User, key: str, query: str) -> bool:
+    """Ask a worker to recompute a stale stored copy of the dashboard's figures on resolved cases.
+
+    One request per copy every few minutes, however many screens show it; ``query`` is the page's
+    filter string, which the worker reads with the same form. Returns whether a refresh was queued.
+    """
+    from ..selectors.case import refresh_flag
+
+    if not cache_add(refresh_flag(key), 1, timeout=300):
+        return False
+    outbox_enqueue(task_name="cases.tasks.dashboard_resolved_refresh", user_id=user.pk, query=query)
+    return True

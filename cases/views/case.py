@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object, officials_in_scope
-from lucun.services import outbox_enqueue
 
 from .. import forms, permissions, selectors, services
 from ..models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
@@ -314,11 +313,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())
-    if data.resolved_stale and selectors.dashboard_refresh_claim(key=data.resolved_key):
+    if data.resolved_stale:
         # The page shows the stored figures at once; a worker recomputes them for the next refresh.
-        outbox_enqueue(
-            task_name="cases.tasks.dashboard_resolved_refresh", user_id=request.user.pk, query=request.GET.urlencode()
-        )
+        services.dashboard_refresh_request(user=request.user, key=data.resolved_key, query=request.GET.urlencode())
     template = "cases/_dashboard_body.html" if request.GET.get("partial") else "cases/dashboard.html"
     if request.GET.get("partial"):
         request.session.modified = True  # an office screen that keeps refreshing stays signed in
