@@ -262,6 +262,9 @@ class ReturnDecideView(_DecideView):
         return super().post(request, pk)
 
 
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
 class DashboardView(APIView):
     @extend_schema(
         responses=s.DashboardSerializer,
@@ -280,8 +283,8 @@ class DashboardView(APIView):
         for key in ("community", "category", "tier", "first_responder"):
             value = request.query_params.get(key)
             if value:
-                if not value.isdigit():
-                    raise ValidationError({key: ["请输入数字编号。"]})
+                if not value.isdigit() or int(value) > MAX_ID:
+                    raise ValidationError({key: ["请输入有效的数字编号。"]})
                 filters_[key] = int(value)
         d = selectors.dashboard(user=request.user, filters=filters_)
         tier_codes = {t.pk: t.code for t in d.tiers}
