@@ -14,15 +14,21 @@ class CasesConfig(AppConfig):
     demo_seeder = "cases.demo.seed"
 
     def ready(self) -> None:
-        from lucun import db, navigation
+        from lucun import db, files, navigation
         from lucun.models import Role
 
+        from . import selectors
+        from .models import CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
         from .permissions import DISPATCH_ROLES, SUPERVISE_ROLES
         from .signals import connect
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
         connect()
+        files.register(
+            files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),
+            files.PrivateFile("feedback-photo", FeedbackPhoto, "image", selectors.feedback_photos_visible),
+        )
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=10),
             navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=11),

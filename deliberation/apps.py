@@ -9,10 +9,14 @@ class DeliberationConfig(AppConfig):
     demo_seeder = "deliberation.demo.seed"
 
     def ready(self) -> None:
-        from lucun import navigation
+        from lucun import files, navigation
+
+        from .models import MeetingPhoto
+        from .selectors import meeting_photos_visible
 
         navigation.register(
             navigation.NavItem(label=_("议事日程"), url_name="deliberation:calendar", order=20),
             navigation.NavItem(label=_("议事场所"), url_name="deliberation:venue_list", order=21),
             navigation.NavItem(label=_("议事成效"), url_name="deliberation:figures", order=22),
         )
+        files.register(files.PrivateFile("meeting-photo", MeetingPhoto, "image", meeting_photos_visible))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import Community, Grid, Street
 
 
@@ -354,11 +355,16 @@ class FollowUpTask(models.Model):
         return self.title
 
 
+def meeting_photo_path(instance, filename: str) -> str:
+    """Store photos under a random name: neither the meeting nor the date shows in it."""
+    return random_name("deliberation", ".jpg")
+
+
 class MeetingPhoto(models.Model):
     """A photo of the meeting, re-encoded on upload (no EXIF, no location)."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("照片"), upload_to="deliberation/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=meeting_photo_path)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

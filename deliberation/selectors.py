@@ -15,6 +15,7 @@ from .models import (
     ContestScore,
     FollowUpTask,
     Meeting,
+    MeetingPhoto,
     MeetingStep,
     Participation,
     ProcedureStep,
@@ -97,6 +98,11 @@ def meeting_calendar(*, user: User, start: datetime, end: datetime) -> QuerySet[
         .filter(cancelled_at__isnull=True)
         .order_by("starts_at", "pk")
     )
+
+
+def meeting_photos_visible(*, user: User) -> QuerySet[MeetingPhoto]:
+    """Return the photos of the meetings the user may see."""
+    return MeetingPhoto.objects.filter(meeting__in=meeting_scope(user))
 
 
 def meeting_get(*, user: User, pk: int) -> Meeting:

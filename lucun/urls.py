@@ -1,12 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import files, views
 from .forms import LoginForm
 
 admin.site.site_header = _("lucun 民情治理系统 · 配置")
@@ -34,6 +32,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/<slug:kind>/<int:pk>/", files.serve, name="private_file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
@@ -47,6 +46,3 @@ urlpatterns = [
     # Short public addresses held by the QR codes: /f/<token>/ (feedback form), /s/<code>/ (status).
     path("", include("cases.public_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

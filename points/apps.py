@@ -13,9 +13,12 @@ class PointsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from lucun import files
         from lucun.navigation import NavItem, register
 
         from . import roles
+        from .models import ServiceClaim
+        from .selectors import claim_photos_visible
 
         register(
             NavItem(label=_("志愿者积分"), url_name="points:volunteer_list", order=60, roles=roles.VIEW_ROLES),
@@ -23,3 +26,4 @@ class PointsConfig(AppConfig):
             NavItem(label=_("积分兑换"), url_name="points:redeem_start", order=62, roles=roles.REDEEM_ROLES),
             NavItem(label=_("积分统计"), url_name="points:figures", order=63, roles=roles.VIEW_ROLES),
         )
+        files.register(files.PrivateFile("claim-photo", ServiceClaim, "photo", claim_photos_visible))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import AppendOnlyModel, Community, phone_validator
 from lucun.text import mask_phone
 
@@ -227,6 +228,11 @@ class ClaimBatch(models.Model):
         return f"{self.service_date:%Y-%m-%d} {self.title}"
 
 
+def claim_photo_path(instance, filename: str) -> str:
+    """Store evidence photos under a random name: neither the date nor the volunteer shows in it."""
+    return random_name("points/claims", ".jpg")
+
+
 class ServiceClaim(models.Model):
     """A service record waiting for approval; approval credits the points to the ledger."""
 
@@ -251,7 +257,7 @@ class ServiceClaim(models.Model):
     quantity = models.PositiveSmallIntegerField(_("数量"))
     points = models.PositiveIntegerField(_("申报积分"))
     points_awarded = models.PositiveIntegerField(_("入账积分"), null=True, blank=True)
-    photo = models.ImageField(_("佐证照片"), upload_to="points/claims/%Y/%m/", blank=True)
+    photo = models.ImageField(_("佐证照片"), upload_to=claim_photo_path, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reject_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)

@@ -143,6 +143,11 @@ def claim_get(*, user: User, pk: int) -> ServiceClaim:
     )
 
 
+def claim_photos_visible(*, user: User) -> QuerySet[ServiceClaim]:
+    """Return the claims with an evidence photo that the user may see (the photo is the claim's own field)."""
+    return scope(ServiceClaim.objects.exclude(photo=""), user)
+
+
 def claims_by_ids(*, user: User, ids: list[int]) -> QuerySet[ServiceClaim]:
     return scope(ServiceClaim.objects.filter(pk__in=ids), user).select_related("community").order_by("created_at")
 

@@ -9,8 +9,11 @@ class VisitsConfig(AppConfig):
     demo_seeder = "visits.demo.seed"
 
     def ready(self) -> None:
+        from lucun import files
         from lucun.navigation import OFFICIAL_ROLES, NavItem, register
 
+        from . import selectors
+        from .models import PrintJob, VisitPhoto
         from .permissions import CARD_ROLES, COVERAGE_ROLES
 
         register(
@@ -20,6 +23,16 @@ class VisitsConfig(AppConfig):
             NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES),
             NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES),
             NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES),
+        )
+        files.register(
+            files.PrivateFile("visit-photo", VisitPhoto, "image", selectors.visit_photos_visible),
+            files.PrivateFile(
+                "print-job",
+                PrintJob,
+                "file",
+                selectors.print_files_visible,
+                download_name=lambda job: job.download_name,
+            ),
         )
         self._register_team_filter()
 

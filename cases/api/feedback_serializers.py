@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from lucun.files import url_for
+
 from ..models import CaseList, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 from ..photos import MAX_UPLOAD_BYTES
 
@@ -140,8 +142,9 @@ class FeedbackSerializer(serializers.ModelSerializer):
         return feedback.case.number if feedback.case_id else ""
 
     def get_photos(self, feedback: Feedback) -> list[str]:
+        # The scoped file view: whoever may open the message may see its photos.
         request = self.context.get("request")
-        urls = [photo.image.url for photo in feedback.photos.all()]
+        urls = [url_for(photo.image) for photo in feedback.photos.all()]
         return [request.build_absolute_uri(u) for u in urls] if request else urls
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import AppendOnlyModel, Community, Grid, Street
 
 
@@ -336,9 +337,14 @@ class Case(models.Model):
         return self.due_at - now
 
 
+def case_photo_path(instance, filename: str) -> str:
+    """Store photos under a random name: neither the date nor the uploaded file name shows in it."""
+    return random_name("cases", ".jpg")
+
+
 class CasePhoto(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("照片"), upload_to="cases/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=case_photo_path)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

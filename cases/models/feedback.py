@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import Community, Street
 
 from .case import Case, Category
@@ -41,7 +42,7 @@ def to_hour(moment: datetime) -> datetime:
 
 def feedback_photo_path(instance, filename: str) -> str:
     """Store photos under a random name: the uploaded file name and the date say nothing."""
-    return f"feedback/{secrets.token_hex(16)}.jpg"
+    return random_name("feedback", ".jpg")
 
 
 class FeedbackChannel(models.Model):

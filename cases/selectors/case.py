@@ -20,6 +20,7 @@ from ..models import (
     Case,
     CaseEvent,
     CaseList,
+    CasePhoto,
     CaseState,
     CaseTally,
     Colour,
@@ -71,6 +72,11 @@ def case_get(*, user: User, number: str) -> Case:
         user,
         number=number,
     )
+
+
+def case_photos_visible(*, user: User) -> QuerySet[CasePhoto]:
+    """Return the case photos the user may see: those of the cases in the user's communities."""
+    return scope(CasePhoto.objects.all(), user, "case__community")
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.models import Community, Street, User
-from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
+from lucun.scoping import communities_for, get_scoped_or_404, has_role, scope, streets_for
 
 from .. import public_cache
 from ..models import (
@@ -25,6 +25,7 @@ from ..models import (
     FeedbackChannel,
     FeedbackPhoto,
 )
+from ..permissions import DISPATCH_ROLES
 
 _TOKEN_RE = re.compile(rf"^{TOKEN_PATTERN}$")
 _CODE_RE = re.compile(rf"^[{LOOKUP_ALPHABET}]{{{LOOKUP_LENGTH}}}$")
@@ -204,6 +205,13 @@ def feedback_get(*, user: User, pk: int) -> Feedback:
         user,
         pk=pk,
     )
+
+
+def feedback_photos_visible(*, user: User) -> QuerySet[FeedbackPhoto]:
+    """Return the photos of the messages the user may open: a triage role and the message's community in scope."""
+    if not has_role(user, DISPATCH_ROLES):
+        return FeedbackPhoto.objects.none()
+    return scope(FeedbackPhoto.objects.all(), user, "feedback__community")
 
 
 def channels_for(*, user: User) -> QuerySet[FeedbackChannel]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.files import file_times_set
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.scoping import STREET_LEVEL_ROLES, has_role, user_positions
 from lucun.services import audit_record, notification_bulk_send
@@ -210,6 +211,8 @@ def _save_photos(feedback: Feedback, photos: Iterable[CleanPhoto], saved: list[s
         field = FeedbackPhoto._meta.get_field("image")
         name = default_storage.save(field.generate_filename(None, "photo.jpg"), ContentFile(photo.content))
         saved.append(name)
+        # The file's times would tell the exact second of sending: give them the stored, hour-rounded time.
+        file_times_set(name, feedback.received_at)
         rows.append(
             FeedbackPhoto(feedback=feedback, image=name, width=photo.width, height=photo.height, size=photo.size)
         )

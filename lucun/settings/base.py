@@ -119,6 +119,11 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploads are private: lucun.files checks the owner's scope, then this backend sends the bytes. The embedded default
+# streams them itself; behind nginx, the nginx backend answers with X-Accel-Redirect: SENDFILE_URL/<name>.
+SENDFILE_BACKEND = env.str("LUCUN_SENDFILE_BACKEND", default="django_sendfile.backends.simple")
+SENDFILE_ROOT = str(MEDIA_ROOT.absolute())
+SENDFILE_URL = env.str("LUCUN_SENDFILE_URL", default="/protected-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

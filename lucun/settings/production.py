@@ -20,3 +20,5 @@ SECURE_HSTS_PRELOAD = True
 LUCUN_TRUSTED_PROXY_COUNT = env.int("LUCUN_TRUSTED_PROXY_COUNT", default=1)  # behind the TLS proxy
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# nginx sends uploaded files from its internal location (SENDFILE_URL, aliased to MEDIA_ROOT) after the scope check.
+SENDFILE_BACKEND = env.str("LUCUN_SENDFILE_BACKEND", default="django_sendfile.backends.nginx")

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from lucun.api.fields import PrivateFileField
 from lucun.models import Community, phone_validator
 
 from ..models import (
@@ -126,6 +127,7 @@ class ServiceTypeSerializer(serializers.ModelSerializer):
 class ServiceClaimSerializer(serializers.ModelSerializer):
     volunteer_name = serializers.CharField(source="volunteer.name", read_only=True)
     service_type_name = serializers.CharField(source="service_type.name", read_only=True)
+    photo = PrivateFileField(label="佐证照片")
 
     class Meta:
         model = ServiceClaim

@@ -3,10 +3,12 @@ import io
 import pytest
 from django.core.cache import cache
 from PIL import Image
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Case, CaseState, Feedback
+from cases.photos import photo_clean
 from lucun.models import Role
 from tests.cases.factories import category, channel, jpeg_bytes, open_case, submit, upload
 from tests.factories import official
@@ -146,6 +148,21 @@ def test_another_communitys_message_is_404_in_the_api(api, other_cadre, poster):
     response = api.post(f"/api/v1/feedback/intake/{feedback.pk}/reject/", {"state": "spam", "reason": "x"})
     assert response.status_code == 404
     assert Feedback.objects.get().state == "new"
+
+
+def test_the_intake_gives_photo_links_that_load_for_the_caller_only(api, cadre, other_cadre, poster):
+    feedback = submit(channel=poster, photos=[photo_clean(upload(jpeg_bytes()))])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cadre).key}")
+    [link] = api.get(f"/api/v1/feedback/intake/{feedback.pk}/").json()["photos"]
+    assert link == f"http://testserver/files/feedback-photo/{feedback.photos.get().pk}/"
+    response = api.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=other_cadre).key}")
+    assert api.get(link).status_code == 404
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert api.get(link).status_code == 404
+    api.credentials()
+    assert api.get(link).status_code == 404
 
 
 def test_a_grid_worker_gets_403_on_the_intake_api(api, community):

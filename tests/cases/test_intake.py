@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -5,8 +6,9 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Feedback
+from cases.photos import photo_clean
 from lucun.models import AuditEvent, Role
-from tests.cases.factories import category, channel, open_case, submit, tier
+from tests.cases.factories import category, channel, jpeg_bytes, open_case, submit, tier, upload
 from tests.factories import official
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,18 @@ def test_another_communitys_message_is_404_on_every_page(client, other_cadre, fe
     response = client.post(triage_url(feedback, "reject"), {"reject-state": "spam", "reject-reason": "x"})
     assert response.status_code == 404
     assert Feedback.objects.get().state == "new"
+
+
+def test_the_message_page_shows_its_photos_through_the_private_file_view(client, cadre, poster, community):
+    feedback = submit(channel=poster, photos=[photo_clean(upload(jpeg_bytes()))])
+    client.force_login(cadre)
+    html = client.get(feedback.get_absolute_url()).content.decode()
+    sources = re.findall(r'<img src="([^"]+)" alt="反馈照片"', html)
+    assert sources == [f"/files/feedback-photo/{feedback.photos.get().pk}/"] and "/media/" not in html
+    response = client.get(sources[0])  # DEBUG is off in the tests, as in production
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.force_login(official(Role.GRID_WORKER, community=community))  # may not open the message: nor its photos
+    assert client.get(sources[0]).status_code == 404
 
 
 def test_a_grid_worker_cannot_open_the_queue(client, community):

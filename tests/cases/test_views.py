@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,8 +8,9 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseState
+from cases.photos import photo_clean
 from lucun.models import Role
-from tests.cases.factories import category, open_case, tier
+from tests.cases.factories import category, jpeg_bytes, open_case, tier, upload
 from tests.factories import CommunityFactory, official
 
 pytestmark = pytest.mark.django_db
@@ -319,6 +321,18 @@ def test_case_form_takes_photos_and_strips_their_metadata(client, cadre, communi
     assert len(photos) == 2
     with Image.open(photos[0].image.path) as stored:
         assert not stored.getexif()
+
+
+def test_the_case_page_shows_its_photos_through_the_private_file_view(client, cadre, other_cadre, community):
+    case = open_case(community=community, by=cadre, photos=[photo_clean(upload(jpeg_bytes()))])
+    client.force_login(cadre)
+    html = client.get(reverse("cases:case_detail", args=[case.number])).content.decode()
+    sources = re.findall(r'<img src="([^"]+)" alt="诉求照片"', html)
+    assert sources == [f"/files/case-photo/{case.photos.get().pk}/"] and "/media/" not in html
+    response = client.get(sources[0])  # DEBUG is off in the tests, as in production
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.force_login(other_cadre)
+    assert client.get(sources[0]).status_code == 404
 
 
 def test_case_form_refuses_a_text_file_named_jpg_and_saves_nothing(client, cadre, community):

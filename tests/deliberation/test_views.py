@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -279,6 +280,26 @@ def test_meeting_page_actions_record_attendance_minutes_photo_and_cancel(client,
     assert response.status_code == 302
     later.refresh_from_db()
     assert later.cancelled_at is not None and later.cancel_reason == "下雨改期"
+
+
+def test_the_meeting_page_shows_its_photos_through_the_private_file_view(client, cadre, other_cadre, community):
+    meeting = family_forum(community=community, by=cadre)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, format="JPEG")
+    photo = services.meeting_photo_add(
+        meeting=meeting, user=cadre, upload=SimpleUploadedFile("a.jpg", buffer.getvalue())
+    )
+    assert f"meeting-{meeting.pk}" not in photo.image.name  # the name says nothing of the meeting
+    client.force_login(cadre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    sources = re.findall(r'<img src="([^"]+)" alt="会议照片"', html)
+    assert sources == [f"/files/meeting-photo/{photo.pk}/"] and "/media/" not in html
+    response = client.get(sources[0])  # DEBUG is off in the tests, as in production
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.force_login(other_cadre)
+    assert client.get(sources[0]).status_code == 404
+    client.logout()
+    assert client.get(sources[0]).status_code == 404
 
 
 def test_a_problem_raised_at_a_joint_meeting_is_registered_in_the_chosen_community(

@@ -2,11 +2,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lucun.models import Role
 from points import services
 from points.models import Redemption, ServiceClaim, Volunteer
+from tests.cases.factories import jpeg_bytes, upload
 from tests.points.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +70,26 @@ def test_claim_submit_and_approve_through_the_api(api, volunteer, policy_type):
     assert response.json()["status"] == "approved" and response.json()["points_awarded"] == 10
     ledger = api.get(reverse("api_points_ledger"), {"account__volunteer": volunteer.pk}).json()["results"]
     assert [(e["kind"], e["points"]) for e in ledger] == [("earn", 10)]
+
+
+def test_a_claims_photo_is_a_link_to_the_private_file_view(cadre, volunteer, policy_type):
+    claim = services.claim_submit(
+        actor=cadre,
+        volunteer=volunteer,
+        service_type=policy_type,
+        service_date=timezone.localdate(),
+        quantity=1,
+        photo=upload(jpeg_bytes()),
+    )
+    without = _submit(cadre, volunteer, policy_type)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cadre).key}")
+    link = client.get(reverse("api_points_claim_detail", args=[claim.pk])).json()["photo"]
+    assert link == f"http://testserver/files/claim-photo/{claim.pk}/"
+    assert client.get(reverse("api_points_claim_detail", args=[without.pk])).json()["photo"] is None
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert APIClient().get(link).status_code == 404
 
 
 def test_claim_submit_for_a_foreign_volunteer_is_404(api, other_volunteer, policy_type):

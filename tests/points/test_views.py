@@ -307,6 +307,25 @@ def test_volunteer_files_a_claim_with_a_photo_from_the_public_page(client, volun
     assert "待审核" in client.get(response.url).content.decode()
 
 
+def test_the_claim_page_shows_its_photo_through_the_private_file_view(client, cadre, other_cadre, volunteer):
+    claim = services.claim_submit(
+        actor=cadre,
+        volunteer=volunteer,
+        service_type=ServiceTypeFactory(),
+        service_date=timezone.localdate(),
+        quantity=1,
+        photo=_jpeg(),
+    )
+    client.force_login(cadre)
+    html = client.get(reverse("points:claim_detail", args=[claim.pk])).content.decode()
+    sources = re.findall(r'<img class="points-photo" src="([^"]+)"', html)
+    assert sources == [f"/files/claim-photo/{claim.pk}/"] and "/media/" not in html
+    response = client.get(sources[0])  # DEBUG is off in the tests, as in production
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.force_login(other_cadre)
+    assert client.get(sources[0]).status_code == 404
+
+
 def test_public_claim_with_bad_input_writes_nothing(client, volunteer, policy_type):
     response = client.post(
         reverse("points:public", args=[volunteer.token]),

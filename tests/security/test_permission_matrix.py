@@ -28,6 +28,7 @@ org_tree                                     L  200  200  200  200  200  200  20
 notification_list                            L  200  200  200  200  200  200  200  200
 notification_mark_read                       L  302  302  302  302  302  302  302  302
 healthz                                    200  200  200  200  200  200  200  200  200
+private_file                               404  200  200  200  200  200  200  200  404
 set_language                               302  302  302  302  302  302  302  302  302
 api_me                                     403  200  200  200  200  200  200  200  200
 api_street_list                            403  200  200  200  200  200  200  200  200
@@ -42,7 +43,7 @@ visits:search                                L  200  200  200  200  200  200  20
 visits:household_detail                      L  200  200  200  200  200  200  200  404
 visits:visit_create                          L  200  200  200  200  200  200  200  404
 visits:request_convert                       L  302  302  302  302  302  302  302  404
-visits:photo                                 L  200  200  200  200  200  200  200  404
+visits:photo                               404  200  200  200  200  200  200  200  404
 visits:ledger_index                          L  200  200  200  302  302  302  302  302
 visits:ledger                                L  200  200  200  200  200  200  200  404
 visits:ledger_export                         L  200  200  200  200  200  200  200  404
@@ -192,7 +193,7 @@ visits:card_batch_detail                     L  200  200  200  200  200  200  20
 visits:print_job_start                       L  302  302  302  302  403  403  403  404
 visits:card_batch_deactivate                 L  302  302  302  302  403  403  403  404
 visits:print_job_progress                    L  200  200  200  200  200  200  200  404
-visits:print_job_download                    L  404  404  404  404  404  404  404  404
+visits:print_job_download                  404  404  404  404  404  404  404  404  404
 visits:feedback_point_pdf                    L  200  200  200  200  200  200  200  404
 visits:feedback_point_deactivate             L  302  302  302  302  403  403  403  404
 outcomes:report                              L  200  200  200  200  200  200  200  200

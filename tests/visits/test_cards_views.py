@@ -163,8 +163,8 @@ def test_printing_from_the_page_shows_progress_and_offers_the_file(
         "error": "",
     }
     pdf = cadre_client.get(download)
-    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
-    assert "attachment" in pdf["Content-Disposition"]
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"] == f'attachment; filename="{job.download_name}"'
 
 
 def test_a_running_job_is_followed_by_the_static_script_not_an_inline_one(cadre_client, batch, cadre):

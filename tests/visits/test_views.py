@@ -176,11 +176,18 @@ def test_photo_is_served_only_within_scope(client, cadre, other_cadre, household
         idempotency_key=uuid.uuid4(),
         photos=[SimpleUploadedFile("p.jpg", buffer.getvalue())],
     )
-    url = reverse("visits:photo", args=[log.photos.get().pk])
+    photo = log.photos.get()
+    url = reverse("visits:photo", args=[photo.pk])
     client.force_login(cadre)
-    assert client.get(url).status_code == 200
+    assert f'<img src="{url}"' in client.get(household.get_absolute_url()).content.decode()
+    for address in (url, f"/files/visit-photo/{photo.pk}/"):  # the visit address and the one for every file
+        response = client.get(address)
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"].startswith("private")
     client.force_login(other_cadre)
     assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404  # not a sign-in redirect: the address gives nothing away
 
 
 # ------------------------------------------------------------------------------------------- ledger

@@ -4,8 +4,6 @@ A QR code names a batch of cards or a poster, never a household: every card of a
 code, so a message sent through it cannot be traced to the family that was given the card.
 """
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import Community, phone_validator
 
 from .visiting import VisitTeam
@@ -157,7 +156,7 @@ class FeedbackPoint(models.Model):
 
 def print_file_path(instance: "PrintJob", filename: str) -> str:
     """Keep printed files under a random name: the address of a file is not guessable."""
-    return f"print/{secrets.token_hex(12)}.pdf"
+    return random_name("print", ".pdf")
 
 
 class PrintJob(models.Model):
@@ -206,6 +205,11 @@ class PrintJob(models.Model):
 
     def __str__(self) -> str:
         return _("%(batch)s · %(cards)d 张") % {"batch": self.batch, "cards": self.cards}
+
+    @property
+    def download_name(self) -> str:
+        """The name the PDF is saved under on the official's computer."""
+        return f"contact-cards-{self.batch.community_id}-{self.batch.number}-{self.cards}.pdf"
 
     @property
     def percent(self) -> int:

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lucun.files import random_name
 from lucun.models import Community, Grid, Street, phone_validator
 
 
@@ -265,7 +266,7 @@ class VisitLog(models.Model):
 
 
 def _photo_path(instance: "VisitPhoto", filename: str) -> str:
-    return f"visits/{uuid.uuid4().hex}.jpg"
+    return random_name("visits", ".jpg")
 
 
 class VisitPhoto(models.Model):

@@ -1,7 +1,14 @@
 """Every scoped read of 直面问: search, the ledger, the timeline, the plan and coverage (visiting.py); contact card
 batches, QR posters and print jobs (cards.py)."""
 
-from .cards import CommunityCards, card_batch_list, card_overview, feedback_point_list, print_job_list
+from .cards import (
+    CommunityCards,
+    card_batch_list,
+    card_overview,
+    feedback_point_list,
+    print_files_visible,
+    print_job_list,
+)
 from .visiting import (
     CommunityCoverage,
     Coverage,
@@ -22,6 +29,7 @@ from .visiting import (
     team_list,
     teams_of,
     visit_log_list,
+    visit_photos_visible,
     year_start,
 )
 
@@ -45,10 +53,12 @@ __all__ = [
     "household_timeline",
     "ledger",
     "overdue_q",
+    "print_files_visible",
     "print_job_list",
     "search_initials",
     "team_list",
     "teams_of",
     "visit_log_list",
+    "visit_photos_visible",
     "year_start",
 ]

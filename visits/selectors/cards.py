@@ -59,6 +59,11 @@ def print_job_list(*, user: User) -> QuerySet[PrintJob]:
     )
 
 
+def print_files_visible(*, user: User) -> QuerySet[PrintJob]:
+    """Return the finished print jobs whose PDF the user may download: those of the user's communities."""
+    return scope(PrintJob.objects.filter(state=PrintJob.State.DONE), user, "batch__community").select_related("batch")
+
+
 @dataclass
 class CommunityCards:
     community: Community

@@ -18,6 +18,7 @@ from ..models import (
     VisitAssignment,
     VisitCycle,
     VisitLog,
+    VisitPhoto,
     VisitRequest,
     VisitTeam,
     VisitTeamMember,
@@ -118,6 +119,11 @@ def visit_log_list(*, user: User) -> QuerySet[VisitLog]:
         .prefetch_related("visitors", Prefetch("requests", queryset=VisitRequest.objects.select_related("case")))
         .order_by("-visited_at", "-pk")
     )
+
+
+def visit_photos_visible(*, user: User) -> QuerySet[VisitPhoto]:
+    """Return the visit photos the user may see: those of the visits in the user's communities."""
+    return scope(VisitPhoto.objects.all(), user, "log__community")
 
 
 def attention_tags() -> QuerySet[AttentionTag]:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -169,15 +169,6 @@ def _job_state(job: PrintJob) -> dict:
 def print_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's progress, for the batch page to poll."""
     return JsonResponse(_job_state(_job(request, pk)))
-
-
-@login_required
-def print_job_download(request: HttpRequest, pk: int) -> FileResponse:
-    job = _job(request, pk)
-    if job.state != PrintJob.State.DONE or not job.file:
-        raise Http404
-    filename = f"contact-cards-{job.batch.community_id}-{job.batch.number}-{job.cards}.pdf"
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 # ----------------------------------------------------------------------------------------------- posters

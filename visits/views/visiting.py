@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,6 @@ from ..models import (
     AttentionTag,
     Household,
     VisitAssignment,
-    VisitPhoto,
     VisitRequest,
     VisitTeam,
     VisitTeamMember,
@@ -163,14 +162,6 @@ def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
     return redirect(item.household.get_absolute_url())
-
-
-@login_required
-def photo(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_scoped_or_404(VisitPhoto.objects.all(), request.user, "log__community", pk=pk)
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
 
 
 # ------------------------------------------------------------------------------------------- ledger

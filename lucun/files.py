@@ -1,0 +1,119 @@
+"""Private files: every uploaded file is served by one view, after the scope check of the object that owns it.
+
+Each app registers, in its ``AppConfig.ready()``, the model and file field that hold uploads and a selector that
+returns the rows a user may see (the owner's scoping rule). The view looks the row up among those rows only, so an
+anonymous visitor, an official of another community and a wrong id all get the same 404. The bytes go out through
+django-sendfile2: in production nginx sends them (``X-Accel-Redirect`` to an internal location), on the embedded
+default the application streams them. Nothing under MEDIA_ROOT has a public address, and every new upload gets a
+random name: no date, no id, no original file name.
+"""
+
+import mimetypes
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import Storage, default_storage
+from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django_sendfile import sendfile
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+# Shown in the page; anything else is offered as a download, so no uploaded file can run as a page of this site.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+CACHE_CONTROL = "private, max-age=3600"
+
+
+@dataclass(frozen=True)
+class PrivateFile:
+    """One kind of uploaded file: where it is stored and who may fetch it."""
+
+    kind: str  # the address segment: /files/<kind>/<pk>/
+    model: type[Model]
+    field: str
+    visible: Callable[..., QuerySet]  # visible(user=...) -> the rows of ``model`` the user may see
+    download_name: Callable[[Model], str] | None = None  # given: always an attachment under this name
+
+
+_kinds: dict[str, PrivateFile] = {}
+_fields: dict[tuple[type[Model], str], PrivateFile] = {}
+
+
+def register(*entries: PrivateFile) -> None:
+    for entry in entries:
+        _kinds[entry.kind] = entry
+        _fields[(entry.model, entry.field)] = entry
+
+
+def registered() -> list[PrivateFile]:
+    return list(_kinds.values())
+
+
+def url_for(file: FieldFile) -> str:
+    """Return the address of a stored file (blank when the field is empty)."""
+    if not file:
+        return ""
+    entry = _fields[(file.instance._meta.concrete_model, file.field.name)]
+    return reverse("private_file", kwargs={"kind": entry.kind, "pk": file.instance.pk})
+
+
+def random_name(folder: str, extension: str) -> str:
+    """Return a storage name that says nothing: a folder per kind, then 32 random hex digits."""
+    return f"{folder}/{uuid.uuid4().hex}{extension}"
+
+
+def file_times_set(name: str, moment: datetime, storage: Storage = default_storage) -> None:
+    """Set a stored file's access and modification times, and its folder's, to ``moment`` (not the upload time).
+
+    A storage without local paths keeps no such times for anyone to read, so there is nothing to do.
+    """
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        return
+    stamp = moment.timestamp()
+    os.utime(path, (stamp, stamp))
+    os.utime(os.path.dirname(path), (stamp, stamp))
+
+
+def _user(request: HttpRequest):
+    """The signed-in user, or the API client whose token came with the request (the API hands out these links)."""
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" not in request.META:
+        return request.user
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        found = None
+    return found[0] if found else request.user
+
+
+@require_safe
+def serve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Send one uploaded file to a user who may see its owner; 404 for everyone else, signed in or not."""
+    entry = _kinds.get(kind)
+    if entry is None:
+        raise Http404
+    try:
+        obj = entry.visible(user=_user(request)).exclude(**{entry.field: ""}).get(pk=pk)
+        path = getattr(obj, entry.field).path
+    except (entry.model.DoesNotExist, SuspiciousFileOperation) as exc:
+        raise Http404 from exc
+    guessed = mimetypes.guess_type(path)[0]
+    if entry.download_name is not None:
+        response = sendfile(
+            request, path, attachment=True, attachment_filename=entry.download_name(obj), mimetype=guessed
+        )
+    elif guessed in INLINE_TYPES:
+        response = sendfile(request, path, attachment_filename=False, mimetype=guessed)
+    else:
+        response = sendfile(request, path, attachment=True, mimetype="application/octet-stream")
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

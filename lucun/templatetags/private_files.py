@@ -1,0 +1,11 @@
+from django import template
+
+from .. import files
+
+register = template.Library()
+
+
+@register.filter
+def private_url(file) -> str:
+    """Return the address of an uploaded file: the scoped file view (there is no public media address)."""
+    return files.url_for(file)
