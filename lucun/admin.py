@@ -1,8 +1,16 @@
+from axes import admin as axes_admin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
+from .login_limits.services import login_lock_clear
 from .models import AuditEvent, Community, County, Grid, Notification, OutboxMessage, Position, Street, User
+
+# The admin's sign-in says "too many failures" in Chinese when django-axes has locked it (lucun.login_limits).
+admin.site.login_form = AdminLoginForm
 
 
 class PositionInline(admin.TabularInline):
@@ -96,3 +104,25 @@ class NotificationAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
     list_filter = ["task_name"]
+
+
+# Sign-in limits (django-axes): failure records and the locks they make. Failure logs are not kept (off in settings).
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """Recent sign-in failures per name and address; deleting a record lifts the lock it makes, with an audit record."""
+
+    @admin.action(description=_("清理已过期的失败记录"))
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)  # the cool-off is counted back from this request's time
+        count = AxesProxyHandler.get_implementation().clean_expired_user_attempts(request=request)
+        self.message_user(request, _("已清理 %(count)d 条过期的失败记录。") % {"count": count})
+
+    def delete_model(self, request, obj):
+        login_lock_clear(actor=request.user, attempts=AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        login_lock_clear(actor=request.user, attempts=queryset)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value may be overridden from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "lucun.login_limits.apps.AxesConfig",
     # cases first: the apps after it may use its services (and their demo data builds on its demo data)
     "cases.apps.CasesConfig",
     "visits.apps.VisitsConfig",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lucun.urls"
@@ -95,7 +98,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "lucun.User"
-AUTHENTICATION_BACKENDS = ["lucun.auth.UsernameOrPhoneBackend"]
+# django-axes first: it refuses a locked account or address before any password is checked (lucun.login_limits).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "lucun.auth.UsernameOrPhoneBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -233,6 +237,23 @@ CONTENT_SECURITY_POLICY = {
 LUCUN_TRUSTED_PROXY_COUNT = env.int("LUCUN_TRUSTED_PROXY_COUNT", default=0)
 # The absolute address printed in QR codes (e.g. https://lucun.example.gov.cn); the request's host otherwise.
 LUCUN_PUBLIC_BASE_URL = env.str("LUCUN_PUBLIC_BASE_URL", default="")
+
+# Password guessing (django-axes, lucun.login_limits): failures are counted in the database, per account (typed
+# names normalised and resolved to the account, mobile number included) and per client address, on every path
+# that checks a password. A lock lasts the cool-off after the last counted failure; the admin lists and clears it.
+AXES_HANDLER = "lucun.login_limits.hooks.LoginLimitHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LUCUN_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LUCUN_LOGIN_FAILURES_PER_ADDRESS = env.int("LUCUN_LOGIN_FAILURES_PER_ADDRESS", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LUCUN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_USERNAME_CALLABLE = "lucun.login_limits.hooks.login_name"
+AXES_CLIENT_IP_CALLABLE = "lucun.login_limits.hooks.client_address"
+AXES_LOCKOUT_CALLABLE = "lucun.login_limits.hooks.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked does not extend the lock: the message's "try again in N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False  # no start-up banner; log lines name only the path (name and address are masked)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

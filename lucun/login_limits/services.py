@@ -1,0 +1,22 @@
+from axes.models import AccessAttempt
+from django.db import transaction
+from django.db.models import QuerySet
+
+from lucun.models import User
+from lucun.services import audit_record
+
+
+def login_lock_clear(*, actor: User, attempts: QuerySet[AccessAttempt]) -> int:
+    """Delete these sign-in failure records, which lifts the locks they make; return how many were deleted."""
+    with transaction.atomic():
+        names = sorted({name for name in attempts.values_list("username", flat=True) if name})
+        _total, per_model = attempts.delete()
+        count = per_model.get(AccessAttempt._meta.label, 0)
+        if count:
+            audit_record(
+                actor=actor,
+                action="解除登录锁定",
+                summary=f"删除 {count} 条登录失败记录:{'、'.join(names) or '(无用户名)'}",
+                after={"usernames": names, "records": count},
+            )
+    return count
