@@ -91,13 +91,21 @@ def test_a_request_body_over_25_mb_is_refused_by_nginx_and_one_under_it_is_not(s
 def test_a_forwarded_for_header_written_by_the_client_gives_no_fresh_rate_limit_quota():
     """The public pages count lookups of unknown codes per address (20 in 10 minutes). nginx appends the address it
     sees to X-Forwarded-For and the application reads the rightmost entry, so a made-up value per request is
-    still the same client."""
+    still the same client: the limit comes as it would without the header."""
     try:
-        statuses = [
-            fetch(STACK_URL + f"/s/ZZZZZZ{n:02d}/", {"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(21)
-        ]
-        assert statuses[:20] == [404] * 20  # unknown codes, counted
-        assert statuses[20] == 429
+        statuses = []
+        for n in range(100):
+            statuses.append(fetch(STACK_URL + f"/s/ZZZZZZ{n:02d}/", {"X-Forwarded-For": f"203.0.113.{n}"})[0])
+            if statuses[-1] != 404:
+                break
+        assert statuses == [404] * 20 + [429]  # twenty unknown codes counted against one client, then refused
         assert fetch(STACK_URL + "/s/ZZZZZZ99/", {"X-Forwarded-For": "198.51.100.7, 203.0.113.99"})[0] == 429
     finally:
-        stack_manage("shell", "-c", "from django.core.cache import cache; cache.clear()")  # lift the limit again
+        # Lift the limit again (only this counter: the same Redis holds the worker's queues).
+        stack_manage(
+            "shell",
+            "-c",
+            "from lucun import throttle; from cases.ratelimit import WINDOW_SECONDS; "
+            "throttle.reset(purpose='feedback-lookup', value='127.0.0.1', window_seconds=WINDOW_SECONDS)",
+        )
+    assert fetch(STACK_URL + "/s/ZZZZZZ98/")[0] == 404  # lifted for the tests after this one
