@@ -264,3 +264,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # A resolved case with no callback is closed automatically after this many days.
 LUCUN_CASE_AUTO_CLOSE_DAYS = env.int("LUCUN_CASE_AUTO_CLOSE_DAYS", default=7)
+
+# manage.py backup: where the dated archives go and how many of the newest are kept.
+LUCUN_BACKUP_DIR = Path(env.str("LUCUN_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+LUCUN_BACKUP_KEEP = env.int("LUCUN_BACKUP_KEEP", default=14)

@@ -1,0 +1,186 @@
+"""Tests of the production stack: nginx over HTTPS in front of gunicorn, the worker and beat, DEBUG off
+(deploy/ci-stack.sh), driven with Debian's Chromium through the proxy, as a resident's phone or an office PC.
+
+Skipped unless LUCUN_STACK_URL names a running stack:
+
+    deploy/ci-stack.sh start
+    deploy/ci-stack.sh run .venv/bin/python -m pytest tests/stack -q
+    deploy/ci-stack.sh stop
+
+The access-log checks run after every browser test, so they read the logs of the whole run.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STACK_URL = os.environ.get("LUCUN_STACK_URL", "").rstrip("/")
+STACK_HTTP_URL = os.environ.get("LUCUN_STACK_HTTP_URL", "").rstrip("/")
+STACK_DIR = Path(os.environ.get("LUCUN_STACK_DIR", "/nonexistent"))
+CHROMIUM = os.environ.get("LUCUN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "stack"
+# Distinctive user agents, so the log checks can tell whose requests a line records.
+VILLAGER_AGENT = "Mozilla/5.0 (Linux; Android 13; V2145A) AppleWebKit/537.36 Mobile LucunVillagerPhone/1.0"
+OFFICIAL_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 LucunOfficePC/1.0"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+LAST = "test_access_logs.py"
+
+# Playwright's sync API runs an event loop in this thread; nothing here touches the test database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _is_stack_test(item) -> bool:
+    return "tests/stack/" in str(item.fspath).replace(os.sep, "/")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    mine = [item for item in items if _is_stack_test(item)]
+    if not mine:
+        return
+    if not STACK_URL:
+        skip = pytest.mark.skip(reason="no production stack: start one with deploy/ci-stack.sh (LUCUN_STACK_URL)")
+        for item in mine:
+            item.add_marker(skip)
+        return
+    if not Path(CHROMIUM).exists():
+        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; apt-get install chromium")
+    last = [item for item in mine if item.fspath.basename == LAST]
+    items[:] = [item for item in items if item not in last] + last
+
+
+def stack_manage(*args: str) -> str:
+    """Run manage.py inside the stack (its database, media and secret); return what it printed."""
+    result = subprocess.run(  # noqa: S603 - the stack's own script
+        [str(ROOT / "deploy" / "ci-stack.sh"), "manage", *args],
+        cwd=ROOT,
+        env={**os.environ, "LUCUN_STACK_DIR": str(STACK_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """This run's street in the stack: a card's address, two cadres (one per community) and their password."""
+    out = stack_manage("shell", "-c", "from tests.stack.seed import create; create()")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Visitor:
+    """One browser context (a phone or a PC with its own cookies) that records every answer it gets."""
+
+    def __init__(self, context, folder: Path):
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.folder = folder
+        self.answers: list = []
+        self.page.on("response", lambda answer: self.answers.append(answer))
+        self.shots = 0
+
+    def goto(self, path_or_url: str):
+        return self.page.goto(path_or_url if path_or_url.startswith("http") else STACK_URL + path_or_url)
+
+    def login(self, username: str, password: str) -> None:
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(re.compile(r".*/$"))
+
+    def shot(self, name: str) -> None:
+        self.shots += 1
+        self.page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}.png"), full_page=True)
+
+    def failures(self) -> list[str]:
+        return [f"{answer.status} {answer.url}" for answer in self.answers if answer.status >= 400]
+
+
+@pytest.fixture
+def visitor(request, browser):
+    """visitor(agent, viewport) opens a new browser context; a failing test leaves screenshot and HTML behind."""
+    opened: list[Visitor] = []
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def open_visitor(agent: str, viewport: dict) -> Visitor:
+        context = browser.new_context(
+            viewport=viewport,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            user_agent=agent,
+            ignore_https_errors=True,  # the stack's certificate is self-signed
+        )
+        opened.append(Visitor(context, folder))
+        return opened[-1]
+
+    yield open_visitor
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for n, visitor in enumerate(opened):
+        if failed:
+            try:
+                visitor.page.screenshot(path=str(folder / f"failure-{n}.png"), full_page=True)
+                (folder / f"failure-{n}.html").write_text(visitor.page.content(), encoding="utf-8")
+            except Exception as exc:  # the page may be gone: keep the test's own failure
+                (folder / f"failure-{n}.html").write_text(f"could not capture the page: {exc}", encoding="utf-8")
+        visitor.context.close()
+    if failed:
+        print(f"\nstack test failed: screenshots and HTML in {folder}")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def send_feedback(visitor: Visitor, card_url: str, text: str) -> str:
+    """Scan a card (open its address), pick a category, write, send; return the lookup code shown."""
+    page = visitor.page
+    visitor.goto(card_url)
+    page.locator("label.p-tile", has_text="基础设施").click()
+    page.get_by_label("说说情况").fill(text)
+    page.get_by_role("button", name="提交").click()
+    from playwright.sync_api import expect
+
+    code_box = page.get_by_test_id("lookup-code")
+    expect(code_box).to_be_visible()
+    return re.sub(r"\s", "", code_box.inner_text())
