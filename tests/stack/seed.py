@@ -1,6 +1,7 @@
 """The stack tests' own data, made inside the running stack: ``deploy/ci-stack.sh manage shell -c
 "from tests.stack.seed import create; create()"`` prints it as JSON. A street of its own for each run (whatever
-the stack holds besides, demo or restored backup), two communities, a cadre in each, a batch of contact cards."""
+the stack holds besides, demo or restored backup), two communities, a cadre in each, a member of the street staff
+who may use the back office, a batch of contact cards."""
 
 import json
 import secrets
@@ -37,6 +38,12 @@ def _create() -> dict:
         user = get_user_model().objects.create_user(username=f"stack_{key}_{run}", password=password, real_name=name)
         Position.objects.create(user=user, role=Role.COMMUNITY_CADRE, community=place)
         users[key] = user.username
+    # A member of the street staff who may use the configuration back office (its own sign-in page).
+    staff = get_user_model().objects.create_user(
+        username=f"stack_staff_{run}", password=password, real_name="刘干事", is_staff=True
+    )
+    Position.objects.create(user=staff, role=Role.STREET_STAFF, street=street)
+    users["staff"] = staff.username
     team = VisitTeam.objects.create(street=street, name="青石村走访队")
     batch = services.card_batch_create(
         actor=None, community=community, team=team, quantity=10, contact_name="陈书记", contact_phone="13812345678"
