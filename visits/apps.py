@@ -9,17 +9,17 @@ class VisitsConfig(AppConfig):
     demo_seeder = "visits.demo.seed"
 
     def ready(self) -> None:
-        from lucun.navigation import OFFICIAL_ROLES, NavItem, register
+        from lucun.navigation import ASK, OFFICIAL_ROLES, NavItem, register
 
         from .permissions import CARD_ROLES, COVERAGE_ROLES
 
         register(
-            NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES),
-            NavItem(label=_("民情账本"), url_name="visits:ledger_index", order=11, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访队伍"), url_name="visits:team_list", order=12, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES),
-            NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES),
+            NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("民情账本"), url_name="visits:ledger_index", order=11, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访队伍"), url_name="visits:team_list", order=12, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES, group=ASK),
+            NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES, group=ASK),
         )
         self._register_team_filter()
 

@@ -309,7 +309,7 @@ def _refresh_seconds(request: HttpRequest) -> int:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
+    if not has_role(request.user, permissions.DASHBOARD_ROLES):
         raise PermissionDenied
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())
