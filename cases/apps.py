@@ -16,6 +16,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from lucun import db, navigation
 
+        from .home import register_panels
         from .models.tally import sqlite_tally_triggers
         from .permissions import DASHBOARD_ROLES, SUPERVISE_ROLES
         from .services.feedback import TRIAGE_ROLES
@@ -23,6 +24,7 @@ class CasesConfig(AppConfig):
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
         connect()
+        register_panels()
         solve = navigation.SOLVE
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=30, group=solve),

@@ -11,6 +11,7 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from lucun import navigation
 
+        from .home import register_panels
 
         discuss = navigation.DISCUSS
         navigation.register(
@@ -26,3 +27,4 @@ class DeliberationConfig(AppConfig):
             navigation.NavItem(label=_("议事场所"), url_name="deliberation:venue_list", order=23, group=discuss),
             navigation.NavItem(label=_("议事成效"), url_name="deliberation:figures", order=24, group=discuss),
         )
+        register_panels()

@@ -18,6 +18,7 @@ class OutcomesConfig(AppConfig):
         from lucun.navigation import OUTCOMES, STREET_ROLES, NavItem, register
 
         from . import permissions
+        from .home import register_panels
 
         register(
             NavItem(label=_("成效报告"), url_name="outcomes:report", order=70, group=OUTCOMES),
@@ -50,3 +51,4 @@ class OutcomesConfig(AppConfig):
                 group=OUTCOMES,
             ),
         )
+        register_panels()

@@ -16,6 +16,7 @@ class PointsConfig(AppConfig):
         from lucun.navigation import POINTS, NavItem, register
 
         from . import roles
+        from .home import register_panels
 
         register(
             NavItem(
@@ -29,3 +30,4 @@ class PointsConfig(AppConfig):
             ),
             NavItem(label=_("积分统计"), url_name="points:figures", order=63, roles=roles.VIEW_ROLES, group=POINTS),
         )
+        register_panels()

@@ -11,6 +11,7 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from lucun.navigation import ASK, OFFICIAL_ROLES, NavItem, register
 
+        from .home import register_panels
         from .permissions import CARD_ROLES, COVERAGE_ROLES
 
         register(
@@ -22,6 +23,7 @@ class VisitsConfig(AppConfig):
             NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES, group=ASK),
         )
         self._register_team_filter()
+        register_panels()
 
     @staticmethod
     def _register_team_filter() -> None:
