@@ -173,3 +173,17 @@ def test_the_navigation_sits_at_the_bottom_of_a_phone_within_reach_of_a_thumb(to
     _shot(touch_phone, "home")
     _check_every_group(touch_phone, tap=True, min_target=44)
     _follow_an_entry(touch_phone, tap=True)
+
+
+def test_the_visit_forms_submit_button_stays_above_the_phone_bar(touch_phone, community):
+    from tests.visits.factories import HouseholdFactory
+
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    household = HouseholdFactory(community=community)
+    touch_phone.login(cadre.username)
+    touch_phone.goto(f"/visits/households/{household.pk}/visit/")
+    submit = touch_phone.page.locator(".submit-bar button[type=submit]")
+    expect(submit).to_be_visible()
+    button, bar = submit.bounding_box(), touch_phone.page.locator("#site-nav").bounding_box()
+    assert button["y"] + button["height"] <= bar["y"], "the submit button is hidden under the navigation bar"
+    _shot(touch_phone, "visit-form")
