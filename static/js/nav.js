@@ -19,7 +19,6 @@
 
   groups.forEach(function (group) {
     var summary = group.querySelector("summary");
-    summary.setAttribute("aria-haspopup", "true");
     summary.setAttribute("aria-expanded", group.open ? "true" : "false");
 
     group.addEventListener("toggle", function () {
