@@ -15,12 +15,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from lucun import db, files, navigation
-        from lucun.models import Role
 
         from . import selectors
+        from .home import register_panels
         from .models import CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
-        from .permissions import DISPATCH_ROLES, SUPERVISE_ROLES
+        from .permissions import DASHBOARD_ROLES, SUPERVISE_ROLES
+        from .services.feedback import TRIAGE_ROLES
         from .signals import connect
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
@@ -29,15 +30,18 @@ class CasesConfig(AppConfig):
             files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),
             files.PrivateFile("feedback-photo", FeedbackPhoto, "image", selectors.feedback_photos_visible),
         )
+        register_panels()
+        solve = navigation.SOLVE
         navigation.register(
-            navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=10),
-            navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=11),
+            navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=30, group=solve),
+            navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=31, group=solve),
             navigation.NavItem(
-                label=_("三色督办"),
-                url_name="cases:dashboard",
-                order=12,
-                roles=frozenset({*SUPERVISE_ROLES, *DISPATCH_ROLES, Role.STREET_STAFF}),
+                label=_("群众反馈"), url_name="cases:feedback_queue", order=32, roles=TRIAGE_ROLES, group=solve
             ),
-            navigation.NavItem(label=_("通报"), url_name="cases:notice_list", order=13, roles=SUPERVISE_ROLES),
-            navigation.NavItem(label=_("群众反馈"), url_name="cases:feedback_queue", order=14, roles=DISPATCH_ROLES),
+            navigation.NavItem(
+                label=_("三色督办"), url_name="cases:dashboard", order=33, roles=DASHBOARD_ROLES, group=solve
+            ),
+            navigation.NavItem(
+                label=_("通报"), url_name="cases:notice_list", order=34, roles=SUPERVISE_ROLES, group=solve
+            ),
         )

@@ -13,6 +13,8 @@ HANDLE_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.GRID_WORKER, Role.STREET_ST
 SUPERVISE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
 # Officials who may register a case at all (every position that meets residents).
 OPEN_ROLES = frozenset(Role.values)
+# Officials who watch the three-colour dashboard of their communities.
+DASHBOARD_ROLES = SUPERVISE_ROLES | DISPATCH_ROLES
 
 
 def _in_scope(user, case: Case) -> bool:

@@ -105,6 +105,17 @@ def meeting_photos_visible(*, user: User) -> QuerySet[MeetingPhoto]:
     return MeetingPhoto.objects.filter(meeting__in=meeting_scope(user))
 
 
+def meetings_between(*, user: User, start: datetime, end: datetime) -> QuerySet[Meeting]:
+    """Return the visible, not cancelled meetings between two instants, soonest first, without the list's
+    counts (for a glance: the home page)."""
+    return (
+        meeting_scope(user)
+        .filter(starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True)
+        .select_related(*MEETING_RELATED)
+        .order_by("starts_at", "pk")
+    )
+
+
 def meeting_get(*, user: User, pk: int) -> Meeting:
     """Return one meeting the user may see (404 otherwise)."""
     try:

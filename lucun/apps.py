@@ -15,12 +15,15 @@ class LucunConfig(AppConfig):
     def ready(self) -> None:
         from . import db, navigation, schedules
 
+        settings = navigation.SETTINGS
+        # Messages are the bell in the header, on every page.
         navigation.register(
             navigation.NavItem(label=_("工作台"), url_name="home", order=0),
-            navigation.NavItem(label=_("组织架构"), url_name="org_tree", order=90),
-            navigation.NavItem(label=_("消息"), url_name="notification_list", order=95),
-            navigation.NavItem(label=_("接口文档"), url_name="api_docs", order=98, roles=navigation.STREET_ROLES),
-            navigation.NavItem(label=_("系统配置"), url_name="admin:index", order=99, staff_only=True),
+            navigation.NavItem(label=_("组织架构"), url_name="org_tree", order=90, group=settings),
+            navigation.NavItem(
+                label=_("接口文档"), url_name="api_docs", order=98, roles=navigation.STREET_ROLES, group=settings
+            ),
+            navigation.NavItem(label=_("系统配置"), url_name="admin:index", order=99, staff_only=True, group=settings),
         )
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
         post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")

@@ -1,4 +1,4 @@
-from .navigation import items_for
+from .navigation import grouped, items_for
 from .scoping import roles_for
 
 
@@ -6,11 +6,10 @@ def shell(request) -> dict:
     """Give the base template the navigation and the unread count (one query each, whatever the page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "unread_count": 0}
+        return {"nav_items": [], "nav": None, "unread_count": 0}
     from .selectors import notification_unread_count
 
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    match = request.resolver_match
     items = items_for(user, roles_for(user))
-    for item in items:
-        item["active"] = item["url_name"] == current
-    return {"nav_items": items, "unread_count": notification_unread_count(user=user)}
+    nav = grouped(items, path=request.path, params=request.GET.dict(), namespace=match.namespace if match else "")
+    return {"nav_items": items, "nav": nav, "unread_count": notification_unread_count(user=user)}

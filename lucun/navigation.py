@@ -1,13 +1,32 @@
-"""The navigation: each app registers its entries in its AppConfig.ready(); the shell shows each role its own."""
+"""The navigation: each app registers its entries in its AppConfig.ready(); the shell shows each role its own.
+
+Entries are grouped by the mechanism (直面问, 现场议, 分类解), then 积分, 工作成效 and 设置. An entry names the
+roles that may use its page with the same role set its view checks (the app's permissions module), so a person
+is offered exactly the pages that will open for them.
+"""
 
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
 STREET_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR})
 OFFICIAL_ROLES = frozenset(Role.values)
+
+# The groups, in the order the bar shows them: (key, label).
+ASK, DISCUSS, SOLVE, POINTS, OUTCOMES, SETTINGS = "ask", "discuss", "solve", "points", "outcomes", "settings"
+GROUPS = (
+    (ASK, _("直面问")),
+    (DISCUSS, _("现场议")),
+    (SOLVE, _("分类解")),
+    (POINTS, _("积分")),
+    (OUTCOMES, _("工作成效")),
+    (SETTINGS, _("设置")),
+)
+GROUP_KEYS = frozenset(key for key, _label in GROUPS)
 
 
 @dataclass(frozen=True)
@@ -18,6 +37,16 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: every signed-in user
     staff_only: bool = False
     url_kwargs: dict = field(default_factory=dict)
+    group: str = ""  # one of GROUP_KEYS; "" only for the home page, which stands on its own
+    query: str = ""  # e.g. "kind=contest": a filtered view of a list page
+
+    def __post_init__(self) -> None:
+        if self.group and self.group not in GROUP_KEYS:
+            raise ValueError(f"unknown navigation group {self.group!r} for {self.url_name}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.url_name}?{self.query}" if self.query else self.url_name
 
 
 _items: dict[str, NavItem] = {}
@@ -25,7 +54,11 @@ _items: dict[str, NavItem] = {}
 
 def register(*items: NavItem) -> None:
     for item in items:
-        _items[item.url_name] = item
+        _items[item.key] = item
+
+
+def registered() -> list[NavItem]:
+    return sorted(_items.values(), key=lambda i: (i.order, i.key))
 
 
 def items_for(user, user_roles: set[str]) -> list[dict]:
@@ -33,14 +66,61 @@ def items_for(user, user_roles: set[str]) -> list[dict]:
     if not user.is_authenticated:
         return []
     visible = []
-    for item in sorted(_items.values(), key=lambda i: (i.order, i.url_name)):
+    for item in registered():
         if item.staff_only and not user.is_staff:
             continue
         if item.roles is not None and not user.is_superuser and not (item.roles & user_roles):
             continue
         try:
-            url = reverse(item.url_name, kwargs=item.url_kwargs or None)
+            path = reverse(item.url_name, kwargs=item.url_kwargs or None)
         except NoReverseMatch:
             continue
-        visible.append({"label": item.label, "url": url, "url_name": item.url_name})
+        visible.append(
+            {
+                "label": item.label,
+                "url": f"{path}?{item.query}" if item.query else path,
+                "path": path,
+                "query": dict(parse_qsl(item.query)),
+                "url_name": item.url_name,
+                "group": item.group,
+                "current": "",
+            }
+        )
     return visible
+
+
+def _current_item(items: list[dict], path: str, params: dict) -> dict | None:
+    """The entry whose page this is: the longest path that starts the address, a matching filter first."""
+    best, best_score = None, None
+    for item in items:
+        if item["path"] == "/" and path != "/":
+            continue  # the home page is the prefix of everything; it is current only on itself
+        if not path.startswith(item["path"]):
+            continue
+        if any(params.get(k) != v for k, v in item["query"].items()):
+            continue
+        score = (len(item["path"]), len(item["query"]))
+        if best_score is None or score > best_score:
+            best, best_score = item, score
+    return best
+
+
+def grouped(items: list[dict], *, path: str, params: dict, namespace: str = "") -> dict:
+    """Arrange the entries into the home link and the groups, marking the current page and its group.
+
+    The current entry is the one whose address starts the page's (a case page belongs to 诉求); a page outside
+    every entry's address marks the group of the entries from the same app, if any.
+    """
+    current = _current_item(items, path, params)
+    if current is not None:
+        current["current"] = "page" if current["path"] == path else "true"
+    current_group = current["group"] if current is not None else ""
+    if not current_group and namespace:
+        current_group = next((i["group"] for i in items if i["url_name"].startswith(f"{namespace}:")), "")
+    home = next((i for i in items if not i["group"]), None)
+    groups = []
+    for key, label in GROUPS:
+        members = [i for i in items if i["group"] == key]
+        if members:
+            groups.append({"key": key, "label": label, "items": members, "current": key == current_group})
+    return {"home": home, "groups": groups}

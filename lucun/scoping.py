@@ -36,7 +36,20 @@ def communities_for(user) -> QuerySet[Community]:
         return Community.objects.none()
     if user.is_superuser:
         return Community.objects.all()
-    positions = Position.objects.current().filter(user_id=user.pk)
+    return _covered_by(Position.objects.current().filter(user_id=user.pk))
+
+
+def communities_with_role(user, roles: Iterable[str]) -> QuerySet[Community]:
+    """Return the communities in which the user holds one of ``roles``: ``has_role`` for many communities at once."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Community.objects.none()
+    if user.is_superuser:
+        return Community.objects.all()
+    return _covered_by(Position.objects.current().filter(user_id=user.pk, role__in=list(roles)))
+
+
+def _covered_by(positions: QuerySet[Position]) -> QuerySet[Community]:
+    """The communities at or below the positions' nodes, as one lazy queryset."""
     return Community.objects.filter(
         Q(street__county__in=positions.filter(county__isnull=False).values("county"))
         | Q(street__in=positions.filter(street__isnull=False).values("street"))

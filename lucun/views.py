@@ -8,16 +8,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from . import home as home_panels
 from . import selectors, services
 from .scoping import communities_for, user_positions
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """工作台: what this person must do today, from the panels the apps register (lucun.home)."""
     positions = user_positions(request.user)
     context = {
         "positions": positions,
         "community_count": communities_for(request.user).count(),
+        "panels": home_panels.panels_for(request.user) if positions or request.user.is_superuser else [],
     }
     return render(request, "lucun/home.html", context)
 

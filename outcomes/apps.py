@@ -15,18 +15,40 @@ class OutcomesConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from lucun.navigation import STREET_ROLES, NavItem, register
+        from lucun.navigation import OUTCOMES, STREET_ROLES, NavItem, register
 
         from . import permissions
+        from .home import register_panels
 
         register(
-            NavItem(label=_("工作成效"), url_name="outcomes:report", order=70),
+            NavItem(label=_("成效报告"), url_name="outcomes:report", order=70, group=OUTCOMES),
             # A street's stored monthly reports carry every community's figures: street positions only.
-            NavItem(label=_("月度报告存档"), url_name="outcomes:snapshot_list", order=70, roles=STREET_ROLES),
-            NavItem(label=_("回访"), url_name="outcomes:callback_list", order=71, roles=permissions.CALLBACK_ROLES),
-            NavItem(label=_("三率"), url_name="outcomes:rates", order=72),
-            NavItem(label=_("满意度调查"), url_name="outcomes:survey_list", order=73),
-            NavItem(label=_("我的调查样本"), url_name="outcomes:my_samples", order=73),
-            NavItem(label=_("红线与目标"), url_name="outcomes:cadres", order=74, roles=permissions.CADRE_VIEW_ROLES),
-            NavItem(label=_("后备人才"), url_name="outcomes:talent_list", order=75, roles=permissions.TALENT_ROLES),
+            NavItem(
+                label=_("月度报告存档"), url_name="outcomes:snapshot_list", order=70, roles=STREET_ROLES, group=OUTCOMES
+            ),
+            NavItem(
+                label=_("回访"),
+                url_name="outcomes:callback_list",
+                order=71,
+                roles=permissions.CALLBACK_ROLES,
+                group=OUTCOMES,
+            ),
+            NavItem(label=_("三率"), url_name="outcomes:rates", order=72, group=OUTCOMES),
+            NavItem(label=_("满意度调查"), url_name="outcomes:survey_list", order=73, group=OUTCOMES),
+            NavItem(label=_("我的调查样本"), url_name="outcomes:my_samples", order=73, group=OUTCOMES),
+            NavItem(
+                label=_("红线与目标"),
+                url_name="outcomes:cadres",
+                order=74,
+                roles=permissions.CADRE_VIEW_ROLES,
+                group=OUTCOMES,
+            ),
+            NavItem(
+                label=_("后备人才"),
+                url_name="outcomes:talent_list",
+                order=75,
+                roles=permissions.TALENT_ROLES,
+                group=OUTCOMES,
+            ),
         )
+        register_panels()

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
 from lucun.models import Community, Position, User
-from lucun.scoping import communities_for, get_scoped_or_404, scope, streets_for
+from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope, streets_for
 
 from . import permissions
 from .models import (
@@ -37,6 +37,21 @@ def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
     elif state == "anonymous":
         qs = qs.filter(mode=Callback.Mode.ANONYMOUS)
     return qs.order_by("-resolved_at", "-pk")
+
+
+def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
+    """The pending staff callbacks (as ``callback_list(state="pending")``) in the communities where the user
+    records callbacks, longest waiting first."""
+    return (
+        Callback.objects.filter(
+            mode=Callback.Mode.STAFF,
+            answered_at__isnull=True,
+            round=F("case__reopen_count"),
+            community__in=communities_with_role(user, permissions.CALLBACK_ROLES),
+        )
+        .select_related(*CALLBACK_RELATED)
+        .order_by("resolved_at", "pk")
+    )
 
 
 def callback_get(*, user: User, pk: int) -> Callback:

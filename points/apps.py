@@ -14,16 +14,24 @@ class PointsConfig(AppConfig):
 
     def ready(self) -> None:
         from lucun import files
-        from lucun.navigation import NavItem, register
+        from lucun.navigation import POINTS, NavItem, register
 
         from . import roles
+        from .home import register_panels
         from .models import ServiceClaim
         from .selectors import claim_photos_visible
 
         register(
-            NavItem(label=_("志愿者积分"), url_name="points:volunteer_list", order=60, roles=roles.VIEW_ROLES),
-            NavItem(label=_("积分审核"), url_name="points:claim_list", order=61, roles=roles.APPROVE_ROLES),
-            NavItem(label=_("积分兑换"), url_name="points:redeem_start", order=62, roles=roles.REDEEM_ROLES),
-            NavItem(label=_("积分统计"), url_name="points:figures", order=63, roles=roles.VIEW_ROLES),
+            NavItem(
+                label=_("志愿者积分"), url_name="points:volunteer_list", order=60, roles=roles.VIEW_ROLES, group=POINTS
+            ),
+            NavItem(
+                label=_("积分审核"), url_name="points:claim_list", order=61, roles=roles.APPROVE_ROLES, group=POINTS
+            ),
+            NavItem(
+                label=_("积分兑换"), url_name="points:redeem_start", order=62, roles=roles.REDEEM_ROLES, group=POINTS
+            ),
+            NavItem(label=_("积分统计"), url_name="points:figures", order=63, roles=roles.VIEW_ROLES, group=POINTS),
         )
         files.register(files.PrivateFile("claim-photo", ServiceClaim, "photo", claim_photos_visible))
+        register_panels()

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from lucun.models import Community, User
-from lucun.scoping import communities_for, get_scoped_or_404, scope
+from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
 from visits.models import HouseholdMember
 
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     normalise_token,
 )
 from .periods import quarter_bounds, quarter_label, quarter_of, shift_quarter, start_of_day
+from .roles import APPROVE_ROLES
 
 # --- volunteers ------------------------------------------------------------------------------------------
 
@@ -133,6 +134,13 @@ def claim_list(*, user: User, status: str | None = None, community_id: int | Non
     return qs.select_related("volunteer", "community", "service_type", "batch", "submitted_by", "decided_by").order_by(
         "created_at" if status == ServiceClaim.Status.PENDING else "-created_at", "id"
     )
+
+
+def claims_to_approve_count(*, user: User) -> int:
+    """Count the pending claims in the communities where the user approves claims (one query)."""
+    return ServiceClaim.objects.filter(
+        status=ServiceClaim.Status.PENDING, community__in=communities_with_role(user, APPROVE_ROLES)
+    ).count()
 
 
 def claim_get(*, user: User, pk: int) -> ServiceClaim:

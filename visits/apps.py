@@ -10,19 +10,20 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         from lucun import files
-        from lucun.navigation import OFFICIAL_ROLES, NavItem, register
+        from lucun.navigation import ASK, OFFICIAL_ROLES, NavItem, register
 
         from . import selectors
+        from .home import register_panels
         from .models import PrintJob, VisitPhoto
         from .permissions import CARD_ROLES, COVERAGE_ROLES
 
         register(
-            NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES),
-            NavItem(label=_("民情账本"), url_name="visits:ledger_index", order=11, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访队伍"), url_name="visits:team_list", order=12, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES),
-            NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES),
-            NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES),
+            NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("民情账本"), url_name="visits:ledger_index", order=11, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访队伍"), url_name="visits:team_list", order=12, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访安排"), url_name="visits:plan", order=13, roles=OFFICIAL_ROLES, group=ASK),
+            NavItem(label=_("走访覆盖"), url_name="visits:coverage", order=14, roles=COVERAGE_ROLES, group=ASK),
+            NavItem(label=_("联系卡与二维码"), url_name="visits:card_index", order=15, roles=CARD_ROLES, group=ASK),
         )
         files.register(
             files.PrivateFile("visit-photo", VisitPhoto, "image", selectors.visit_photos_visible),
@@ -35,6 +36,7 @@ class VisitsConfig(AppConfig):
             ),
         )
         self._register_team_filter()
+        register_panels()
 
     @staticmethod
     def _register_team_filter() -> None:

@@ -277,7 +277,7 @@ class DashboardView(APIView):
         ],
     )
     def get(self, request):
-        if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
+        if not has_role(request.user, permissions.DASHBOARD_ROLES):
             raise PermissionDenied("只有督办、班子成员和村居干部可以查看督办汇总。")
         filters_ = {}
         for key in ("community", "category", "tier", "first_responder"):

@@ -3,6 +3,7 @@
 from .case import (
     LIST_RELATED,
     Dashboard,
+    approvals_waiting,
     case_events,
     case_get,
     case_list,
@@ -13,7 +14,9 @@ from .case import (
     filter_choices,
     handlers_for,
     my_work,
+    my_work_colours,
     notice_list,
+    open_colour_totals,
 )
 from .feedback import (
     ChannelFigures,
@@ -39,6 +42,7 @@ __all__ = [
     "ChannelFigures",
     "Dashboard",
     "FeedbackStatus",
+    "approvals_waiting",
     "case_events",
     "case_get",
     "case_list",
@@ -59,8 +63,10 @@ __all__ = [
     "filter_choices",
     "handlers_for",
     "my_work",
+    "my_work_colours",
     "normalize_lookup_code",
     "notice_list",
+    "open_colour_totals",
     "public_form_options",
     "street_channels",
     "token_is_wellformed",

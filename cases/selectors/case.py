@@ -4,14 +4,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import Community, User
-from lucun.scoping import communities_for, get_scoped_or_404, scope
+from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
 
 from .. import source_filters
 from ..models import (
@@ -25,8 +25,11 @@ from ..models import (
     CaseTally,
     Colour,
     ConductViolation,
+    ExtensionRequest,
+    ReturnRequest,
     Tier,
 )
+from ..permissions import SUPERVISE_ROLES
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -55,14 +58,62 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
     return queryset.order_by("due_at", "pk")
 
 
-def my_work(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
-    """Return the open cases this official must act on: handled by them, or first received by them, soonest first."""
-    return (
+def my_work(*, user: User, now: datetime | None = None, colour: str = "") -> QuerySet[Case]:
+    """Return the open cases this official must act on: handled by them, or first received by them, soonest first.
+
+    With ``colour``, only those of that live colour.
+    """
+    queryset = (
         scope(Case.objects.filter(state__in=OPEN_STATES, responsible_id=user.pk), user)
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
+    )
+    if colour:
+        queryset = queryset.filter(live_colour=colour)
+    return queryset.order_by("due_at", "pk")
+
+
+def my_work_colours(*, user: User, now: datetime | None = None) -> dict[str, int]:
+    """Count the official's open cases (``my_work``) by live colour, in one query."""
+    counts = dict.fromkeys(Colour.values, 0)
+    for row in my_work(user=user, now=now).order_by().values("live_colour").annotate(n=Count("pk")):
+        counts[row["live_colour"]] += row["n"]
+    return counts
+
+
+def approvals_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
+    """Return the cases with an extension or return request this user may decide, soonest due first.
+
+    Each case carries ``extension_pending`` and ``return_pending``. The requests are found through their
+    pending-only unique indexes, so the cost follows the few pending requests, not the cases.
+    """
+    pending = ExtensionRequest.Decision.PENDING
+    extensions = ExtensionRequest.objects.filter(decision=pending)
+    returns = ReturnRequest.objects.filter(decision=pending)
+    return (
+        Case.objects.filter(
+            Q(pk__in=extensions.values("case")) | Q(pk__in=returns.values("case")),
+            community__in=communities_with_role(user, SUPERVISE_ROLES),
+        )
+        .select_related(*LIST_RELATED)
+        .with_live_colour(now)
+        .annotate(
+            extension_pending=Exists(extensions.filter(case=OuterRef("pk"))),
+            return_pending=Exists(returns.filter(case=OuterRef("pk"))),
+        )
         .order_by("due_at", "pk")
     )
+
+
+def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, int]:
+    """Return the three-colour figures of the user's scope: open cases by live colour, counted as the dashboard
+    counts them (the trigger-kept tally, corrected by the cases that crossed a threshold since the sweep)."""
+    now = now or timezone.now()
+    totals = dict.fromkeys(Colour.values, 0)
+    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now), now=now)
+    for (_tier, _community, colour), n in counts.items():
+        totals[colour] += n
+    return totals
 
 
 def case_get(*, user: User, number: str) -> Case:

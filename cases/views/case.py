@@ -16,7 +16,7 @@ from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object, officials_in_scope
 
 from .. import forms, permissions, selectors, services
-from ..models import Case, CaseList, CaseState, ExtensionRequest, ReturnRequest
+from ..models import Case, CaseList, CaseState, Colour, ExtensionRequest, ReturnRequest
 from ..services import CaseError
 
 PAGE_SIZE = 25
@@ -156,8 +156,25 @@ def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_work(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/my_work.html", {"page_obj": page})
+    """The official's open cases (?colour= narrows them), or with ?view=approvals the requests they decide."""
+    can_approve = has_role(request.user, permissions.SUPERVISE_ROLES)
+    approvals = can_approve and request.GET.get("view") == "approvals"
+    colour = request.GET.get("colour", "") if request.GET.get("colour") in Colour.values else ""
+    if approvals:
+        cases = selectors.approvals_waiting(user=request.user)
+    else:
+        cases = selectors.my_work(user=request.user, colour=colour)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/my_work.html",
+        {
+            "page_obj": page,
+            "approvals": approvals,
+            "can_approve": can_approve,
+            "colour": Colour(colour) if colour else None,
+        },
+    )
 
 
 @login_required
@@ -309,7 +326,7 @@ def _refresh_seconds(request: HttpRequest) -> int:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, {*permissions.SUPERVISE_ROLES, *permissions.DISPATCH_ROLES}):
+    if not has_role(request.user, permissions.DASHBOARD_ROLES):
         raise PermissionDenied
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())

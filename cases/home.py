@@ -1,0 +1,131 @@
+"""The cases app's panels on the home page (lucun.home): the scope's colours, my cases, approvals waiting."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from lucun.home import Figure, Panel, Row
+from lucun.scoping import has_role
+
+from . import selectors
+from .models import Colour
+from .permissions import DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES
+
+ROWS = 5
+COLOUR_LABELS = {
+    Colour.RED: lambda: _("红色 · 超时"),
+    Colour.YELLOW: lambda: _("黄色 · 预警"),
+    Colour.GREEN: lambda: _("绿色 · 正常"),
+}
+COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN)
+
+
+def _due(case) -> str:
+    return _("%(when)s 到期") % {"when": formats.date_format(timezone.localtime(case.due_at), "m-d H:i")}
+
+
+def _request_kinds(case) -> str:
+    kinds = []
+    if case.extension_pending:
+        kinds.append(_("申请延期"))
+    if case.return_pending:
+        kinds.append(_("申请退回"))
+    return " · ".join(kinds)
+
+
+def scope_colours(*, user, now) -> Panel | None:
+    """A supervisor's or street leader's first panel: open cases of their communities by colour."""
+    if not has_role(user, SUPERVISE_ROLES):
+        return None
+    totals = selectors.open_colour_totals(user=user, now=now)
+    cases = reverse("cases:case_list")
+    figures = tuple(
+        Figure(
+            key=f"scope-{colour}",
+            label=COLOUR_LABELS[colour](),
+            count=totals[colour],
+            url=f"{cases}?{urlencode({'state': 'open', 'colour': colour})}",
+            tone=colour,
+        )
+        for colour in COLOUR_ORDER
+    )
+    more = (_("打开三色督办"), reverse("cases:dashboard")) if has_role(user, DASHBOARD_ROLES) else None
+    return Panel(
+        key="scope-colours",
+        title=_("辖区三色督办"),
+        figures=figures,
+        empty=_("辖区内没有未办结的诉求。"),
+        more=more,
+        lead=True,
+    )
+
+
+def my_cases(*, user, now) -> Panel | None:
+    """The official's own open cases by colour, and the ones due soonest."""
+    if not has_role(user, OPEN_ROLES):
+        return None
+    counts = selectors.my_work_colours(user=user, now=now)
+    mine = reverse("cases:my_work")
+    figures = tuple(
+        Figure(
+            key=f"mine-{colour}",
+            label=COLOUR_LABELS[colour](),
+            count=counts[colour],
+            url=f"{mine}?colour={colour}",
+            tone=colour,
+        )
+        for colour in COLOUR_ORDER
+    )
+    rows = ()
+    if any(counts.values()):
+        rows = tuple(
+            Row(
+                label=f"{case.number} {case.title}", url=case.get_absolute_url(), note=_due(case), tone=case.live_colour
+            )
+            for case in selectors.my_work(user=user, now=now)[:ROWS]
+        )
+    return Panel(
+        key="my-cases",
+        title=_("我的待办诉求"),
+        figures=figures,
+        empty=_("您没有待办的诉求。"),
+        rows=rows,
+        more=(_("全部待办"), mine),
+    )
+
+
+def approvals(*, user, now) -> Panel | None:
+    """Extension and return requests waiting for this supervisor's or leader's decision."""
+    if not has_role(user, SUPERVISE_ROLES):
+        return None
+    waiting = selectors.approvals_waiting(user=user, now=now)
+    count = waiting.count()
+    url = reverse("cases:my_work") + "?view=approvals"
+    rows = ()
+    if count:
+        rows = tuple(
+            Row(
+                label=f"{case.number} {case.title}",
+                url=case.get_absolute_url(),
+                note=_request_kinds(case),
+                tone=case.live_colour,
+            )
+            for case in waiting[:ROWS]
+        )
+    return Panel(
+        key="approvals",
+        title=_("待我审批"),
+        figures=(Figure(key="approvals", label=_("延期、退回申请"), count=count, url=url),),
+        empty=_("没有待您审批的延期或退回申请。"),
+        rows=rows,
+    )
+
+
+def register_panels() -> None:
+    from lucun import home
+
+    home.register("scope-colours", scope_colours, order=0)
+    home.register("my-cases", my_cases, order=10)
+    home.register("approvals", approvals, order=20)
