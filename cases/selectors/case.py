@@ -77,6 +77,15 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
+def case_sender_answers(*, case: Case) -> QuerySet:
+    """The answers anonymous senders gave with their lookup code on this case, oldest first."""
+    return (
+        case.feedbacks.filter(answered_at__isnull=False)
+        .only("pk", "case_id", "solved", "satisfaction", "answered_at")
+        .order_by("answered_at", "pk")
+    )
+
+
 def cases_for_source(*, source: object, user: User) -> QuerySet[Case]:
     """Return the cases opened from one source object (a visit log, a feedback, a meeting)."""
     from django.contrib.contenttypes.models import ContentType

@@ -218,6 +218,7 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "can_decide": can_decide,
         "decision_form": forms.DecisionForm(prefix="decision"),
         "photos": case.photos.all(),
+        "sender_answers": selectors.case_sender_answers(case=case),
         "source_object": case.source_object,
         "audit_events": audit_for_object(obj=case),
     }

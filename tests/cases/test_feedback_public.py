@@ -281,3 +281,91 @@ def test_an_unknown_code_is_friendly_and_guessing_is_held_back(client):
         response = client.get(status_url("ABCD2345"))
     assert response.status_code == 429
     assert "请过十分钟再试" in response.content.decode()
+
+
+# --- Answering by tapping the tiles the page shows ------------------------------------------------------
+
+
+def resolved_feedback(poster, cadre):
+    from outcomes.services import callbacks_create
+
+    feedback = submit(channel=poster)
+    case = services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
+    services.case_record_progress(case=case, user=cadre, note="已联系", contacted=True)
+    services.case_resolve(case=case, user=cadre, resolution="更换灯泡", public_reply="路灯已修好。")
+    callbacks_create()
+    return feedback
+
+
+def answer_as_shown(client, feedback, *, solved: str, satisfaction: str):
+    """Open the status page, read the answer form's tiles from the HTML and send the ones labelled so."""
+    from tests.htmlforms import form_in
+
+    page = client.get(status_url(feedback.lookup_code)).content.decode()
+    form = form_in(page, "answer-form")
+    assert [c.label for c in form.radios["solved"]] == ["解决了", "没有解决"]
+    assert [c.label for c in form.radios["satisfaction"]] == ["满意", "基本满意", "不满意"]
+    assert not any(c.checked for group in form.radios.values() for c in group)
+    data = {
+        "solved": form.choice("solved", solved),
+        "satisfaction": form.choice("satisfaction", satisfaction),
+        **form.hidden,
+    }
+    return client.post(form.action, data)
+
+
+def test_a_villager_answers_solved_and_satisfied_with_the_tiles_and_it_counts_in_the_rates(
+    client, poster, cadre, community
+):
+    from outcomes.models import Callback
+    from outcomes.periods import Period
+    from outcomes.rates import rates
+
+    feedback = resolved_feedback(poster, cadre)
+    response = answer_as_shown(client, feedback, solved="解决了", satisfaction="满意")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "谢谢您的评价" in page and 'data-testid="answer-form"' not in page
+    feedback.refresh_from_db()
+    assert (feedback.solved, feedback.satisfaction) == (True, "satisfied")
+    case = Case.objects.get()
+    assert case.state == CaseState.RESOLVED
+    year = Period.year(feedback.answered_at.year)
+    total = rates(communities=community.street.communities.all(), period=year).total
+    assert (total.answered, total.resolution_rate, total.satisfaction_rate) == (1, 100.0, 100.0)
+
+    client.force_login(cadre)
+    detail = client.get(case.get_absolute_url()).content.decode()
+    assert re.search(r'data-testid="sender-answers">\s*<li>[^<]*问题已解决 · 满意</li>', detail)
+    callback = Callback.objects.get(case=case)
+    assert "问题已解决 · 满意" in client.get(callback.get_absolute_url()).content.decode()
+
+
+def test_a_villager_who_taps_not_solved_sends_the_case_back_to_work(client, poster, cadre, community):
+    from outcomes.periods import Period
+    from outcomes.rates import rates
+
+    feedback = resolved_feedback(poster, cadre)
+    response = answer_as_shown(client, feedback, solved="没有解决", satisfaction="基本满意")
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.state == CaseState.IN_PROGRESS and case.reopen_count == 1
+    feedback.refresh_from_db()
+    total = rates(communities=community.street.communities.all(), period=Period.year(feedback.answered_at.year)).total
+    assert (total.answered, total.resolution_rate, total.satisfaction_rate) == (1, 0.0, 100.0)
+    client.force_login(cadre)
+    assert "问题没有解决 · 基本满意" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_an_answer_with_one_tile_missing_keeps_the_other_tapped(client, poster, cadre):
+    from tests.htmlforms import form_in
+
+    feedback = resolved_feedback(poster, cadre)
+    form = form_in(client.get(status_url(feedback.lookup_code)).content.decode(), "answer-form")
+    response = client.post(form.action, {"solved": form.choice("solved", "解决了")})
+    assert response.status_code == 400
+    again = form_in(response.content.decode(), "answer-form")
+    assert [c.label for c in again.radios["solved"] if c.checked] == ["解决了"]
+    assert "请选择是否满意" in response.content.decode()
+    feedback.refresh_from_db()
+    assert feedback.answered_at is None
