@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import User
+from lucun.widgets import DateInput, DateTimeLocalInput
 
 from .models import Household, VisitLog, VisitTeam
 from .photos import HEIC_SUPPORTED
@@ -48,9 +49,7 @@ class VisitLogForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("走访队伍"), queryset=VisitTeam.objects.none(), required=False, empty_label=_("(不属于走访队伍)")
     )
-    visited_at = forms.DateTimeField(
-        label=_("走访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    visited_at = forms.DateTimeField(label=_("走访时间"), widget=DateTimeLocalInput())
     visitors = UserChoiceField(
         label=_("走访人(至少两名)"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -150,8 +149,8 @@ class ImportForm(forms.Form):
 class AssignmentForm(forms.Form):
     team = forms.ModelChoiceField(label=_("走访队伍"), queryset=VisitTeam.objects.none())
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None)
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
 
     def __init__(self, *args, teams, communities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +159,7 @@ class AssignmentForm(forms.Form):
 
 
 class PlanBuildForm(forms.Form):
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
     cycles = forms.IntegerField(label=_("轮次数"), min_value=1, max_value=26, initial=1)
 
 

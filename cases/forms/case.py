@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Grid
+from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
 
@@ -144,7 +145,7 @@ class ViolationForm(forms.Form):
     )
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
     case_number = forms.CharField(label=_("相关诉求编号"), max_length=30, required=False)
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DateInput())
     note = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args, officials, communities, **kwargs):
