@@ -1,4 +1,4 @@
-"""Read a form as a person's browser sees it: its action, and the choices its radio groups offer.
+"""Read a form as a person's browser sees it: its action, and the choices its radio and check boxes offer.
 
 Tests submit what the page actually renders (names and values taken from the HTML), not what the test
 writer believes the form contains, so a page whose choices are missing cannot pass.
@@ -20,6 +20,7 @@ class Form:
     action: str
     method: str
     radios: dict[str, list[Choice]] = field(default_factory=dict)
+    checkboxes: dict[str, list[Choice]] = field(default_factory=dict)
     hidden: dict[str, str] = field(default_factory=dict)
 
     def choice(self, name: str, label: str) -> str:
@@ -51,9 +52,10 @@ class _Parser(HTMLParser):
             self.text = []
         elif tag == "input":
             kind = (a.get("type") or "text").lower()
-            if kind == "radio" and a.get("name"):
+            if kind in ("radio", "checkbox") and a.get("name"):
                 choice = Choice(value=a.get("value", "on"), label="", checked="checked" in a)
-                self.form.radios.setdefault(a["name"], []).append(choice)
+                group = self.form.radios if kind == "radio" else self.form.checkboxes
+                group.setdefault(a["name"], []).append(choice)
                 if self.label_stack:
                     self.label_stack[-1] = choice
             elif kind == "hidden" and a.get("name"):

@@ -65,3 +65,33 @@ def test_the_ledger_and_the_volunteers_list_fit_a_phone(phone, community):
     check_list(phone, "/points/", "volunteers", "司马志愿")
     phone.shot("volunteers")
 
+
+def test_an_official_finds_a_partner_among_fifty_visitors_by_typing_pinyin_initials(phone, street, community):
+    from tests.factories import UserFactory
+    from tests.visits.factories import VisitTeamFactory, VisitTeamMemberFactory
+
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    household = HouseholdFactory(community=community, head_name="张建国")
+    teams = [VisitTeamFactory(street=street, name=f"第{n}走访队") for n in range(1, 6)]
+    surnames = "赵钱孙李周吴郑王冯陈"
+    for index in range(50):
+        user = UserFactory(real_name=f"{surnames[index % 10]}{'一二三四五'[index // 10]}号")
+        VisitTeamMemberFactory(team=teams[index % 5], user=user)
+    partner = UserFactory(real_name="欧阳搭档")
+    VisitTeamMemberFactory(team=teams[2], user=partner)
+    page = phone.page
+
+    phone.login(cadre.username)
+    phone.goto(f"/visits/households/{household.pk}/visit/")
+    boxes = page.locator("label.check[data-search]")
+    expect(boxes).to_have_count(52)  # the cadre and everyone in the street's teams
+    search = page.get_by_label("找人")
+    search.fill("oydd")  # 欧阳搭档's pinyin initials
+    expect(boxes.filter(visible=True)).to_have_count(2)  # the partner, and the cadre already ticked
+    page.get_by_text("欧阳搭档").click()
+    phone.shot("visitor-found")
+    search.fill("")
+    expect(boxes.filter(visible=True)).to_have_count(52)
+    checked = page.locator("input[name=visitors]:checked")
+    expect(checked).to_have_count(2)
+    assert page.evaluate(FITS)
