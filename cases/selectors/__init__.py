@@ -30,6 +30,7 @@ from .feedback import (
     normalize_lookup_code,
     public_form_options,
     street_channels,
+    streets_taking_feedback,
     token_is_wellformed,
 )
 
@@ -61,5 +62,6 @@ __all__ = [
     "notice_list",
     "public_form_options",
     "street_channels",
+    "streets_taking_feedback",
     "token_is_wellformed",
 ]

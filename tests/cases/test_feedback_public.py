@@ -189,8 +189,10 @@ def test_an_unknown_or_malformed_code_gets_a_friendly_page_offering_the_street_f
     assert "这个二维码没有找到" in html and form_url(street_code.token) in html and "向芦湖街道反映" in html
 
 
-def test_the_bare_f_address_is_friendly_too(client, street_code):
-    assert "这个二维码没有找到" in client.get("/cases/f/").content.decode()
+def test_the_bare_f_address_under_cases_opens_the_street_form_too(client, community):
+    html = client.get("/cases/f/").content.decode()
+    token = services.feedback_channel_street_wide(street=community.street).token
+    assert "这个二维码没有找到" not in html and f'action="/cases/f/{token}/"' in html
 
 
 def test_a_stopped_card_says_so_and_sends_the_message_to_the_street(client, poster, community):
@@ -369,3 +371,42 @@ def test_an_answer_with_one_tile_missing_keeps_the_other_tapped(client, poster, 
     assert "请选择是否满意" in response.content.decode()
     feedback.refresh_from_db()
     assert feedback.answered_at is None
+
+
+# --- /f/ without a code ---------------------------------------------------------------------------------
+
+
+def test_f_without_a_code_opens_the_street_form_where_there_is_one_street(client, community, other_community):
+    from tests.htmlforms import forms_in
+
+    response = client.get("/f/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "有事您说" in html and "这个二维码没有找到" not in html
+    street_code = services.feedback_channel_street_wide(street=community.street)
+    [form] = forms_in(html)
+    assert form.action == f"/f/{street_code.token}/"
+    assert {c.label for c in form.radios["community"]} == {community.name, other_community.name}
+    response = client.post(
+        form.action, {"community": form.choice("community", community.name), "text": "路灯坏了", **form.hidden}
+    )
+    assert response.status_code == 302
+    feedback = Feedback.objects.get()
+    assert feedback.channel == street_code and feedback.community == community
+
+
+def test_f_without_a_code_asks_which_street_where_there_are_several(client, community):
+    from tests.factories import CommunityFactory, StreetFactory
+
+    second = CommunityFactory(street=StreetFactory(name="稻香街道", code="DX"), name="稻香村")
+    StreetFactory(name="空街道", code="KJ")  # no community yet: nothing to give feedback to
+    html = client.get("/f/").content.decode()
+    links = re.findall(r'<a class="p-button p-button--primary" href="(/f/[^"]+/)">([^<]+)</a>', html)
+    assert sorted(name for _url, name in links) == sorted([community.street.name, "稻香街道"])
+    chosen = {name: url for url, name in links}["稻香街道"]
+    page = client.get(chosen).content.decode()
+    assert second.name in page and community.name not in page
+
+
+def test_f_without_a_code_before_any_street_is_set_up_says_to_call(client):
+    response = client.get("/f/")
+    assert response.status_code == 404 and "请拨打街道服务热线反映" in response.content.decode()
