@@ -184,7 +184,8 @@ class CaseFilterForm(forms.Form):
                 required=False,
                 empty_label=_("全部") + str(source_filter.label),
             )
-        self.fields["state"].choices = [("", _("全部状态")), ("open", _("未办结")), *CaseState.choices]
+        # The case list opens on the open cases ("open"); "all" shows every state (views.case_list).
+        self.fields["state"].choices = [("open", _("未办结")), ("all", _("全部状态")), *CaseState.choices]
         self.fields["colour"].choices = [("", _("全部颜色")), *Colour.choices]
 
     def filters(self) -> dict:

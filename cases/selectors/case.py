@@ -42,7 +42,7 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
             queryset = queryset.filter(**{key: filters[key]})
     if filters.get("state") == "open":
         queryset = queryset.filter(state__in=OPEN_STATES)
-    elif filters.get("state"):
+    elif filters.get("state") and filters["state"] != "all":
         queryset = queryset.filter(state=filters["state"])
     if filters.get("case_list"):
         queryset = queryset.filter(case_list=filters["case_list"])
