@@ -58,6 +58,7 @@ ROUTES = [
     Route("notification_list"),
     Route("notification_mark_read", method=P),
     Route("healthz"),
+    Route("favicon"),
     Route("set_language", method=P, data=lambda w: {"language": "zh-hans"}),
     Route("api_me"),
     Route("api_street_list"),
