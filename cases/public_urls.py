@@ -4,12 +4,12 @@ the links then follow whichever mount a request came through."""
 
 from django.urls import path
 
-from .views import public
+from .views import public, street_feedback
 
 app_name = "feedback"
 
 urlpatterns = [
-    path("f/", public.feedback_form, {"token": ""}, name="form_missing"),
+    path("f/", street_feedback.street_feedback, name="form_missing"),
     path("f/<str:token>/", public.feedback_form, name="form"),
     path("s/", public.feedback_lookup, name="lookup"),
     path("s/<str:code>/", public.feedback_status, name="status"),

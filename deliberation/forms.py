@@ -8,17 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseList, Category, Tier
 from lucun.models import Community
+from lucun.widgets import DateInput, DateTimeLocalInput
 
 from .models import DECISIONS_FOR, ContestCriterion, Decision, Meeting, ParticipantRole, Venue
 
 TASK_ROWS = 3
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class VenueChoiceField(forms.ModelChoiceField):
@@ -134,7 +128,7 @@ class DecideForm(forms.Form):
     special_tier = forms.BooleanField(label=_("同时升级为“难事特办”"), required=False, initial=True)
     department = forms.CharField(label=_("承办部门"), max_length=60, required=False)
     handler = forms.TypedChoiceField(label=_("责任人"), coerce=int, required=False, empty_value=None)
-    due_on = forms.DateField(label=_("办结时限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("办结时限"), required=False, widget=DateInput())
 
     def __init__(self, *args, meeting, officials: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,9 +145,7 @@ class DecideForm(forms.Form):
                 self.fields[f"task_owner_{index}"] = forms.TypedChoiceField(
                     label=_("负责人"), choices=choices, coerce=int, required=False, empty_value=None
                 )
-                self.fields[f"task_due_{index}"] = forms.DateField(
-                    label=_("时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-                )
+                self.fields[f"task_due_{index}"] = forms.DateField(label=_("时限"), required=False, widget=DateInput())
                 self.task_rows.append(
                     (self[f"task_title_{index}"], self[f"task_owner_{index}"], self[f"task_due_{index}"])
                 )

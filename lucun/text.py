@@ -29,6 +29,11 @@ def pinyin_initials(text: str) -> str:
     return "".join(part[:1] for part in lazy_pinyin(text or "", style=Style.FIRST_LETTER)).lower()
 
 
+def pinyin_key(text: str) -> tuple[str, str]:
+    """Return a key that sorts Chinese names as a reader expects: by pinyin (张 after 王), then by the text."""
+    return " ".join(lazy_pinyin(text or "")).lower(), text or ""
+
+
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import files, views
+from .api.schema import CachedSpectacularAPIView
 from .forms import LoginForm
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on their own: the icon among the static files."""
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static_url("favicon.ico")
+
 
 admin.site.site_header = _("lucun 民情治理系统 · 配置")
 admin.site.site_title = _("lucun 配置")
@@ -33,10 +44,11 @@ urlpatterns = [
     path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<slug:kind>/<int:pk>/", files.serve, name="private_file"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", CachedSpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("visits/", include("visits.urls")),
     path("cases/", include("cases.urls")),

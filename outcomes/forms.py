@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community
+from lucun.widgets import DateInput, MonthInput
 
 from .models import (
     CadreAdjustment,
@@ -52,7 +53,7 @@ class CallbackForm(forms.Form):
 class SurveyStartForm(forms.Form):
     title = forms.CharField(label=_("调查名称"), max_length=100)
     sample_size = forms.IntegerField(label=_("每个村(居)抽样户数"), min_value=1, max_value=500, initial=30)
-    closes_on = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
     communities = forms.ModelMultipleChoiceField(
         label=_("村(居)"),
         queryset=Community.objects.none(),
@@ -106,7 +107,7 @@ class AdjustmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=CadreAdjustment.Kind.choices)
     person_name = forms.CharField(label=_("姓名"), max_length=50)
     position_title = forms.CharField(label=_("职务"), max_length=50, initial="村党组织书记")
-    effective_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label=_("日期"), widget=DateInput())
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
@@ -129,8 +130,6 @@ class TalentAdvanceForm(forms.Form):
 
 class ExternalFigureForm(forms.Form):
     kind = forms.ChoiceField(label=_("指标"), choices=ExternalFigure.Kind.choices)
-    month = forms.DateField(
-        label=_("月份"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m"]
-    )
+    month = forms.DateField(label=_("月份"), widget=MonthInput(), input_formats=["%Y-%m"])
     value = forms.IntegerField(label=_("数量"), min_value=0)
     source = forms.CharField(label=_("来源"), max_length=100, required=False)

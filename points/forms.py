@@ -9,16 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community, phone_validator
+from lucun.widgets import DateInput
 from visits.models import HouseholdMember
 
 from .models import Reward, ServiceCorps, ServiceType, Volunteer, normalise_token
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class _MembersByHousehold(ModelChoiceIterator):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import User
+from lucun.text import pinyin_initials, pinyin_key
+from lucun.widgets import DateInput, DateTimeLocalInput
 
 from .models import Household, VisitLog, VisitTeam
 from .photos import HEIC_SUPPORTED
@@ -48,9 +50,7 @@ class VisitLogForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("走访队伍"), queryset=VisitTeam.objects.none(), required=False, empty_label=_("(不属于走访队伍)")
     )
-    visited_at = forms.DateTimeField(
-        label=_("走访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    visited_at = forms.DateTimeField(label=_("走访时间"), widget=DateTimeLocalInput())
     visitors = UserChoiceField(
         label=_("走访人(至少两名)"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -80,16 +80,45 @@ class VisitLogForm(forms.Form):
         label=_("照片"), required=False, help_text=_("可直接拍照,最多 6 张;位置等信息会被清除。")
     )
 
-    def __init__(self, *args, teams, visitors, user: User, default_team=None, **kwargs):
+    def __init__(self, *args, teams, visitors, user: User, default_team=None, visiting_team=None, **kwargs):
+        """``visiting_team``: the team whose turn it is in the household's community; its members come first."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["visitors"].queryset = visitors
+        self.user = user
+        self.visiting_team = visiting_team
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("visitors", [user.pk])
             if default_team is not None:
                 self.initial.setdefault("team", default_team.pk)
+
+    def visitor_groups(self) -> list[dict]:
+        """The visitors' check boxes: the visiting team's members first, then everyone else, each by pinyin.
+
+        The user (already ticked) comes first in their group. Each box carries the text a search matches: the
+        name, its pinyin and its pinyin initials.
+        """
+        team_ids = set(self.visiting_team.members.values_list("user_id", flat=True)) if self.visiting_team else set()
+        first, rest = [], []
+        for box in self["visitors"]:
+            user_id = int(str(box.data["value"]))
+            name = str(box.choice_label)
+            item = {
+                "box": box,
+                "search": f"{name} {pinyin_key(name)[0].replace(' ', '')} {pinyin_initials(name)}",
+                "key": (user_id != self.user.pk, pinyin_key(name)),
+            }
+            (first if user_id in team_ids else rest).append(item)
+        groups = []
+        if first and rest:
+            label = _("%(team)s(本村本期走访队伍)") % {"team": self.visiting_team.name}
+            groups.append({"label": label, "boxes": sorted(first, key=lambda i: i["key"])})
+            groups.append({"label": _("其他人员"), "boxes": sorted(rest, key=lambda i: i["key"])})
+        else:
+            groups.append({"label": "", "boxes": sorted(first + rest, key=lambda i: i["key"])})
+        return groups
 
     def clean_visitors(self):
         visitors = self.cleaned_data["visitors"]
@@ -150,8 +179,8 @@ class ImportForm(forms.Form):
 class AssignmentForm(forms.Form):
     team = forms.ModelChoiceField(label=_("走访队伍"), queryset=VisitTeam.objects.none())
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None)
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
 
     def __init__(self, *args, teams, communities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +189,7 @@ class AssignmentForm(forms.Form):
 
 
 class PlanBuildForm(forms.Form):
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
     cycles = forms.IntegerField(label=_("轮次数"), min_value=1, max_value=26, initial=1)
 
 

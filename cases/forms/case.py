@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Grid
+from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
 
@@ -144,7 +145,7 @@ class ViolationForm(forms.Form):
     )
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
     case_number = forms.CharField(label=_("相关诉求编号"), max_length=30, required=False)
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DateInput())
     note = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args, officials, communities, **kwargs):
@@ -183,7 +184,8 @@ class CaseFilterForm(forms.Form):
                 required=False,
                 empty_label=_("全部") + str(source_filter.label),
             )
-        self.fields["state"].choices = [("", _("全部状态")), ("open", _("未办结")), *CaseState.choices]
+        # The case list opens on the open cases ("open"); "all" shows every state (views.case_list).
+        self.fields["state"].choices = [("open", _("未办结")), ("all", _("全部状态")), *CaseState.choices]
         self.fields["colour"].choices = [("", _("全部颜色")), *Colour.choices]
 
     def filters(self) -> dict:

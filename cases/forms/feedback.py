@@ -44,7 +44,22 @@ class PhotosField(forms.Field):
         return cleaned
 
 
-class PublicFeedbackForm(forms.Form):
+class TilesMixin:
+    """Large radio tiles for the public pages, written out by ``cases/public/_tiles.html``."""
+
+    def tiles(self, name: str) -> dict:
+        """The radio tiles of the choice field ``name``: its name, whether it is required or wrong, the choices."""
+        field = self[name]
+        chosen = "" if field.value() is None else str(field.value())
+        return {
+            "name": field.html_name,
+            "required": field.field.required,
+            "invalid": bool(field.errors),
+            "choices": [(str(value), label, str(value) == chosen) for value, label in field.field.choices],
+        }
+
+
+class PublicFeedbackForm(TilesMixin, forms.Form):
     """The villager's form: a category tile, one text box, photos, the community, an optional phone."""
 
     community = forms.ChoiceField(
@@ -99,17 +114,6 @@ class PublicFeedbackForm(forms.Form):
     def community_tiles(self) -> dict:
         return self.tiles("community")
 
-    def tiles(self, name: str) -> dict:
-        """The radio tiles of ``name`` (community or category), written out by ``cases/public/_tiles.html``."""
-        field = self[name]
-        chosen = "" if field.value() is None else str(field.value())
-        return {
-            "name": name,
-            "required": field.field.required,
-            "invalid": bool(field.errors),
-            "choices": [(value, label, value == chosen) for value, label in field.field.choices],
-        }
-
     def clean_reply_phone(self) -> str:
         from ..services.feedback import FeedbackError, clean_phone
 
@@ -132,7 +136,7 @@ class LookupForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TilesMixin, forms.Form):
     solved = forms.TypedChoiceField(
         label=_("问题解决了吗"),
         choices=[("yes", _("解决了")), ("no", _("没有解决"))],
@@ -146,6 +150,14 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择是否满意。")},
     )
+
+    @property
+    def solved_tiles(self) -> dict:
+        return self.tiles("solved")
+
+    @property
+    def satisfaction_tiles(self) -> dict:
+        return self.tiles("satisfaction")
 
 
 # --- Staff --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from .case import (
     case_get,
     case_list,
     case_photos_visible,
+    case_sender_answers,
     cases_for_source,
     dashboard,
     dashboard_resolved_refresh,
@@ -34,6 +35,7 @@ from .feedback import (
     normalize_lookup_code,
     public_form_options,
     street_channels,
+    streets_taking_feedback,
     token_is_wellformed,
 )
 
@@ -47,6 +49,7 @@ __all__ = [
     "case_get",
     "case_list",
     "case_photos_visible",
+    "case_sender_answers",
     "cases_for_source",
     "channel_by_token",
     "channel_figures",
@@ -69,5 +72,6 @@ __all__ = [
     "open_colour_totals",
     "public_form_options",
     "street_channels",
+    "streets_taking_feedback",
     "token_is_wellformed",
 ]

@@ -46,7 +46,7 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
             queryset = queryset.filter(**{key: filters[key]})
     if filters.get("state") == "open":
         queryset = queryset.filter(state__in=OPEN_STATES)
-    elif filters.get("state"):
+    elif filters.get("state") and filters["state"] != "all":
         queryset = queryset.filter(state=filters["state"])
     if filters.get("case_list"):
         queryset = queryset.filter(case_list=filters["case_list"])
@@ -132,6 +132,15 @@ def case_photos_visible(*, user: User) -> QuerySet[CasePhoto]:
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
+
+
+def case_sender_answers(*, case: Case) -> QuerySet:
+    """The answers anonymous senders gave with their lookup code on this case, oldest first."""
+    return (
+        case.feedbacks.filter(answered_at__isnull=False)
+        .only("pk", "case_id", "solved", "satisfaction", "answered_at")
+        .order_by("answered_at", "pk")
+    )
 
 
 def cases_for_source(*, source: object, user: User) -> QuerySet[Case]:

@@ -65,6 +65,11 @@ def street_channels() -> list[FeedbackChannel]:
     )
 
 
+def streets_taking_feedback() -> list[Street]:
+    """Return the streets with at least one community: those a villager can send feedback to."""
+    return list(Street.objects.filter(communities__isnull=False).distinct().order_by("name"))
+
+
 def public_form_options(*, street: Street) -> dict:
     """Return what the public form offers: the street's communities and the active categories.
 

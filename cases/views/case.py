@@ -179,7 +179,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    filter_form = _filter_form(request)
+    """The cases the user may see; without a chosen state, the open ones, soonest due first."""
+    data = request.GET.copy()
+    if not data.get("state"):
+        data["state"] = "open"
+    filter_form = forms.case_filter_form(user=request.user, data=data)
     queryset = selectors.case_list(user=request.user, filters=filter_form.filters())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     can_open = has_role(request.user, permissions.OPEN_ROLES)
@@ -235,6 +239,7 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "can_decide": can_decide,
         "decision_form": forms.DecisionForm(prefix="decision"),
         "photos": case.photos.all(),
+        "sender_answers": selectors.case_sender_answers(case=case),
         "source_object": case.source_object,
         "audit_events": audit_for_object(obj=case),
     }

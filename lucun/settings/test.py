@@ -18,3 +18,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LUCUN_NOTIFICATION_BACKENDS = []
+
+# A template variable that does not exist fails the test that renders it (lucun.testing).
+from lucun.testing import STRING_IF_INVALID  # noqa: E402
+
+TEMPLATES = [{**TEMPLATES[0], "OPTIONS": {**TEMPLATES[0]["OPTIONS"], "string_if_invalid": STRING_IF_INVALID}}]  # noqa: F405
+MIDDLEWARE = ["lucun.testing.InvalidTemplateVariableMiddleware", *MIDDLEWARE]  # noqa: F405

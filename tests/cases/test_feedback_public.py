@@ -189,8 +189,10 @@ def test_an_unknown_or_malformed_code_gets_a_friendly_page_offering_the_street_f
     assert "这个二维码没有找到" in html and form_url(street_code.token) in html and "向芦湖街道反映" in html
 
 
-def test_the_bare_f_address_is_friendly_too(client, street_code):
-    assert "这个二维码没有找到" in client.get("/cases/f/").content.decode()
+def test_the_bare_f_address_under_cases_opens_the_street_form_too(client, community):
+    html = client.get("/cases/f/").content.decode()
+    token = services.feedback_channel_street_wide(street=community.street).token
+    assert "这个二维码没有找到" not in html and f'action="/cases/f/{token}/"' in html
 
 
 def test_a_stopped_card_says_so_and_sends_the_message_to_the_street(client, poster, community):
@@ -281,3 +283,130 @@ def test_an_unknown_code_is_friendly_and_guessing_is_held_back(client):
         response = client.get(status_url("ABCD2345"))
     assert response.status_code == 429
     assert "请过十分钟再试" in response.content.decode()
+
+
+# --- Answering by tapping the tiles the page shows ------------------------------------------------------
+
+
+def resolved_feedback(poster, cadre):
+    from outcomes.services import callbacks_create
+
+    feedback = submit(channel=poster)
+    case = services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
+    services.case_record_progress(case=case, user=cadre, note="已联系", contacted=True)
+    services.case_resolve(case=case, user=cadre, resolution="更换灯泡", public_reply="路灯已修好。")
+    callbacks_create()
+    return feedback
+
+
+def answer_as_shown(client, feedback, *, solved: str, satisfaction: str):
+    """Open the status page, read the answer form's tiles from the HTML and send the ones labelled so."""
+    from tests.htmlforms import form_in
+
+    page = client.get(status_url(feedback.lookup_code)).content.decode()
+    form = form_in(page, "answer-form")
+    assert [c.label for c in form.radios["solved"]] == ["解决了", "没有解决"]
+    assert [c.label for c in form.radios["satisfaction"]] == ["满意", "基本满意", "不满意"]
+    assert not any(c.checked for group in form.radios.values() for c in group)
+    data = {
+        "solved": form.choice("solved", solved),
+        "satisfaction": form.choice("satisfaction", satisfaction),
+        **form.hidden,
+    }
+    return client.post(form.action, data)
+
+
+def test_a_villager_answers_solved_and_satisfied_with_the_tiles_and_it_counts_in_the_rates(
+    client, poster, cadre, community
+):
+    from outcomes.models import Callback
+    from outcomes.periods import Period
+    from outcomes.rates import rates
+
+    feedback = resolved_feedback(poster, cadre)
+    response = answer_as_shown(client, feedback, solved="解决了", satisfaction="满意")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "谢谢您的评价" in page and 'data-testid="answer-form"' not in page
+    feedback.refresh_from_db()
+    assert (feedback.solved, feedback.satisfaction) == (True, "satisfied")
+    case = Case.objects.get()
+    assert case.state == CaseState.RESOLVED
+    year = Period.year(feedback.answered_at.year)
+    total = rates(communities=community.street.communities.all(), period=year).total
+    assert (total.answered, total.resolution_rate, total.satisfaction_rate) == (1, 100.0, 100.0)
+
+    client.force_login(cadre)
+    detail = client.get(case.get_absolute_url()).content.decode()
+    assert re.search(r'data-testid="sender-answers">\s*<li>[^<]*问题已解决 · 满意</li>', detail)
+    callback = Callback.objects.get(case=case)
+    assert "问题已解决 · 满意" in client.get(callback.get_absolute_url()).content.decode()
+
+
+def test_a_villager_who_taps_not_solved_sends_the_case_back_to_work(client, poster, cadre, community):
+    from outcomes.periods import Period
+    from outcomes.rates import rates
+
+    feedback = resolved_feedback(poster, cadre)
+    response = answer_as_shown(client, feedback, solved="没有解决", satisfaction="基本满意")
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.state == CaseState.IN_PROGRESS and case.reopen_count == 1
+    feedback.refresh_from_db()
+    total = rates(communities=community.street.communities.all(), period=Period.year(feedback.answered_at.year)).total
+    assert (total.answered, total.resolution_rate, total.satisfaction_rate) == (1, 0.0, 100.0)
+    client.force_login(cadre)
+    assert "问题没有解决 · 基本满意" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_an_answer_with_one_tile_missing_keeps_the_other_tapped(client, poster, cadre):
+    from tests.htmlforms import form_in
+
+    feedback = resolved_feedback(poster, cadre)
+    form = form_in(client.get(status_url(feedback.lookup_code)).content.decode(), "answer-form")
+    response = client.post(form.action, {"solved": form.choice("solved", "解决了")})
+    assert response.status_code == 400
+    again = form_in(response.content.decode(), "answer-form")
+    assert [c.label for c in again.radios["solved"] if c.checked] == ["解决了"]
+    assert "请选择是否满意" in response.content.decode()
+    feedback.refresh_from_db()
+    assert feedback.answered_at is None
+
+
+# --- /f/ without a code ---------------------------------------------------------------------------------
+
+
+def test_f_without_a_code_opens_the_street_form_where_there_is_one_street(client, community, other_community):
+    from tests.htmlforms import forms_in
+
+    response = client.get("/f/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "有事您说" in html and "这个二维码没有找到" not in html
+    street_code = services.feedback_channel_street_wide(street=community.street)
+    [form] = forms_in(html)
+    assert form.action == f"/f/{street_code.token}/"
+    assert {c.label for c in form.radios["community"]} == {community.name, other_community.name}
+    response = client.post(
+        form.action, {"community": form.choice("community", community.name), "text": "路灯坏了", **form.hidden}
+    )
+    assert response.status_code == 302
+    feedback = Feedback.objects.get()
+    assert feedback.channel == street_code and feedback.community == community
+
+
+def test_f_without_a_code_asks_which_street_where_there_are_several(client, community):
+    from tests.factories import CommunityFactory, StreetFactory
+
+    second = CommunityFactory(street=StreetFactory(name="稻香街道", code="DX"), name="稻香村")
+    StreetFactory(name="空街道", code="KJ")  # no community yet: nothing to give feedback to
+    html = client.get("/f/").content.decode()
+    links = re.findall(r'<a class="p-button p-button--primary" href="(/f/[^"]+/)">([^<]+)</a>', html)
+    assert sorted(name for _url, name in links) == sorted([community.street.name, "稻香街道"])
+    chosen = {name: url for url, name in links}["稻香街道"]
+    page = client.get(chosen).content.decode()
+    assert second.name in page and community.name not in page
+
+
+def test_f_without_a_code_before_any_street_is_set_up_says_to_call(client):
+    response = client.get("/f/")
+    assert response.status_code == 404 and "请拨打街道服务热线反映" in response.content.decode()

@@ -129,6 +129,32 @@ def test_case_list_filters_by_colour_and_paginates(client, street_leader, cadre,
     assert [c.number for c in response.context["page_obj"]] == [red.number]
 
 
+def test_case_list_opens_on_the_open_cases_soonest_due_first_and_a_closed_case_has_no_colour(
+    client, street_leader, cadre, community
+):
+    import re
+
+    with time_machine.travel(timezone.now() - timedelta(days=400), tick=False):
+        archived = open_case(community=community, by=cadre, tier_code="immediate", title="去年的路灯")
+    services.case_resolve(case=archived, user=cadre, resolution="已修")
+    services.case_close(case=archived, user=cadre)
+    later = open_case(community=community, by=cadre, tier_code="escalated", title="一个月内")
+    sooner = open_case(community=community, by=cadre, tier_code="immediate", title="24小时内")
+    client.force_login(street_leader)
+
+    response = client.get(reverse("cases:case_list"))
+    assert [c.number for c in response.context["page_obj"]] == [sooner.number, later.number]
+    assert re.search(r'<option value="open" selected>未办结</option>', response.content.decode())
+
+    html = client.get(reverse("cases:case_list"), {"state": "all"}).content.decode()
+    rows = dict(re.findall(r'<li class="case-item[^"]*" data-number="([^"]+)">(.*?)</li>', html, re.S))
+    assert set(rows) == {archived.number, later.number, sooner.number}
+    assert "data-colour" not in rows[archived.number] and 'data-colour="green"' in rows[later.number]
+    assert f'case-item--closed" data-number="{archived.number}"' in html
+    detail = client.get(archived.get_absolute_url()).content.decode()
+    assert "case-head--closed" in detail and "data-colour" not in detail
+
+
 def test_case_list_query_count_is_fixed(client, street_leader, cadre, community, django_assert_max_num_queries):
     open_case(community=community, by=cadre)
     client.force_login(street_leader)

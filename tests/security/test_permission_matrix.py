@@ -29,6 +29,7 @@ notification_list                            L  200  200  200  200  200  200  20
 notification_mark_read                       L  302  302  302  302  302  302  302  302
 healthz                                    200  200  200  200  200  200  200  200  200
 private_file                               404  200  200  200  200  200  200  200  404
+favicon                                    302  302  302  302  302  302  302  302  302
 set_language                               302  302  302  302  302  302  302  302  302
 api_me                                     403  200  200  200  200  200  200  200  200
 api_street_list                            403  200  200  200  200  200  200  200  200
@@ -80,12 +81,12 @@ cases:feedback_channel_deactivate            L  302  302  302  302  403  403  40
 cases:feedback_channel_qr                    L  200  200  200  200  403  403  403  404
 cases:feedback_detail                        L  200  200  200  200  403  403  403  404
 cases:feedback_triage                        L  400  400  400  400  403  403  403  404
-cases:feedback:form_missing                404  404  404  404  404  404  404  404  404
+cases:feedback:form_missing                200  200  200  200  200  200  200  200  200
 cases:feedback:form                        200  200  200  200  200  200  200  200  200
 cases:feedback:lookup                      200  200  200  200  200  200  200  200  200
 cases:feedback:status                      200  200  200  200  200  200  200  200  200
 cases:feedback:answer                      400  400  400  400  400  400  400  400  400
-feedback:form_missing                      404  404  404  404  404  404  404  404  404
+feedback:form_missing                      200  200  200  200  200  200  200  200  200
 feedback:form                              200  200  200  200  200  200  200  200  200
 feedback:lookup                            200  200  200  200  200  200  200  200  200
 feedback:status                            200  200  200  200  200  200  200  200  200

@@ -1,4 +1,5 @@
 import io
+import re
 import uuid
 from datetime import date
 
@@ -188,6 +189,52 @@ def test_photo_is_served_only_within_scope(client, cadre, other_cadre, household
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 404  # not a sign-in redirect: the address gives nothing away
+
+
+def test_visit_form_lists_the_visiting_team_first_then_everyone_else_by_pinyin(client, street, community, household):
+    from tests.htmlforms import form_in
+    from visits.models import VisitAssignment, VisitCycle
+
+    def member(team, name):
+        user = UserFactory(real_name=name)
+        VisitTeamMemberFactory(team=team, user=user)
+        return user
+
+    visiting, other = (
+        VisitTeamFactory(street=street, name="第一走访队"),
+        VisitTeamFactory(street=street, name="第二走访队"),
+    )
+    for name in ["周大海", "安小平"]:
+        member(visiting, name)
+    for name in ["王五", "白云", "张三"]:
+        member(other, name)
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    cadre.real_name = "钱书记"
+    cadre.save(update_fields=["real_name"])
+    VisitTeamMemberFactory(team=other, user=cadre)
+    today = timezone.localdate()
+    cycle = VisitCycle.objects.create(street=street, number=1, starts_on=today, ends_on=today)
+    VisitAssignment.objects.create(cycle=cycle, team=visiting, community=community, starts_on=today, ends_on=today)
+
+    client.force_login(cadre)
+    html = client.get(reverse("visits:visit_create", args=[household.pk])).content.decode()
+    form = html[html.index('data-testid="visit-form"') :]
+    assert [c.label for c in form_in(html, "visit-form").checkboxes["visitors"]] == [
+        "安小平",
+        "周大海",
+        "钱书记",
+        "白云",
+        "王五",
+        "张三",
+    ]
+    assert (
+        form.index("第一走访队(本村本期走访队伍)")
+        < form.index("安小平")
+        < form.index("其他人员")
+        < form.index("钱书记")
+    )
+    assert re.search(r'data-search="张三 zhangsan zs"', html)
+    assert 'id="visitor-filter"' in html and "visits/visitor-filter.js" in html
 
 
 # ------------------------------------------------------------------------------------------- ledger

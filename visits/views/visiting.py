@@ -75,7 +75,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visit_form_choices(user: User, household: Household):
-    """Return (teams, visitor pool, default team) for logging a visit to this household."""
+    """Return (teams, visitor pool, default team, the community's visiting team) for logging a visit here."""
     street_id = household.community.street_id
     teams = VisitTeam.objects.filter(street_id=street_id, is_active=True).order_by("sort_order", "name")
     mine = list(selectors.teams_of(user=user).filter(street_id=street_id))
@@ -96,14 +96,21 @@ def _visit_form_choices(user: User, household: Household):
     default_team = assigned.team if assigned and assigned.team in mine else (mine[0] if mine else None)
     if default_team is None and assigned is not None:
         default_team = assigned.team
-    return teams, pool, default_team
+    visiting_team = assigned.team if assigned is not None else default_team
+    return teams, pool, default_team, visiting_team
 
 
 @login_required
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_scoped_or_404(selectors.household_list(user=request.user), request.user, pk=pk)
-    teams, pool, default_team = _visit_form_choices(request.user, household)
-    kwargs = {"teams": teams, "visitors": pool, "user": request.user, "default_team": default_team}
+    teams, pool, default_team, visiting_team = _visit_form_choices(request.user, household)
+    kwargs = {
+        "teams": teams,
+        "visitors": pool,
+        "user": request.user,
+        "default_team": default_team,
+        "visiting_team": visiting_team,
+    }
     if request.method == "POST":
         form = VisitLogForm(request.POST, request.FILES, **kwargs)
         formset = VisitRequestFormSet(request.POST, prefix="req")
