@@ -532,3 +532,15 @@ def test_grid_workers_see_no_members_on_the_household_page_so_no_volunteer_mark(
     client.force_login(worker)
     html = client.get(member.household.get_absolute_url()).content.decode()
     assert member.name not in html and "member-volunteer" not in html
+
+
+def test_the_household_page_badges_only_the_member_who_is_a_volunteer(client, cadre, volunteer, member):
+    from tests.visits.factories import HouseholdMemberFactory
+
+    HouseholdMemberFactory(household=member.household, name="王建华", relation="户主")
+    volunteer.member = member
+    volunteer.save(update_fields=["member"])
+    client.force_login(cadre)
+    page = client.get(member.household.get_absolute_url()).content.decode()
+    assert "王建华" in page and page.count('data-testid="member-volunteer"') == 1  # the head is no volunteer
+    assert f'href="{volunteer.get_absolute_url()}" data-testid="member-volunteer"' in page

@@ -61,12 +61,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, community=household.community, households=[household], where=_("住户页")
         )
     page = Paginator(selectors.household_timeline(household=household), 20).get_page(request.GET.get("page"))
+    # "volunteer" is the reverse of the points app's optional link (Volunteer.member): joined here, no import.
+    # A member without one raises on access, which a template would swallow: look it up once, here.
+    members = list(household.members.select_related("volunteer")) if sensitive else []
+    for member in members:
+        member.linked_volunteer = getattr(member, "volunteer", None)
     context = {
         "household": household,
         "sensitive": sensitive,
         "tags": _visible_tags(household, sensitive),
-        # "volunteer" is the reverse of the points app's optional link (Volunteer.member): joined here, no import.
-        "members": household.members.select_related("volunteer") if sensitive else [],
+        "members": members,
         "page_obj": page,
         "draft_clear": f"visit-{household.pk}" if request.GET.get("saved") else "",
         "open_requests": household.requests.filter(status="open").count(),
