@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seeding import configuration_seed
+
 CHROMIUM = os.environ.get("LUCUN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PHONE = {"width": 360, "height": 740}
@@ -40,26 +42,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-# The configuration rows the data migrations seed (tiers, categories, tags, steps, service types, red lines).
-SEEDED_CONFIGURATION = [
-    ("cases.migrations.0002_default_configuration", "seed"),
-    ("visits.migrations.0002_default_tags", "add_tags"),
-    ("deliberation.migrations.0002_default_configuration", "seed"),
-    ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),
-    ("outcomes.migrations.0002_default_red_lines", "seed"),
-]
-
-
 @pytest.fixture(autouse=True)
 def seeded_configuration(transactional_db):
     """Journeys run against a live server, so each ends by emptying the database; put the seeded
-    configuration back first (the seeding functions are idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in SEEDED_CONFIGURATION:
-        getattr(importlib.import_module(module), function)(apps, None)
+    configuration back first."""
+    configuration_seed()
 
 
 @pytest.fixture(scope="session")

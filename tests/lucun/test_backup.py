@@ -27,6 +27,7 @@ from lucun.models import Role
 from tests.cases.factories import channel, jpeg_bytes, open_case, submit, upload
 from tests.factories import official
 from tests.points.factories import VolunteerFactory
+from tests.seeding import configuration_seed
 from tests.visits.factories import HouseholdFactory, HouseholdMemberFactory, VisitLogFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -44,6 +45,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def street_data(street, community, other_community, media):
     """A small street as the demo has it: officials, households, visits, cases, feedback with photos, a volunteer."""
+    configuration_seed()  # a journey before this test may have emptied the database
     cadre = official(Role.COMMUNITY_CADRE, community=community)
     official(Role.SUPERVISOR, street=street)
     other_cadre = official(Role.COMMUNITY_CADRE, community=other_community)

@@ -1,0 +1,23 @@
+"""The configuration rows the data migrations seed (tiers, categories, tags, steps, service types, red lines).
+
+A test that runs against committed data (a live server, a backup read by another process) empties the database
+when it ends; the next such test puts the seeded configuration back first with ``configuration_seed()``.
+"""
+
+import importlib
+
+SEEDED_CONFIGURATION = [
+    ("cases.migrations.0002_default_configuration", "seed"),
+    ("visits.migrations.0002_default_tags", "add_tags"),
+    ("deliberation.migrations.0002_default_configuration", "seed"),
+    ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),
+    ("outcomes.migrations.0002_default_red_lines", "seed"),
+]
+
+
+def configuration_seed() -> None:
+    """Put the seeded configuration rows back (each seeding function is idempotent)."""
+    from django.apps import apps
+
+    for module, function in SEEDED_CONFIGURATION:
+        getattr(importlib.import_module(module), function)(apps, None)
