@@ -130,7 +130,7 @@ def _form_page(
                 return _limited(request, channel.street)
             data = form.cleaned_data
             try:
-                feedback = services.feedback_submit(
+                feedback, _created = services.feedback_submit(
                     channel=channel,
                     community=data["community"],
                     category=data["category"],

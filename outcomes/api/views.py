@@ -151,6 +151,16 @@ class TalentListView(generics.ListAPIView):
     serializer_class = s.TalentSerializer
     community_field = None
 
+    @extend_schema(
+        parameters=[
+            COMMUNITY,
+            OpenApiParameter("stage", str, enum=TalentRecord.Stage.values, description="进展"),
+            OpenApiParameter("kind", str, enum=TalentRecord.Kind.values, description="类别"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TalentRecord.objects.none()

@@ -212,9 +212,11 @@ def test_script_in_meeting_minutes_and_volunteer_names_is_shown_escaped(world, c
 
 def test_sql_like_strings_are_plain_text_in_search_and_storage(world, client):
     client.force_login(world.users["community_cadre"])
-    for url in ("/visits/", "/points/", "/cases/", "/api/v1/households/", "/api/v1/cases/"):
+    for url in ("/visits/", "/points/", "/cases/"):
         response = client.get(url, {"q": SQL, "search": SQL})
         assert response.status_code == 200, url
+    for url in ("/api/v1/households/", "/api/v1/cases/"):  # the API takes only the parameters it documents
+        assert client.get(url, {"q": SQL}).status_code == 200, url
     assert _post_feedback(client, world, text=f"路灯 {SQL}").status_code == 302
     assert Feedback.objects.filter(text__contains=SQL).count() == 1
     assert Case.objects.filter(pk=world.o["case"].pk).exists()
