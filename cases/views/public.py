@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lucun.http import no_referrer, secret_page
-from lucun.models import Community
+from lucun.models import Community, Street
 
 from .. import forms, public_cache, selectors, services
 from ..models import Feedback, FeedbackChannel
@@ -150,8 +150,10 @@ def _form_page(
             except DatabaseError:  # all or nothing: the message and its photos were not kept
                 form.add_error(None, _("提交没有成功:系统暂时无法保存,请稍后再试一次,或拨打街道服务热线反映。"))
             else:
-                # Reloading this page sends the same submit key again, which returns this same receipt.
-                return _status_page(request, feedback, just_sent=True)
+                # Reloading this page sends the same submit key again, which returns this same receipt. The
+                # street is the channel's (no query: sending stays one INSERT).
+                street = channel.street if feedback.street_id == channel.street_id else feedback.street
+                return _status_page(request, feedback, just_sent=True, street=street)
     chosen = form["community"].value() if request.method == "POST" else (community.pk if community else None)
     initial_community = next((c for c in options["communities"] if str(c.pk) == str(chosen)), None)
     response = render(
@@ -190,8 +192,14 @@ def feedback_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _status_page(
-    request: HttpRequest, feedback: Feedback, answer_form=None, status: int = 200, just_sent: bool = False
+    request: HttpRequest,
+    feedback: Feedback,
+    answer_form=None,
+    status: int = 200,
+    just_sent: bool = False,
+    street: Street | None = None,
 ) -> HttpResponse:
+    street = street or feedback.street
     can_answer = services.feedback_can_answer(feedback)
     answer_errors = list(answer_form.non_field_errors()) if answer_form is not None else []
     if not can_answer:
@@ -202,8 +210,8 @@ def _status_page(
         {
             "feedback": feedback,
             "status": selectors.feedback_status(feedback),
-            "street": feedback.street,
-            "hotline": feedback.street.hotline,
+            "street": street,
+            "hotline": street.hotline,
             "just_sent": just_sent,
             "status_url": _url(request, "status", code=feedback.lookup_code),
             "just_answered": request.GET.get("answered") == "1",
