@@ -48,6 +48,8 @@ class AutoSchema(openapi.AutoSchema):
         checked = any(isinstance(p, DocumentedQueryParameters) for p in permissions)
         if self.method in BODY_METHODS or checked:
             answers.append(("400", "请求有误:内容或查询参数无效;detail 或以参数名为键的中文说明"))
+        if self.method in BODY_METHODS:
+            answers.append(("415", "请求内容的类型(Content-Type)不是 JSON、表单或 multipart"))
         if not all(isinstance(p, (AllowAny, DocumentedQueryParameters)) for p in permissions):
             answers.append(("403", "未登录,或没有办理此事的职务"))
         if "{" in path or (self._is_list_view() and self._get_paginator() is not None):
