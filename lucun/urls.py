@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import files, views
-from .api.schema import CachedSpectacularAPIView
+from .api.schema_view import CachedSpectacularAPIView
 from .forms import LoginForm
 
 

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lucun.api.query import DocumentedQueryParameters
+from lucun.api.serializers import ApiErrorSerializer
 from lucun.models import Community, Grid
 from lucun.scoping import has_role
 
@@ -26,13 +27,14 @@ from ..services.feedback import TRIAGE_ROLES
 from . import feedback_serializers as s
 
 TOO_MANY = gettext_lazy("提交或查询太频繁了,请过十分钟再试。")
+HELD_BACK = {429: OpenApiResponse(ApiErrorSerializer, "提交或查询太频繁,请过十分钟再试")}
 
 
 class PublicAPIView(APIView):
     """No authentication, no session, no DRF throttle (it would keep the plain address in the cache)."""
 
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, DocumentedQueryParameters]
     throttle_classes: list = []
 
 
@@ -98,13 +100,19 @@ class FeedbackFormOptionsView(PublicAPIView):
 
 
 class FeedbackSubmitView(PublicAPIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
     @extend_schema(
         summary="提交匿名反馈",
-        description="multipart/form-data(可带照片 photos,最多3张)或 JSON。返回查询码。不记录 IP、设备或微信信息。",
+        description=(
+            "multipart/form-data(可带照片 photos,最多3张)或 JSON。返回查询码。不记录 IP、设备或微信信息。"
+            "带 submit_key 重发(网络重试、连点两次)不会再保存一条,而是以 200 返回第一次的回执。"
+        ),
         request={"multipart/form-data": s.FeedbackSubmitSerializer, "application/json": s.FeedbackSubmitSerializer},
-        responses={201: s.FeedbackReceiptSerializer},
+        responses={
+            201: s.FeedbackReceiptSerializer,
+            200: OpenApiResponse(s.FeedbackReceiptSerializer, "同一 submit_key 已经提交过:返回原回执,不再保存"),
+            404: OpenApiResponse(ApiErrorSerializer, "二维码无法识别"),
+            **HELD_BACK,
+        },
         tags=["feedback-public"],
     )
     def post(self, request):
@@ -149,7 +157,7 @@ class FeedbackSubmitView(PublicAPIView):
         if limit_exceeded(request, "submit"):
             raise Throttled(detail=TOO_MANY)
         try:
-            feedback = services.feedback_submit(
+            feedback, created = services.feedback_submit(
                 channel=channel,
                 community=community,
                 category=category,
@@ -165,7 +173,9 @@ class FeedbackSubmitView(PublicAPIView):
             "status_url": selectors.feedback_status_url(code=feedback.lookup_code, request=request),
             "hotline": channel.street.hotline,
         }
-        return Response(s.FeedbackReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.FeedbackReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 def _by_code(request, code: str) -> Feedback:
@@ -179,7 +189,11 @@ def _by_code(request, code: str) -> Feedback:
 
 
 class FeedbackStatusView(PublicAPIView):
-    @extend_schema(summary="按查询码查看办理进度", responses=s.FeedbackStatusSerializer, tags=["feedback-public"])
+    @extend_schema(
+        summary="按查询码查看办理进度",
+        responses={200: s.FeedbackStatusSerializer, **HELD_BACK},
+        tags=["feedback-public"],
+    )
     def get(self, request, code: str):
         return Response(s.FeedbackStatusSerializer(_status_data(_by_code(request, code), request)).data)
 
@@ -188,7 +202,7 @@ class FeedbackAnswerView(PublicAPIView):
     @extend_schema(
         summary="办结后评价(是否解决、是否满意,只能一次)",
         request=s.AnswerSerializer,
-        responses=s.FeedbackStatusSerializer,
+        responses={200: s.FeedbackStatusSerializer, **HELD_BACK},
         tags=["feedback-public"],
     )
     def post(self, request, code: str):
@@ -231,10 +245,13 @@ class IntakeListView(generics.ListAPIView):
         summary="群众反馈分拣队列",
         parameters=[
             OpenApiParameter(
-                "state", str, description="状态:new(默认)、case_created、merged、spam、not_actionable、all"
+                "state",
+                str,
+                enum=[*Feedback.State.values, "all"],
+                description="状态:new(默认)、case_created、merged、spam、not_actionable、all",
             ),
             OpenApiParameter("community", int, description="村(居)编号"),
-            OpenApiParameter("kind", str, description="渠道类型"),
+            OpenApiParameter("kind", str, enum=FeedbackChannel.Kind.values, description="渠道类型"),
         ],
     )
     def get(self, request, *args, **kwargs):

@@ -13,7 +13,7 @@ from lucun.api.pagination import UncountedPagination
 from lucun.scoping import has_role
 
 from .. import permissions, selectors, services
-from ..models import Case, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+from ..models import Case, CaseList, CaseState, Category, Colour, ExtensionRequest, ReturnRequest, Tier
 from ..services import CaseError
 from . import serializers as s
 
@@ -24,7 +24,7 @@ def _days(delta) -> float | None:
 
 class CaseFilter(filters.FilterSet):
     colour = filters.ChoiceFilter(choices=Colour.choices, method="filter_colour", label="颜色(实时)")
-    state = filters.CharFilter(field_name="state")
+    state = filters.ChoiceFilter(field_name="state", choices=CaseState.choices, label="状态")
     q = filters.CharFilter(method="filter_q", label="编号或标题")
 
     class Meta:

@@ -228,10 +228,11 @@ def feedback_submit(
     reply_phone: str = "",
     photos: Iterable[CleanPhoto] = (),
     submit_key: str | None = None,
-) -> Feedback:
-    """Store an anonymous message and return it with its lookup code; all or nothing.
+) -> tuple[Feedback, bool]:
+    """Store an anonymous message and return it (with its lookup code) and whether it was stored now.
 
-    The same ``submit_key`` (a double tap on "send") returns the message already stored.
+    All or nothing. The same ``submit_key`` (a double tap on "send", a client's retry) returns the message
+    already stored, and False.
     """
     photos = list(photos)
     street_id = channel.street_id if channel else community.street_id
@@ -249,7 +250,7 @@ def feedback_submit(
         # A second tap whose first one was stored gets that message back, whatever changed in between.
         existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
         if existing:
-            return existing
+            return existing, False
         raise
     saved: list[str] = []
     try:
@@ -271,14 +272,14 @@ def feedback_submit(
                         submit_key=submit_key or None,
                     )
                     _save_photos(feedback, photos, saved)
-                return feedback
+                return feedback, True
             except IntegrityError:
                 for name in saved:
                     default_storage.delete(name)
                 saved.clear()
                 existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
                 if existing:  # a second tap on "send": the message is already stored
-                    return existing
+                    return existing, False
                 continue  # a lookup code collision: draw another
         raise FeedbackError(_("提交没有成功,请再试一次。"))  # pragma: no cover
     except Exception:

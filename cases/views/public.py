@@ -11,14 +11,14 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lucun.models import Community
+from lucun.http import no_referrer, secret_page
+from lucun.models import Community, Street
 
 from .. import forms, public_cache, selectors, services
 from ..models import Feedback, FeedbackChannel
@@ -46,12 +46,15 @@ def _limited(request: HttpRequest, street=None) -> HttpResponse:
 
 
 @csrf_exempt
+@no_referrer
 @require_http_methods(["GET", "POST"])
 def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
     """The page a QR code opens: the form, with the community filled in from the code.
 
     The empty form is the same for everyone who opens a code but for its submit key: it is kept in the
-    cache (``cases.public_cache``) and served with a fresh key.
+    cache (``cases.public_cache``) and served with a fresh key. A message sent is answered with its receipt
+    (the lookup code) in the response to the POST itself: a redirect to the status page would put the code in
+    an address requested the same second, which the access logs would tie to the sending.
     """
     page_key = version = None
     if request.method == "GET" and selectors.token_is_wellformed(token):
@@ -88,6 +91,9 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
             "street": channel.street.name
         }
     response = _form_page(request, target, channel.community, notice)
+    if request.method == "POST":
+        add_never_cache_headers(response)  # the receipt holds the lookup code, a refused form the text typed
+        return response
     if page_key is not None and response.status_code == 200:
         html = response.content.decode()
         if html.count(response.submit_key) == 1:
@@ -130,7 +136,7 @@ def _form_page(
                 return _limited(request, channel.street)
             data = form.cleaned_data
             try:
-                feedback = services.feedback_submit(
+                feedback, _created = services.feedback_submit(
                     channel=channel,
                     community=data["community"],
                     category=data["category"],
@@ -144,7 +150,10 @@ def _form_page(
             except DatabaseError:  # all or nothing: the message and its photos were not kept
                 form.add_error(None, _("提交没有成功:系统暂时无法保存,请稍后再试一次,或拨打街道服务热线反映。"))
             else:
-                return redirect(_url(request, "status", code=feedback.lookup_code) + "?new=1")
+                # Reloading this page sends the same submit key again, which returns this same receipt. The
+                # street is the channel's (no query: sending stays one INSERT).
+                street = channel.street if feedback.street_id == channel.street_id else feedback.street
+                return _status_page(request, feedback, just_sent=True, street=street)
     chosen = form["community"].value() if request.method == "POST" else (community.pk if community else None)
     initial_community = next((c for c in options["communities"] if str(c.pk) == str(chosen)), None)
     response = render(
@@ -168,7 +177,7 @@ def _form_page(
     return response
 
 
-@never_cache
+@secret_page
 def feedback_lookup(request: HttpRequest) -> HttpResponse:
     """Enter a lookup code (查询码) to see the progress."""
     form = forms.LookupForm(request.GET or None)
@@ -182,7 +191,15 @@ def feedback_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/lookup.html", {"form": form, "hotlines": _hotlines()}, status=status)
 
 
-def _status_page(request: HttpRequest, feedback: Feedback, answer_form=None, status: int = 200) -> HttpResponse:
+def _status_page(
+    request: HttpRequest,
+    feedback: Feedback,
+    answer_form=None,
+    status: int = 200,
+    just_sent: bool = False,
+    street: Street | None = None,
+) -> HttpResponse:
+    street = street or feedback.street
     can_answer = services.feedback_can_answer(feedback)
     answer_errors = list(answer_form.non_field_errors()) if answer_form is not None else []
     if not can_answer:
@@ -193,9 +210,10 @@ def _status_page(request: HttpRequest, feedback: Feedback, answer_form=None, sta
         {
             "feedback": feedback,
             "status": selectors.feedback_status(feedback),
-            "street": feedback.street,
-            "hotline": feedback.street.hotline,
-            "just_sent": request.GET.get("new") == "1",
+            "street": street,
+            "hotline": street.hotline,
+            "just_sent": just_sent,
+            "status_url": _url(request, "status", code=feedback.lookup_code),
             "just_answered": request.GET.get("answered") == "1",
             "answer_form": answer_form or (forms.AnswerForm() if can_answer else None),
             "answer_errors": answer_errors,
@@ -206,7 +224,7 @@ def _status_page(request: HttpRequest, feedback: Feedback, answer_form=None, sta
     )
 
 
-@never_cache
+@secret_page
 def feedback_status(request: HttpRequest, code: str) -> HttpResponse:
     """The sender's status page: received → being handled → resolved, the public reply, the answer form."""
     if limit_exceeded(request, "lookup", count=False):
@@ -225,6 +243,7 @@ def feedback_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @csrf_exempt
+@secret_page
 @require_POST
 def feedback_answer(request: HttpRequest, code: str) -> HttpResponse:
     """Take the sender's answer once: solved? satisfied?"""

@@ -1,9 +1,32 @@
 from rest_framework import pagination
 
 
+def _parameters(paginator) -> list[dict]:
+    """The page parameters as the schema documents them (and ``QueryParameterCheck`` enforces them)."""
+    return [
+        {
+            "name": paginator.page_query_param,
+            "required": False,
+            "in": "query",
+            "description": "页码,从 1 开始",
+            "schema": {"type": "integer", "minimum": 1},
+        },
+        {
+            "name": paginator.page_size_query_param,
+            "required": False,
+            "in": "query",
+            "description": f"每页条数,默认 {paginator.page_size},最多 {paginator.max_page_size}",
+            "schema": {"type": "integer", "minimum": 1},
+        },
+    ]
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view):
+        return _parameters(self)
 
 
 class UncountedPagination(pagination.BasePagination):
@@ -70,7 +93,4 @@ class UncountedPagination(pagination.BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        return [
-            {"name": self.page_query_param, "required": False, "in": "query", "schema": {"type": "integer"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query", "schema": {"type": "integer"}},
-        ]
+        return _parameters(self)

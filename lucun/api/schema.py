@@ -1,42 +1,83 @@
-"""The OpenAPI schema behind /api/schema/ and /api/docs/, generated once per language and API version.
-
-Generating it walks every endpoint and takes seconds, while it changes only with the code: a process keeps
-what it generated for its whole life, and a new version of the code runs in new processes. A changed
-setting (in tests) empties the store.
+"""The OpenAPI schema as a contract: every operation lists the errors it can answer, and the query parameters
+it documents are the ones the API accepts (``lucun.api.query.DocumentedQueryParameters`` reads them from here).
 """
 
 import threading
+from contextvars import ContextVar
 
-from django.core.signals import setting_changed
-from django.utils import translation
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework.response import Response
+from django.conf import settings
+from django.urls import get_urlconf
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import AllowAny
 
-_schemas: dict[tuple, dict] = {}
+from .query import DocumentedQueryParameters
+from .serializers import ApiErrorSerializer
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+# Filled while lucun builds the schema for itself: (view class, method) -> {query parameter name: its schema}.
+_collecting: ContextVar[dict | None] = ContextVar("lucun_api_query_parameters", default=None)
+_tables: dict[str, dict] = {}
 _lock = threading.Lock()
 
 
-def schema_cache_clear(**kwargs) -> None:
-    _schemas.clear()
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema, adding the 400/403/404 answers an operation gives unless it names its own."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation.setdefault("responses", {})
+        for code, description in self._error_responses(path, operation):
+            if code not in responses:
+                responses[code] = self._get_response_for_code(OpenApiResponse(ApiErrorSerializer, description), code)
+        operation["responses"] = dict(sorted(responses.items()))
+        table = _collecting.get()
+        if table is not None:
+            documented = table.setdefault((type(self.view), self.method), {})
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    documented[parameter["name"]] = parameter.get("schema", {})
+        return operation
+
+    def _error_responses(self, path: str, operation: dict) -> list[tuple[str, str]]:
+        answers = []
+        permissions = self.view.get_permissions()
+        checked = any(isinstance(p, DocumentedQueryParameters) for p in permissions)
+        if self.method in BODY_METHODS or checked:
+            answers.append(("400", "请求有误:内容或查询参数无效;detail 或以参数名为键的中文说明"))
+        if self.method in BODY_METHODS:
+            answers.append(("415", "请求内容的类型(Content-Type)不是 JSON、表单或 multipart"))
+        if not all(isinstance(p, (AllowAny, DocumentedQueryParameters)) for p in permissions):
+            answers.append(("403", "未登录,或没有办理此事的职务"))
+        if "{" in path or (self._is_list_view() and self._get_paginator() is not None):
+            answers.append(("404", "对象不存在或不在您的范围内,或没有这一页"))
+        return answers
 
 
-setting_changed.connect(schema_cache_clear, dispatch_uid="lucun.api.schema.clear")
+def documented_query_parameters(view_class: type, method: str) -> dict | None:
+    """Return the query parameters the schema documents for one operation (name -> schema), None if undocumented.
+
+    The schema is built once per process and URL configuration, the first time a request asks.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    table = _tables.get(urlconf)
+    if table is None:
+        with _lock:
+            table = _tables.get(urlconf)
+            if table is None:
+                table = _tables[urlconf] = _build(urlconf)
+    return table.get((view_class, method))
 
 
-class CachedSpectacularAPIView(SpectacularAPIView):
-    """SpectacularAPIView that generates the schema once per language and version, then serves it as kept."""
+def _build(urlconf) -> dict:
+    from drf_spectacular.generators import SchemaGenerator
 
-    def _get_schema_response(self, request):
-        version = self.api_version or request.version or self._get_version_parameter(request)
-        key = (translation.get_language(), version, repr(self.urlconf), repr(self.patterns), self.serve_public)
-        schema = _schemas.get(key)
-        if schema is None:
-            with _lock:  # a second request waits for the first one's schema instead of building its own
-                schema = _schemas.get(key)
-                if schema is None:
-                    generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
-                    schema = _schemas[key] = generator.get_schema(request=request, public=self.serve_public)
-        return Response(
-            data=schema,
-            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
-        )
+    token = _collecting.set({})
+    try:
+        SchemaGenerator(urlconf=urlconf).get_schema(request=None, public=True)
+        return _collecting.get()
+    finally:
+        _collecting.reset(token)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Community, Grid, Notification, Position, Street, User
@@ -66,3 +67,19 @@ class MarkReadSerializer(serializers.Serializer):
 
 class MarkReadResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+)
+class _ErrorDetailField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """A refused request. ``detail`` holds the Chinese message (or messages); a refused field or query parameter
+    appears under its own name with its messages, e.g. ``{"state": ["查询参数 state 只能是:…"]}``."""
+
+    detail = _ErrorDetailField(required=False, help_text="中文说明")
+    code = serializers.CharField(required=False, help_text="规则的代码(部分接口提供)")

@@ -176,14 +176,23 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "lucun.api.query.DocumentedQueryParameters",  # undocumented or malformed query parameters: 400
+    ],
+    # Bodies that are not text in their charset, and malformed JSON, get a 400 with a Chinese message.
+    "DEFAULT_PARSER_CLASSES": [
+        "lucun.api.parsers.JSONParser",
+        "lucun.api.parsers.FormParser",
+        "lucun.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "lucun.api.filters.CommunityScopeFilter",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "lucun.api.filters.StrictFilterBackend",
     ],
     "DEFAULT_PAGINATION_CLASS": "lucun.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lucun.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "1200/min"},
 }
 SPECTACULAR_SETTINGS = {

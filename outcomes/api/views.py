@@ -1,10 +1,11 @@
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lucun.api.serializers import ApiErrorSerializer
 from lucun.scoping import communities_for, streets_for
 
 from .. import rates as rates_module
@@ -16,6 +17,7 @@ from . import serializers as s
 
 PERIOD = OpenApiParameter("period", str, description="统计期:2026、2026-Q2 或 2026-05;默认本年度")
 COMMUNITY = OpenApiParameter("community", int, description="村(居)编号;不填为可见的全部村(居)")
+NO_COMMUNITY = OpenApiResponse(ApiErrorSerializer, "该村(居)不存在或不在您的范围内")
 
 
 def _community(request):
@@ -85,7 +87,7 @@ class RatesView(APIView):
             OpenApiParameter("dimension", str, enum=list(rates_module.DIMENSIONS)),
             OpenApiParameter("bucket", str, enum=list(rates_module.BUCKETS)),
         ],
-        responses=s.RatesSerializer,
+        responses={200: s.RatesSerializer, 404: NO_COMMUNITY},
         summary="三率",
     )
     def get(self, request):
@@ -151,6 +153,16 @@ class TalentListView(generics.ListAPIView):
     serializer_class = s.TalentSerializer
     community_field = None
 
+    @extend_schema(
+        parameters=[
+            COMMUNITY,
+            OpenApiParameter("stage", str, enum=TalentRecord.Stage.values, description="进展"),
+            OpenApiParameter("kind", str, enum=TalentRecord.Kind.values, description="类别"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TalentRecord.objects.none()
@@ -171,7 +183,9 @@ class TalentDetailView(generics.RetrieveAPIView):
 class ReportView(APIView):
     """The outcome report's figures (工作成效) for the caller's street or one community."""
 
-    @extend_schema(parameters=[PERIOD, COMMUNITY], responses=OpenApiTypes.OBJECT, summary="工作成效")
+    @extend_schema(
+        parameters=[PERIOD, COMMUNITY], responses={200: OpenApiTypes.OBJECT, 404: NO_COMMUNITY}, summary="工作成效"
+    )
     def get(self, request):
         community = _community(request)
         street = community.street if community else streets_for(request.user).order_by("name").first()

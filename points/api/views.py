@@ -33,6 +33,7 @@ REFUSED = {
     400: OpenApiResponse(ErrorSerializer, description="输入有误或规则不允许(detail 为中文说明)"),
     403: OpenApiResponse(ErrorSerializer, description="没有办理此事的职务"),
 }
+NO_VOLUNTEER = OpenApiResponse(ErrorSerializer, description="志愿者不存在或不在您负责的村(居)")
 
 
 def _refused(exc: ValidationError) -> Response:
@@ -176,7 +177,7 @@ class ClaimDetailView(generics.RetrieveAPIView):
 class ClaimSubmitView(APIView):
     @extend_schema(
         request=ClaimSubmitSerializer,
-        responses={201: ServiceClaimSerializer, 400: ErrorSerializer},
+        responses={201: ServiceClaimSerializer, 400: ErrorSerializer, 404: NO_VOLUNTEER},
         summary="录入一条志愿服务申报(待审核)",
     )
     def post(self, request):
@@ -305,7 +306,7 @@ class RedemptionDetailView(generics.RetrieveAPIView):
 class RedemptionCreateView(APIView):
     @extend_schema(
         request=RedemptionCreateSerializer,
-        responses={201: RedemptionSerializer, 200: RedemptionSerializer, 400: ErrorSerializer},
+        responses={201: RedemptionSerializer, 200: RedemptionSerializer, 400: ErrorSerializer, 404: NO_VOLUNTEER},
         summary="积分兑换(幂等:同一 idempotency_key 只兑换一次)",
     )
     def post(self, request):

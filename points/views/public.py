@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun import throttle
+from lucun.http import secret_page
 from lucun.scoping import communities_for, has_role
 
 from .. import roles, selectors, services
@@ -31,6 +32,7 @@ def _over(request: HttpRequest, purpose: str, *, count: bool = True) -> bool:
     return throttle.hit(purpose=purpose, value=address, limit=limit, window_seconds=PUBLIC_WINDOW_SECONDS)
 
 
+@secret_page(with_csrf_forms=True)  # the address is the key: no cache keeps it, no referrer passes it on
 def public(request: HttpRequest, token: str) -> HttpResponse:
     """The volunteer's own page, opened by scanning the card: no password, the token is the key."""
     if _over(request, "points-public-miss", count=False):

@@ -30,7 +30,8 @@ def submit(*, channel, community=None, text="村口路灯坏了三盏,晚上看�
     """Store an anonymous message through the service, as the public page does."""
     from cases.services import feedback_submit
 
-    return feedback_submit(channel=channel, community=community or channel.community, text=text, **kwargs)
+    feedback, _created = feedback_submit(channel=channel, community=community or channel.community, text=text, **kwargs)
+    return feedback
 
 
 def jpeg_bytes(*, size=(64, 48), exif: bool = True, fmt: str = "JPEG") -> bytes:

@@ -156,7 +156,7 @@ def test_case_list_pages_without_a_total(api, cadre, community):
     second = api.get(first["next"]).json()
     assert len(second["results"]) == 1 and second["next"] is None and second["previous"]
     assert api.get("/api/v1/cases/", {"page": 9}).status_code == 404
-    assert api.get("/api/v1/cases/", {"page": "x"}).status_code == 404
+    assert api.get("/api/v1/cases/", {"page": "x"}).status_code == 400  # not a page number at all
 
 
 def test_dashboard_api_refuses_an_id_no_database_can_hold(supervisor):
@@ -166,4 +166,4 @@ def test_dashboard_api_refuses_an_id_no_database_can_hold(supervisor):
     client.force_authenticate(supervisor)
     response = client.get("/api/v1/cases/dashboard/", {"community": "9" * 30})
     assert response.status_code == 400
-    assert response.json()["community"] == ["请输入有效的数字编号。"]
+    assert response.json()["community"] == ["查询参数 community 的数值太大。"]

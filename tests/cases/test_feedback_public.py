@@ -96,8 +96,8 @@ def test_page_weight_stays_under_300_kb(client, poster):
 def test_a_phone_submission_with_a_photo_gives_a_lookup_code_and_stores_nothing_identifying(client, poster):
     response = post_form(client, poster, category=str(category("infrastructure").pk), photos=[upload(jpeg_bytes())])
     feedback = Feedback.objects.get()
-    assert response.status_code == 302 and response.url == status_url(feedback.lookup_code) + "?new=1"
-    page = client.get(response.url).content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200
     assert feedback.display_code in page and "请截图保存" in page and "0533-6960000" in page
     values = " ".join(str(v) for v in Feedback.objects.values().get().values())
     assert "203.0.113.7" not in values and "iPhone" not in values and "MicroMessenger" not in values
@@ -138,14 +138,14 @@ def test_the_honeypot_refuses_and_saves_nothing(client, poster):
 
 def test_the_sixth_message_in_ten_minutes_from_one_address_is_held_back(client, poster):
     for _ in range(5):
-        assert post_form(client, poster).status_code == 302
+        assert post_form(client, poster).status_code == 200
     response = post_form(client, poster)
     assert response.status_code == 429 and "请过十分钟再试" in response.content.decode()
     assert Feedback.objects.count() == 5
     other = client.post(
         form_url(poster.token), {"community": poster.community_id, "text": "另一台手机"}, REMOTE_ADDR="198.51.100.9"
     )
-    assert other.status_code == 302
+    assert other.status_code == 200
 
 
 def test_the_cache_keeps_only_a_salted_hash_of_the_address(client, poster):
@@ -168,14 +168,15 @@ def test_the_cache_keeps_only_a_salted_hash_of_the_address(client, poster):
 @override_settings(CACHES={"default": {"BACKEND": "tests.cases.broken_cache.BrokenCache"}})
 def test_intake_accepts_the_message_when_the_cache_is_down(client, poster):
     for _ in range(7):
-        assert post_form(client, poster).status_code == 302
+        assert post_form(client, poster).status_code == 200
     assert Feedback.objects.count() == 7
 
 
 def test_a_double_tap_on_submit_stores_one_message(client, poster):
     first = post_form(client, poster, submit_key="same-form-key-1234")
-    second = post_form(client, poster, submit_key="same-form-key-1234")
-    assert first.url == second.url and Feedback.objects.count() == 1
+    second = post_form(client, poster, submit_key="same-form-key-1234", text="再点一次,文字改了")
+    code = Feedback.objects.get().display_code
+    assert code in first.content.decode() and code in second.content.decode() and Feedback.objects.count() == 1
 
 
 # --- Unknown, malformed and stopped codes ---------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_a_stopped_card_says_so_and_sends_the_message_to_the_street(client, post
     assert response.status_code == 200 and "这个二维码已停用" in html
     assert f'action="{form_url(street_code.token)}"' in html
     response = client.post(form_url(street_code.token), {"community": community.pk, "text": "路灯坏了"})
-    assert response.status_code == 302
+    assert response.status_code == 200
     feedback = Feedback.objects.get()
     assert feedback.channel == street_code and feedback.community == community
 
@@ -410,3 +411,94 @@ def test_f_without_a_code_asks_which_street_where_there_are_several(client, comm
 def test_f_without_a_code_before_any_street_is_set_up_says_to_call(client):
     response = client.get("/f/")
     assert response.status_code == 404 and "请拨打街道服务热线反映" in response.content.decode()
+
+
+# --- No timing trail: the code is never in an address requested right after sending -------------------------
+
+
+AUTO_LOADED = re.compile(
+    r"""<(?:img|script|iframe|frame|embed|source|video|audio|track|object|input)\b[^>]*?\s(?:src|data|poster)="([^"]*)"
+    |<link\b[^>]*?\shref="([^"]*)"
+    |<meta\b[^>]*?http-equiv="refresh"[^>]*?content="[^"]*?url=([^"]*)"
+    |url\(\s*['"]?([^'")]*)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def browser_requests(client, response, seen: list[str] | None = None) -> list[str]:
+    """Every address a browser asks for on its own after this answer: redirects and what the page loads."""
+    seen = [] if seen is None else seen
+    seen += [url for url, _status in response.redirect_chain]
+    for match in AUTO_LOADED.finditer(response.content.decode()):
+        url = next(group for group in match.groups() if group is not None)
+        if url not in seen:
+            seen.append(url)
+            if url.startswith("/"):
+                browser_requests(client, client.get(url, follow=True), seen)
+    return seen
+
+
+def fresh_form(client, channel) -> dict:
+    html = client.get(form_url(channel.token)).content.decode()
+    key = re.search(r'name="submit_key"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submit_key"', html)
+    return {"community": channel.community_id, "text": "村口路灯坏了三盏。", "submit_key": key.group(1) or key.group(2)}
+
+
+def test_the_receipt_comes_with_the_answer_to_the_post_and_nothing_loads_the_code(client, poster):
+    response = client.post(form_url(poster.token), fresh_form(client, poster), follow=True)
+    feedback = Feedback.objects.get()
+    html = response.content.decode()
+    assert response.status_code == 200 and response.redirect_chain == []
+    assert response.request["PATH_INFO"] == form_url(poster.token)
+    assert feedback.display_code in html and "请截图保存" in html
+    requested = browser_requests(client, response)
+    assert requested and all(feedback.lookup_code not in url for url in requested)  # the stylesheet only
+    assert not re.search(r'rel="[^"]*(prefetch|prerender|preload|next)', html) and "speculationrules" not in html
+    # The status page is a plain link for later, opened only when tapped.
+    assert f'<a class="p-link" href="{status_url(feedback.lookup_code)}" rel="nofollow"' in html
+    assert "Link" not in response.headers
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_sending_again_after_a_reload_shows_the_same_receipt_and_stores_nothing_more(client, poster):
+    form = fresh_form(client, poster)
+    first = client.post(form_url(poster.token), form)
+    reloaded = client.post(form_url(poster.token), form)  # the browser's "resend the form?" on reload
+    code = Feedback.objects.get().display_code
+    assert code in first.content.decode() and code in reloaded.content.decode()
+    assert reloaded.status_code == 200 and Feedback.objects.count() == 1
+
+
+def test_the_public_pages_set_no_cookie(client, poster, cadre):
+    feedback = submit(channel=poster)
+    case = services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
+    services.case_resolve(case=case, user=cadre, resolution="已修", public_reply="已修好")
+    answer = reverse("cases:feedback:answer", kwargs={"code": feedback.lookup_code})
+    responses = [
+        client.get(form_url(poster.token)),
+        client.get(form_url(poster.token)),  # from the page cache
+        client.post(form_url(poster.token), fresh_form(client, poster)),
+        client.post(form_url(poster.token), {"text": ""}),
+        client.get(reverse("cases:feedback:lookup")),
+        client.get(reverse("cases:feedback:lookup"), {"code": feedback.lookup_code}),
+        client.get(status_url(feedback.lookup_code)),
+        client.post(answer, {"solved": "yes", "satisfaction": "satisfied"}),
+        client.get(status_url("ABCD2345")),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 400, 200, 302, 200, 302, 404]
+    assert not any(r.cookies for r in responses) and not client.cookies
+
+
+def test_pages_whose_address_holds_the_code_are_not_cached_and_send_no_referrer(client, poster):
+    feedback = submit(channel=poster)
+    answer = reverse("cases:feedback:answer", kwargs={"code": feedback.lookup_code})
+    for response in (
+        client.get(status_url(feedback.lookup_code)),
+        client.get(status_url("ABCD2345")),
+        client.get(reverse("cases:feedback:lookup"), {"code": feedback.lookup_code}),
+        client.post(answer, {"solved": "yes"}),
+        client.post(form_url(poster.token), {"text": ""}),  # a refused form shows the text typed
+    ):
+        assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
+        assert response["Referrer-Policy"] == "no-referrer", response.request["PATH_INFO"]
+    assert client.get(form_url(poster.token))["Referrer-Policy"] == "no-referrer"

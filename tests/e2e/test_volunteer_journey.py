@@ -80,3 +80,23 @@ def test_a_cadre_finds_the_volunteers_household_member_and_links_them(desktop, c
         "href", f"/points/volunteers/{volunteer.pk}/"
     )
     desktop.shot("household")
+
+
+def test_a_volunteer_reports_a_service_from_the_own_page_in_a_real_browser(phone, community):
+    """The 一码通 page's form passes the CSRF check from Chromium: its referrer policy keeps the origin."""
+    from points.models import ServiceClaim, ServiceType
+
+    volunteer = VolunteerFactory(community=community, name="王秀英", balance=0)
+    service = ServiceType.objects.filter(active=True).order_by("sort_order", "pk").first()
+    phone.goto(f"/points/m/{volunteer.token}/")
+    page = phone.page
+    page.get_by_role("button", name="提交申报").click()  # nothing chosen: told what is missing, nothing kept
+    expect(page.locator(".error, .form-errors").first).to_be_visible()
+    assert not ServiceClaim.objects.exists()
+
+    page.locator("label", has_text=service.name).first.click()
+    page.get_by_role("button", name="提交申报").click()
+    expect(page.get_by_test_id("balance")).to_be_visible()
+    claim = ServiceClaim.objects.get()
+    assert claim.volunteer == volunteer and claim.service_type == service
+    phone.shot("claim-sent")

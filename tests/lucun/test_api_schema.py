@@ -3,7 +3,7 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from lucun.api.schema import schema_cache_clear
+from lucun.api.schema_view import schema_cache_clear
 
 pytestmark = pytest.mark.django_db
 

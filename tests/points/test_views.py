@@ -336,6 +336,25 @@ def test_public_claim_with_bad_input_writes_nothing(client, volunteer, policy_ty
     assert not ServiceClaim.objects.exists()
 
 
+def test_every_answer_under_the_public_page_is_not_cached_and_passes_on_no_address(client, volunteer, policy_type):
+    url = reverse("points:public", args=[volunteer.token])
+    claim = {"service_type": policy_type.pk, "service_date": timezone.localdate().isoformat(), "quantity": 1}
+    answers = [
+        client.get(url),
+        client.post(url, claim),  # sent: back to the page
+        client.post(url, {**claim, "service_date": "2999-01-01"}),  # refused, shown again
+        client.get(reverse("points:public", args=["ZZZZZZZZZZZZ0000"])),  # unknown card
+    ]
+    for n in range(25):  # guessing cards is held back
+        limited = client.get(reverse("points:public", args=[f"ZZZZZZZZZZZZ{n:04d}"]))
+    answers.append(limited)
+    assert [a.status_code for a in answers] == [200, 302, 200, 404, 429]
+    for answer in answers:
+        # strict-origin: a referrer is the site's origin alone; no-referrer would make the browser post the claim
+        # form with "Origin: null", which the CSRF check refuses.
+        assert "no-store" in answer["Cache-Control"] and answer["Referrer-Policy"] == "strict-origin"
+
+
 def test_logged_in_counter_staff_see_the_redeem_action(client, counter_staff, volunteer, other_cadre):
     client.force_login(counter_staff)
     html = client.get(reverse("points:public", args=[volunteer.token])).content.decode()

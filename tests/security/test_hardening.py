@@ -92,7 +92,7 @@ def test_sending_feedback_is_rate_limited_per_address(world, client):
     answers = [
         client.post(url, {"community": world.community.pk, "text": f"第{i}条:路灯坏了"}).status_code for i in range(7)
     ]
-    assert answers[:5] == [302] * 5 and answers[5:] == [429, 429]
+    assert answers[:5] == [200] * 5 and answers[5:] == [429, 429]
     assert Feedback.objects.filter(text__endswith="路灯坏了").count() == 5
 
 
@@ -132,4 +132,4 @@ def test_the_rate_limit_lets_everything_through_when_the_cache_is_down(world, cl
     answers = [
         client.post(url, {"community": world.community.pk, "text": f"第{i}条反映"}).status_code for i in range(7)
     ]
-    assert answers == [302] * 7
+    assert answers == [200] * 7
