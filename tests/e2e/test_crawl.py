@@ -4,6 +4,7 @@ pages a QR code leads to. Each page is checked for what a person would trip over
 a screenshot under test-artifacts/crawl/<role>/<viewport>/. One test reports every finding at once.
 """
 
+import os
 import re
 import shutil
 
@@ -19,8 +20,11 @@ from tests.e2e.crawl import Crawler
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 360, "height": 740}}
-# The demo's logins, one per kind of position (seed_demo prints the same list).
-ROLES = ["admin", "leader", "staff", "supervisor", "cadre", "grid1_1", "partyrep1", "unithead4_1"]
+# The demo's logins, one per kind of position (seed_demo prints the same list), and the public pages.
+ROLES = ["anonymous", "admin", "leader", "staff", "supervisor", "cadre", "grid1_1", "partyrep1", "unithead4_1"]
+# While mending pages, crawl a part: LUCUN_CRAWL_ROLES=leader,anonymous LUCUN_CRAWL_VIEWPORTS=phone
+ONLY_ROLES = [r for r in os.environ.get("LUCUN_CRAWL_ROLES", "").split(",") if r]
+ONLY_VIEWPORTS = [v for v in os.environ.get("LUCUN_CRAWL_VIEWPORTS", "").split(",") if v]
 TAP = {"desktop": 0, "phone": 44}
 PUBLIC_TAP = {"desktop": 0, "phone": 60}
 # Not crawled: signing out ends the crawl's session; the configuration back office is Django's own admin, whose
@@ -62,13 +66,15 @@ def _public_pages() -> list[str]:
 
 def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, live_server, demo_street):
     findings = []
-    for viewport in VIEWPORTS:
-        anonymous = _crawler(browser, live_server, "anonymous", viewport, PUBLIC_TAP[viewport])
-        for path in _public_pages():
-            anonymous.visit(path)
-        findings += anonymous.findings
-        anonymous.page.context.close()
-        for role in ROLES:
+    for viewport in ONLY_VIEWPORTS or VIEWPORTS:
+        for role in ONLY_ROLES or ROLES:
+            if role == "anonymous":
+                anonymous = _crawler(browser, live_server, "anonymous", viewport, PUBLIC_TAP[viewport])
+                for path in _public_pages():
+                    anonymous.visit(path)
+                findings += anonymous.findings
+                anonymous.page.context.close()
+                continue
             crawler = _crawler(browser, live_server, role, viewport, TAP[viewport])
             page = crawler.page
             page.goto(live_server.url + "/accounts/login/")
