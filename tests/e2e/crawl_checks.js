@@ -72,6 +72,8 @@
       }
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
+      // Outside the page altogether is hidden on purpose (a skip link until it has focus, a honeypot field).
+      if (r.right <= 0 || r.bottom + window.scrollY <= 0 || r.left >= doc.scrollWidth) continue;
       if (r.height < minTap - 0.5 || r.width < minTap - 0.5) {
         findings.push(`tap target ${Math.round(r.width)}×${Math.round(r.height)} px (< ${minTap}): ${describe(el)}`);
       }
