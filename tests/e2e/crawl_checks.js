@@ -9,6 +9,9 @@
   };
   const visible = (el) => {
     if (!el.getClientRects().length) return false;
+    // The content of a closed <details> is not shown (only its summary is), whatever its boxes say.
+    const closed = el.closest('details:not([open])');
+    if (closed && !el.closest('summary')) return false;
     const style = getComputedStyle(el);
     return style.visibility !== 'hidden' && style.display !== 'none' && parseFloat(style.opacity || '1') > 0;
   };
