@@ -16,7 +16,6 @@ from lucun.demo import DEMO_PASSWORD
 from points.models import Volunteer
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.crawl import Crawler
-from tests.seeding import configuration_seed
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -45,7 +44,6 @@ CRAWL_ARTIFACTS = ARTIFACTS.parent / "crawl"
 @pytest.fixture
 def demo_street(settings):
     settings.DEBUG = True  # seed_demo refuses a site with DEBUG off; the pages are served with DEBUG off
-    configuration_seed()
     call_command("seed_demo", verbosity=0)
     settings.DEBUG = False
 
