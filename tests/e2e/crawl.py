@@ -1,0 +1,276 @@
+"""A browser crawl that fails on what a person would trip over.
+
+For one signed-in role (or an anonymous visitor) and one viewport, :class:`Crawler` opens every page the
+navigation shows, then one page of each kind linked from those pages (a case, a household, a meeting…), and
+checks each as a person would meet it: nothing scrolls sideways or sits off-screen, every image loads, every
+choice group has choices, every field has a label, every button does something, taps are big enough, the console
+stays clean and nothing is fetched from another host. Each form with fields is then sent empty and must answer
+with a message, not a server error. Findings are collected, not raised, so one run reports every page at once.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from django.urls import Resolver404, resolve
+
+# One script measures the page in the browser; it returns a list of findings as plain strings.
+PAGE_CHECKS = (Path(__file__).parent / "crawl_checks.js").read_text(encoding="utf-8")
+
+# Wait until every image on the page has loaded or failed; lazy ones are asked for at once.
+LOAD_IMAGES = r"""
+async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = 'eager';
+  await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener('load', done, {once: true});
+    img.addEventListener('error', done, {once: true});
+  })));
+}
+"""
+
+# One step up from a node for event delegation: element → … → document → window → nothing.
+PARENT = "function(){return this === document ? window : (this === window ? null : this.parentNode)}"
+
+# Every form with something to fill, described so the crawler can send it empty.
+FORMS = r"""
+() => [...document.forms].map((form, index) => ({
+  index,
+  ordinal: [...document.forms].filter((f) => f.action === form.action).indexOf(form),
+  method: (form.getAttribute('method') || 'get').toLowerCase(),
+  action: form.action,
+  fields: [...form.elements].filter((e) => e.name && !['hidden', 'submit', 'button', 'reset'].includes(e.type)).length,
+  submit: !!form.querySelector('button:not([type=button]), input[type=submit]'),
+}))
+"""
+
+# Where a page tells a person what went wrong with a form, or what happened: field and form errors, flashes.
+MESSAGES = "[role=alert], .errorlist, .form-errors, .error, .p-errors, .p-error, .messages, [role=status]"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Finding:
+    role: str
+    viewport: str
+    url: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"[{self.role} @ {self.viewport}] {self.url}: {self.problem}"
+
+
+@dataclass
+class Crawler:
+    """Open pages as one person in one browser page, collecting what they would trip over."""
+
+    page: object
+    base_url: str
+    role: str
+    viewport: str
+    shots: Path
+    min_tap: int = 0
+    skip: tuple[re.Pattern, ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+    visited: set[str] = field(default_factory=set)
+    kinds_seen: set[str] = field(default_factory=set)
+
+    def __post_init__(self):
+        self.console: list[str] = []
+        self.cdp = None
+        self.foreign: list[str] = []
+        host = urlsplit(self.base_url).netloc
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.console.append(f"page error: {exc}"))
+        self.page.on(
+            "request",
+            lambda request: (
+                self.foreign.append(request.url)
+                if request.url.startswith(("http:", "https:")) and urlsplit(request.url).netloc != host
+                else None
+            ),
+        )
+
+    def _on_console(self, message) -> None:
+        text = message.text
+        if message.type == "error" or (message.type == "warning" and re.search(r"invalid|conform", text, re.I)):
+            where = (message.location or {}).get("url", "")
+            self.console.append(f"console {message.type}: {text[:200]} {where}".rstrip())
+
+    def note(self, url: str, problem: str) -> None:
+        self.findings.append(Finding(self.role, self.viewport, url, problem))
+
+    def path(self, url: str) -> str:
+        return urlsplit(urljoin(self.base_url, url)).path
+
+    def kind(self, url: str) -> str:
+        """Name the kind of page a link leads to: its route, so one case stands for all cases."""
+        path = self.path(url)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return path
+        return match.route or match.view_name
+
+    def followable(self, url: str) -> bool:
+        parts = urlsplit(urljoin(self.base_url, url))
+        if parts.netloc != urlsplit(self.base_url).netloc or parts.scheme not in ("http", "https"):
+            return False
+        return not any(pattern.search(parts.path) for pattern in self.skip)
+
+    def visit(self, url: str, *, expect_ok: bool = True) -> list[str]:
+        """Open one page, check it, keep a screenshot; return the same-site links it shows."""
+        try:
+            return self._visit(url, expect_ok=expect_ok)
+        except Exception as exc:  # report it with the page, and go on with the others
+            self.note(self.path(url), f"could not be checked: {exc}")
+            return []
+
+    def _visit(self, url: str, *, expect_ok: bool) -> list[str]:
+        absolute = urljoin(self.base_url, url)
+        key = self.path(absolute) + ("?" + urlsplit(absolute).query if urlsplit(absolute).query else "")
+        if key in self.visited:
+            return []
+        self.visited.add(key)
+        self.console.clear()
+        self.foreign.clear()
+        try:
+            response = self.page.goto(absolute, wait_until="load")
+        except Exception as exc:  # a download (an export, a PDF) is not a page: check that it answers
+            if "Download is starting" not in str(exc):
+                self.note(key, f"could not open: {exc}")
+                return []
+            answer = self.page.request.get(absolute)
+            if answer.status != 200:
+                self.note(key, f"download answers {answer.status}")
+            return []
+        status = response.status if response else 0
+        if expect_ok and status != 200:
+            self.note(key, f"answers {status}")
+        if "text/html" not in ((response.headers.get("content-type") or "") if response else ""):
+            return []
+        self.page.evaluate(LOAD_IMAGES)
+        for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": self.min_tap}):
+            self.note(key, problem)
+        for problem in self.idle_buttons():
+            self.note(key, problem)
+        for line in self.console:
+            self.note(key, line)
+        for address in sorted(set(self.foreign)):
+            self.note(key, f"request to another host: {address}")
+        slug = re.sub(r"[^\w.-]+", "_", key.strip("/")) or "home"
+        # A very long page (a printable ledger of thousands of households) is kept as its first screens only.
+        full = self.page.evaluate("document.documentElement.scrollHeight") <= 12_000
+        self.page.screenshot(path=str(self.shots / f"{slug[:120]}.png"), full_page=full)
+        links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        self.send_forms_empty(absolute)
+        return [link for link in links if self.followable(link)]
+
+    def idle_buttons(self) -> list[str]:
+        """Name each visible button that submits nothing and has no click handler on it or above it."""
+        if self.cdp is None:
+            self.cdp = self.page.context.new_cdp_session(self.page)
+        found = self.cdp.send(
+            "Runtime.evaluate",
+            {
+                "expression": "[...document.querySelectorAll('button[type=button], [role=button]:not(button)')]"
+                ".filter(b => b.getClientRects().length)",
+            },
+        )
+        array_id = found["result"].get("objectId")
+        if not array_id:
+            return []
+        problems = []
+        items = self.cdp.send("Runtime.getProperties", {"objectId": array_id, "ownProperties": True})["result"]
+        for item in items:
+            if not item["name"].isdigit():
+                continue
+            node_id = item["value"]["objectId"]
+            label = self.cdp.send(
+                "Runtime.callFunctionOn",
+                {
+                    "objectId": node_id,
+                    "functionDeclaration": "function(){return this.outerHTML.slice(0, 120)}",
+                    "returnByValue": True,
+                },
+            )["result"]["value"]
+            current = node_id
+            handled = False
+            while current and not handled:
+                listeners = self.cdp.send("DOMDebugger.getEventListeners", {"objectId": current})["listeners"]
+                handled = any(listener["type"] in ("click", "pointerdown", "pointerup") for listener in listeners)
+                parent = self.cdp.send("Runtime.callFunctionOn", {"objectId": current, "functionDeclaration": PARENT})[
+                    "result"
+                ]
+                current = parent.get("objectId") if parent.get("subtype") != "null" else None
+            if not handled:
+                problems.append(f"button does nothing when tapped: {label}")
+        self.cdp.send("Runtime.releaseObject", {"objectId": array_id})
+        return problems
+
+    def send_forms_empty(self, url: str) -> None:
+        """Send each form that has fields with nothing filled in: a message, never a server error."""
+        for form in self.page.evaluate(FORMS):
+            if not form["fields"] or not form["submit"] or not self.followable(form["action"] or url):
+                continue
+            if form["method"] == "get":
+                continue  # a search or filter sent empty is the page itself, checked already
+            try:
+                self.send_form_empty(url, form)
+            except Exception as exc:  # report it with the page, and go on with the others
+                self.note(f"{self.path(url)} (form {form['index']})", f"empty form could not be sent: {exc}")
+
+    def send_form_empty(self, url: str, form: dict) -> None:
+        self.page.goto(url, wait_until="load")
+        # The same form on the page as it is now: the n-th with that action (other forms may come and go).
+        handle = self.page.evaluate_handle(
+            "([action, n]) => [...document.forms].filter((f) => f.action === action)[n] || null",
+            [form["action"], form["ordinal"]],
+        )
+        locator = handle.as_element()
+        if locator is None:
+            return
+        # As a person who fills in nothing, on a browser that does not check fields before sending.
+        locator.evaluate(
+            """form => {
+              form.noValidate = true;
+              for (const el of form.elements) {
+                if (['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'file'].includes(el.type)) continue;
+                if (el.tagName === 'SELECT') continue;
+                el.value = '';
+              }
+            }"""
+        )
+        with self.page.expect_navigation(wait_until="load") as navigation:
+            locator.evaluate("form => form.requestSubmit ? form.requestSubmit() : form.submit()")
+        answer = navigation.value
+        status = answer.status if answer else 0
+        where = f"{self.path(url)} (form → {self.path(form['action'] or url)})"
+        if status >= 500:
+            self.note(where, f"empty form answers {status}")
+        else:
+            said = " ".join(self.page.locator(MESSAGES).all_inner_texts())
+            if not CHINESE.search(said):
+                self.note(where, f"empty form answers {status} without a message in Chinese")
+
+    def crawl(self, start: str, nav_selector: str, *, deeper: bool = True) -> None:
+        """Open the start page, every page its navigation links to, then (``deeper``) one page of each kind
+        linked from them."""
+        self.page.goto(urljoin(self.base_url, start), wait_until="load")
+        nav_links = self.page.eval_on_selector_all(
+            f"{nav_selector} a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
+        nav_links = [link for link in dict.fromkeys(nav_links) if self.followable(link)]
+        self.kinds_seen.update(self.kind(link) for link in nav_links)
+        links: list[str] = self.visit(start)
+        for link in nav_links:
+            links.extend(self.visit(link))
+        if not deeper:
+            return
+        for link in dict.fromkeys(links):
+            kind = self.kind(link)
+            if kind in self.kinds_seen:
+                continue
+            self.kinds_seen.add(kind)
+            self.visit(link)

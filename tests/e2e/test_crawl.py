@@ -1,0 +1,99 @@
+"""The crawl: every demo role signs in once and opens every page its navigation shows on a desktop (1366×900)
+and a phone (360×740), and on the phone one page of each kind linked from there; an anonymous villager opens the public
+pages a QR code leads to. Each page is checked for what a person would trip over (see ``crawl.py``) and kept as
+a screenshot under test-artifacts/crawl/<role>/<viewport>/. One test reports every finding at once.
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Feedback, FeedbackChannel
+from lucun.demo import DEMO_PASSWORD
+from points.models import Volunteer
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.crawl import Crawler
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Opt-in until the pages it reports on are mended (issue 15): the last full run's findings are in
+    # test-artifacts/crawl/findings.txt. LUCUN_CRAWL=1 ./scripts/test tests/e2e/test_crawl.py runs it.
+    pytest.mark.skipif(not os.environ.get("LUCUN_CRAWL"), reason="the page crawl runs with LUCUN_CRAWL=1"),
+]
+
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 360, "height": 740}}
+# The demo's logins, one per kind of position (seed_demo prints the same list), and the public pages.
+ROLES = ["anonymous", "admin", "leader", "staff", "supervisor", "cadre", "grid1_1", "partyrep1", "unithead4_1"]
+# While mending pages, crawl a part: LUCUN_CRAWL_ROLES=leader,anonymous LUCUN_CRAWL_VIEWPORTS=phone
+ONLY_ROLES = [r for r in os.environ.get("LUCUN_CRAWL_ROLES", "").split(",") if r]
+ONLY_VIEWPORTS = [v for v in os.environ.get("LUCUN_CRAWL_VIEWPORTS", "").split(",") if v]
+TAP = {"desktop": 0, "phone": 44}
+PUBLIC_TAP = {"desktop": 0, "phone": 60}
+# Not crawled: signing out ends the crawl's session; the configuration back office is Django's own admin, whose
+# pages are not this project's to lay out; the API answers JSON to programs (its docs page is crawled).
+SKIP = tuple(
+    re.compile(pattern)
+    for pattern in (r"^/accounts/logout/", r"^/admin/", r"^/api/v1/", r"^/api/schema/", r"^/i18n/", r"^/static/")
+)
+CRAWL_ARTIFACTS = ARTIFACTS.parent / "crawl"
+
+
+@pytest.fixture
+def demo_street(settings):
+    settings.DEBUG = True  # seed_demo refuses a site with DEBUG off; the pages are served with DEBUG off
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def _crawler(browser, live_server, role: str, viewport: str, min_tap: int) -> Crawler:
+    folder = CRAWL_ARTIFACTS / role / viewport
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return Crawler(page, live_server.url, role, viewport, folder, min_tap=min_tap, skip=SKIP)
+
+
+def _public_pages() -> list[str]:
+    channel = FeedbackChannel.objects.filter(is_active=True).order_by("pk").first()
+    rated = Feedback.objects.filter(case__isnull=False, answered_at__isnull=True, case__state="resolved")
+    waiting = Feedback.objects.filter(case__isnull=True)
+    volunteer = Volunteer.objects.exclude(token=None).order_by("pk").first()
+    pages = ["/f/", f"/f/{channel.token}/", "/s/"]
+    pages += [f"/s/{f.lookup_code}/" for f in (rated.order_by("pk").first(), waiting.order_by("pk").first()) if f]
+    pages.append(f"/points/m/{volunteer.token}/")
+    return pages
+
+
+def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, live_server, demo_street):
+    findings = []
+    for viewport in ONLY_VIEWPORTS or VIEWPORTS:
+        for role in ONLY_ROLES or ROLES:
+            if role == "anonymous":
+                anonymous = _crawler(browser, live_server, "anonymous", viewport, PUBLIC_TAP[viewport])
+                for path in _public_pages():
+                    anonymous.visit(path)
+                anonymous.min_tap = TAP[viewport]  # the officials' sign-in page
+                anonymous.visit("/accounts/login/")
+                findings += anonymous.findings
+                anonymous.page.context.close()
+                continue
+            crawler = _crawler(browser, live_server, role, viewport, TAP[viewport])
+            page = crawler.page
+            page.goto(live_server.url + "/accounts/login/")
+            page.fill("input[name=username]", role)
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(re.compile(r".*/$"))
+            # Pages of each kind (one case, one household…) are laid out for the phone first: crawled there.
+            crawler.crawl("/", "nav", deeper=viewport == "phone")
+            assert len(crawler.visited) > 3, f"{role} @ {viewport}: the navigation led nowhere"
+            findings += crawler.findings
+            page.context.close()
+    report = "\n".join(str(f) for f in findings)
+    (CRAWL_ARTIFACTS / "findings.txt").write_text(report + "\n", encoding="utf-8")
+    assert not findings, f"{len(findings)} problems a person would meet:\n{report}"
