@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Community, County, Grid, Notification, OutboxMessage, Position, Street, User
+from .models import (
+    AuditEvent,
+    Community,
+    County,
+    Grid,
+    Notification,
+    NotificationDelivery,
+    OutboxMessage,
+    Position,
+    Street,
+    User,
+)
 
 
 class PositionInline(admin.TabularInline):
@@ -96,3 +107,11 @@ class NotificationAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
     list_filter = ["task_name"]
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "notification", "channel", "delivered_at", "claimed_at", "attempts", "last_error"]
+    list_filter = [("delivered_at", admin.EmptyFieldListFilter)]  # not delivered yet: released or claimed
+    search_fields = ["notification__title", "notification__recipient__username", "=channel"]
+    list_select_related = ["notification"]
