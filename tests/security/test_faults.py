@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from celery.app.task import Task
 from django.apps import apps as django_apps
-from django.db import IntegrityError, OperationalError, close_old_connections, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
@@ -127,7 +127,7 @@ def test_two_sweeps_at_once_record_each_colour_change_and_notice_once():
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # each thread's own connection; kept open it would outlive the test database
 
     threads = [threading.Thread(target=sweep) for _ in range(2)]
     for thread in threads:
