@@ -88,12 +88,13 @@ def test_dropped_sqlite_triggers_come_back_and_the_tally_is_refilled(community, 
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER cases_tally_insert")
         cursor.execute("DROP TRIGGER cases_caseevent_no_update")
+        cursor.execute("DROP TRIGGER points_ledgerentry_no_delete")  # an install from before the DELETE guard
     open_case(community=community, by=cadre, tier_code="assigned")  # not counted while the trigger is gone
     assert tallied() != counted()
 
     recreated = sqlite_triggers_ensure(using="default")
 
-    assert set(recreated) == {"cases_tally_insert", "cases_caseevent_no_update"}
+    assert set(recreated) == {"cases_tally_insert", "cases_caseevent_no_update", "points_ledgerentry_no_delete"}
     assert tallied() == counted()
     assert {t.name for t in sqlite_triggers_expected()} <= _triggers()
     open_case(community=community, by=cadre, tier_code="escalated")
