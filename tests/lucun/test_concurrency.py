@@ -11,7 +11,8 @@ from lucun.models import Notification, NotificationDelivery, OutboxMessage
 from tests.factories import UserFactory
 from tests.lucun.outbox import BrokerRecorder, Recorded, outbox_rows
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the transactional tests after these find the migrations' data as they left it.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROWS = 200
 

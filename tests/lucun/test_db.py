@@ -109,14 +109,15 @@ def test_ensuring_is_a_no_op_where_nothing_is_missing(community, cadre):
     assert list(CaseTally.objects.values_list("pk", "open_count")) == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_test_runners_flush_empties_history_and_leaves_every_guard_in_place(community, cadre):
     # Transactional tests are emptied with this flush (DELETE on SQLite); the guards must survive it.
     VolunteerFactory(community=community, balance=10)
     talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
     assert all(_history_model(t).objects.exists() for t in APPEND_ONLY if t != "cases_caseevent")
 
-    call_command("flush", verbosity=0, interactive=False)
+    # As the test runner calls it (django.test.TransactionTestCase._fixture_teardown).
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
 
     assert not any(_history_model(t).objects.exists() for t in APPEND_ONLY)
     assert {f"{t}_{op}" for t in APPEND_ONLY for op in ("no_update", "no_delete")} <= _triggers()
