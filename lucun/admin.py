@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import AdminLoginForm
 from .login_limits.services import login_lock_clear
-from .models import AuditEvent, Community, County, Grid, Notification, OutboxMessage, Position, Street, User
+from .models import (
+    AuditEvent,
+    Community,
+    County,
+    Grid,
+    Notification,
+    NotificationDelivery,
+    OutboxMessage,
+    Position,
+    Street,
+    User,
+)
 
 # The admin's sign-in says "too many failures" in Chinese when django-axes has locked it (lucun.login_limits).
 admin.site.login_form = AdminLoginForm
@@ -126,3 +137,11 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 
     def delete_queryset(self, request, queryset):
         login_lock_clear(actor=request.user, attempts=queryset)
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "notification", "channel", "delivered_at", "claimed_at", "attempts", "last_error"]
+    list_filter = [("delivered_at", admin.EmptyFieldListFilter)]  # not delivered yet: released or claimed
+    search_fields = ["notification__title", "notification__recipient__username", "=channel"]
+    list_select_related = ["notification"]

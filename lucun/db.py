@@ -34,7 +34,8 @@ def _forward(table: str):
                     "FOR EACH ROW EXECUTE FUNCTION lucun_forbid_change();"
                 )
         elif vendor == "sqlite":
-            schema_editor.execute(_sqlite_append_only(table).sql)
+            for trigger in _sqlite_append_only(table):
+                schema_editor.execute(trigger.sql)
 
     return apply
 
@@ -54,22 +55,26 @@ def _backward(table: str):
 def append_only(table: str) -> migrations.RunPython:
     """Return a migration operation that makes ``table`` insert-only in the database itself.
 
-    UPDATE and DELETE raise on PostgreSQL (UPDATE on SQLite), so history cannot be rewritten even by
-    code that bypasses the model (queryset.update, raw SQL); the models refuse both in Python too.
+    UPDATE and DELETE raise on PostgreSQL and on SQLite, so history cannot be rewritten even by code that
+    bypasses the model (queryset.update, queryset.delete, raw SQL); the models refuse both in Python too.
     """
     return migrations.RunPython(_forward(table), _backward(table), elidable=False)
 
 
-def _sqlite_append_only(table: str) -> "SqliteTrigger":
-    # SQLite gets the UPDATE guard only: Django empties SQLite tables between transactional tests
-    # with DELETE (PostgreSQL uses TRUNCATE, which row triggers do not see).
-    name = _TRIGGER_NAMES[0].format(table=table)
-    return SqliteTrigger(
-        name=name,
-        table=table,
-        sql=f'CREATE TRIGGER {name} BEFORE UPDATE ON "{table}" '
-        f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE is not allowed'); END;",
-    )
+def _sqlite_append_only(table: str) -> list["SqliteTrigger"]:
+    # Unconditional, as on PostgreSQL: nothing a connection can set lets a DELETE through. The test
+    # runner empties SQLite tables with DELETE between transactional tests, so the tests' flush (and
+    # only it, in tests/conftest.py) drops these guards and re-creates them in the same transaction.
+    # PostgreSQL's flush is a TRUNCATE, which row triggers do not see.
+    return [
+        SqliteTrigger(
+            name=name.format(table=table),
+            table=table,
+            sql=f'CREATE TRIGGER {name.format(table=table)} BEFORE {op} ON "{table}" '
+            f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: {op} is not allowed'); END;",
+        )
+        for name, op in zip(_TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True)
+    ]
 
 
 # --- Triggers that SQLite must keep -----------------------------------------------------------------
@@ -98,13 +103,14 @@ def sqlite_triggers_register(triggers: Iterable[SqliteTrigger]) -> None:
 
 
 def sqlite_triggers_expected() -> list[SqliteTrigger]:
-    """Every trigger SQLite must have: the append-only guards of each AppendOnlyModel, and the registered ones."""
+    """Every trigger SQLite must have: each AppendOnlyModel's UPDATE and DELETE guards, and the registered ones."""
     from .models import AppendOnlyModel
 
     guards = [
-        _sqlite_append_only(model._meta.db_table)
+        trigger
         for model in apps.get_models()
         if issubclass(model, AppendOnlyModel) and model._meta.managed
+        for trigger in _sqlite_append_only(model._meta.db_table)
     ]
     return [*guards, *_sqlite_triggers.values()]
 

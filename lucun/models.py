@@ -315,6 +315,8 @@ class OutboxMessage(models.Model):
     kwargs = models.JSONField(_("参数"), default=dict)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # Set while one process is sending the row; a claim older than the lease is taken over (the sender died).
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
     last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
 
@@ -327,3 +329,35 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.kwargs}"
+
+
+class NotificationDelivery(models.Model):
+    """One notification handed to one external channel (e-mail, webhook, …), so each is handed over once.
+
+    A worker claims the row before it calls the channel (the unique constraint lets one worker win) and
+    marks it delivered after; a failure releases the claim, so a retry delivers what is still missing.
+    Rows are added and moved forward by ``lucun.services``, never deleted or edited by hand.
+    """
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=100)
+    # The run that holds (or last held) the claim: only it may release the claim.
+    claim = models.UUIDField(_("认领标识"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("消息送达记录")
+        verbose_name_plural = _("消息送达记录")
+        ordering = ["-id"]  # newest first, served by the primary key
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once_per_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.channel}"

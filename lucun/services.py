@@ -1,15 +1,17 @@
 """Writes of the core domain: audit records, notifications and the outbox."""
 
 import logging
+import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Community, Notification, OutboxMessage, User
+from .models import AuditEvent, Community, Notification, NotificationDelivery, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,14 @@ def audit_record(
     )
 
 
+# A claim is a lease. A row claimed by a process that died before it was sent becomes claimable again after
+# this long, so it is sent late rather than never; the broker may then get it twice (at-least-once), which
+# is why every delivery is idempotent (``notification_deliver``). Longer than the flush task's hard time
+# limit (300 s), so a flush that is still running never has its rows taken by another.
+OUTBOX_CLAIM_LEASE = timedelta(minutes=10)
+OUTBOX_CLAIM_BATCH = 100
+
+
 def outbox_enqueue(*, task_name: str, **kwargs: Any) -> OutboxMessage:
     """Store a task in the caller's transaction and send it to the broker after commit.
 
@@ -52,13 +62,40 @@ def outbox_enqueue(*, task_name: str, **kwargs: Any) -> OutboxMessage:
     return message
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one stored task to the broker; return whether it was handed over."""
+def _outbox_claim(*, rows: QuerySet[OutboxMessage], limit: int) -> list[OutboxMessage]:
+    """Claim up to ``limit`` of ``rows`` that nobody is sending, oldest first; return the claimed messages.
+
+    One design for both databases: a short transaction that selects claimable rows and marks them claimed,
+    committed before anything goes to the broker (no lock is held while the broker is called).
+    On PostgreSQL the SELECT locks the rows it returns and skips rows another claim has locked
+    (FOR UPDATE SKIP LOCKED); a row that another claim changed meanwhile is re-checked against the
+    condition on its new version, so once a claim commits its rows are no longer claimable.
+    SQLite ignores FOR UPDATE, but every transaction is IMMEDIATE (settings): it takes the database's one
+    write lock before the SELECT, so claims run one after another and each sees the ones before it.
+    Either way no two claims return the same row until the lease runs out.
+    """
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - OUTBOX_CLAIM_LEASE)
+    with transaction.atomic():
+        messages = list(
+            rows.filter(claimable, sent_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at", "pk")[:limit]
+        )
+        if messages:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+                claimed_at=now, attempts=F("attempts") + 1
+            )
+    for message in messages:
+        message.claimed_at = now
+        message.attempts += 1
+    return messages
+
+
+def _outbox_hand_over(message: OutboxMessage) -> bool:
+    """Send one claimed message to the broker and mark it sent; on failure release the claim for a later flush."""
     from .celery import app
 
-    message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
-    if message is None:
-        return False
     try:
         if message.task_name not in app.tasks:
             app.loader.import_default_modules()  # registers every app's tasks module
@@ -68,17 +105,42 @@ def outbox_send(*, message_id: int) -> bool:
         else:
             app.send_task(message.task_name, kwargs=message.kwargs)
     except Exception as exc:
-        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1, last_error=str(exc)[:300])
+        # Only this claim is released: if the lease ran out and another process took the row, it is theirs.
+        OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True, claimed_at=message.claimed_at).update(
+            claimed_at=None, last_error=str(exc)[:300]
+        )
         logger.warning("outbox: could not send %s (%s); kept for retry", message.task_name, exc)
         return False
-    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), attempts=message.attempts + 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), claimed_at=None)
     return True
 
 
+def outbox_send(*, message_id: int) -> bool:
+    """Send one stored task to the broker unless it was sent or another process is sending it; return whether sent."""
+    claimed = _outbox_claim(rows=OutboxMessage.objects.filter(pk=message_id), limit=1)
+    return bool(claimed) and _outbox_hand_over(claimed[0])
+
+
 def outbox_flush(*, limit: int = 500) -> int:
-    """Send stored tasks that were not handed to the broker yet; return how many were sent."""
-    pending = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at").values_list("pk", flat=True)
-    return sum(outbox_send(message_id=pk) for pk in list(pending[:limit]))
+    """Send stored tasks that were not handed to the broker yet; return how many were sent.
+
+    Rows are claimed in small batches, so flushes running at the same moment (and the send after commit)
+    share the work and send no row twice. A row that fails is tried again by the next flush, not this one.
+    """
+    sent = 0
+    rows = OutboxMessage.objects.all()
+    while limit > 0:
+        batch = _outbox_claim(rows=rows, limit=min(OUTBOX_CLAIM_BATCH, limit))
+        if not batch:
+            break
+        limit -= len(batch)
+        sent += sum(_outbox_hand_over(message) for message in batch)
+        # Go on after the last row claimed (keyset order), so rows released by a failure wait for the next flush.
+        last = batch[-1]
+        rows = OutboxMessage.objects.filter(
+            Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, pk__gt=last.pk)
+        )
+    return sent
 
 
 def notification_send(
@@ -111,17 +173,74 @@ def notification_send(
     return created
 
 
-def notification_deliver(*, notification_ids: list[int]) -> None:
-    """Hand notifications to every configured external channel (e-mail, SMS, webhook)."""
+# A delivery claimed by a worker that died before it finished is taken over after this long. Longer than the
+# delivery task's hard time limit (``lucun.tasks.notification_deliver``), so a live worker keeps its claims.
+DELIVERY_CLAIM_LEASE = timedelta(minutes=15)
+
+
+def _deliveries_claim(*, channel: str, notification_ids: list[int]) -> tuple[uuid.UUID, dict[int, int]]:
+    """Claim the deliveries of ``notification_ids`` through ``channel`` that are not delivered and not held.
+
+    Return this claim's token and {notification id: delivery id} for the ones it claimed.
+    The claim rows are inserted with ON CONFLICT DO NOTHING on the unique (notification, channel), so of two
+    runs at once only one inserts each row (on PostgreSQL the second waits for the first to commit, then
+    skips it; on SQLite the IMMEDIATE transactions run one after another). Rows that exist but were released
+    by a failure, or whose claim outlived its lease, are taken over with a conditional UPDATE that another
+    claim cannot pass once it commits (PostgreSQL re-checks the condition on the row's new version).
+    Ids are claimed in ascending order, so concurrent runs take row locks in one order (no deadlock).
+    """
+    token = uuid.uuid4()
+    now = timezone.now()
+    ids = sorted(set(notification_ids))
+    with transaction.atomic():
+        NotificationDelivery.objects.bulk_create(
+            [
+                NotificationDelivery(notification_id=pk, channel=channel, claim=token, claimed_at=now, attempts=1)
+                for pk in ids
+            ],
+            ignore_conflicts=True,
+        )
+        NotificationDelivery.objects.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - DELIVERY_CLAIM_LEASE),
+            notification_id__in=ids,
+            channel=channel,
+            delivered_at__isnull=True,
+        ).update(claim=token, claimed_at=now, attempts=F("attempts") + 1)
+    mine = NotificationDelivery.objects.filter(notification_id__in=ids, channel=channel, claim=token)
+    return token, dict(mine.values_list("notification_id", "pk"))
+
+
+def notification_deliver(*, notification_ids: list[int]) -> int:
+    """Hand notifications to every configured external channel (e-mail, SMS, webhook); return how many failed.
+
+    Each notification goes through each channel once, however often this runs and however many workers run
+    it at once: the delivery is claimed before the channel is called and marked delivered after. A failing
+    channel does not stop the others; its deliveries are released, so the next run (the task's retry)
+    delivers only what is still missing.
+    """
     from .notify import get_backends
 
-    notifications = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
-    for backend in get_backends():
-        for note in notifications:
+    backends = get_backends()
+    if not backends or not notification_ids:
+        return 0
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related("recipient").in_bulk()
+    failed = 0
+    for backend in backends:
+        token, claimed = _deliveries_claim(channel=backend.channel, notification_ids=list(notifications))
+        for note_id, delivery_id in sorted(claimed.items()):
+            note = notifications[note_id]
             try:
                 backend.deliver(note)
-            except Exception:
+            except Exception as exc:
                 logger.exception("notification %s: delivery through %s failed", note.pk, type(backend).__name__)
+                # Released only if still this run's claim (a claim past its lease may belong to another run).
+                NotificationDelivery.objects.filter(pk=delivery_id, claim=token, delivered_at__isnull=True).update(
+                    claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:300]
+                )
+                failed += 1
+                continue
+            NotificationDelivery.objects.filter(pk=delivery_id).update(delivered_at=timezone.now())
+    return failed
 
 
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:

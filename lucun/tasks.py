@@ -3,17 +3,26 @@ from celery import shared_task
 from . import services
 
 
+class DeliveryIncomplete(Exception):
+    """Some channel refused a notification; the retry delivers only what is still missing."""
+
+
 @shared_task(name="lucun.tasks.outbox_flush", ignore_result=True, soft_time_limit=240, time_limit=300)
 def outbox_flush() -> int:
     return services.outbox_flush()
 
 
+# The hard time limit stays below services.DELIVERY_CLAIM_LEASE: a worker still delivering keeps its claims.
 @shared_task(
     name="lucun.tasks.notification_deliver",
     ignore_result=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, DeliveryIncomplete),
     max_retries=3,
     retry_backoff=True,
+    soft_time_limit=540,
+    time_limit=600,
 )
 def notification_deliver(notification_ids: list[int]) -> None:
-    services.notification_deliver(notification_ids=notification_ids)
+    failed = services.notification_deliver(notification_ids=notification_ids)
+    if failed:
+        raise DeliveryIncomplete(f"{failed} deliveries failed")

@@ -15,6 +15,39 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_lifts_the_append_only_guards():
+    """Let the test runner empty SQLite tables between transactional tests, history tables included.
+
+    Django flushes SQLite with DELETE, which the append-only guards refuse (PostgreSQL flushes with TRUNCATE,
+    which row triggers do not see). Only this flush drops the DELETE guards, empties the tables and puts the
+    guards back, in one transaction; the product itself has no switch that lets a DELETE through.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from unittest import mock
+
+    from django.db import transaction
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from lucun.db import sqlite_triggers_expected
+
+    flush = DatabaseWrapper.ops_class.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        guards = [t for t in sqlite_triggers_expected() if t.name.endswith("_no_delete")]
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            for guard in guards:
+                cursor.execute(f'DROP TRIGGER "{guard.name}"')
+            flush(self, sql_list)
+            for guard in guards:
+                cursor.execute(guard.sql)
+
+    with mock.patch.object(DatabaseWrapper.ops_class, "execute_sql_flush", execute_sql_flush):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached dashboards)."""

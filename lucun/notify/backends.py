@@ -13,6 +13,14 @@ logger = logging.getLogger("lucun.notify")
 class Backend:
     """Deliver one notification through a channel; raise on failure (it is logged, others go on)."""
 
+    # The channel's name in the delivery records (each notification goes through a channel once).
+    # Keep it when a backend moves or is renamed, or its notifications would be delivered again.
+    channel = ""
+
+    def __init__(self) -> None:
+        if not self.channel:
+            self.channel = f"{type(self).__module__}.{type(self).__qualname__}"
+
     def deliver(self, notification) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -20,12 +28,16 @@ class Backend:
 class LogBackend(Backend):
     """Development stand-in for SMS and WeCom/DingTalk: writes what would be sent to the log."""
 
+    channel = "log"
+
     def deliver(self, notification) -> None:
         logger.info("notify %s: %s — %s", notification.recipient, notification.title, notification.url)
 
 
 class EmailBackend(Backend):
     """E-mail through Django's mail settings, to recipients who have an address."""
+
+    channel = "email"
 
     def deliver(self, notification) -> None:
         if notification.recipient.email:
@@ -39,6 +51,8 @@ class EmailBackend(Backend):
 
 class WebhookBackend(Backend):
     """A WeCom or DingTalk group robot: posts a text message to ``LUCUN_WEBHOOK_URL``."""
+
+    channel = "webhook"
 
     def deliver(self, notification) -> None:
         if not settings.LUCUN_WEBHOOK_URL:

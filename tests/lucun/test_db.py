@@ -1,12 +1,20 @@
-"""The database guards (append-only triggers, the open-case tally) survive every migration."""
+"""The database guards (append-only triggers, the open-case tally) hold on both databases and survive every
+migration."""
 
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 
 from cases.models import CaseTally
 from lucun.db import sqlite_triggers_ensure, sqlite_triggers_expected
+from lucun.models import AppendOnlyModel, AuditEvent
+from lucun.services import audit_record
+from outcomes.models import TalentRecord
+from outcomes.services import talent_create
 from tests.cases.factories import open_case
 from tests.cases.test_tally import counted, tallied
+from tests.points.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +33,53 @@ def _triggers() -> set[str]:
 
 def test_every_guard_exists_after_all_migrations():
     # SQLite rebuilds a table for many ALTERs and the rebuild drops its triggers; lucun.db puts them back.
-    expected = {f"{table}_no_update" for table in APPEND_ONLY} | set(TALLY)
-    if connection.vendor == "postgresql":
-        expected |= {f"{table}_no_delete" for table in APPEND_ONLY}
+    expected = {f"{table}_{op}" for table in APPEND_ONLY for op in ("no_update", "no_delete")} | set(TALLY)
     assert expected <= _triggers()
+
+
+def _history_model(table: str):
+    [model] = [m for m in apps.get_models() if m._meta.db_table == table]
+    return model
+
+
+def _write_history(community, cadre) -> None:
+    """Add rows to every append-only table through the services and factories that write them."""
+    open_case(community=community, by=cadre, tier_code="immediate")  # case events and audit records
+    VolunteerFactory(community=community, balance=10)  # an opening ledger entry
+    talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)  # a step
+
+
+def test_every_append_only_model_is_guarded_here():
+    models = [m for m in apps.get_models() if issubclass(m, AppendOnlyModel) and m._meta.managed]
+    assert sorted(m._meta.db_table for m in models) == sorted(APPEND_ONLY)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_history_refuses_delete_in_raw_sql(table, community, cadre):
+    _write_history(community, cadre)
+    model = _history_model(table)
+    before = model.objects.count()
+    assert before > 0
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 - fixed names
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_history_refuses_delete_through_a_queryset(table, community, cadre):
+    _write_history(community, cadre)
+    model = _history_model(table)
+    before = model.objects.count()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        model.objects.all().delete()
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_history_refuses_update_in_raw_sql(table, community, cadre):
+    _write_history(community, cadre)
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {connection.ops.quote_name(table)} SET id = id")  # noqa: S608 - fixed names
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite drops triggers when a migration alters a table")
@@ -37,12 +88,13 @@ def test_dropped_sqlite_triggers_come_back_and_the_tally_is_refilled(community, 
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER cases_tally_insert")
         cursor.execute("DROP TRIGGER cases_caseevent_no_update")
+        cursor.execute("DROP TRIGGER points_ledgerentry_no_delete")  # an install from before the DELETE guard
     open_case(community=community, by=cadre, tier_code="assigned")  # not counted while the trigger is gone
     assert tallied() != counted()
 
     recreated = sqlite_triggers_ensure(using="default")
 
-    assert set(recreated) == {"cases_tally_insert", "cases_caseevent_no_update"}
+    assert set(recreated) == {"cases_tally_insert", "cases_caseevent_no_update", "points_ledgerentry_no_delete"}
     assert tallied() == counted()
     assert {t.name for t in sqlite_triggers_expected()} <= _triggers()
     open_case(community=community, by=cadre, tier_code="escalated")
@@ -55,3 +107,21 @@ def test_ensuring_is_a_no_op_where_nothing_is_missing(community, cadre):
     before = list(CaseTally.objects.values_list("pk", "open_count"))
     assert sqlite_triggers_ensure(using="default") == []
     assert list(CaseTally.objects.values_list("pk", "open_count")) == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_test_runners_flush_empties_history_and_leaves_every_guard_in_place(community, cadre):
+    # Transactional tests are emptied with this flush (DELETE on SQLite); the guards must survive it.
+    VolunteerFactory(community=community, balance=10)
+    talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
+    assert all(_history_model(t).objects.exists() for t in APPEND_ONLY if t != "cases_caseevent")
+
+    # As the test runner calls it (django.test.TransactionTestCase._fixture_teardown).
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+
+    assert not any(_history_model(t).objects.exists() for t in APPEND_ONLY)
+    assert {f"{t}_{op}" for t in APPEND_ONLY for op in ("no_update", "no_delete")} <= _triggers()
+    audit_record(actor=None, action="after the flush")
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM lucun_auditevent")
+    assert AuditEvent.objects.count() == 1

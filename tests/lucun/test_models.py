@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from lucun.models import AuditEvent, Position, Role
 from lucun.services import audit_record
@@ -46,7 +46,6 @@ def test_audit_event_cannot_be_updated_in_the_database(cadre, community):
     assert AuditEvent.objects.get().summary == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps only the UPDATE trigger; see lucun.db")
 def test_audit_event_cannot_be_deleted_in_the_database(cadre, community):
     audit_record(actor=cadre, action="test", obj=community, community=community)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():

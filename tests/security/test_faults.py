@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from celery.app.task import Task
 from django.apps import apps as django_apps
-from django.db import IntegrityError, OperationalError, close_old_connections, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
@@ -108,9 +108,9 @@ def _seed_configuration() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # like every transactional test
 def test_two_sweeps_at_once_record_each_colour_change_and_notice_once():
-    _seed_configuration()  # an earlier transactional test may have flushed what the migrations seeded
+    _seed_configuration()  # where the serialized data is not restored (after the browser journeys)
     world = build_world()
     cadre = world.users["community_cadre"]
     cases = [open_case(community=world.community, by=cadre, tier_code="immediate", title=f"积水{i}") for i in range(5)]
@@ -127,7 +127,7 @@ def test_two_sweeps_at_once_record_each_colour_change_and_notice_once():
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # each thread's own connection; kept open it would outlive the test database
 
     threads = [threading.Thread(target=sweep) for _ in range(2)]
     for thread in threads:
