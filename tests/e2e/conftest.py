@@ -18,6 +18,14 @@ CHROMIUM = os.environ.get("LUCUN_CHROMIUM", shutil.which("chromium") or "/usr/bi
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+# A touch screen, so that taps are real taps.
+TOUCH = {"has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+# What WeChat's in-app browser on an Android phone says it is: the villagers scan the cards with WeChat.
+WECHAT_AGENT = (
+    "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
+    "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -94,6 +102,13 @@ class Journey:
         self.page.click("button[type=submit]")
         self.page.wait_for_url(re.compile(r".*/$"))
 
+    def navigate(self, group: str, entry: str) -> None:
+        """Open a group of the navigation and follow one of its entries, as a person would."""
+        nav = self.page.locator("#site-nav")
+        nav.locator("summary", has_text=group).click()
+        nav.locator("details[open] a", has_text=re.compile(rf"^{re.escape(entry)}$")).click()
+        self.page.wait_for_load_state()
+
     def shot(self, name: str) -> Path:
         self.shots += 1
         path = self.folder / f"{self.shots:02d}-{name}.png"
@@ -101,11 +116,11 @@ class Journey:
         return path
 
 
-def _journey(request, browser, live_server, viewport, label: str):
+def _journey(request, browser, live_server, viewport, label: str, **options):
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name) / label
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     journey = Journey(page, live_server.url, folder)
@@ -125,6 +140,17 @@ def _journey(request, browser, live_server, viewport, label: str):
 @pytest.fixture
 def phone(request, browser, live_server):
     yield from _journey(request, browser, live_server, PHONE, "phone")
+
+
+@pytest.fixture
+def touch_phone(request, browser, live_server):
+    yield from _journey(request, browser, live_server, PHONE, "phone", **TOUCH)
+
+
+@pytest.fixture
+def wechat(request, browser, live_server):
+    """A villager's phone: a touch screen, and WeChat's browser, which opens the code a villager scans."""
+    yield from _journey(request, browser, live_server, PHONE, "wechat", user_agent=WECHAT_AGENT, **TOUCH)
 
 
 @pytest.fixture

@@ -3,39 +3,18 @@ and a 360 px phone: it fits without sideways scrolling, every group opens by a t
 entries on screen, an entry leads to its page, and that page's group is marked."""
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from lucun.models import Role
 from tests.cases.factories import open_case
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, Journey
+from tests.e2e.conftest import DESKTOP, PHONE, Journey
 from tests.factories import official
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GROUPS = ["直面问", "现场议", "分类解", "积分", "工作成效", "设置"]
-
-
-@pytest.fixture
-def touch_phone(request, browser, live_server):
-    """A phone with a touch screen, so that taps are real taps."""
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name) / "phone"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport=PHONE,
-        has_touch=True,
-        is_mobile=True,
-        device_scale_factor=2,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Journey(page, live_server.url, folder)
-    context.close()
 
 
 @pytest.fixture
