@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +28,9 @@ class LucunConfig(AppConfig):
         )
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
         post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")
+
+
+class AdminConfig(DjangoAdminConfig):
+    """django.contrib.admin with lucun's site: its titles, and password changes counted by the sign-in limiter."""
+
+    default_site = "lucun.admin_site.AdminSite"
