@@ -11,6 +11,7 @@ class LucunConfig(AppConfig):
     # Beat jobs this app needs; created once after migrate, then editable in the admin.
     periodic_tasks = [
         ("发件箱补发 outbox flush", "lucun.tasks.outbox_flush", 60),
+        ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 24 * 60 * 60),
     ]
 
     def ready(self) -> None:

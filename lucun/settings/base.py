@@ -275,6 +275,8 @@ AXES_SENSITIVE_PARAMETERS = [
     "new_password2",
 ]
 AXES_VERBOSE = False  # no start-up banner; log lines name only the path (name and address are masked)
+# Successful sign-ins (name, address, browser) are kept this many days, then a daily beat job deletes them.
+LUCUN_LOGIN_LOG_DAYS = env.int("LUCUN_LOGIN_LOG_DAYS", default=90)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
