@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AdminLoginForm
 from .login_limits.services import login_lock_clear
 from .models import (
     AuditEvent,
@@ -19,9 +18,6 @@ from .models import (
     Street,
     User,
 )
-
-# The admin's sign-in says "too many failures" in Chinese when django-axes has locked it (lucun.login_limits).
-admin.site.login_form = AdminLoginForm
 
 
 class PositionInline(admin.TabularInline):

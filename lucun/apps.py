@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ class LucunConfig(AppConfig):
     # Beat jobs this app needs; created once after migrate, then editable in the admin.
     periodic_tasks = [
         ("发件箱补发 outbox flush", "lucun.tasks.outbox_flush", 60),
+        ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 24 * 60 * 60),
     ]
 
     def ready(self) -> None:
@@ -27,3 +29,9 @@ class LucunConfig(AppConfig):
         )
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
         post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")
+
+
+class AdminConfig(DjangoAdminConfig):
+    """django.contrib.admin with lucun's site: its titles, and password changes counted by the sign-in limiter."""
+
+    default_site = "lucun.admin_site.AdminSite"

@@ -5,7 +5,9 @@ returns the rows a user may see (the owner's scoping rule). The view looks the r
 anonymous visitor, an official of another community and a wrong id all get the same 404. The bytes go out through
 django-sendfile2: in production nginx sends them (``X-Accel-Redirect`` to an internal location), on the embedded
 default the application streams them. Nothing under MEDIA_ROOT has a public address, and every new upload gets a
-random name: no date, no id, no original file name.
+random name: no date, no id, no original file name. A registered field's files answer ``url`` with that view's
+address too, so whatever asks a file for its link (the admin's file links and widgets, a template) gets the scoped
+address, never one under MEDIA_URL.
 """
 
 import mimetypes
@@ -18,7 +20,7 @@ from datetime import datetime
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import Storage, default_storage
 from django.db.models import Model, QuerySet
-from django.db.models.fields.files import FieldFile
+from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -46,10 +48,30 @@ _kinds: dict[str, PrivateFile] = {}
 _fields: dict[tuple[type[Model], str], PrivateFile] = {}
 
 
+class _ScopedUrl:
+    """A stored file whose ``url`` is the scoped file view (/files/<kind>/<pk>/), not a public media address."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        return url_for(self)
+
+
+class PrivateFieldFile(_ScopedUrl, FieldFile):
+    pass
+
+
+class PrivateImageFieldFile(_ScopedUrl, ImageFieldFile):
+    pass
+
+
 def register(*entries: PrivateFile) -> None:
+    """Serve these fields' files through the scoped view, and make their files' ``url`` that view's address."""
     for entry in entries:
         _kinds[entry.kind] = entry
         _fields[(entry.model, entry.field)] = entry
+        field = entry.model._meta.get_field(entry.field)
+        field.attr_class = PrivateImageFieldFile if issubclass(field.attr_class, ImageFieldFile) else PrivateFieldFile
 
 
 def registered() -> list[PrivateFile]:
@@ -57,8 +79,8 @@ def registered() -> list[PrivateFile]:
 
 
 def url_for(file: FieldFile) -> str:
-    """Return the address of a stored file (blank when the field is empty)."""
-    if not file:
+    """Return the address of a stored file (blank when the field is empty or its row is not saved yet)."""
+    if not file or file.instance.pk is None:
         return ""
     entry = _fields[(file.instance._meta.concrete_model, file.field.name)]
     return reverse("private_file", kwargs={"kind": entry.kind, "pk": file.instance.pk})

@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin import forms as admin_forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .login_limits import hooks
 
@@ -31,5 +33,33 @@ class LoginForm(LockoutMessageMixin, AuthenticationForm):
     }
 
 
-class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
+class AdminLoginForm(LockoutMessageMixin, admin_forms.AdminAuthenticationForm):
     """The admin's sign-in form, with the same lock-out message as the staff sign-in page."""
+
+
+class CountedOldPasswordMixin:
+    """Check the old password of a password change through ``authenticate``, as a sign-in does.
+
+    Django's form asks ``user.check_password``, which the limiter never sees. Through ``authenticate`` a wrong old
+    password counts as a sign-in failure of the account (and the address), and a locked account is refused with the
+    lock-out message, answered with 429 like the sign-in pages.
+    """
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if getattr(self.request, "axes_locked_out", False):
+            setattr(self.request, hooks.LOCKOUT_SHOWN, True)
+            raise forms.ValidationError(hooks.lockout_message(), code="throttled")
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class AdminPasswordChangeForm(CountedOldPasswordMixin, admin_forms.AdminPasswordChangeForm):
+    """The admin's "change my password" form, its old password counted by the sign-in limiter."""

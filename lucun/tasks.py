@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import services
+from .login_limits import services as login_limits_services
 
 
 class DeliveryIncomplete(Exception):
@@ -10,6 +12,11 @@ class DeliveryIncomplete(Exception):
 @shared_task(name="lucun.tasks.outbox_flush", ignore_result=True, soft_time_limit=240, time_limit=300)
 def outbox_flush() -> int:
     return services.outbox_flush()
+
+
+@shared_task(name="lucun.tasks.login_log_prune", ignore_result=True, soft_time_limit=240, time_limit=300)
+def login_log_prune() -> int:
+    return login_limits_services.login_log_prune(older_than_days=settings.LUCUN_LOGIN_LOG_DAYS)
 
 
 # The hard time limit stays below services.DELIVERY_CLAIM_LEASE: a worker still delivering keeps its claims.

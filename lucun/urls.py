@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -17,10 +16,6 @@ class FaviconView(RedirectView):
     def get_redirect_url(self, *args, **kwargs) -> str:
         return static_url("favicon.ico")
 
-
-admin.site.site_header = _("lucun 民情治理系统 · 配置")
-admin.site.site_title = _("lucun 配置")
-admin.site.index_title = _("配置数据")
 
 api_v1 = [
     path("", include("lucun.api.urls")),

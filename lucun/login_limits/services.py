@@ -1,3 +1,4 @@
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,3 +21,13 @@ def login_lock_clear(*, actor: User, attempts: QuerySet[AccessAttempt]) -> int:
                 after={"usernames": names, "records": count},
             )
     return count
+
+
+def login_log_prune(*, older_than_days: int) -> int:
+    """Delete the sign-in records (who signed in, from where, with what browser) older than this many days.
+
+    django-axes writes one per successful sign-in and keeps them forever; the beat job keeps a window instead
+    (LUCUN_LOGIN_LOG_DAYS). Failure logs, when turned on in settings, go the same way. Return how many were deleted.
+    """
+    handler = AxesProxyHandler.get_implementation()
+    return handler.reset_logs(age_days=older_than_days) + handler.reset_failure_logs(age_days=older_than_days)

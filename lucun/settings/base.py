@@ -20,7 +20,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "lucun.apps.LucunConfig",
-    "django.contrib.admin",
+    "lucun.apps.AdminConfig",  # django.contrib.admin with lucun.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -265,8 +265,18 @@ AXES_LOCKOUT_CALLABLE = "lucun.login_limits.hooks.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Trying again while locked does not extend the lock: the message's "try again in N minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# A password change is checked by the limiter too: its fields are masked in the failure records like the password.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "csrfmiddlewaretoken",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 AXES_VERBOSE = False  # no start-up banner; log lines name only the path (name and address are masked)
+# Successful sign-ins (name, address, browser) are kept this many days, then a daily beat job deletes them.
+LUCUN_LOGIN_LOG_DAYS = env.int("LUCUN_LOGIN_LOG_DAYS", default=90)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

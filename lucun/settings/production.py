@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -22,3 +22,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # nginx sends uploaded files from its internal location (SENDFILE_URL, aliased to MEDIA_ROOT) after the scope check.
 SENDFILE_BACKEND = env.str("LUCUN_SENDFILE_BACKEND", default="django_sendfile.backends.nginx")
+# Static files under names that carry their content's hash (css/lucun.0123456789ab.css, from the manifest that
+# collectstatic writes, with compressed copies), so nginx caches them for a year (deploy/nginx); a page naming a file
+# that was not collected fails loudly instead of linking to nothing.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import clear_url_caches, reverse
@@ -23,7 +24,7 @@ from lucun.models import Role
 from points.services import claim_submit
 from tests.cases.factories import channel, jpeg_bytes, open_case, submit, upload
 from tests.deliberation.factories import family_forum
-from tests.factories import official
+from tests.factories import UserFactory, official
 from tests.points.factories import ServiceTypeFactory, VolunteerFactory
 from tests.visits.factories import HouseholdFactory, VisitLogFactory, card_batch
 from visits import services as visit_services
@@ -160,7 +161,14 @@ def test_the_uploaded_file_has_no_public_address(client, cadre, stored, debug):
     _kind, file, _content_type = stored
     client.force_login(cadre)
     assert client.get(f"/media/{file.name}").status_code == 404
-    assert client.get(file.url).status_code == 404  # what Django would link to: nothing answers it
+    assert client.get(default_storage.url(file.name)).status_code == 404  # the storage's own address: nothing
+
+
+def test_a_stored_file_links_to_its_scoped_address(stored):
+    kind, file, _content_type = stored
+    assert file.url == files.url_for(file) == reverse("private_file", kwargs={"kind": kind, "pk": file.instance.pk})
+    reloaded = type(file.instance).objects.get(pk=file.instance.pk)
+    assert getattr(reloaded, file.field.name).url == file.url
 
 
 def test_a_feedback_photo_is_not_shown_to_an_official_who_may_not_open_the_message(client, community, cadre):
@@ -324,3 +332,41 @@ def test_every_kind_is_registered_once_with_a_field_that_holds_files():
     assert set(kinds) == set(KINDS)
     for entry in kinds.values():
         assert entry.model._meta.get_field(entry.field).get_internal_type() in {"FileField", "ImageField"}
+
+
+# ------------------------------------------------------------------------------------------- the admin
+
+# The admin page that shows each kind of file (a case photo is shown on the case pages only).
+ADMIN_PAGES = {
+    "visit-photo": lambda photo: f"/admin/visits/visitlog/{photo.log_id}/change/",
+    "print-job": lambda job: f"/admin/visits/printjob/{job.pk}/change/",
+    "feedback-photo": lambda photo: f"/admin/cases/feedback/{photo.feedback_id}/change/",
+    "meeting-photo": lambda photo: f"/admin/deliberation/meetingphoto/{photo.pk}/change/",
+    "claim-photo": lambda claim: f"/admin/points/serviceclaim/{claim.pk}/change/",
+}
+
+
+@pytest.mark.parametrize("kind", list(ADMIN_PAGES))
+def test_the_admin_links_a_file_to_its_scoped_address_which_serves_it(client, community, cadre, kind):
+    build, content_type, _pattern = KINDS[kind]
+    file = build(community, cadre)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(ADMIN_PAGES[kind](file.instance))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{files.url_for(file)}"' in html
+    assert "/media/" not in html and file.name not in re.findall(r'href="([^"]*)"', html)
+
+    response = client.get(files.url_for(file))
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+
+
+def test_the_admins_file_widget_shows_the_current_file_at_its_scoped_address(community, cadre):
+    file = _meeting_photo(community, cadre)
+    html = AdminFileWidget().render("image", file)
+    assert f'<a href="{files.url_for(file)}">' in html and "/media/" not in html
+
+
+def test_a_file_of_an_unsaved_row_has_no_address_yet():
+    photo = MeetingPhoto(image="deliberation/0123456789abcdef0123456789abcdef.jpg")
+    assert photo.image.url == "" and files.url_for(photo.image) == ""

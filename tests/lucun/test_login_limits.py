@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
+from lucun import tasks
 from lucun.login_limits.hooks import client_address, lockout_response
 from lucun.models import AuditEvent
 from tests.factories import UserFactory
@@ -234,3 +236,35 @@ def test_an_api_client_gets_the_lock_as_chinese_json():
     response = lockout_response(request)
     assert response.status_code == 429
     assert json.loads(response.content) == {"detail": "登录失败次数过多,请 15 分钟后再试,或联系街道管理员重置密码。"}
+
+
+def test_the_sign_in_log_is_pruned_daily():
+    config = apps.get_app_config("lucun")
+    assert ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 86400) in config.periodic_tasks
+
+
+def test_the_prune_deletes_sign_ins_older_than_ninety_days_and_keeps_the_recent_ones(client, supervisor_account):
+    with time_machine.travel(T0 - timedelta(days=90, minutes=1), tick=False) as traveller:
+        assert _post(client, SIGN_IN, "supervisor", PASSWORD).status_code == 302
+        traveller.move_to(T0 - timedelta(days=89, hours=23))
+        assert _post(client, SIGN_IN, "supervisor", PASSWORD).status_code == 302
+        traveller.move_to(T0)
+        assert _post(client, SIGN_IN, "supervisor", PASSWORD).status_code == 302
+        assert AccessLog.objects.count() == 3
+
+        assert tasks.login_log_prune() == 1
+    assert sorted(AccessLog.objects.values_list("attempt_time", flat=True)) == [
+        T0 - timedelta(days=89, hours=23),
+        T0,
+    ]
+
+
+def test_the_prune_keeps_the_days_set_in_settings(settings, supervisor_account):
+    settings.LUCUN_LOGIN_LOG_DAYS = 30
+    with time_machine.travel(T0 - timedelta(days=31), tick=False) as traveller:
+        AccessLog.objects.create(username="supervisor", user_agent="", http_accept="", path_info=SIGN_IN)
+        traveller.move_to(T0 - timedelta(days=29))
+        AccessLog.objects.create(username="supervisor", user_agent="", http_accept="", path_info=SIGN_IN)
+        traveller.move_to(T0)
+        assert tasks.login_log_prune() == 1
+    assert AccessLog.objects.get().attempt_time == T0 - timedelta(days=29)

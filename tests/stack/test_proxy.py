@@ -1,6 +1,7 @@
 """What nginx adds in front of the application: HTTPS only, static files, request limits, the client's address."""
 
 import http.client
+import re
 import ssl
 import urllib.error
 import urllib.request
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.stack.conftest import DESKTOP, OFFICIAL_AGENT, STACK_HTTP_URL, STACK_URL, stack_manage
 
+HASHED = re.compile(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$")  # css/lucun.0123456789ab.css
 UNVERIFIED = ssl.create_default_context()
 UNVERIFIED.check_hostname, UNVERIFIED.verify_mode = False, ssl.CERT_NONE
 
@@ -40,11 +42,17 @@ def test_pages_and_their_static_files_load_through_nginx_with_debug_off(visitor)
     assert office.failures() == []  # no 404 anywhere in the network log
     # The site's stylesheet is applied: the page background is its --c-bg, not the browser's white.
     assert office.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 245, 242)"
-    # nginx answered the static file itself, with its caching and security headers.
+    # The pages name static files by their content's hash (the manifest collectstatic wrote); nginx answers them
+    # itself, cached for a year, with its security headers.
+    paths = [urlsplit(a.url).path for a in stylesheets]
+    assert all(HASHED.search(path) for path in paths), paths
     headers = stylesheets[0].all_headers()
-    assert headers["cache-control"] == "public, max-age=3600"
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers["strict-transport-security"].startswith("max-age=31536000")
     assert headers["x-content-type-options"] == "nosniff"
+    # The same file under its plain name may change with the next release: an hour only.
+    status, plain_headers, _ = fetch(STACK_URL + HASHED.sub(r"\1", paths[0]))
+    assert status == 200 and plain_headers["Cache-Control"] == "public, max-age=3600"
 
     status, _, body = fetch(STACK_URL + "/no-such-page/")
     assert status == 404 and b"URLconf" not in body and b"Traceback" not in body  # DEBUG is off
