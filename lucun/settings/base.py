@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "deliberation.apps.DeliberationConfig",
     "points.apps.PointsConfig",
     "outcomes.apps.OutcomesConfig",
+    "bench.apps.BenchConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""The site's URLs plus one bare view, for the benchmark's server only (see ``lucun.bench.settings``)."""
+"""The site's URLs plus one bare view, for the benchmark's server only (see ``bench.settings``)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path

@@ -3,7 +3,7 @@
 The job runs in a child process so that its peak memory is the job's, interpreter and Django included, and
 not the benchmark's. The child reports the high-water mark of its own address space (``VmHWM``): its rusage
 ``ru_maxrss`` would not do, because Linux carries the parent's peak over into a child across ``exec``.
-``python -m lucun.bench.cards <job id>`` is that child.
+``python -m bench.cards <job id>`` is that child.
 """
 
 import json
@@ -79,7 +79,7 @@ def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:
 
 def _run_child(job_id: int, media: str) -> tuple[dict, int]:
     """Run the job in a child process; return its report and its peak resident memory in KiB."""
-    command = [sys.executable, "-m", "lucun.bench.cards", str(job_id)]
+    command = [sys.executable, "-m", "bench.cards", str(job_id)]
     with tempfile.TemporaryFile() as out:
         child = subprocess.run(command, env=child_env(MEDIA_ROOT=media), stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         out.seek(0)

@@ -14,7 +14,7 @@ globals().update({name: value for name, value in vars(_base).items() if name.isu
 DATABASES = copy.deepcopy(_base.DATABASES)
 DATABASES["default"]["NAME"] = os.environ["LUCUN_BENCH_DB_NAME"]
 DEBUG = False
-ROOT_URLCONF = "lucun.bench.urls"
+ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # The load generator stands in for the TLS proxy: one trusted hop, whose X-Forwarded-For names the client.
 LUCUN_TRUSTED_PROXY_COUNT = 1

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
 
     def handle(self, *args, quick: bool, cases: int | None, runs: int | None, keep: bool, **options):
-        from lucun.bench import format_table
+        from bench import format_table
 
         total = cases or (3_000 if quick else 1_000_000)
         runs = runs or (3 if quick else 7)
@@ -47,10 +47,10 @@ class Command(BaseCommand):
             raise CommandError("some targets were missed (see the table)")
 
     def _run(self, *, total: int, runs: int, quick: bool):
+        from bench import cases as case_bench
+        from bench.data import analyze, build_org, case_columns, case_rows, insert_rows
+        from bench.timing import now_for_bench
         from cases import services
-        from lucun.bench import cases as case_bench
-        from lucun.bench.data import analyze, build_org, case_columns, case_rows, insert_rows
-        from lucun.bench.timing import now_for_bench
 
         now = now_for_bench()
         org = build_org()
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         )
         analyze()
         small = services.case_colours_sweep
-        from lucun.bench import timed
+        from bench import timed
 
         _, small_statements = timed(lambda: small(now=now), runs=1)
         started = time.perf_counter()
@@ -76,7 +76,7 @@ class Command(BaseCommand):
             insert_rows(Case, case_columns(), case_rows(org=org, count=size, now=now, start_serial=done))
             done += size
             self.stdout.write(f"    {done:,} cases ({time.perf_counter() - started:.0f} s)")
-        from lucun.bench import cards, feedback, points, visits
+        from bench import cards, feedback, points, visits
 
         made = visits.build_households(org=org, count=visits.households_for(total), now=now)
         self.stdout.write(f"    {made['households']:,} households, {made['visits']:,} visits")

@@ -6,9 +6,9 @@ from django.db.models import Count, Max
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from lucun.bench import feedback, visits
-from lucun.bench.data import build_org
-from lucun.bench.timing import now_for_bench
+from bench import feedback, visits
+from bench.data import build_org
+from bench.timing import now_for_bench
 from visits.models import Household, HouseholdMember, VisitLog, VisitRequest
 from visits.selectors import household_search
 
@@ -79,7 +79,7 @@ def test_feedback_statements_cover_the_form_and_the_submission(org):
 def test_the_bare_view_exists_only_under_the_bench_urls(client):
     with pytest.raises(Resolver404):
         resolve("/bench/bare/")
-    with override_settings(ROOT_URLCONF="lucun.bench.urls"):
+    with override_settings(ROOT_URLCONF="bench.urls"):
         response = client.get("/bench/bare/")
         assert (response.status_code, response.content) == (200, b"ok")
         assert client.get("/healthz").status_code == 200

@@ -7,10 +7,10 @@ from django.db import connection
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """Return the environment for a child process that uses the benchmark database (``lucun.bench.settings``)."""
+    """Return the environment for a child process that uses the benchmark database (``bench.settings``)."""
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="lucun.bench.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         LUCUN_BENCH_BASE_SETTINGS=settings.SETTINGS_MODULE,
         LUCUN_BENCH_DB_NAME=str(connection.settings_dict["NAME"]),
         PYTHONUNBUFFERED="1",

@@ -138,7 +138,7 @@ def _free_port() -> int:
 
 @contextmanager
 def _gunicorn() -> Iterator[int]:
-    """Run gunicorn on the benchmark database (``lucun.bench.settings``) and yield its port."""
+    """Run gunicorn on the benchmark database (``bench.settings``) and yield its port."""
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "lucun.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     # --preload only makes the start quicker (the app is imported once, then forked); requests are served alike.
