@@ -23,7 +23,7 @@ from django.db.models import FileField
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .files import file_times_set
+from .files import file_times_set, thumbnail_name
 
 # What a phone sends: camera JPEGs (the JPEG opener also reads MPO, a JPEG with a second depth or preview frame),
 # iPhone HEIC, screenshots in PNG, pictures saved from WeChat in WebP. Only these decoders ever run on an upload.
@@ -31,7 +31,6 @@ FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
 JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
-THUMBNAIL_SUFFIX = "-thumb.jpg"
 
 
 class ImageRefused(ValidationError):
@@ -175,12 +174,6 @@ def images_clean(uploads: Iterable, *, most: int | None = None) -> list[CleanIma
     if errors:
         raise ImageRefused(errors)
     return cleaned
-
-
-def thumbnail_name(name: str) -> str:
-    """Return the storage name of a stored photo's thumbnail: beside it, the same random name."""
-    stem = name.rsplit(".", 1)[0]
-    return f"{stem}{THUMBNAIL_SUFFIX}"
 
 
 def image_save(*, image: CleanImage, field: FileField, moment: datetime | None = None) -> str:

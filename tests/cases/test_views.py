@@ -354,7 +354,7 @@ def test_the_case_page_shows_its_photos_through_the_private_file_view(client, ca
     client.force_login(cadre)
     html = client.get(reverse("cases:case_detail", args=[case.number])).content.decode()
     sources = re.findall(r'<img src="([^"]+)" alt="诉求照片"', html)
-    assert sources == [f"/files/case-photo/{case.photos.get().pk}/"] and "/media/" not in html
+    assert sources == [f"/files/case-photo/{case.photos.get().pk}/thumbnail/"] and "/media/" not in html
     response = client.get(sources[0])  # DEBUG is off in the tests, as in production
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     client.force_login(other_cadre)

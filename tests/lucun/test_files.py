@@ -18,6 +18,7 @@ from django_sendfile.utils import _get_sendfile
 from deliberation.models import MeetingPhoto
 from deliberation.services import meeting_photo_add
 from lucun import files
+from lucun.files import thumbnail_name
 from lucun.images import image_clean
 from lucun.models import Role
 from points.services import claim_submit
@@ -153,6 +154,25 @@ def test_anonymous_and_foreign_requests_get_404(client, other_cadre, stored, deb
     url = files.url_for(file)
     assert client.get(url).status_code == 404
     client.force_login(other_cadre)
+    assert client.get(url).status_code == 404
+
+
+def test_a_thumbnail_address_sends_the_small_copy_under_the_same_scope(client, cadre, other_cadre, stored):
+    kind, file, content_type = stored
+    url = files.url_for(file, thumbnail=True)
+    assert url == f"/files/{kind}/{file.instance.pk}/thumbnail/"
+    small = thumbnail_name(file.name)
+    # The pipeline stores one beside every photo; a file stored otherwise (the visit photo here, a print file)
+    # has none, and its thumbnail address sends the file itself.
+    assert default_storage.exists(small) == (kind not in {"visit-photo", "print-job"})
+    client.force_login(cadre)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    expected = small if default_storage.exists(small) else file.name
+    assert _body(response) == default_storage.open(expected).read()
+    client.force_login(other_cadre)
+    assert client.get(url).status_code == 404
+    client.logout()
     assert client.get(url).status_code == 404
 
 

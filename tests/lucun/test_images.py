@@ -18,7 +18,8 @@ from PIL import Image
 
 from cases.models import FeedbackPhoto
 from lucun import forms
-from lucun.images import CleanImage, ImageRefused, image_clean, image_save, images_clean, thumbnail_name
+from lucun.files import thumbnail_name
+from lucun.images import CleanImage, ImageRefused, image_clean, image_save, images_clean
 
 ROOT = Path(__file__).resolve().parents[2]
 PILLOW_DEFAULT = 1024 * 1024 * 1024 // 4 // 3  # Pillow's own MAX_IMAGE_PIXELS
