@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseList, Category, Tier
+from lucun.forms import PhotoField
 from lucun.models import Community
 from lucun.widgets import DateInput, DateTimeLocalInput
 
@@ -236,7 +237,7 @@ class MinutesForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    image = PhotoField(label=_("照片"))
     caption = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 

@@ -5,20 +5,18 @@ transaction as the item: either both are saved or neither is. Illegal moves rais
 ``DeliberationError`` (or the cases app's ``CaseError``) with a message for the user.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases import services as case_services
 from cases.models import OPEN_STATES, Case, CaseList, Category, Tier
+from lucun.images import image_clean, image_save
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for
 from lucun.services import audit_record, notification_send
@@ -39,9 +37,6 @@ from .models import (
     ProcedureStep,
     Venue,
 )
-
-PHOTO_MAX_SIDE = 2000
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
 class DeliberationError(ValidationError):
@@ -580,33 +575,15 @@ def followup_task_complete(*, task: FollowUpTask, user: User, note: str = "") ->
 # --- Photos ----------------------------------------------------------------------------------------
 
 
-def _reencode(upload) -> bytes:
-    """Return the photo as a fresh JPEG: orientation applied, no EXIF or other metadata, at most 2000 px."""
-    _require(getattr(upload, "size", 0) <= PHOTO_MAX_BYTES, _("照片不能超过10MB。"))
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise DeliberationError(_("无法识别该图片,请上传 JPG 或 PNG 照片。")) from exc
-    return out.getvalue()
-
-
 @transaction.atomic
 def meeting_photo_add(*, meeting: Meeting, user: User, upload, caption: str = "") -> MeetingPhoto:
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
     _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    data = _reencode(upload)
-    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:100], uploaded_by=user)
-    photo.image.save(f"meeting-{meeting.pk}.jpg", ContentFile(data), save=False)
-    photo.save()
+    image = image_save(image=image_clean(upload), field=MeetingPhoto._meta.get_field("image"))
+    photo = MeetingPhoto.objects.create(
+        meeting=meeting, image=image, caption=(caption or "").strip()[:100], uploaded_by=user
+    )
     audit_record(actor=user, action="上传会议照片", obj=meeting, community=_audit_community(meeting))
     return photo
 

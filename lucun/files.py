@@ -31,6 +31,7 @@ from rest_framework.exceptions import AuthenticationFailed
 # Shown in the page; anything else is offered as a download, so no uploaded file can run as a page of this site.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 CACHE_CONTROL = "private, max-age=3600"
+THUMBNAIL_SUFFIX = "-thumb.jpg"  # written by lucun.images beside each photo it stores
 
 
 @dataclass(frozen=True)
@@ -78,17 +79,24 @@ def registered() -> list[PrivateFile]:
     return list(_kinds.values())
 
 
-def url_for(file: FieldFile) -> str:
-    """Return the address of a stored file (blank when the field is empty or its row is not saved yet)."""
+def url_for(file: FieldFile, *, thumbnail: bool = False) -> str:
+    """Return the address of a stored file, or of its thumbnail (blank when the field is empty or its row is not
+    saved yet)."""
     if not file or file.instance.pk is None:
         return ""
     entry = _fields[(file.instance._meta.concrete_model, file.field.name)]
-    return reverse("private_file", kwargs={"kind": entry.kind, "pk": file.instance.pk})
+    view = "private_file_thumbnail" if thumbnail else "private_file"
+    return reverse(view, kwargs={"kind": entry.kind, "pk": file.instance.pk})
 
 
 def random_name(folder: str, extension: str) -> str:
     """Return a storage name that says nothing: a folder per kind, then 32 random hex digits."""
     return f"{folder}/{uuid.uuid4().hex}{extension}"
+
+
+def thumbnail_name(name: str) -> str:
+    """Return the storage name of a stored photo's thumbnail: beside it, under the same random name."""
+    return f"{name.rsplit('.', 1)[0]}{THUMBNAIL_SUFFIX}"
 
 
 def file_times_set(name: str, moment: datetime, storage: Storage = default_storage) -> None:
@@ -117,14 +125,21 @@ def _user(request: HttpRequest):
 
 
 @require_safe
-def serve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Send one uploaded file to a user who may see its owner; 404 for everyone else, signed in or not."""
+def serve(request: HttpRequest, kind: str, pk: int, thumbnail: bool = False) -> HttpResponse:
+    """Send one uploaded file to a user who may see its owner; 404 for everyone else, signed in or not.
+
+    ``thumbnail``: the small copy stored beside a photo, for galleries; the file itself when there is none (a
+    photo stored before thumbnails were made, a file that is no photo).
+    """
     entry = _kinds.get(kind)
     if entry is None:
         raise Http404
     try:
         obj = entry.visible(user=_user(request)).exclude(**{entry.field: ""}).get(pk=pk)
-        path = getattr(obj, entry.field).path
+        file = getattr(obj, entry.field)
+        path = file.path
+        if thumbnail and file.storage.exists(thumbnail_name(file.name)):
+            path = file.storage.path(thumbnail_name(file.name))
     except (entry.model.DoesNotExist, SuspiciousFileOperation) as exc:
         raise Http404 from exc
     guessed = mimetypes.guess_type(path)[0]

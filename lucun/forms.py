@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from .images import ACCEPT, images_clean
 from .login_limits import hooks
 
 
@@ -63,3 +64,48 @@ class CountedOldPasswordMixin:
 
 class AdminPasswordChangeForm(CountedOldPasswordMixin, admin_forms.AdminPasswordChangeForm):
     """The admin's "change my password" form, its old password counted by the sign-in limiter."""
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """A file input that offers photos; ``camera`` opens the phone's camera first (officials in the field)."""
+
+    def __init__(self, attrs=None, *, camera: bool = False):
+        attrs = {"accept": ACCEPT, **({"capture": "environment"} if camera else {}), **(attrs or {})}
+        super().__init__(attrs)
+
+
+class MultiplePhotoInput(PhotoInput):
+    allow_multiple_selected = True
+
+
+class PhotoField(forms.FileField):
+    """One photo, cleaned by the image pipeline: the cleaned value is a ``CleanImage`` (or None)."""
+
+    widget = PhotoInput
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        [image] = images_clean([data])
+        return image
+
+
+class PhotosField(forms.FileField):
+    """Up to ``most`` photos from one input, all cleaned or the field refused: a list of ``CleanImage``."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *, most: int, camera: bool = False, **kwargs):
+        self.most = most
+        kwargs.setdefault("widget", MultiplePhotoInput(camera=camera))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return images_clean(files, most=self.most)
+
+    def has_changed(self, initial, data) -> bool:
+        return bool(data)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<slug:kind>/<int:pk>/", files.serve, name="private_file"),
+    path("files/<slug:kind>/<int:pk>/thumbnail/", files.serve, {"thumbnail": True}, name="private_file_thumbnail"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

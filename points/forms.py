@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.forms import PhotoField
 from lucun.models import Community, phone_validator
 from lucun.widgets import DateInput
 from visits.models import HouseholdMember
@@ -91,9 +92,7 @@ class ClaimForm(forms.Form):
         initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    photo = forms.ImageField(
-        label=_("现场照片"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
-    )
+    photo = PhotoField(label=_("现场照片"), required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -6,38 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lucun.forms import PhotosField
 from lucun.models import User
 from lucun.text import pinyin_initials, pinyin_key
 from lucun.widgets import DateInput, DateTimeLocalInput
 
 from .models import Household, VisitLog, VisitTeam
-from .photos import HEIC_SUPPORTED
 
 MAX_PHOTOS = 6
 MAX_REQUESTS = 10
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos from one input; the service re-encodes and checks each one."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": _photo_accept(), "capture": "environment"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
-        return [super(MultipleImageField, self).clean(f, initial) for f in files]
-
-
-def _photo_accept() -> str:
-    accept = "image/jpeg,image/png"
-    return accept + ",image/heic,image/heif,.heic,.heif" if HEIC_SUPPORTED else accept
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -76,8 +53,8 @@ class VisitLogForm(forms.Form):
         max_value=1440,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    photos = MultipleImageField(
-        label=_("照片"), required=False, help_text=_("可直接拍照,最多 6 张;位置等信息会被清除。")
+    photos = PhotosField(
+        label=_("照片"), most=MAX_PHOTOS, camera=True, help_text=_("可直接拍照,最多 6 张;位置等信息会被清除。")
     )
 
     def __init__(self, *args, teams, visitors, user: User, default_team=None, visiting_team=None, **kwargs):

@@ -1,9 +1,9 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from lucun.files import url_for
 
 from ..models import CaseList, Feedback, FeedbackChannel, FeedbackPhoto, Tier
-from ..photos import MAX_UPLOAD_BYTES
 
 
 class NamedSerializer(serializers.Serializer):
@@ -52,7 +52,10 @@ class FeedbackSubmitSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         max_length=FeedbackPhoto.MAX_PER_FEEDBACK,
-        help_text=f"最多 {FeedbackPhoto.MAX_PER_FEEDBACK} 张,JPG/PNG/HEIC,每张不超过 {MAX_UPLOAD_BYTES // 1048576} MB",
+        help_text=(
+            f"最多 {FeedbackPhoto.MAX_PER_FEEDBACK} 张,JPG/PNG/WebP/HEIC,"
+            f"每张不超过 {settings.LUCUN_IMAGE_MAX_BYTES // 1048576} MB"
+        ),
     )
     website = serializers.CharField(required=False, allow_blank=True, default="", help_text="防机器人字段,请留空")
     submit_key = serializers.RegexField(

@@ -2,6 +2,7 @@
 staff intake queue. The anonymous ones read no credentials and keep nothing identifying; the salted
 rate limit of the public pages applies to them too."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -15,12 +16,12 @@ from rest_framework.views import APIView
 
 from lucun.api.query import DocumentedQueryParameters
 from lucun.api.serializers import ApiErrorSerializer
+from lucun.images import ImageRefused, images_clean
 from lucun.models import Community, Grid
 from lucun.scoping import has_role
 
 from .. import selectors, services
 from ..models import Category, Feedback, FeedbackChannel, FeedbackPhoto
-from ..photos import MAX_UPLOAD_BYTES, PhotoError, photo_clean
 from ..ratelimit import limit_exceeded
 from ..services import FeedbackError
 from ..services.feedback import TRIAGE_ROLES
@@ -93,7 +94,7 @@ class FeedbackFormOptionsView(PublicAPIView):
                 "text_min": Feedback.TEXT_MIN,
                 "text_max": Feedback.TEXT_MAX,
                 "photos_max": FeedbackPhoto.MAX_PER_FEEDBACK,
-                "photo_max_bytes": MAX_UPLOAD_BYTES,
+                "photo_max_bytes": settings.LUCUN_IMAGE_MAX_BYTES,
             },
         }
         return Response(s.FormOptionsSerializer(data).data)
@@ -146,14 +147,10 @@ class FeedbackSubmitView(PublicAPIView):
             category = Category.objects.filter(pk=data["category"], is_active=True).first()
             if category is None:
                 raise ValidationError({"category": [_("所选类别不存在或已停用。")]})
-        photos, errors = [], []
-        for number, upload in enumerate(data.get("photos", []), start=1):
-            try:
-                photos.append(photo_clean(upload))
-            except PhotoError as exc:
-                errors += [_("第 %(n)d 张照片:%(message)s") % {"n": number, "message": m} for m in exc.messages]
-        if errors:
-            raise ValidationError({"photos": errors})
+        try:
+            photos = images_clean(data.get("photos", []), most=FeedbackPhoto.MAX_PER_FEEDBACK)
+        except ImageRefused as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
         if limit_exceeded(request, "submit"):
             raise Throttled(detail=TOO_MANY)
         try:

@@ -3,30 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lucun.forms import PhotosField
 from lucun.models import Grid
 from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to a few photos from the phone camera; each is checked and re-encoded without EXIF."""
-
-    widget = MultiplePhotoInput(
-        attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment"}
-    )
-
-    def clean(self, data, initial=None):
-        from ..photos import photo_clean
-
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > 6:
-            raise forms.ValidationError(_("最多上传 6 张照片。"))
-        return [photo_clean(f) for f in files]
+from ..services.case import MAX_CASE_PHOTOS
 
 
 class CaseOpenForm(forms.Form):
@@ -51,7 +33,9 @@ class CaseOpenForm(forms.Form):
         required=False,
         error_messages={"invalid": _("请输入正确的电话号码。")},
     )
-    photos = PhotosField(label=_("现场照片"), required=False, help_text=_("可选,最多 6 张;照片会去除位置等信息。"))
+    photos = PhotosField(
+        label=_("现场照片"), most=MAX_CASE_PHOTOS, camera=True, help_text=_("可选,最多 6 张;照片会去除位置等信息。")
+    )
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)

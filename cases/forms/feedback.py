@@ -4,44 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lucun.forms import PhotosField
 from lucun.models import Community, Grid
 
 from ..models import TOKEN_PATTERN, CaseList, Category, Feedback, FeedbackChannel, FeedbackPhoto, Tier
-from ..photos import PhotoError, photo_clean
-
-PHOTO_ACCEPT = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Up to three photos, each checked and re-encoded; the cleaned value is a list of CleanPhoto."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"accept": PHOTO_ACCEPT})
-
-    def clean(self, value):
-        files = [f for f in (value if isinstance(value, list | tuple) else [value]) if f]
-        if len(files) > FeedbackPhoto.MAX_PER_FEEDBACK:
-            raise ValidationError(
-                _("最多上传 %(n)d 张照片,您选了 %(m)d 张。") % {"n": FeedbackPhoto.MAX_PER_FEEDBACK, "m": len(files)}
-            )
-        cleaned, errors = [], []
-        for number, upload in enumerate(files, start=1):
-            try:
-                cleaned.append(photo_clean(upload))
-            except PhotoError as exc:
-                prefix = _("第 %(n)d 张照片:") % {"n": number} if len(files) > 1 else ""
-                errors += [f"{prefix}{message}" for message in exc.messages]
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
 
 
 class TilesMixin:
@@ -79,7 +45,7 @@ class PublicFeedbackForm(TilesMixin, forms.Form):
             "max_length": _("写得太长了:最多 %(limit_value)d 个字,现在是 %(show_value)d 个字。"),
         },
     )
-    photos = PhotosField(label=_("拍照片(可不传,最多3张)"))
+    photos = PhotosField(label=_("拍照片(可不传,最多3张)"), most=FeedbackPhoto.MAX_PER_FEEDBACK)
     reply_phone = forms.CharField(
         label=_("我想要回复:留个电话(可不填)"),
         required=False,

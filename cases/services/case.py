@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, ExpressionWrapper, F, Model, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Substr, TruncMinute
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.cache import cache_add
+from lucun.images import CleanImage, image_save, images_clean
 from lucun.models import Community, Grid, Notification, User
 from lucun.selectors import officials_by_community, officials_covering
 from lucun.services import audit_record, notification_insert_select, notification_send, outbox_enqueue
@@ -44,7 +43,6 @@ from ..models import (
     ReturnRequest,
     Tier,
 )
-from ..photos import CleanPhoto
 
 Decision = ExtensionRequest.Decision
 LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
@@ -153,14 +151,15 @@ def case_open(
     contact_name: str = "",
     contact_phone: str = "",
     opened_at: datetime | None = None,
-    photos: Iterable[CleanPhoto] = (),
+    photos: Iterable[CleanImage] = (),
 ) -> Case:
     """Register a case. The first responder (首问责任人) is whoever first received the person; it never changes.
 
-    ``photos`` are already checked and re-encoded (``cases.photos.photo_clean``).
+    ``photos`` are clean photos (``lucun.images``), or uploads to clean: all are checked before anything is saved.
     """
     photos = list(photos)
     _require(len(photos) <= MAX_CASE_PHOTOS, _("最多上传 %(n)d 张照片。") % {"n": MAX_CASE_PHOTOS})
+    photos = images_clean(photos)
     _require(bool(title and title.strip()), _("请填写诉求标题。"))
     _require(grid is None or grid.community_id == community.pk, _("所选网格不属于该村(居)。"))
     _require(
@@ -218,13 +217,10 @@ def case_open(
 MAX_CASE_PHOTOS = 6
 
 
-def case_photos_save(*, case: Case, user: User | None, photos: Iterable[CleanPhoto]) -> list[CasePhoto]:
-    """Store re-encoded photos under random names; the rows go with the caller's transaction."""
+def case_photos_save(*, case: Case, user: User | None, photos: Iterable[CleanImage]) -> list[CasePhoto]:
+    """Store clean photos under random names; the rows go with the caller's transaction."""
     field = CasePhoto._meta.get_field("image")
-    rows = []
-    for photo in photos:
-        name = default_storage.save(field.generate_filename(None, "photo.jpg"), ContentFile(photo.content))
-        rows.append(CasePhoto(case=case, image=name, uploaded_by=user))
+    rows = [CasePhoto(case=case, image=image_save(image=photo, field=field), uploaded_by=user) for photo in photos]
     return CasePhoto.objects.bulk_create(rows)
 
 

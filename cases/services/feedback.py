@@ -11,13 +11,11 @@ from contextlib import nullcontext
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.files import file_times_set
+from lucun.images import CleanImage, image_delete, image_save, images_clean
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.scoping import STREET_LEVEL_ROLES, has_role, user_positions
 from lucun.services import audit_record, notification_bulk_send
@@ -38,7 +36,6 @@ from ..models import (
     new_lookup_code,
     to_hour,
 )
-from ..photos import CleanPhoto
 from .case import CaseError, case_open, case_reopen
 
 logger = logging.getLogger(__name__)
@@ -205,14 +202,13 @@ def clean_phone(phone: str) -> str:
     return phone
 
 
-def _save_photos(feedback: Feedback, photos: Iterable[CleanPhoto], saved: list[str]) -> None:
+def _save_photos(feedback: Feedback, photos: Iterable[CleanImage], saved: list[str]) -> None:
     rows = []
+    field = FeedbackPhoto._meta.get_field("image")
     for photo in photos:
-        field = FeedbackPhoto._meta.get_field("image")
-        name = default_storage.save(field.generate_filename(None, "photo.jpg"), ContentFile(photo.content))
+        # The files' times would tell the exact second of sending: give them the stored, hour-rounded time.
+        name = image_save(image=photo, field=field, moment=feedback.received_at)
         saved.append(name)
-        # The file's times would tell the exact second of sending: give them the stored, hour-rounded time.
-        file_times_set(name, feedback.received_at)
         rows.append(
             FeedbackPhoto(feedback=feedback, image=name, width=photo.width, height=photo.height, size=photo.size)
         )
@@ -226,7 +222,7 @@ def feedback_submit(
     text: str,
     category: Category | None = None,
     reply_phone: str = "",
-    photos: Iterable[CleanPhoto] = (),
+    photos: Iterable[CleanImage] = (),
     submit_key: str | None = None,
 ) -> tuple[Feedback, bool]:
     """Store an anonymous message and return it (with its lookup code) and whether it was stored now.
@@ -252,6 +248,7 @@ def feedback_submit(
         if existing:
             return existing, False
         raise
+    photos = images_clean(photos)  # clean already when they come from the page or the API: then nothing to do
     saved: list[str] = []
     try:
         for _attempt in range(5):
@@ -275,7 +272,7 @@ def feedback_submit(
                 return feedback, True
             except IntegrityError:
                 for name in saved:
-                    default_storage.delete(name)
+                    image_delete(name, field=FeedbackPhoto._meta.get_field("image"))
                 saved.clear()
                 existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
                 if existing:  # a second tap on "send": the message is already stored
@@ -284,7 +281,7 @@ def feedback_submit(
         raise FeedbackError(_("提交没有成功,请再试一次。"))  # pragma: no cover
     except Exception:
         for name in saved:
-            default_storage.delete(name)
+            image_delete(name, field=FeedbackPhoto._meta.get_field("image"))
         raise
 
 

@@ -292,3 +292,15 @@ LUCUN_CASE_AUTO_CLOSE_DAYS = env.int("LUCUN_CASE_AUTO_CLOSE_DAYS", default=7)
 # manage.py backup: where the dated archives go and how many of the newest are kept.
 LUCUN_BACKUP_DIR = Path(env.str("LUCUN_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 LUCUN_BACKUP_KEEP = env.int("LUCUN_BACKUP_KEEP", default=14)
+
+# Photos (lucun/images.py): one set of limits for every upload, public feedback and officials' forms alike.
+# 8 MB per photo: a phone photo at its default setting is 2–6 MB (HEIC less), and three of them with the form
+# stay under nginx's 25 MB request body limit. 50 megapixels for the bomb check, read from the header before
+# anything is decoded: it admits a 48–50 MP phone sensor's full-size shot (8160 × 6120) and no more, so one
+# request decodes at most about 150 MB of pixels. 1600 px on the long edge once re-encoded: a sign, a crack or a
+# meter reads on a desktop screen, and a photo stays near 250 KB, so a street's years of photos and their
+# backups stay small. Thumbnails of 320 px fill the galleries' 96–140 px tiles on a phone's dense screen.
+LUCUN_IMAGE_MAX_BYTES = env.int("LUCUN_IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
+LUCUN_IMAGE_MAX_PIXELS = env.int("LUCUN_IMAGE_MAX_PIXELS", default=50_000_000)
+LUCUN_IMAGE_MAX_EDGE = env.int("LUCUN_IMAGE_MAX_EDGE", default=1600)
+LUCUN_IMAGE_THUMBNAIL_EDGE = env.int("LUCUN_IMAGE_THUMBNAIL_EDGE", default=320)

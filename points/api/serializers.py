@@ -160,7 +160,8 @@ class ClaimSubmitSerializer(serializers.Serializer):
     service_date = serializers.DateField()
     quantity = serializers.IntegerField(min_value=1, max_value=24)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    photo = serializers.ImageField(required=False, allow_null=True, default=None)
+    # Any file: the service's image pipeline decides what is a photo and says why not, as on the pages.
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
 
 
 class ClaimRejectSerializer(serializers.Serializer):

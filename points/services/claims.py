@@ -10,11 +10,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.images import image_clean, image_save
 from lucun.models import Community, User
 from lucun.services import audit_record
 
 from .. import roles
-from ..images import reencode_photo
 from ..models import ClaimBatch, LedgerEntry, PointsAccount, PointsPolicy, ServiceClaim, ServiceType, Volunteer
 from ..periods import month_bounds
 from .base import CapReached, PointsError, _post, _require
@@ -63,7 +63,7 @@ def claim_submit(
     _check_claim_shape(volunteer=volunteer, service_type=service_type, service_date=service_date, quantity=quantity)
     if service_type.evidence_required and not photo:
         raise PointsError(_("“%(type)s”需要上传一张现场照片作为佐证。") % {"type": service_type.name})
-    clean_photo = reencode_photo(photo) if photo else None
+    clean_photo = image_clean(photo) if photo else None  # before anything is written: a refusal leaves nothing
     with transaction.atomic():
         claim = ServiceClaim(
             volunteer=volunteer,
@@ -77,7 +77,7 @@ def claim_submit(
             submitted_by=actor if actor is not None and actor.is_authenticated else None,
         )
         if clean_photo is not None:
-            claim.photo.save(clean_photo.name, clean_photo, save=False)
+            claim.photo = image_save(image=clean_photo, field=ServiceClaim._meta.get_field("photo"))
         claim.save()
         audit_record(
             actor=claim.submitted_by,

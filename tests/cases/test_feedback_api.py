@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Case, CaseState, Feedback
-from cases.photos import photo_clean
+from lucun.images import image_clean
 from lucun.models import Role
 from tests.cases.factories import category, channel, jpeg_bytes, open_case, submit, upload
 from tests.factories import official
@@ -151,7 +151,7 @@ def test_another_communitys_message_is_404_in_the_api(api, other_cadre, poster):
 
 
 def test_the_intake_gives_photo_links_that_load_for_the_caller_only(api, cadre, other_cadre, poster):
-    feedback = submit(channel=poster, photos=[photo_clean(upload(jpeg_bytes()))])
+    feedback = submit(channel=poster, photos=[image_clean(upload(jpeg_bytes()))])
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cadre).key}")
     [link] = api.get(f"/api/v1/feedback/intake/{feedback.pk}/").json()["photos"]
     assert link == f"http://testserver/files/feedback-photo/{feedback.photos.get().pk}/"

@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Feedback
-from cases.photos import photo_clean
+from lucun.images import image_clean
 from lucun.models import AuditEvent, Role
 from tests.cases.factories import category, channel, jpeg_bytes, open_case, submit, tier, upload
 from tests.factories import official
@@ -47,11 +47,11 @@ def test_another_communitys_message_is_404_on_every_page(client, other_cadre, fe
 
 
 def test_the_message_page_shows_its_photos_through_the_private_file_view(client, cadre, poster, community):
-    feedback = submit(channel=poster, photos=[photo_clean(upload(jpeg_bytes()))])
+    feedback = submit(channel=poster, photos=[image_clean(upload(jpeg_bytes()))])
     client.force_login(cadre)
     html = client.get(feedback.get_absolute_url()).content.decode()
     sources = re.findall(r'<img src="([^"]+)" alt="反馈照片"', html)
-    assert sources == [f"/files/feedback-photo/{feedback.photos.get().pk}/"] and "/media/" not in html
+    assert sources == [f"/files/feedback-photo/{feedback.photos.get().pk}/thumbnail/"] and "/media/" not in html
     response = client.get(sources[0])  # DEBUG is off in the tests, as in production
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     client.force_login(official(Role.GRID_WORKER, community=community))  # may not open the message: nor its photos

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseState
-from cases.photos import photo_clean
+from lucun.images import image_clean
 from lucun.models import Role
 from tests.cases.factories import category, jpeg_bytes, open_case, tier, upload
 from tests.factories import CommunityFactory, official
@@ -350,11 +350,11 @@ def test_case_form_takes_photos_and_strips_their_metadata(client, cadre, communi
 
 
 def test_the_case_page_shows_its_photos_through_the_private_file_view(client, cadre, other_cadre, community):
-    case = open_case(community=community, by=cadre, photos=[photo_clean(upload(jpeg_bytes()))])
+    case = open_case(community=community, by=cadre, photos=[image_clean(upload(jpeg_bytes()))])
     client.force_login(cadre)
     html = client.get(reverse("cases:case_detail", args=[case.number])).content.decode()
     sources = re.findall(r'<img src="([^"]+)" alt="诉求照片"', html)
-    assert sources == [f"/files/case-photo/{case.photos.get().pk}/"] and "/media/" not in html
+    assert sources == [f"/files/case-photo/{case.photos.get().pk}/thumbnail/"] and "/media/" not in html
     response = client.get(sources[0])  # DEBUG is off in the tests, as in production
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     client.force_login(other_cadre)

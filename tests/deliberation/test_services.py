@@ -22,6 +22,7 @@ from deliberation.models import (
     ProcedureStep,
 )
 from deliberation.services import DeliberationError, TaskSpec
+from lucun.images import ImageRefused
 from lucun.models import AuditEvent, Role
 from tests.cases.factories import open_case
 from tests.deliberation.factories import family_forum, joint_meeting, venue
@@ -295,7 +296,7 @@ def test_contest_scores_are_checked_against_the_criteria(street, street_leader, 
     assert contest.scores.get().score == 25  # a second sheet from the same judge corrects the first
 
 
-def test_photo_is_reencoded_without_exif(cadre, community):
+def test_photo_is_reencoded_without_exif(cadre, community, settings):
     meeting = family_forum(community=community, by=cadre)
     image = Image.new("RGB", (3000, 1500), "red")
     exif = Image.Exif()
@@ -306,14 +307,15 @@ def test_photo_is_reencoded_without_exif(cadre, community):
     photo = services.meeting_photo_add(meeting=meeting, user=cadre, upload=upload)
     with Image.open(photo.image.path) as stored:
         assert not stored.getexif()
-        assert max(stored.size) == 2000
+        assert max(stored.size) == settings.LUCUN_IMAGE_MAX_EDGE
 
 
 def test_not_an_image_is_refused(cadre, community):
     meeting = family_forum(community=community, by=cadre)
     upload = SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
-    with pytest.raises(DeliberationError, match="无法识别"):
+    with pytest.raises(ImageRefused, match="不是能打开的照片"):
         services.meeting_photo_add(meeting=meeting, user=cadre, upload=upload)
+    assert not meeting.photos.exists()
 
 
 def test_task_completion_by_its_owner(cadre, community):

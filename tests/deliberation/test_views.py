@@ -293,7 +293,7 @@ def test_the_meeting_page_shows_its_photos_through_the_private_file_view(client,
     client.force_login(cadre)
     html = client.get(meeting.get_absolute_url()).content.decode()
     sources = re.findall(r'<img src="([^"]+)" alt="会议照片"', html)
-    assert sources == [f"/files/meeting-photo/{photo.pk}/"] and "/media/" not in html
+    assert sources == [f"/files/meeting-photo/{photo.pk}/thumbnail/"] and "/media/" not in html
     response = client.get(sources[0])  # DEBUG is off in the tests, as in production
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     client.force_login(other_cadre)

@@ -21,8 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cases.photos import photo_clean
 from lucun.backup import MANIFEST, BackupError, backup_create, backup_list, backup_restore
+from lucun.images import image_clean
 from lucun.models import Role
 from tests.cases.factories import channel, jpeg_bytes, open_case, submit, upload
 from tests.factories import official
@@ -58,7 +58,7 @@ def street_data(street, community, other_community, media):
     poster = channel(community=community)
     with_photos = submit(
         channel=poster,
-        photos=[photo_clean(upload(jpeg_bytes(size=(320, 240)))), photo_clean(upload(jpeg_bytes(size=(200, 100))))],
+        photos=[image_clean(upload(jpeg_bytes(size=(320, 240)))), image_clean(upload(jpeg_bytes(size=(200, 100))))],
     )
     submit(channel=poster, text="垃圾桶满了没人清。")
     VolunteerFactory(community=community, balance=40)
@@ -114,7 +114,7 @@ def assert_round_trip(
     assert source_counts["cases_feedbackphoto"] == 2 and source_counts["visits_household"] == 3
     assert sum(source_counts.values()) > 100
     source_files = file_checksums(media)
-    assert len(source_files) == 3
+    assert len(source_files) == 5  # two photos, their thumbnails, the print file
     assert file_checksums(restored_media) == source_files
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile(MANIFEST).read())
@@ -132,7 +132,7 @@ def on_sqlite():
 def test_a_sqlite_backup_restores_into_a_fresh_database_file_and_media_folder(on_sqlite, street_data, media, tmp_path):
     summary = backup_create(directory=tmp_path / "backups")
     source_counts = counts_here()
-    assert summary.path.name.startswith("lucun-") and summary.files == 3
+    assert summary.path.name.startswith("lucun-") and summary.files == 5
     assert summary.path.stat().st_mode & 0o777 == 0o600  # personal data: the owner only
 
     target, restored_media = tmp_path / "restored.sqlite3", tmp_path / "media-restored"

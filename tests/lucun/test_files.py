@@ -16,10 +16,11 @@ from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 from django_sendfile.utils import _get_sendfile
 
-from cases.photos import photo_clean
 from deliberation.models import MeetingPhoto
 from deliberation.services import meeting_photo_add
 from lucun import files
+from lucun.files import thumbnail_name
+from lucun.images import image_clean
 from lucun.models import Role
 from points.services import claim_submit
 from tests.cases.factories import channel, jpeg_bytes, open_case, submit, upload
@@ -57,12 +58,12 @@ def _print_job(community, cadre):
 
 
 def _case_photo(community, cadre):
-    case = open_case(community=community, by=cadre, photos=[photo_clean(upload(jpeg_bytes()))])
+    case = open_case(community=community, by=cadre, photos=[image_clean(upload(jpeg_bytes()))])
     return case.photos.get().image
 
 
 def _feedback_photo(community, cadre):
-    feedback = submit(channel=channel(community=community), photos=[photo_clean(upload(jpeg_bytes()))])
+    feedback = submit(channel=channel(community=community), photos=[image_clean(upload(jpeg_bytes()))])
     return feedback.photos.get().image
 
 
@@ -154,6 +155,25 @@ def test_anonymous_and_foreign_requests_get_404(client, other_cadre, stored, deb
     url = files.url_for(file)
     assert client.get(url).status_code == 404
     client.force_login(other_cadre)
+    assert client.get(url).status_code == 404
+
+
+def test_a_thumbnail_address_sends_the_small_copy_under_the_same_scope(client, cadre, other_cadre, stored):
+    kind, file, content_type = stored
+    url = files.url_for(file, thumbnail=True)
+    assert url == f"/files/{kind}/{file.instance.pk}/thumbnail/"
+    small = thumbnail_name(file.name)
+    # The pipeline stores one beside every photo; a file stored otherwise (the visit photo here, a print file)
+    # has none, and its thumbnail address sends the file itself.
+    assert default_storage.exists(small) == (kind not in {"visit-photo", "print-job"})
+    client.force_login(cadre)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    expected = small if default_storage.exists(small) else file.name
+    assert _body(response) == default_storage.open(expected).read()
+    client.force_login(other_cadre)
+    assert client.get(url).status_code == 404
+    client.logout()
     assert client.get(url).status_code == 404
 
 
@@ -290,7 +310,7 @@ def test_a_new_upload_gets_a_random_name_without_date_id_or_original_name(commun
 
 def test_a_feedback_photos_file_times_are_the_stored_hour_not_the_moment_of_sending(community):
     with time_machine.travel(datetime(2026, 11, 27, 2, 37, 12, tzinfo=UTC), tick=False):
-        feedback = submit(channel=channel(community=community), photos=[photo_clean(upload(jpeg_bytes()))])
+        feedback = submit(channel=channel(community=community), photos=[image_clean(upload(jpeg_bytes()))])
     feedback.refresh_from_db()
     assert feedback.received_at == datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
     path = default_storage.path(feedback.photos.get().image.name)

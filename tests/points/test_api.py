@@ -92,6 +92,22 @@ def test_a_claims_photo_is_a_link_to_the_private_file_view(cadre, volunteer, pol
     assert APIClient().get(link).status_code == 404
 
 
+def test_a_claim_photo_that_is_not_an_image_is_refused_by_the_api_and_nothing_stored(api, volunteer, policy_type):
+    response = api.post(
+        reverse("api_points_claim_submit"),
+        {
+            "volunteer": volunteer.pk,
+            "service_type": policy_type.pk,
+            "service_date": str(timezone.localdate()),
+            "quantity": 1,
+            "photo": upload(b"plain text, not a photo" * 10, name="p.jpg"),
+        },
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "这个文件不是能打开的照片,请重新选择一张照片。", "code": "not_image"}
+    assert not ServiceClaim.objects.exists()
+
+
 def test_claim_submit_for_a_foreign_volunteer_is_404(api, other_volunteer, policy_type):
     response = api.post(
         reverse("api_points_claim_submit"),

@@ -59,6 +59,7 @@ ROUTES = [
     Route("notification_mark_read", method=P),
     Route("healthz"),
     Route("private_file", lambda w: {"kind": "visit-photo", "pk": w.o["visit_photo"].pk}),
+    Route("private_file_thumbnail", lambda w: {"kind": "visit-photo", "pk": w.o["visit_photo"].pk}),
     Route("favicon"),
     Route("set_language", method=P, data=lambda w: {"language": "zh-hans"}),
     Route("api_me"),

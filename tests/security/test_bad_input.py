@@ -85,8 +85,9 @@ def _bad_photo_is_refused(client, world, upload, message: str):
     assert (Feedback.objects.count(), FeedbackPhoto.objects.count()) == before
 
 
-def test_a_20_mb_photo_is_refused_with_a_message_and_nothing_stored(world, client):
-    _bad_photo_is_refused(client, world, _photo(b"\xff\xd8" + b"0" * (20 * 1024 * 1024)), "不能超过 8 MB")
+def test_a_20_mb_photo_is_refused_with_a_message_and_nothing_stored(world, client, settings):
+    limit = f"不能超过 {settings.LUCUN_IMAGE_MAX_BYTES // 1048576} MB"
+    _bad_photo_is_refused(client, world, _photo(b"\xff\xd8" + b"0" * (20 * 1024 * 1024)), limit)
 
 
 def test_a_text_file_named_jpg_is_refused_with_a_message_and_nothing_stored(world, client):

@@ -29,6 +29,7 @@ notification_list                            L  200  200  200  200  200  200  20
 notification_mark_read                       L  302  302  302  302  302  302  302  302
 healthz                                    200  200  200  200  200  200  200  200  200
 private_file                               404  200  200  200  200  200  200  200  404
+private_file_thumbnail                     404  200  200  200  200  200  200  200  404
 favicon                                    302  302  302  302  302  302  302  302  302
 set_language                               302  302  302  302  302  302  302  302  302
 api_me                                     403  200  200  200  200  200  200  200  200

@@ -217,12 +217,12 @@ def _jpeg_with_exif(size=(3000, 2000), orientation=None) -> SimpleUploadedFile:
     return SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_photos_are_resized_and_stripped_of_exif(community, cadre):
+def test_photos_are_resized_and_stripped_of_exif(community, cadre, settings):
     log, _ = _visit(HouseholdFactory(community=community), cadre, photos=[_jpeg_with_exif()])
     photo = VisitPhoto.objects.get(log=log)
     with Image.open(photo.image.path) as stored:
         assert stored.format == "JPEG"
-        assert max(stored.size) == 1600
+        assert max(stored.size) == settings.LUCUN_IMAGE_MAX_EDGE
         assert not stored.getexif()
         assert "exif" not in stored.info
     assert b"PhoneMaker" not in photo.image.open("rb").read()
@@ -247,7 +247,7 @@ def test_png_is_accepted_and_stored_as_jpeg(community, cadre):
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(community, cadre):
     fake = SimpleUploadedFile("a.jpg", b"not an image", content_type="image/jpeg")
-    with pytest.raises(ValidationError, match="不是可识别的图片"):
+    with pytest.raises(ValidationError, match="不是能打开的照片"):
         _visit(HouseholdFactory(community=community), cadre, photos=[fake])
     assert not VisitLog.objects.exists()
 

@@ -180,7 +180,8 @@ def test_photo_is_served_only_within_scope(client, cadre, other_cadre, household
     photo = log.photos.get()
     url = reverse("visits:photo", args=[photo.pk])
     client.force_login(cadre)
-    assert f'<img src="{url}"' in client.get(household.get_absolute_url()).content.decode()
+    html = client.get(household.get_absolute_url()).content.decode()
+    assert f'<a href="{url}"><img src="/files/visit-photo/{photo.pk}/thumbnail/"' in html
     for address in (url, f"/files/visit-photo/{photo.pk}/"):  # the visit address and the one for every file
         response = client.get(address)
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import case_open
+from lucun.images import image_save, images_clean
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.services import audit_record
 
@@ -28,7 +29,6 @@ from ..models import (
     VisitRequest,
     VisitTeam,
 )
-from ..photos import photo_clean
 
 # ---------------------------------------------------------------------------------------------- plan
 
@@ -412,7 +412,7 @@ def visitlog_create(
     if team is not None and team.street_id != household.community.street_id:
         raise ValidationError(_("走访队伍不属于该住户所在街道。"))
     texts = [r for r in requests if r.text.strip()]
-    cleaned_photos = [photo_clean(p) for p in photos]  # before the transaction: no half-saved log on a bad photo
+    cleaned_photos = images_clean(photos)  # before the transaction: no half-saved log on a bad photo
     try:
         with transaction.atomic():
             log = VisitLog.objects.create(
@@ -440,10 +440,13 @@ def visitlog_create(
                 )
                 for r in texts
             )
-            for content in cleaned_photos:
-                photo = VisitPhoto(log=log)
-                photo.image.save(content.name, content, save=False)
-                photo.save()
+            image_field = VisitPhoto._meta.get_field("image")
+            VisitPhoto.objects.bulk_create(
+                VisitPhoto(
+                    log=log, image=image_save(image=clean, field=image_field), width=clean.width, height=clean.height
+                )
+                for clean in cleaned_photos
+            )
             Household.objects.filter(
                 Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at), pk=household.pk
             ).update(last_visited_at=visited_at)
