@@ -17,7 +17,7 @@ class TierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tier
-        fields = ["id", "code", "name", "rank", "time_limit_hours", "warn_before_hours", "description"]
+        fields = ["id", "code", "name", "rank", "time_limit_hours", "warn_before_hours", "description", "is_default"]
 
     def get_time_limit_hours(self, tier: Tier) -> float:
         return tier.time_limit.total_seconds() / 3600

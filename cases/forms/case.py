@@ -7,6 +7,7 @@ from lucun.models import Grid
 from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
+from ..selectors import tier_default
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -57,7 +58,7 @@ class CaseOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
         self.fields["grid"].queryset = Grid.objects.filter(community__in=communities).select_related("community")
-        self.fields["tier"].initial = Tier.objects.filter(code="assigned").first()
+        self.fields["tier"].initial = tier_default()
 
     def clean(self):
         data = super().clean()

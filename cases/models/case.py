@@ -45,6 +45,7 @@ class Tier(models.Model):
     notice_after_red = models.DurationField(_("红色后通报"), help_text=_("红色持续多久后列入通报名单。"))
     first_contact_limit = models.DurationField(_("首次联系时限"), help_text=_("登记后多久内须联系群众(响应率)。"))
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    is_default = models.BooleanField(_("默认层级"), default=False, help_text=_("登记诉求时预先选定的层级,只能有一个。"))
 
     class Meta:
         verbose_name = _("办理层级")
@@ -52,6 +53,7 @@ class Tier(models.Model):
         ordering = ["rank"]
         constraints = [
             models.CheckConstraint(condition=Q(warn_before__lt=models.F("time_limit")), name="tier_warn_within_limit"),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="tier_one_default"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from .case import (
     my_work_colours,
     notice_list,
     open_colour_totals,
+    tier_default,
 )
 from .feedback import (
     ChannelFigures,
@@ -73,5 +74,6 @@ __all__ = [
     "public_form_options",
     "street_channels",
     "streets_taking_feedback",
+    "tier_default",
     "token_is_wellformed",
 ]

@@ -406,6 +406,11 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     )
 
 
+def tier_default() -> Tier | None:
+    """Return the tier a new case gets unless another is chosen: the one marked default (None if none is)."""
+    return Tier.objects.filter(is_default=True).first()
+
+
 def filter_choices(*, user: User) -> dict:
     """Return the options for the dashboard and list filters, scoped to the user."""
     from ..models import Category

@@ -45,6 +45,7 @@ from ..models import (
     Tier,
 )
 from ..photos import CleanPhoto
+from ..selectors.case import tier_default
 
 Decision = ExtensionRequest.Decision
 LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
@@ -130,10 +131,6 @@ def _next_number(community: Community, at: datetime) -> tuple[int, int, str]:
     return year, counter.last, f"{street.code}-{year}-{counter.last:06d}"
 
 
-def default_tier() -> Tier:
-    return Tier.objects.get(code="assigned")
-
-
 @transaction.atomic
 def case_open(
     *,
@@ -167,7 +164,8 @@ def case_open(
         permissions.can_open(created_by, community) or created_by.is_superuser,
         _("您的职务不能在该村(居)登记诉求。"),
     )
-    tier = tier or default_tier()
+    tier = tier or tier_default()
+    _require(tier is not None, _("尚未设定默认办理层级,请选择办理层级。"))
     category = category or Category.objects.filter(is_active=True).order_by("sort_order").first()
     now = opened_at or timezone.now()
     year, serial, number = _next_number(community, now)
