@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from lucun.files import random_name
 from lucun.models import AppendOnlyModel, Community, Grid, Street
 
+from .. import clock
+from ..clock import Colour
+from ..states import OPEN_STATES, RUNNING_STATES, CaseState
+
 
 class Category(models.Model):
     """One of the problem categories (6大类), configurable."""
@@ -68,27 +72,6 @@ class CaseList(models.TextChoices):
     STREET = "street", _("上级帮办")
 
 
-class Colour(models.TextChoices):
-    GREEN = "green", _("绿色")
-    YELLOW = "yellow", _("黄色")
-    RED = "red", _("红色")
-
-
-class CaseState(models.TextChoices):
-    REGISTERED = "registered", _("已登记")
-    ACCEPTED = "accepted", _("已签收")
-    IN_PROGRESS = "in_progress", _("办理中")
-    PAUSED = "paused", _("暂停计时")
-    RESOLVED = "resolved", _("已办结")
-    CLOSED = "closed", _("已归档")
-    CANCELLED = "cancelled", _("已撤销")
-
-
-OPEN_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.PAUSED)
-# The clock runs in these states; a paused case keeps its colour until it resumes.
-RUNNING_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
-
-
 class CaseCounter(models.Model):
     """The last number used per street and year, for readable case numbers (LH-2026-000123)."""
 
@@ -111,16 +94,7 @@ class CaseQuerySet(models.QuerySet):
 
     def with_live_colour(self, now=None) -> "CaseQuerySet":
         """Annotate ``live_colour``: right between sweeps too, computed from the deadlines and now."""
-        now = now or timezone.now()
-        return self.annotate(
-            live_colour=models.Case(
-                models.When(~Q(state__in=RUNNING_STATES), then=models.F("colour")),
-                models.When(due_at__lte=now, then=models.Value(Colour.RED)),
-                models.When(Q(warn_at__lte=now) & ~Q(colour=Colour.RED), then=models.Value(Colour.YELLOW)),
-                default=models.F("colour"),
-                output_field=models.CharField(),
-            )
-        )
+        return self.annotate(live_colour=clock.live_colour(now or timezone.now()))
 
 
 class Case(models.Model):
@@ -215,22 +189,10 @@ class Case(models.Model):
     # crossing a threshold by index, and so that PostgreSQL keeps statistics on exactly these values; with
     # partial indexes on warn_at/due_at it judged from the whole table's dates and chose to scan it all.
     yellow_at = models.GeneratedField(
-        expression=models.Case(
-            models.When(Q(state__in=RUNNING_STATES, colour=Colour.GREEN), then=models.F("warn_at")),
-            default=None,
-            output_field=models.DateTimeField(),
-        ),
-        output_field=models.DateTimeField(null=True),
-        db_persist=True,
+        expression=clock.yellow_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
     )
     red_at = models.GeneratedField(
-        expression=models.Case(
-            models.When(Q(state__in=RUNNING_STATES, colour__in=[Colour.GREEN, Colour.YELLOW]), then=models.F("due_at")),
-            default=None,
-            output_field=models.DateTimeField(),
-        ),
-        output_field=models.DateTimeField(null=True),
-        db_persist=True,
+        expression=clock.red_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
     )
     notice_delay = models.DurationField(_("红色后通报间隔"))
     # Fixed when the case turns red (red_since + notice_delay), so the sweep finds due notices by index.
@@ -299,7 +261,7 @@ class Case(models.Model):
             models.Index(
                 fields=["due_at", "id"],
                 name="case_reopened_red_idx",
-                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=2, colour=Colour.RED),
+                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=clock.REOPENS_TURNING_RED, colour=Colour.RED),
             ),
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
@@ -320,14 +282,9 @@ class Case(models.Model):
 
     def colour_at(self, now=None) -> str:
         """Return the colour now, correct between sweeps (the stored one is a cache the sweep moves)."""
-        if self.state not in RUNNING_STATES:
-            return self.colour
-        now = now or timezone.now()
-        if now >= self.due_at:
-            return Colour.RED
-        if now >= self.warn_at and self.colour != Colour.RED:
-            return Colour.YELLOW
-        return self.colour
+        return clock.colour_at(
+            state=self.state, colour=self.colour, due_at=self.due_at, warn_at=self.warn_at, now=now or timezone.now()
+        )
 
     @property
     def live_colour_value(self) -> str:

@@ -13,10 +13,9 @@ from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import Community, User
 from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
 
-from .. import source_filters
+from .. import clock, source_filters
 from ..models import (
     OPEN_STATES,
-    RUNNING_STATES,
     Case,
     CaseEvent,
     CaseList,
@@ -250,7 +249,7 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     for row in tally.values("tier_id", "community_id", "colour").annotate(n=Sum("open_count")).order_by():
         counts[(row["tier_id"], row["community_id"], row["colour"])] = row["n"]
     crossed = (
-        base.filter(Q(yellow_at__lte=now) | Q(red_at__lte=now))
+        base.filter(clock.q_behind(now))
         .order_by()
         .values("tier_id", "community_id", "colour", "live_colour")
         .annotate(n=Count("pk"))
@@ -306,7 +305,7 @@ def _resolved_compute(*, base: QuerySet, since: datetime) -> tuple[dict, list, l
     done = base.filter(resolved_at__isnull=False, resolved_at__gte=since).order_by()
     stats = done.aggregate(
         count=Count("pk"),
-        on_time=Count("pk", filter=Q(resolved_at__lte=F("due_at"))),
+        on_time=Count("pk", filter=clock.q_on_time()),
         mean=Avg(_duration()),
         day=Count("pk", filter=Q(resolved_at__lte=F("opened_at") + timedelta(hours=24))),
         week=Count(
@@ -376,14 +375,11 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     community_rows = sorted(per_community.values(), key=lambda r: (-r["red"], -r["yellow"], r["order"], r["name"]))
 
     # Written so that the running-cases index on due_at serves them: most overdue first, soonest due first.
-    running = base.filter(state__in=RUNNING_STATES)
     # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
-    overdue = list(running.filter(due_at__lte=now).order_by("due_at", "pk")[:50])
-    forced = list(running.filter(reopen_count__gte=2, colour=Colour.RED, due_at__gt=now).order_by("due_at", "pk")[:50])
+    overdue = list(base.filter(clock.q_red_by_deadline(now)).order_by("due_at", "pk")[:50])
+    forced = list(base.filter(clock.q_red_before_deadline(now)).order_by("due_at", "pk")[:50])
     red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
-    yellow_cases = list(
-        running.filter(warn_at__lte=now, due_at__gt=now).exclude(colour=Colour.RED).order_by("due_at", "pk")[:50]
-    )
+    yellow_cases = list(base.filter(clock.q_yellow(now)).order_by("due_at", "pk")[:50])
 
     (resolved, trend, lists), as_of, stale, key = _resolved_figures(
         user=user, filters=filters or {}, base=base, since=since, now=now

@@ -28,7 +28,6 @@ from .case import (
     cases_auto_close,
     conduct_violation_record,
     dashboard_refresh_request,
-    q_overdue,
 )
 from .feedback import (
     FeedbackError,
@@ -89,7 +88,6 @@ __all__ = [
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",
-    "q_overdue",
     "redaction_suggest",
     "tier_make_default",
 ]
