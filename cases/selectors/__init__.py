@@ -1,6 +1,7 @@
 """Reads of the cases app: cases, lists and the dashboard (case.py), anonymous feedback (feedback.py)."""
 
 from .case import (
+    API_WINDOWS,
     LIST_RELATED,
     Dashboard,
     approvals_waiting,
@@ -41,6 +42,7 @@ from .feedback import (
 )
 
 __all__ = [
+    "API_WINDOWS",
     "LIST_RELATED",
     "ChannelFigures",
     "Dashboard",
