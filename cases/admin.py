@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Tier
+from .services import tier_make_default
 
 
 @admin.register(Category)
@@ -11,7 +13,26 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "rank", "time_limit", "warn_before", "notice_after_red", "first_contact_limit"]
+    list_display = [
+        "name",
+        "code",
+        "rank",
+        "time_limit",
+        "warn_before",
+        "notice_after_red",
+        "first_contact_limit",
+        "is_default",
+    ]
+    actions = ["make_default"]
+
+    @admin.action(description=_("设为默认层级"))
+    def make_default(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("请只选择一个层级。"), level=messages.WARNING)
+            return
+        tier = tier_make_default(tier=queryset.get())
+        self.log_change(request, tier, [{"changed": {"fields": ["is_default"]}}])
+        self.message_user(request, _("“%(name)s”已设为默认层级。") % {"name": tier.name})
 
 
 @admin.register(ConductKind)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lucun.demo import DemoContext
 from lucun.models import Grid, Position, Role
 
+from . import clock
 from .models import Case, CaseCounter, CaseEvent, CaseList, CaseState, Category, Colour, Tier
 
 TITLES = {
@@ -95,7 +96,7 @@ def _seed(ctx: DemoContext) -> None:
             hours = min(hours, tier.time_limit.total_seconds() / 3600 * (1.2 if rng.random() < 0.06 else 0.98))
         year = timezone.localtime(opened).year
         serials[year] = serials.get(year, 0) + 1
-        due = opened + tier.time_limit
+        due, warn = clock.deadlines(tier, opened)
         demo_login_case = hours is None and rng.random() < 0.4
         if demo_login_case:
             community = ctx.communities[0]  # give the demo logins of 芦湖村 something in "my work"
@@ -121,7 +122,7 @@ def _seed(ctx: DemoContext) -> None:
             handler_id=handler_id,
             opened_at=opened,
             due_at=due,
-            warn_at=due - tier.warn_before,
+            warn_at=warn,
             notice_delay=tier.notice_after_red,
             accepted_at=opened + timedelta(minutes=rng.randint(5, 120)),
             first_contact_at=opened + timedelta(minutes=rng.randint(10, 600)),
@@ -129,10 +130,10 @@ def _seed(ctx: DemoContext) -> None:
         )
         if hours is None:
             case.state = rng.choice([CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.IN_PROGRESS])
-            case.colour = Colour.RED if now >= case.due_at else Colour.YELLOW if now >= case.warn_at else Colour.GREEN
+            case.colour = clock.colour_by_dates(due_at=due, warn_at=warn, now=now)
             if case.colour == Colour.RED:
                 case.red_since = case.due_at
-                case.notice_at = case.due_at + tier.notice_after_red
+                case.notice_at = clock.notice_at(case.due_at, tier.notice_after_red)
                 case.colour_changed_at = case.due_at
         else:
             resolved = opened + timedelta(hours=hours)
@@ -143,7 +144,7 @@ def _seed(ctx: DemoContext) -> None:
             case.public_reply = "您反映的问题已处理,感谢您的监督。"
             if rng.random() < 0.3 and code != "escalated":
                 case.case_list = CaseList.SELF if code == "immediate" else CaseList.COMMUNITY
-            case.colour = Colour.RED if resolved > due else Colour.YELLOW if resolved > case.warn_at else Colour.GREEN
+            case.colour = clock.colour_by_dates(due_at=due, warn_at=warn, now=resolved)  # where it stopped
         cases.append(case)
 
     cases.sort(key=lambda c: c.opened_at)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseList, Category, Tier
+from cases.selectors import tier_default
 from lucun.forms import PhotoField
 from lucun.models import Community
 from lucun.widgets import DateInput, DateTimeLocalInput
@@ -91,7 +92,7 @@ class RaiseCaseForm(forms.Form):
 
     def __init__(self, *args, meeting, communities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].initial = Tier.objects.filter(code="assigned").first()
+        self.fields["tier"].initial = tier_default()
         if meeting.community_id:
             del self.fields["community"]
         else:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from lucun.models import Community, Grid, User
@@ -17,7 +18,7 @@ class TierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tier
-        fields = ["id", "code", "name", "rank", "time_limit_hours", "warn_before_hours", "description"]
+        fields = ["id", "code", "name", "rank", "time_limit_hours", "warn_before_hours", "description", "is_default"]
 
     def get_time_limit_hours(self, tier: Tier) -> float:
         return tier.time_limit.total_seconds() / 3600
@@ -173,6 +174,14 @@ class CommunityColourSerializer(ColourCountSerializer):
     name = serializers.CharField()
 
 
+class ResolvedBucketSerializer(serializers.Serializer):
+    tier = serializers.CharField(help_text="办理层级代码")
+    name = serializers.CharField(help_text="办理层级名称")
+    within_hours = serializers.FloatField(help_text="该层级的办理时限(小时)")
+    count = serializers.IntegerField(help_text="登记后超过上一档时限、不超过本层级时限办结的诉求数")
+
+
+@extend_schema_serializer(deprecate_fields=["within_day", "within_week", "within_month", "longer"])
 class DashboardSerializer(serializers.Serializer):
     now = serializers.DateTimeField()
     totals = ColourCountSerializer()
@@ -182,10 +191,14 @@ class DashboardSerializer(serializers.Serializer):
     on_time_rate = serializers.FloatField(allow_null=True)
     mean_days = serializers.FloatField(allow_null=True)
     median_days = serializers.FloatField(allow_null=True)
-    within_day = serializers.IntegerField()
-    within_week = serializers.IntegerField()
-    within_month = serializers.IntegerField()
-    longer = serializers.IntegerField()
+    resolved_by_tier = ResolvedBucketSerializer(
+        many=True, help_text="按办理层级时限分档的办结数,每个层级一档,按层级顺序;层级在管理后台配置"
+    )
+    resolved_beyond = serializers.IntegerField(help_text="超过最长层级时限才办结的诉求数")
+    within_day = serializers.IntegerField(help_text="已弃用,请用 resolved_by_tier:登记后24小时内办结数")
+    within_week = serializers.IntegerField(help_text="已弃用,请用 resolved_by_tier:24小时至7天内办结数")
+    within_month = serializers.IntegerField(help_text="已弃用,请用 resolved_by_tier:7天至30天内办结数")
+    longer = serializers.IntegerField(help_text="已弃用,请用 resolved_beyond:超过30天办结数")
     list_share = serializers.DictField(child=serializers.FloatField(allow_null=True))
     trend = serializers.ListField(child=serializers.DictField())
 

@@ -265,6 +265,17 @@ class ReturnDecideView(_DecideView):
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 
+def _fixed_windows(resolved: dict) -> dict:
+    """The deprecated fixed buckets (24 hours, 7 days, 30 days), kept for the clients that read them."""
+    day, week, month = (resolved["within"][int(w.total_seconds())] for w in selectors.API_WINDOWS)
+    return {
+        "within_day": day,
+        "within_week": week - day,
+        "within_month": month - week,
+        "longer": resolved["count"] - month,
+    }
+
+
 class DashboardView(APIView):
     @extend_schema(
         responses=s.DashboardSerializer,
@@ -303,10 +314,17 @@ class DashboardView(APIView):
             "on_time_rate": d.resolved["on_time_rate"],
             "mean_days": _days(d.resolved["mean"]),
             "median_days": _days(d.resolved["median"]),
-            "within_day": d.resolved["day"],
-            "within_week": d.resolved["week"],
-            "within_month": d.resolved["month"],
-            "longer": d.resolved["longer"],
+            "resolved_by_tier": [
+                {
+                    "tier": b["tier"].code,
+                    "name": b["tier"].name,
+                    "within_hours": round(b["tier"].time_limit.total_seconds() / 3600, 2),
+                    "count": b["count"],
+                }
+                for b in d.resolved_buckets
+            ],
+            "resolved_beyond": d.resolved_beyond["count"],
+            **_fixed_windows(d.resolved),
             "list_share": {row["code"]: row["share"] for row in d.lists},
             "trend": [
                 {"month": row["month"].strftime("%Y-%m"), "count": row["count"], "mean_days": _days(row["mean"])}

@@ -8,6 +8,7 @@ from lucun.models import Grid
 from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
+from ..selectors import tier_default
 from ..services.case import MAX_CASE_PHOTOS
 
 
@@ -41,7 +42,7 @@ class CaseOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
         self.fields["grid"].queryset = Grid.objects.filter(community__in=communities).select_related("community")
-        self.fields["tier"].initial = Tier.objects.filter(code="assigned").first()
+        self.fields["tier"].initial = tier_default()
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from lucun.forms import PhotosField
 from lucun.models import Community, Grid
 
 from ..models import TOKEN_PATTERN, CaseList, Category, Feedback, FeedbackChannel, FeedbackPhoto, Tier
+from ..selectors import tier_default
 
 
 class TilesMixin:
@@ -167,7 +168,7 @@ class CreateCaseForm(forms.Form):
             {
                 "title": feedback.shareable_text.replace("\n", " ")[:30],
                 "category": feedback.category_id,
-                "tier": Tier.objects.filter(code="assigned").values_list("pk", flat=True).first(),
+                "tier": tier_default(),
             },
         )
         super().__init__(*args, **kwargs)

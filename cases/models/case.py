@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from lucun.files import random_name
 from lucun.models import AppendOnlyModel, Community, Grid, Street
 
+from .. import clock
+from ..clock import Colour
+from ..states import OPEN_STATES, RUNNING_STATES, CaseState
+
 
 class Category(models.Model):
     """One of the problem categories (6大类), configurable."""
@@ -45,6 +49,7 @@ class Tier(models.Model):
     notice_after_red = models.DurationField(_("红色后通报"), help_text=_("红色持续多久后列入通报名单。"))
     first_contact_limit = models.DurationField(_("首次联系时限"), help_text=_("登记后多久内须联系群众(响应率)。"))
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    is_default = models.BooleanField(_("默认层级"), default=False, help_text=_("登记诉求时预先选定的层级,只能有一个。"))
 
     class Meta:
         verbose_name = _("办理层级")
@@ -52,6 +57,7 @@ class Tier(models.Model):
         ordering = ["rank"]
         constraints = [
             models.CheckConstraint(condition=Q(warn_before__lt=models.F("time_limit")), name="tier_warn_within_limit"),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="tier_one_default"),
         ]
 
     def __str__(self) -> str:
@@ -64,27 +70,6 @@ class CaseList(models.TextChoices):
     SELF = "self", _("群众自商")
     COMMUNITY = "community", _("村居共议")
     STREET = "street", _("上级帮办")
-
-
-class Colour(models.TextChoices):
-    GREEN = "green", _("绿色")
-    YELLOW = "yellow", _("黄色")
-    RED = "red", _("红色")
-
-
-class CaseState(models.TextChoices):
-    REGISTERED = "registered", _("已登记")
-    ACCEPTED = "accepted", _("已签收")
-    IN_PROGRESS = "in_progress", _("办理中")
-    PAUSED = "paused", _("暂停计时")
-    RESOLVED = "resolved", _("已办结")
-    CLOSED = "closed", _("已归档")
-    CANCELLED = "cancelled", _("已撤销")
-
-
-OPEN_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.PAUSED)
-# The clock runs in these states; a paused case keeps its colour until it resumes.
-RUNNING_STATES = (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
 
 
 class CaseCounter(models.Model):
@@ -109,16 +94,7 @@ class CaseQuerySet(models.QuerySet):
 
     def with_live_colour(self, now=None) -> "CaseQuerySet":
         """Annotate ``live_colour``: right between sweeps too, computed from the deadlines and now."""
-        now = now or timezone.now()
-        return self.annotate(
-            live_colour=models.Case(
-                models.When(~Q(state__in=RUNNING_STATES), then=models.F("colour")),
-                models.When(due_at__lte=now, then=models.Value(Colour.RED)),
-                models.When(Q(warn_at__lte=now) & ~Q(colour=Colour.RED), then=models.Value(Colour.YELLOW)),
-                default=models.F("colour"),
-                output_field=models.CharField(),
-            )
-        )
+        return self.annotate(live_colour=clock.live_colour(now or timezone.now()))
 
 
 class Case(models.Model):
@@ -213,22 +189,10 @@ class Case(models.Model):
     # crossing a threshold by index, and so that PostgreSQL keeps statistics on exactly these values; with
     # partial indexes on warn_at/due_at it judged from the whole table's dates and chose to scan it all.
     yellow_at = models.GeneratedField(
-        expression=models.Case(
-            models.When(Q(state__in=RUNNING_STATES, colour=Colour.GREEN), then=models.F("warn_at")),
-            default=None,
-            output_field=models.DateTimeField(),
-        ),
-        output_field=models.DateTimeField(null=True),
-        db_persist=True,
+        expression=clock.yellow_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
     )
     red_at = models.GeneratedField(
-        expression=models.Case(
-            models.When(Q(state__in=RUNNING_STATES, colour__in=[Colour.GREEN, Colour.YELLOW]), then=models.F("due_at")),
-            default=None,
-            output_field=models.DateTimeField(),
-        ),
-        output_field=models.DateTimeField(null=True),
-        db_persist=True,
+        expression=clock.red_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
     )
     notice_delay = models.DurationField(_("红色后通报间隔"))
     # Fixed when the case turns red (red_since + notice_delay), so the sweep finds due notices by index.
@@ -297,7 +261,7 @@ class Case(models.Model):
             models.Index(
                 fields=["due_at", "id"],
                 name="case_reopened_red_idx",
-                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=2, colour=Colour.RED),
+                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=clock.REOPENS_TURNING_RED, colour=Colour.RED),
             ),
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
@@ -318,14 +282,9 @@ class Case(models.Model):
 
     def colour_at(self, now=None) -> str:
         """Return the colour now, correct between sweeps (the stored one is a cache the sweep moves)."""
-        if self.state not in RUNNING_STATES:
-            return self.colour
-        now = now or timezone.now()
-        if now >= self.due_at:
-            return Colour.RED
-        if now >= self.warn_at and self.colour != Colour.RED:
-            return Colour.YELLOW
-        return self.colour
+        return clock.colour_at(
+            state=self.state, colour=self.colour, due_at=self.due_at, warn_at=self.warn_at, now=now or timezone.now()
+        )
 
     @property
     def live_colour_value(self) -> str:

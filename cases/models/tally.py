@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community
 
+from ..states import OPEN_STATES, sql_list
 from .case import Category, Colour, Tier
 
 
@@ -41,18 +42,82 @@ class CaseTally(models.Model):
         return f"{self.community_id}/{self.tier_id}/{self.colour}: {self.open_count}"
 
 
-# The SQLite row triggers that keep the tally (PostgreSQL's statement triggers are in migration 0008).
-# Declared here too because SQLite drops a table's triggers whenever a migration rebuilds the table;
-# lucun.db re-creates them after migrate, refilling the counts first. Fixed names only (no input).
-_OPEN = "('registered', 'accepted', 'in_progress', 'paused')"
+# --- The triggers ----------------------------------------------------------------------------------
+#
+# Written once here for both databases, with the open states taken from ``OPEN_STATES`` (the same the
+# dashboard and the case lists count as open). Migration 0008 installs them; SQLite drops a table's
+# triggers whenever a migration rebuilds the table, so lucun.db re-creates the SQLite ones after migrate,
+# refilling the counts first. When the open states change, add a migration that runs
+# ``tally_triggers_install`` again (tests/cases/test_tally.py fails until the database matches).
+# Fixed names and enum codes only (no input).
+
+_OPEN = sql_list(OPEN_STATES)
 _KEY = ("community_id", "tier_id", "category_id", "first_responder_id", "colour")
+_COLUMNS = ", ".join(_KEY)
+
+REFILL = (
+    "DELETE FROM cases_casetally",
+    f"INSERT INTO cases_casetally ({_COLUMNS}, open_count) SELECT {_COLUMNS}, COUNT(*) "  # noqa: S608
+    f"FROM cases_case WHERE state IN {_OPEN} GROUP BY {_COLUMNS}",
+)
+OPERATIONS = ("insert", "update", "delete")
+
+
+def _pg_body(selects: str) -> str:
+    # The net change per key: decreases update the existing rows (a proposed INSERT with a negative count
+    # would trip the non-negative check before ON CONFLICT is considered); increases insert or add.
+    match = " AND ".join(f"t.{c} = delta.{c}" for c in _KEY)
+    return f"""
+    BEGIN
+        WITH delta AS (
+            SELECT {_COLUMNS}, SUM(d) AS d FROM ({selects}) AS x GROUP BY {_COLUMNS} HAVING SUM(d) <> 0
+        ), decreased AS (
+            UPDATE cases_casetally AS t SET open_count = t.open_count + delta.d
+            FROM delta WHERE delta.d < 0 AND {match}
+            RETURNING t.id
+        )
+        INSERT INTO cases_casetally AS t ({_COLUMNS}, open_count)
+        SELECT {_COLUMNS}, d FROM delta WHERE d > 0
+        ON CONFLICT ({_COLUMNS}) DO UPDATE SET open_count = t.open_count + EXCLUDED.open_count;
+        RETURN NULL;
+    END;
+    """  # noqa: S608
+
+
+def postgres_tally_functions() -> dict[str, str]:
+    """The PL/pgSQL body of each statement trigger's function, by operation (as pg_proc.prosrc holds it)."""
+    old_rows = f"SELECT {_COLUMNS}, -1 AS d FROM old_rows WHERE state IN {_OPEN}"  # noqa: S608
+    new_rows = f"SELECT {_COLUMNS}, 1 AS d FROM new_rows WHERE state IN {_OPEN}"  # noqa: S608
+    return {
+        "insert": _pg_body(new_rows),
+        "update": _pg_body(f"{old_rows} UNION ALL {new_rows}"),
+        "delete": _pg_body(old_rows),
+    }
+
+
+def _postgres_statements() -> list[str]:
+    tables = {
+        "insert": "REFERENCING NEW TABLE AS new_rows",
+        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "REFERENCING OLD TABLE AS old_rows",
+    }
+    functions = [
+        f"CREATE OR REPLACE FUNCTION cases_tally_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
+        for op, body in postgres_tally_functions().items()
+    ]
+    triggers = [
+        f"CREATE TRIGGER cases_tally_{op} AFTER {op.upper()} ON cases_case {tables[op]} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION cases_tally_on_{op}();"
+        for op in OPERATIONS
+    ]
+    return [*functions, *triggers]
 
 
 def _sqlite_add(row: str) -> str:
     values = ", ".join(f"{row}.{c}" for c in _KEY)
     match = " AND ".join(f"{c} = {row}.{c}" for c in _KEY)
     return (
-        f"INSERT OR IGNORE INTO cases_casetally ({', '.join(_KEY)}, open_count) SELECT {values}, 0 "  # noqa: S608
+        f"INSERT OR IGNORE INTO cases_casetally ({_COLUMNS}, open_count) SELECT {values}, 0 "  # noqa: S608
         f"WHERE {row}.state IN {_OPEN}; "
         f"UPDATE cases_casetally SET open_count = open_count + 1 WHERE {match} AND {row}.state IN {_OPEN};"
     )
@@ -66,11 +131,6 @@ def _sqlite_remove(row: str) -> str:
 def sqlite_tally_triggers():
     from lucun.db import SqliteTrigger
 
-    refill = (
-        "DELETE FROM cases_casetally",
-        f"INSERT INTO cases_casetally ({', '.join(_KEY)}, open_count) SELECT {', '.join(_KEY)}, COUNT(*) "  # noqa: S608
-        f"FROM cases_case WHERE state IN {_OPEN} GROUP BY {', '.join(_KEY)}",
-    )
     bodies = {
         "insert": ("AFTER INSERT", _sqlite_add("NEW")),
         "update": (
@@ -84,7 +144,32 @@ def sqlite_tally_triggers():
             name=f"cases_tally_{op}",
             table="cases_case",
             sql=f"CREATE TRIGGER cases_tally_{op} {when} ON cases_case BEGIN {body} END;",
-            repair=refill,
+            repair=REFILL,
         )
         for op, (when, body) in bodies.items()
     ]
+
+
+def tally_triggers_remove(schema_editor) -> None:
+    for op in OPERATIONS:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_tally_{op} ON cases_case;")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS cases_tally_on_{op}();")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_tally_{op};")
+
+
+def tally_triggers_install(schema_editor) -> None:
+    """(Re-)create the tally's triggers as written here and recount the open cases (a migration's step)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = _postgres_statements()
+    elif vendor == "sqlite":
+        statements = [trigger.sql for trigger in sqlite_tally_triggers()]
+    else:
+        raise RuntimeError(f"open-case tally triggers are written for PostgreSQL and SQLite, not {vendor}")
+    tally_triggers_remove(schema_editor)
+    for statement in REFILL:
+        schema_editor.execute(statement)
+    for statement in statements:
+        schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters

@@ -1,6 +1,7 @@
 """Reads of the cases app: cases, lists and the dashboard (case.py), anonymous feedback (feedback.py)."""
 
 from .case import (
+    API_WINDOWS,
     LIST_RELATED,
     Dashboard,
     approvals_waiting,
@@ -18,6 +19,7 @@ from .case import (
     my_work_colours,
     notice_list,
     open_colour_totals,
+    tier_default,
 )
 from .feedback import (
     ChannelFigures,
@@ -40,6 +42,7 @@ from .feedback import (
 )
 
 __all__ = [
+    "API_WINDOWS",
     "LIST_RELATED",
     "ChannelFigures",
     "Dashboard",
@@ -73,5 +76,6 @@ __all__ = [
     "public_form_options",
     "street_channels",
     "streets_taking_feedback",
+    "tier_default",
     "token_is_wellformed",
 ]

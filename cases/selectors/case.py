@@ -13,10 +13,9 @@ from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import Community, User
 from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
 
-from .. import source_filters
+from .. import clock, source_filters
 from ..models import (
     OPEN_STATES,
-    RUNNING_STATES,
     Case,
     CaseEvent,
     CaseList,
@@ -178,6 +177,9 @@ class Dashboard:
     red_cases: list[Case]
     yellow_cases: list[Case]
     resolved: dict
+    # How long resolving took: one bucket per tier (rank order), each up to its time limit, and the rest.
+    resolved_buckets: list[dict]
+    resolved_beyond: dict
     trend: list[dict]
     lists: list[dict]
     filters: dict = field(default_factory=dict)
@@ -214,10 +216,11 @@ def _resolution_version() -> tuple:
     )
 
 
-def _dashboard_key(*, user: User, filters: dict, since: datetime) -> str:
+def _dashboard_key(*, user: User, filters: dict, since: datetime, limits: list[int]) -> str:
     visible = sorted(communities_for(user).values_list("pk", flat=True))
     parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
-    raw = f"{visible}|{parts}|{since.date()}|{get_language()}"
+    # The tiers' limits are part of the key: a new tier or a changed limit needs its own bucket counted.
+    raw = f"{visible}|{parts}|{since.date()}|{get_language()}|{limits}"
     return "cases:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -250,7 +253,7 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     for row in tally.values("tier_id", "community_id", "colour").annotate(n=Sum("open_count")).order_by():
         counts[(row["tier_id"], row["community_id"], row["colour"])] = row["n"]
     crossed = (
-        base.filter(Q(yellow_at__lte=now) | Q(red_at__lte=now))
+        base.filter(clock.q_behind(now))
         .order_by()
         .values("tier_id", "community_id", "colour", "live_colour")
         .annotate(n=Count("pk"))
@@ -263,24 +266,32 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     return counts
 
 
-def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime, now: datetime):
+def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime, now: datetime, tiers: list[Tier]):
     """Return (figures, when computed, stale?, cache key) for the resolved cases of the year.
 
     These aggregates read every case resolved in the year (over a second at a county's million cases),
     so the page never computes them while a stored copy exists: a copy made before the latest resolve
     or reopen is shown with its time and refreshed in the background (``dashboard_resolved_refresh``).
     """
-    key = _dashboard_key(user=user, filters=filters, since=since)
+    limits = _limits(tiers)
+    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
     version = _resolution_version()
     cached = cache_get(key)
     if cached is not None:
         return cached["figures"], cached["as_of"], cached["version"] != version, key
-    figures = _resolved_compute(base=base, since=since)
+    figures = _resolved_compute(base=base, since=since, limits=limits)
     cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
     return figures, now, False, key
 
 
 RESOLVED_CACHE_SECONDS = 7 * 24 * 3600
+# The API's deprecated within_day / within_week / within_month / longer keep their fixed windows.
+API_WINDOWS = (timedelta(hours=24), timedelta(days=7), timedelta(days=30))
+
+
+def _limits(tiers: list[Tier]) -> list[int]:
+    """The time limits resolving is counted within, in seconds: each tier's, and the API's fixed windows."""
+    return sorted({int(t.time_limit.total_seconds()) for t in tiers} | {int(w.total_seconds()) for w in API_WINDOWS})
 
 
 def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: datetime | None = None) -> None:
@@ -290,8 +301,9 @@ def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: 
     since = now - timedelta(days=365)
     version = _resolution_version()  # read first: a resolve during the computation leaves the copy stale
     base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
-    figures = _resolved_compute(base=base, since=since)
-    key = _dashboard_key(user=user, filters=filters, since=since)
+    limits = _limits(list(Tier.objects.order_by("rank")))
+    figures = _resolved_compute(base=base, since=since, limits=limits)
+    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
     cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
     cache_delete(refresh_flag(key))
 
@@ -301,26 +313,22 @@ def refresh_flag(key: str) -> str:
     return f"{key}:refreshing"
 
 
-def _resolved_compute(*, base: QuerySet, since: datetime) -> tuple[dict, list, list]:
-    """On-time rate, mean and median time to resolve, the buckets, the trend and the lists' shares."""
+def _resolved_compute(*, base: QuerySet, since: datetime, limits: list[int]) -> tuple[dict, list, list]:
+    """On-time rate, mean and median time to resolve, how many within each limit, the trend and the lists' shares.
+
+    ``within`` maps each limit (seconds) to the cases resolved within it of opening; the buckets are differences.
+    """
     done = base.filter(resolved_at__isnull=False, resolved_at__gte=since).order_by()
     stats = done.aggregate(
         count=Count("pk"),
-        on_time=Count("pk", filter=Q(resolved_at__lte=F("due_at"))),
+        on_time=Count("pk", filter=clock.q_on_time()),
         mean=Avg(_duration()),
-        day=Count("pk", filter=Q(resolved_at__lte=F("opened_at") + timedelta(hours=24))),
-        week=Count(
-            "pk",
-            filter=Q(resolved_at__gt=F("opened_at") + timedelta(hours=24))
-            & Q(resolved_at__lte=F("opened_at") + timedelta(days=7)),
-        ),
-        month=Count(
-            "pk",
-            filter=Q(resolved_at__gt=F("opened_at") + timedelta(days=7))
-            & Q(resolved_at__lte=F("opened_at") + timedelta(days=30)),
-        ),
-        longer=Count("pk", filter=Q(resolved_at__gt=F("opened_at") + timedelta(days=30))),
+        **{
+            f"within_{seconds}": Count("pk", filter=Q(resolved_at__lte=F("opened_at") + timedelta(seconds=seconds)))
+            for seconds in limits
+        },
     )
+    stats["within"] = {seconds: stats.pop(f"within_{seconds}") for seconds in limits}
     median = None
     if stats["count"]:
         middle = (
@@ -376,18 +384,16 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     community_rows = sorted(per_community.values(), key=lambda r: (-r["red"], -r["yellow"], r["order"], r["name"]))
 
     # Written so that the running-cases index on due_at serves them: most overdue first, soonest due first.
-    running = base.filter(state__in=RUNNING_STATES)
     # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
-    overdue = list(running.filter(due_at__lte=now).order_by("due_at", "pk")[:50])
-    forced = list(running.filter(reopen_count__gte=2, colour=Colour.RED, due_at__gt=now).order_by("due_at", "pk")[:50])
+    overdue = list(base.filter(clock.q_red_by_deadline(now)).order_by("due_at", "pk")[:50])
+    forced = list(base.filter(clock.q_red_before_deadline(now)).order_by("due_at", "pk")[:50])
     red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
-    yellow_cases = list(
-        running.filter(warn_at__lte=now, due_at__gt=now).exclude(colour=Colour.RED).order_by("due_at", "pk")[:50]
-    )
+    yellow_cases = list(base.filter(clock.q_yellow(now)).order_by("due_at", "pk")[:50])
 
     (resolved, trend, lists), as_of, stale, key = _resolved_figures(
-        user=user, filters=filters or {}, base=base, since=since, now=now
+        user=user, filters=filters or {}, base=base, since=since, now=now, tiers=tiers
     )
+    buckets, beyond = _buckets(resolved, tiers)
     return Dashboard(
         now=now,
         tiers=tiers,
@@ -397,6 +403,8 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         red_cases=red_cases,
         yellow_cases=yellow_cases,
         resolved=resolved,
+        resolved_buckets=buckets,
+        resolved_beyond=beyond,
         trend=trend,
         lists=lists,
         filters=filters or {},
@@ -404,6 +412,30 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         resolved_stale=stale,
         resolved_key=key,
     )
+
+
+def _buckets(resolved: dict, tiers: list[Tier]) -> tuple[list[dict], dict]:
+    """Split the resolved cases by the tiers' limits: each tier's bucket runs from the next shorter limit
+    to its own (tiers sharing a limit show the same cases); ``beyond`` is past the longest limit."""
+    within = resolved["within"]
+    limits = sorted({int(t.time_limit.total_seconds()) for t in tiers})
+    shorter = dict(zip(limits, [None, *limits[:-1]], strict=True))
+    buckets = []
+    for tier in tiers:
+        seconds = int(tier.time_limit.total_seconds())
+        below = shorter[seconds]
+        buckets.append({"tier": tier, "count": within[seconds] - (within[below] if below else 0)})
+    longest = max(limits, default=None)
+    beyond = {
+        "after": timedelta(seconds=longest) if longest else None,
+        "count": resolved["count"] - (within[longest] if longest else 0),
+    }
+    return buckets, beyond
+
+
+def tier_default() -> Tier | None:
+    """Return the tier a new case gets unless another is chosen: the one marked default (None if none is)."""
+    return Tier.objects.filter(is_default=True).first()
 
 
 def filter_choices(*, user: User) -> dict:

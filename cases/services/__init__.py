@@ -28,8 +28,6 @@ from .case import (
     cases_auto_close,
     conduct_violation_record,
     dashboard_refresh_request,
-    default_tier,
-    q_overdue,
 )
 from .feedback import (
     FeedbackError,
@@ -47,6 +45,7 @@ from .feedback import (
     feedback_submit,
     redaction_suggest,
 )
+from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
@@ -78,7 +77,6 @@ __all__ = [
     "cases_auto_close",
     "conduct_violation_record",
     "dashboard_refresh_request",
-    "default_tier",
     "feedback_answer",
     "feedback_can_answer",
     "feedback_channel_create",
@@ -90,6 +88,6 @@ __all__ = [
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",
-    "q_overdue",
     "redaction_suggest",
+    "tier_make_default",
 ]

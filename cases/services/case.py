@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, ExpressionWrapper, F, Model, Q, Value
+from django.db.models import CharField, F, Model, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Substr, TruncMinute
 from django.db.models.sql import UpdateQuery
 from django.urls import reverse
@@ -25,7 +25,7 @@ from lucun.selectors import officials_by_community, officials_covering
 from lucun.services import audit_record, notification_insert_select, notification_send, outbox_enqueue
 from lucun.text import sql_format
 
-from .. import permissions
+from .. import clock, permissions
 from ..models import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -43,6 +43,7 @@ from ..models import (
     ReturnRequest,
     Tier,
 )
+from ..selectors.case import tier_default
 
 Decision = ExtensionRequest.Decision
 LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
@@ -78,24 +79,11 @@ def _supervisors(case: Case):
     return officials_covering(community=case.community, roles=permissions.SUPERVISE_ROLES)
 
 
-def _deadlines(tier: Tier, start: datetime) -> tuple[datetime, datetime]:
-    due = start + tier.time_limit
-    return due, due - tier.warn_before
-
-
-def _colour_for(case: Case, now: datetime) -> str:
-    if now >= case.due_at:
-        return Colour.RED
-    if now >= case.warn_at:
-        return Colour.YELLOW
-    return Colour.GREEN
-
-
 def _set_deadlines(case: Case, due_at: datetime, warn_at: datetime, now: datetime) -> list[str]:
     """Move the deadlines and recompute the stored colour from them; return the fields changed."""
     case.due_at, case.warn_at = due_at, warn_at
     case.deadline_version += 1
-    colour = _colour_for(case, now) if case.state in RUNNING_STATES else case.colour
+    colour = clock.colour_restarted(state=case.state, colour=case.colour, due_at=due_at, warn_at=warn_at, now=now)
     if colour != case.colour:
         case.colour = colour
         case.colour_changed_at = now
@@ -110,7 +98,7 @@ def _mark_red(case: Case, now: datetime) -> None:
     """Start (or keep) the red clock: the case goes on the notice list once it has been red long enough."""
     if case.red_since is None:
         case.red_since = now
-        case.notice_at = now + case.notice_delay
+        case.notice_at = clock.notice_at(now, case.notice_delay)
 
 
 def _clear_red(case: Case) -> None:
@@ -126,10 +114,6 @@ def _next_number(community: Community, at: datetime) -> tuple[int, int, str]:
     counter.save(update_fields=["last"])
     counter.refresh_from_db(fields=["last"])
     return year, counter.last, f"{street.code}-{year}-{counter.last:06d}"
-
-
-def default_tier() -> Tier:
-    return Tier.objects.get(code="assigned")
 
 
 @transaction.atomic
@@ -166,11 +150,12 @@ def case_open(
         permissions.can_open(created_by, community) or created_by.is_superuser,
         _("您的职务不能在该村(居)登记诉求。"),
     )
-    tier = tier or default_tier()
+    tier = tier or tier_default()
+    _require(tier is not None, _("尚未设定默认办理层级,请选择办理层级。"))
     category = category or Category.objects.filter(is_active=True).order_by("sort_order").first()
     now = opened_at or timezone.now()
     year, serial, number = _next_number(community, now)
-    due_at, warn_at = _deadlines(tier, now)
+    due_at, warn_at = clock.deadlines(tier, now)
     case = Case(
         street_id=community.street_id,
         year=year,
@@ -197,7 +182,7 @@ def case_open(
     )
     if source_object is not None:
         case.source_object = source_object
-    case.colour = _colour_for(case, timezone.now())
+    case.colour = clock.colour_by_dates(due_at=due_at, warn_at=warn_at, now=timezone.now())
     if case.colour == Colour.RED:
         _mark_red(case, timezone.now())
     case.full_clean(exclude=["street", "number", "source_type", "source_id", "first_responder", "created_by"])
@@ -303,6 +288,10 @@ def case_resolve(
     _require(bool(resolution and resolution.strip()), _("请填写办理结果。"))
     now = timezone.now()
     before = {"state": case.state, "list": case.case_list}
+    # The colour stops where it stands: the live one, as the sweep would have stored it by now.
+    case.colour = clock.colour_at(
+        state=case.state, colour=case.colour, due_at=case.due_at, warn_at=case.warn_at, now=now
+    )
     case.state = CaseState.RESOLVED
     case.resolved_at = now
     case.resolution = resolution.strip()
@@ -311,7 +300,6 @@ def case_resolve(
     if case_list:
         _require(case_list in CaseList.values, _("清单类型无效。"))
         case.case_list = case_list
-    case.colour = _colour_for(case, now) if case.colour != Colour.RED else Colour.RED
     case.save(update_fields=["state", "resolved_at", "resolution", "public_reply", "handler", "case_list", "colour"])
     _event(
         case,
@@ -319,7 +307,11 @@ def case_resolve(
         user,
         note=case.resolution,
         before=before,
-        after={"state": case.state, "list": case.case_list, "on_time": now <= case.due_at},
+        after={
+            "state": case.state,
+            "list": case.case_list,
+            "on_time": clock.on_time(resolved_at=now, due_at=case.due_at),
+        },
     )
     if case.first_responder_id != user.pk:
         _notify(case, [case.first_responder], _("诉求已办结:%(number)s") % {"number": case.number})
@@ -478,7 +470,7 @@ def case_escalate(
     if tier is not None and tier.pk != case.tier_id:
         _require(tier.rank > case.tier.rank, _("只能升级到更高的办理层级。"))
         now = timezone.now()
-        due_at, warn_at = _deadlines(tier, case.opened_at + case.paused_total)
+        due_at, warn_at = clock.deadlines(tier, case.opened_at + case.paused_total)
         if case.extended:
             approved = case.extension_requests.filter(decision=Decision.APPROVED).first()
             if approved:
@@ -548,8 +540,8 @@ def case_reopen(*, case: Case, user: User | None, reason: str) -> Case:
     case.state = CaseState.IN_PROGRESS
     case.reopen_count += 1
     case.resolved_at = case.closed_at = None
-    fields = _set_deadlines(case, *_deadlines(case.tier, now), now)
-    if case.reopen_count >= 2:
+    fields = _set_deadlines(case, *clock.deadlines(case.tier, now), now)
+    if clock.turns_red_on_reopen(case.reopen_count):
         case.colour, case.colour_changed_at = Colour.RED, now
         _mark_red(case, now)
     case.save(update_fields=["state", "reopen_count", "resolved_at", "closed_at", *fields])
@@ -624,7 +616,7 @@ def case_set_deadline(*, case: Case, user: User, due_at: datetime, reason: str) 
     now = timezone.now()
     _require(due_at > now, _("新的办理期限必须晚于现在。"))
     before = {"due_at": case.due_at.isoformat(), "colour": case.colour}
-    fields = _set_deadlines(case, due_at, due_at - case.tier.warn_before, now)
+    fields = _set_deadlines(case, due_at, clock.warn_at_for(case.tier, due_at), now)
     case.save(update_fields=fields)
     _event(
         case,
@@ -736,27 +728,26 @@ def case_colours_sweep(*, now: datetime | None = None) -> SweepResult:
     not change are not touched, and each is found through a partial index.
     """
     now = now or timezone.now()
-    running = Case.objects.filter(state__in=RUNNING_STATES)
     result = SweepResult()
     result.red = _transition(
-        Case.objects.filter(red_at__lte=now),
+        Case.objects.filter(clock.q_turns_red(now)),
         {
             "colour": Colour.RED,
             "colour_changed_at": now,
             "red_since": now,
-            "notice_at": ExpressionWrapper(Value(now) + F("notice_delay"), output_field=DateTimeField()),
+            "notice_at": clock.notice_at_expression(now),
         },
         CaseEvent.Kind.TURNED_RED,
         now,
     )
     result.yellow = _transition(
-        Case.objects.filter(yellow_at__lte=now, due_at__gt=now),
+        Case.objects.filter(clock.q_turns_yellow(now)),
         {"colour": Colour.YELLOW, "colour_changed_at": now},
         CaseEvent.Kind.TURNED_YELLOW,
         now,
     )
     result.noticed = _transition(
-        running.filter(colour=Colour.RED, noticed_at__isnull=True, notice_at__lte=now),
+        Case.objects.filter(clock.q_notice_due(now)),
         {"noticed_at": now},
         CaseEvent.Kind.NOTICED,
         now,
@@ -827,11 +818,6 @@ def case_events_notify(*, kind: str, at: str) -> int:
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
     return len(notification_insert_select(select_sql=select_sql, params=params))
-
-
-def q_overdue(now: datetime | None = None) -> Q:
-    now = now or timezone.now()
-    return Q(state__in=RUNNING_STATES, due_at__lte=now)
 
 
 # --- The dashboard's stored figures ------------------------------------------------------------------

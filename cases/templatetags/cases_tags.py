@@ -34,6 +34,18 @@ def duration(delta: timedelta | None) -> str:
 
 
 @register.filter
+def limit(delta: timedelta) -> str:
+    """A time limit as people say it: '24小时', '7天', '30天'."""
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    if days >= 2 and not rest:
+        return _("%(d)d天") % {"d": days}
+    if not seconds % 3600:
+        return _("%(h)d小时") % {"h": seconds // 3600}
+    return _span(delta)
+
+
+@register.filter
 def colour_label(colour: str) -> str:
     from ..models import Colour
 

@@ -6,6 +6,21 @@ def tier(code: str = "assigned") -> Tier:
     return Tier.objects.get(code=code)
 
 
+def fourth_tier() -> Tier:
+    """A tier beyond the three seeded ones, as an office may add in the admin."""
+    from datetime import timedelta
+
+    return Tier.objects.create(
+        code="quarter",
+        name="季办",
+        rank=4,
+        time_limit=timedelta(days=90),
+        warn_before=timedelta(days=10),
+        notice_after_red=timedelta(days=7),
+        first_contact_limit=timedelta(days=2),
+    )
+
+
 def category(code: str = "infrastructure") -> Category:
     return Category.objects.get(code=code)
 

@@ -5,9 +5,10 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cases import services
 from cases.models import Case, CaseState
 from lucun.models import Role
-from tests.cases.factories import category, open_case
+from tests.cases.factories import category, fourth_tier, open_case
 from tests.factories import official
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,28 @@ def test_dashboard_summary(api, supervisor, cadre, community):
     assert body["totals"] == {"red": 0, "yellow": 0, "green": 1}
     assert body["by_tier"]["assigned"]["green"] == 1
     assert api.get("/api/v1/cases/dashboard/", {"community": "x"}).status_code == 400
+
+
+def test_dashboard_summary_names_one_bucket_per_tier_and_keeps_the_fixed_ones(api, supervisor, cadre, community):
+    fourth_tier()
+    start = timezone.now() - timedelta(days=120)
+    for code, spent in [("immediate", timedelta(hours=3)), ("quarter", timedelta(days=60))]:
+        with time_machine.travel(start, tick=False):
+            case = open_case(community=community, by=cadre, tier_code=code)
+        with time_machine.travel(start + spent, tick=False):
+            services.case_resolve(case=case, user=cadre, resolution="已解决")
+    api.force_authenticate(supervisor)
+    body = api.get("/api/v1/cases/dashboard/").json()
+    assert [(b["tier"], b["name"], b["within_hours"], b["count"]) for b in body["resolved_by_tier"]] == [
+        ("immediate", "即办", 24.0, 1),
+        ("assigned", "承办", 168.0, 0),
+        ("escalated", "特办", 720.0, 0),
+        ("quarter", "季办", 2160.0, 1),
+    ]
+    assert body["resolved_beyond"] == 0
+    assert set(body["by_tier"]) == {"immediate", "assigned", "escalated", "quarter"}
+    # The deprecated fixed buckets still answer as before: 24 hours, 7 days, 30 days, longer.
+    assert [body[k] for k in ("within_day", "within_week", "within_month", "longer")] == [1, 0, 0, 1]
 
 
 def test_dashboard_summary_is_refused_to_unit_heads(api, community):

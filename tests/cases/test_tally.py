@@ -3,10 +3,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from cases import services
-from cases.models import OPEN_STATES, Case, CaseTally
+from cases.models import OPEN_STATES, Case, CaseState, CaseTally
+from cases.models.tally import postgres_tally_functions, sqlite_tally_triggers
 from tests.cases.factories import open_case, tier
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,28 @@ def test_bulk_inserted_cases_are_counted(community, cadre):
         clones.append(clone)
     Case.objects.bulk_create(clones)
     assert sum(tallied().values()) == 6 == sum(counted().values())
+
+
+def test_a_case_is_counted_in_exactly_the_states_the_code_calls_open(community, cadre):
+    case = open_case(community=community, by=cadre)
+    for state in CaseState.values:
+        Case.objects.filter(pk=case.pk).update(
+            state=state,
+            resolved_at=timezone.now() if state in (CaseState.RESOLVED, CaseState.CLOSED) else None,
+            paused_at=timezone.now() if state == CaseState.PAUSED else None,
+            cancel_reason="重复登记" if state == CaseState.CANCELLED else "",
+        )
+        assert sum(tallied().values()) == (1 if state in OPEN_STATES else 0), state
+
+
+def test_the_database_keeps_the_triggers_the_code_writes():
+    """When the open states change, a migration must install the triggers again (tally_triggers_install)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'cases_tally_on_%%'")
+            installed = {name.removeprefix("cases_tally_on_"): body for name, body in cursor.fetchall()}
+            assert installed == postgres_tally_functions()
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cases_tally_%'")
+            # SQLite keeps the statement without its final semicolon.
+            assert dict(cursor.fetchall()) == {t.name: t.sql.removesuffix(";") for t in sqlite_tally_triggers()}

@@ -10,7 +10,7 @@ from cases import services
 from cases.models import Case, CaseState
 from lucun.images import image_clean
 from lucun.models import Role
-from tests.cases.factories import category, jpeg_bytes, open_case, tier, upload
+from tests.cases.factories import category, fourth_tier, jpeg_bytes, open_case, tier, upload
 from tests.factories import CommunityFactory, official
 
 pytestmark = pytest.mark.django_db
@@ -192,12 +192,45 @@ def test_dashboard_figures_are_computed_from_resolved_cases(client, supervisor, 
         with time_machine.travel(start + spent, tick=False):
             services.case_resolve(case=case, user=cadre, resolution="已解决", case_list="self")
     client.force_login(supervisor)
-    stats = client.get(reverse("cases:dashboard")).context["d"].resolved
+    d = client.get(reverse("cases:dashboard")).context["d"]
+    stats = d.resolved
     assert stats["count"] == 3
     assert stats["on_time"] == 2  # 10 days is past the 7-day limit
-    assert stats["day"] == 1 and stats["week"] == 1 and stats["month"] == 1
+    # One bucket per tier, up to its limit: 24 hours, a week, a month.
+    assert [(b["tier"].code, b["count"]) for b in d.resolved_buckets] == [
+        ("immediate", 1),
+        ("assigned", 1),
+        ("escalated", 1),
+    ]
+    assert d.resolved_beyond["count"] == 0
     assert stats["median"] == timedelta(days=3)
     assert abs(stats["mean"] - sum(durations, timedelta()) / 3) < timedelta(seconds=1)
+
+
+def test_a_fourth_tier_shows_on_the_dashboard_with_its_own_bucket(client, supervisor, cadre, community):
+    fourth_tier()
+    start = timezone.now() - timedelta(days=120)
+    for spent in (timedelta(days=60), timedelta(days=100)):
+        with time_machine.travel(start, tick=False):
+            case = open_case(community=community, by=cadre, tier_code="quarter")
+        with time_machine.travel(start + spent, tick=False):
+            services.case_resolve(case=case, user=cadre, resolution="已解决")
+    open_case(community=community, by=cadre, tier_code="quarter")  # open, green
+    client.force_login(supervisor)
+    response = client.get(reverse("cases:dashboard"))
+    d = response.context["d"]
+    assert [(b["tier"].name, b["count"]) for b in d.resolved_buckets] == [
+        ("即办", 0),
+        ("承办", 0),
+        ("特办", 0),
+        ("季办", 1),
+    ]
+    assert d.resolved_beyond["count"] == 1
+    html = response.content.decode()
+    assert re.search(r'data-testid="resolved-within-quarter"><dt>季办 · 90天内</dt><dd>1</dd>', html)
+    assert re.search(r'data-testid="resolved-beyond"><dt>超过90天</dt><dd>1</dd>', html)
+    assert "<th>季办</th>" in html  # and a column in the colours by tier
+    assert d.colour_by_tier["green"][tier("quarter").pk] == 1
 
 
 def test_dashboard_queries_do_not_grow_with_cases(client, supervisor, cadre, community, django_assert_max_num_queries):
