@@ -38,6 +38,7 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
+from .sheets import case_sheets
 
 __all__ = [
     "LIST_RELATED",
@@ -50,6 +51,7 @@ __all__ = [
     "case_list",
     "case_photos_visible",
     "case_sender_answers",
+    "case_sheets",
     "cases_for_source",
     "channel_by_token",
     "channel_figures",

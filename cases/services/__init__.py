@@ -47,6 +47,7 @@ from .feedback import (
     feedback_submit,
     redaction_suggest,
 )
+from .sheets import case_sheets_print
 
 __all__ = [
     "LIST_ORDER",
@@ -74,6 +75,7 @@ __all__ = [
     "case_resolve",
     "case_resume",
     "case_set_deadline",
+    "case_sheets_print",
     "case_supervise",
     "cases_auto_close",
     "conduct_violation_record",
