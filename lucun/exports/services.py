@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 EXPORT_TASK = "lucun.tasks.export_job_run"
 # A job still "running" this long after it started was lost with its worker (the task limit is 15 minutes).
 STALE_AFTER = timedelta(minutes=20)
+# Progress is recorded about fifty times in all, and never more often than every this many rows: the updates
+# cost a bounded number of queries whatever the size of the export.
+PROGRESS_MIN_STEP = 500
 
 
 def _audit(*, actor: User, exporter: Exporter, query: str, rows: int, job: ExportJob | None = None) -> None:
@@ -97,8 +100,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         logger.warning("export job %s cannot start: %r", job.pk, exc)
         return _fail(job, str(exc) or type(exc).__name__)
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-    # Progress about fifty times in all, whatever the number of rows: the updates cost a bounded number of queries.
-    every = max(500, total // 50)
+    every = max(PROGRESS_MIN_STEP, total // 50)
 
     def progress(done: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=min(done, total))
