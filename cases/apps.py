@@ -14,9 +14,10 @@ class CasesConfig(AppConfig):
     demo_seeder = "cases.demo.seed"
 
     def ready(self) -> None:
-        from lucun import db, files, navigation
+        from lucun import db, exports, files, navigation
 
         from . import selectors
+        from .exports import EXPORTERS
         from .home import register_panels
         from .models import CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
@@ -30,6 +31,7 @@ class CasesConfig(AppConfig):
             files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),
             files.PrivateFile("feedback-photo", FeedbackPhoto, "image", selectors.feedback_photos_visible),
         )
+        exports.register(*EXPORTERS)
         register_panels()
         solve = navigation.SOLVE
         navigation.register(

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from lucun.exports.views import export
+
 from . import views
 from .views import feedback
 
@@ -7,9 +9,12 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("export.xlsx", export, {"kind": "cases.case_list"}, name="case_export"),
+    path("sheets.pdf", views.case_sheets, name="case_sheets"),
     # The public feedback pages: /cases/f/<token>/, /cases/s/<code>/ (see public_urls.py).
     path("", include("cases.public_urls")),
     path("feedback/", feedback.feedback_queue, name="feedback_queue"),
+    path("feedback/export.xlsx", export, {"kind": "cases.feedback_queue"}, name="feedback_export"),
     path("feedback/channels/", feedback.feedback_channels, name="feedback_channels"),
     path(
         "feedback/channels/<int:pk>/deactivate/",
@@ -27,6 +32,7 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("returns/<int:pk>/decide/", views.return_decide, name="return_decide"),
     path("<str:number>/", views.case_detail, name="case_detail"),
+    path("<str:number>/sheet.pdf", views.case_sheet, name="case_sheet"),
     path("<str:number>/quick-accept/", views.quick_accept, name="quick_accept"),
     path("<str:number>/<slug:move>/", views.case_move, name="case_move"),
 ]

@@ -15,7 +15,8 @@ class LucunConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import db, navigation, schedules
+        from . import db, exports, files, navigation, schedules, selectors
+        from .models import ExportJob
 
         settings = navigation.SETTINGS
         # Messages are the bell in the header, on every page.
@@ -26,6 +27,15 @@ class LucunConfig(AppConfig):
                 label=_("接口文档"), url_name="api_docs", order=98, roles=navigation.STREET_ROLES, group=settings
             ),
             navigation.NavItem(label=_("系统配置"), url_name="admin:index", order=99, staff_only=True, group=settings),
+        )
+        files.register(
+            files.PrivateFile(
+                "export",
+                ExportJob,
+                "file",
+                selectors.export_files_visible,
+                download_name=lambda job: exports.file_name(exports.get(job.kind), job.created_at),
+            )
         )
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
         post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")

@@ -9,6 +9,7 @@ from functools import cache
 from importlib.resources import files
 
 import qrcode
+from django.conf import settings
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -37,3 +38,13 @@ def qr_png(data: str, *, box_size: int = 8, border: int = 2) -> bytes:
 def qr_image(data: str, *, box_size: int = 8, border: int = 2) -> ImageReader:
     """Return ``data`` as a QR code ReportLab can draw; draw the same reader many times, it is embedded once."""
     return ImageReader(io.BytesIO(qr_png(data, box_size=box_size, border=border)))
+
+
+def absolute_url(path: str, request=None) -> str:
+    """Return the absolute address a printed QR code holds: LUCUN_PUBLIC_BASE_URL, else the request's host."""
+    base = (getattr(settings, "LUCUN_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    if base:
+        return base + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Prefetch, QuerySet
 
-from .models import AuditEvent, Community, Grid, Notification, Street, User
+from .models import AuditEvent, Community, ExportJob, Grid, Notification, Street, User
 from .scoping import communities_for
 
 
@@ -13,6 +13,16 @@ def notification_unread_count(*, user: User) -> int:
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def export_files_visible(*, user: User) -> QuerySet[ExportJob]:
+    """Return the finished exports whose file the user may download: only those the user asked for.
+
+    An export holds what its owner's scope showed when it was made; a colleague asks for their own.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(created_by_id=user.pk, state=ExportJob.State.DONE)
 
 
 def audit_for_object(*, obj: Model, limit: int = 50) -> QuerySet[AuditEvent]:

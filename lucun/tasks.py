@@ -2,6 +2,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
+from .exports import services as export_services
 from .login_limits import services as login_limits_services
 
 
@@ -33,3 +34,8 @@ def notification_deliver(notification_ids: list[int]) -> None:
     failed = services.notification_deliver(notification_ids=notification_ids)
     if failed:
         raise DeliveryIncomplete(f"{failed} deliveries failed")
+
+
+@shared_task(name="lucun.tasks.export_job_run", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
+def export_job_run(job_id: int) -> None:
+    export_services.export_job_run(job_id=job_id)

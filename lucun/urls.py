@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import files, views
 from .api.schema_view import CachedSpectacularAPIView
+from .exports import views as export_views
 from .forms import LoginForm
 
 
@@ -40,6 +41,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("files/<slug:kind>/<int:pk>/", files.serve, name="private_file"),
     path("files/<slug:kind>/<int:pk>/thumbnail/", files.serve, {"thumbnail": True}, name="private_file_thumbnail"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress.json", export_views.export_job_progress, name="export_job_progress"),
+    path("exports/<int:pk>/download/", files.serve, {"kind": "export"}, name="export_job_download"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -15,9 +15,11 @@ class OutcomesConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from lucun import exports
         from lucun.navigation import OUTCOMES, STREET_ROLES, NavItem, register
 
         from . import permissions
+        from .exports import EXPORTERS
         from .home import register_panels
 
         register(
@@ -51,4 +53,5 @@ class OutcomesConfig(AppConfig):
                 group=OUTCOMES,
             ),
         )
+        exports.register(*EXPORTERS)
         register_panels()

@@ -20,6 +20,19 @@ from .models import (
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
+CALLBACK_STATES = [
+    ("pending", _("待回访")),
+    ("answered", _("已回访")),
+    ("anonymous", _("匿名自评")),
+    ("all", _("全部")),
+]
+
+
+def callback_state(data) -> str:
+    """The callbacks list's tab from its query string: the pending callbacks unless another known tab is chosen."""
+    state = data.get("state", "pending")
+    return state if state in dict(CALLBACK_STATES) else "pending"
+
 
 def _year_choices():
     year = timezone.localdate().year

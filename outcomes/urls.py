@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lucun.exports.views import export
+
 from .views import cadres, callbacks, report, talent
 
 app_name = "outcomes"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("rates/", report.rates_page, name="rates"),
     path("external/", report.external_figures, name="external"),
     path("callbacks/", callbacks.callback_list, name="callback_list"),
+    path("callbacks/export.xlsx", export, {"kind": "outcomes.callback_list"}, name="callback_export"),
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback_detail"),
     path("callbacks/<int:pk>/close/", callbacks.callback_close, name="callback_close"),
     path("surveys/", callbacks.survey_list, name="survey_list"),

@@ -15,6 +15,7 @@ from .case import (
     SuperviseForm,
     ViolationForm,
     case_filter_form,
+    case_list_filter_form,
 )
 from .feedback import (
     AnswerForm,
@@ -54,4 +55,5 @@ __all__ = [
     "SuperviseForm",
     "ViolationForm",
     "case_filter_form",
+    "case_list_filter_form",
 ]

@@ -1,6 +1,7 @@
 """Forms check shape only; the services decide what is allowed."""
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lucun.forms import PhotosField
@@ -190,3 +191,11 @@ def case_filter_form(*, user, data=None) -> CaseFilterForm:
         officials=officials_in_scope(user=user),
         user=user,
     )
+
+
+def case_list_filter_form(*, user, data=None) -> CaseFilterForm:
+    """The case list's filters: without a chosen state, the open cases (the page and its export and print)."""
+    data = data.copy() if data is not None else QueryDict(mutable=True)
+    if not data.get("state"):
+        data["state"] = "open"
+    return case_filter_form(user=user, data=data)

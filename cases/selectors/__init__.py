@@ -40,6 +40,7 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
+from .sheets import case_sheets
 
 __all__ = [
     "API_WINDOWS",
@@ -53,6 +54,7 @@ __all__ = [
     "case_list",
     "case_photos_visible",
     "case_sender_answers",
+    "case_sheets",
     "cases_for_source",
     "channel_by_token",
     "channel_figures",

@@ -45,6 +45,7 @@ from .feedback import (
     feedback_submit,
     redaction_suggest,
 )
+from .sheets import case_sheets_print
 from .tier import tier_make_default
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "case_resolve",
     "case_resume",
     "case_set_deadline",
+    "case_sheets_print",
     "case_supervise",
     "cases_auto_close",
     "conduct_violation_record",

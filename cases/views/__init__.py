@@ -16,6 +16,7 @@ from .case import (
     return_decide,
     violation_create,
 )
+from .sheets import case_sheet, case_sheets
 
 __all__ = [
     "MOVES",
@@ -25,6 +26,8 @@ __all__ = [
     "case_detail",
     "case_list",
     "case_move",
+    "case_sheet",
+    "case_sheets",
     "dashboard",
     "extension_decide",
     "my_work",

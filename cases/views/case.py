@@ -180,10 +180,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user may see; without a chosen state, the open ones, soonest due first."""
-    data = request.GET.copy()
-    if not data.get("state"):
-        data["state"] = "open"
-    filter_form = forms.case_filter_form(user=request.user, data=data)
+    filter_form = forms.case_list_filter_form(user=request.user, data=request.GET)
     queryset = selectors.case_list(user=request.user, filters=filter_form.filters())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     can_open = has_role(request.user, permissions.OPEN_ROLES)

@@ -289,6 +289,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 # A resolved case with no callback is closed automatically after this many days.
 LUCUN_CASE_AUTO_CLOSE_DAYS = env.int("LUCUN_CASE_AUTO_CLOSE_DAYS", default=7)
 
+# A list exported to xlsx with up to this many rows is answered at once; a larger one is made in the background.
+LUCUN_EXPORT_DIRECT_MAX = env.int("LUCUN_EXPORT_DIRECT_MAX", default=2000)
+# The most case sheets (办理单) printed into one PDF at once: about a tenth of a second each, in the request.
+LUCUN_CASE_SHEETS_MAX = env.int("LUCUN_CASE_SHEETS_MAX", default=50)
+
 # manage.py backup: where the dated archives go and how many of the newest are kept.
 LUCUN_BACKUP_DIR = Path(env.str("LUCUN_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 LUCUN_BACKUP_KEEP = env.int("LUCUN_BACKUP_KEEP", default=14)

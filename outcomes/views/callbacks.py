@@ -18,13 +18,12 @@ from ..models import Callback
 from ..report.figures import survey_trend_by_community
 from .common import ERRORS, page
 
-STATES = [("pending", _("待回访")), ("answered", _("已回访")), ("anonymous", _("匿名自评")), ("all", _("全部"))]
+STATES = forms.CALLBACK_STATES
 
 
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "pending")
-    state = state if state in dict(STATES) else "pending"
+    state = forms.callback_state(request.GET)
     qs = selectors.callback_list(user=request.user, state="" if state == "all" else state)
     return render(
         request, "outcomes/callback_list.html", {"page_obj": page(request, qs), "state": state, "states": STATES}

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 JPEG = "image/jpeg"
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ------------------------------------------------------------------------------- one file of each kind
@@ -55,6 +56,15 @@ def _print_job(community, cadre):
         actor=cadre, batch=batch, address="https://lucun.example.gov.cn/f/x/", cards=1
     )
     return visit_services.print_job_run(job_id=job.pk).file
+
+
+def _export(community, cadre):
+    from lucun import exports
+    from lucun.exports import services as export_services
+
+    exporter = exports.get("cases.case_list")
+    job = export_services.export_job_create(actor=cadre, exporter=exporter, rows_total=0, query="")
+    return export_services.export_job_run(job_id=job.pk).file
 
 
 def _case_photo(community, cadre):
@@ -92,6 +102,7 @@ KINDS = {
     "feedback-photo": (_feedback_photo, JPEG, r"feedback/[0-9a-f]{32}\.jpg"),
     "meeting-photo": (_meeting_photo, JPEG, r"deliberation/[0-9a-f]{32}\.jpg"),
     "claim-photo": (_claim_photo, JPEG, r"points/claims/[0-9a-f]{32}\.jpg"),
+    "export": (_export, XLSX, r"exports/[0-9a-f]{32}\.xlsx"),
 }
 
 
@@ -330,6 +341,7 @@ QUERIES = {
     "feedback-photo": 4,  # + the official's positions: only triage roles open a message
     "meeting-photo": 3,
     "claim-photo": 3,
+    "export": 3,
 }
 
 

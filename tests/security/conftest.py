@@ -259,6 +259,17 @@ def _outcomes(w: World) -> None:
     )
 
 
+def _exports(w: World) -> None:
+    from lucun import exports
+    from lucun.exports import services as export_services
+
+    # A finished export of the case list, asked for by the cadre: only the cadre may follow or download it.
+    job = export_services.export_job_create(
+        actor=w.users["community_cadre"], exporter=exports.get("cases.case_list"), rows_total=0, query=""
+    )
+    w.o["export_job"] = export_services.export_job_run(job_id=job.pk)
+
+
 def build_world() -> World:
     street = StreetFactory(name="芦湖街道", code="LH")
     community = CommunityFactory(street=street, name="芦湖村", sort_order=1)
@@ -273,6 +284,7 @@ def build_world() -> World:
     _points(w)
     _cards(w)
     _outcomes(w)
+    _exports(w)
     return w
 
 

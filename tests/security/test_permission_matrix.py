@@ -30,6 +30,9 @@ notification_mark_read                       L  302  302  302  302  302  302  30
 healthz                                    200  200  200  200  200  200  200  200  200
 private_file                               404  200  200  200  200  200  200  200  404
 private_file_thumbnail                     404  200  200  200  200  200  200  200  404
+export_job                                   L  404  404  404  200  404  404  404  404
+export_job_progress                          L  404  404  404  200  404  404  404  404
+export_job_download                        404  404  404  404  200  404  404  404  404
 favicon                                    302  302  302  302  302  302  302  302  302
 set_language                               302  302  302  302  302  302  302  302  302
 api_me                                     403  200  200  200  200  200  200  200  200
@@ -66,6 +69,9 @@ api_visit_log_list                         403  200  200  200  200  200  200  20
 api_visit_log_detail                       403  200  200  200  200  200  200  200  404
 api_visit_request_convert                  403  200  200  200  200  200  200  200  404
 cases:case_list                              L  200  200  200  200  200  200  200  200
+cases:case_export                            L  200  200  200  200  200  200  200  200
+cases:case_sheets                            L  200  200  200  200  200  200  200  200
+cases:case_sheet                             L  200  200  200  200  200  200  200  404
 cases:my_work                                L  200  200  200  200  200  200  200  200
 cases:case_create                            L  200  200  200  200  200  200  200  200
 cases:dashboard                              L  200  200  200  200  403  403  403  200
@@ -77,6 +83,7 @@ cases:case_detail                            L  200  200  200  200  200  200  20
 cases:quick_accept                           L  302  302  302  302  302  302  302  404
 cases:case_move                              L  400  400  400  400  400  400  400  404
 cases:feedback_queue                         L  200  200  200  200  403  403  403  200
+cases:feedback_export                        L  200  200  200  200  403  403  403  200
 cases:feedback_channels                      L  200  200  200  200  403  403  403  200
 cases:feedback_channel_deactivate            L  302  302  302  302  403  403  403  404
 cases:feedback_channel_qr                    L  200  200  200  200  403  403  403  404
@@ -208,6 +215,7 @@ outcomes:snapshot_pdf                        L  200  200  200  404  404  404  40
 outcomes:rates                               L  200  200  200  200  200  200  200  200
 outcomes:external                            L  200  200  200  200  200  200  200  200
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
+outcomes:callback_export                     L  200  200  200  200  200  200  200  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200

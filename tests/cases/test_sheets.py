@@ -1,0 +1,215 @@
+"""The printed case sheet (民情诉求办理单): one A4 page per case, its facts, its QR code to the case page, many
+cases in one file from the case list within the official's scope, up to a limit."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases import services
+from cases.models import Case
+from lucun.models import AuditEvent
+from tests.cases.factories import open_case
+from tests.visits.qr import decode_pdf_page, needs_poppler
+
+pytestmark = pytest.mark.django_db
+
+BASE = "https://lucun.example.gov.cn"
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(autouse=True)
+def public_base(settings):
+    settings.LUCUN_PUBLIC_BASE_URL = BASE
+
+
+@pytest.fixture
+def case(community, cadre):
+    case = open_case(
+        community=community,
+        by=cadre,
+        title="村口道路破损",
+        description="村口水泥路面塌陷约两米,雨天积水,老人出行不便。",
+        handler=cadre,
+        contact_name="王秀英",
+        contact_phone="13812345678",
+    )
+    services.case_accept(case=case, user=cadre)
+    services.case_record_progress(case=case, user=cadre, note="已联系施工队,约定周五修补。", contacted=True)
+    return services.case_resolve(
+        case=case,
+        user=cadre,
+        resolution="路面已修补完毕。",
+        public_reply="村口路面已修好,感谢您的反映。",
+        case_list="community",
+    )
+
+
+def _pdf(response) -> PdfReader:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def _text(reader: PdfReader, page: int = 0) -> str:
+    return reader.pages[page].extract_text()
+
+
+def test_the_case_page_links_to_its_sheet(client, cadre, case):
+    client.force_login(cadre)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert f'href="{reverse("cases:case_sheet", args=[case.number])}"' in html
+
+
+def test_a_case_sheet_is_one_a4_page_with_the_cases_facts(client, cadre, case):
+    client.force_login(cadre)
+    reader = _pdf(client.get(reverse("cases:case_sheet", args=[case.number])))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1))
+    text = _text(reader)
+    for expected in (
+        "民情诉求办理单",
+        case.number,
+        case.tier.name,
+        "芦湖村",
+        "村口道路破损",
+        "村口水泥路面塌陷",
+        "已联系施工队",  # an event of the timeline
+        "路面已修补完毕",  # the result
+        "村口路面已修好",  # the reply
+        str(cadre),  # first responder and handler
+        "承办人(签字)",
+        "审核人(签字)",
+        "日期",
+    ):
+        assert expected in text, expected
+    assert "138****5678" in text and "13812345678" not in text  # the phone masked as on the case page
+
+
+def test_the_deadline_and_colour_of_an_open_case_are_on_its_sheet(client, cadre, community):
+    case = open_case(community=community, by=cadre, title="路灯不亮")
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(due_at=now - timedelta(minutes=1), warn_at=now - timedelta(hours=2))
+    client.force_login(cadre)
+    text = _text(_pdf(client.get(reverse("cases:case_sheet", args=[case.number]))))
+    assert "办理期限" in text and "督办颜色" in text
+    assert "红色" in text  # past its deadline: red, whatever the sweep has stored yet
+
+
+@needs_poppler
+def test_the_qr_code_opens_the_case_page_at_its_absolute_address(client, cadre, case):
+    client.force_login(cadre)
+    response = client.get(reverse("cases:case_sheet", args=[case.number]))
+    assert decode_pdf_page(response.content, 1) == [f"{BASE}/cases/{case.number}/"]
+
+
+@needs_poppler
+def test_without_a_public_base_the_qr_code_holds_the_address_the_page_was_asked_on(client, cadre, case, settings):
+    settings.LUCUN_PUBLIC_BASE_URL = ""
+    client.force_login(cadre)
+    response = client.get(reverse("cases:case_sheet", args=[case.number]))
+    assert decode_pdf_page(response.content, 1) == [f"http://testserver/cases/{case.number}/"]
+
+
+def test_a_case_with_a_long_history_still_fits_its_one_page(client, cadre, community):
+    case = open_case(community=community, by=cadre, handler=cadre, description="情况说明。" * 400)
+    for n in range(60):
+        services.case_record_progress(
+            case=case, user=cadre, note=f"第{n}次进展:" + "联系群众并核实情况。" * 12, contacted=True
+        )
+    client.force_login(cadre)
+    reader = _pdf(client.get(reverse("cases:case_sheet", args=[case.number])))
+    assert len(reader.pages) == 1
+    text = _text(reader)
+    assert "中间另有" in text and "第59次进展" in text  # the latest entries are kept, the page says what was left out
+
+
+def test_printing_a_sheet_is_audited(client, cadre, case):
+    client.force_login(cadre)
+    client.get(reverse("cases:case_sheet", args=[case.number]))
+    event = AuditEvent.objects.get(action="cases.print")
+    assert event.actor == cadre and event.object_id == str(case.pk)
+    assert event.changes["after"] == {"numbers": [case.number], "count": 1}
+
+
+def test_the_sheet_of_another_communitys_case_is_not_found(client, other_cadre, case):
+    client.force_login(other_cadre)
+    assert client.get(reverse("cases:case_sheet", args=[case.number])).status_code == 404
+    assert not AuditEvent.objects.filter(action="cases.print").exists()
+
+
+# ------------------------------------------------------------------------------------- many from the list
+
+
+@pytest.fixture
+def many(community, other_community, cadre, other_cadre):
+    ours = [open_case(community=community, by=cadre, title=f"本村诉求{n}") for n in range(5)]
+    theirs = [open_case(community=other_community, by=other_cadre, title="外村诉求标题") for _ in range(2)]
+    return ours, theirs
+
+
+def test_the_case_list_links_to_the_sheets_of_what_it_shows(client, cadre, many):
+    client.force_login(cadre)
+    html = client.get(reverse("cases:case_list"), {"tier": many[0][0].tier_id}).content.decode()
+    assert f'href="{reverse("cases:case_sheets")}?tier={many[0][0].tier_id}"' in html
+
+
+def test_the_lists_cases_print_as_one_file_a_page_each_within_the_officials_scope(client, cadre, many):
+    ours, theirs = many
+    client.force_login(cadre)
+    reader = _pdf(client.get(reverse("cases:case_sheets")))
+    assert len(reader.pages) == len(ours)
+    numbers = [next(c.number for c in ours if c.number in _text(reader, i)) for i in range(len(ours))]
+    assert numbers == [c.number for c in Case.objects.filter(pk__in=[c.pk for c in ours]).order_by("due_at", "pk")]
+    text = "".join(_text(reader, i) for i in range(len(ours)))
+    assert "外村诉求标题" not in text and "稻香村" not in text
+    assert all(c.number not in text for c in theirs)
+
+
+def test_the_ticked_cases_print_and_a_foreign_number_among_them_is_left_out(client, cadre, many):
+    ours, theirs = many
+    client.force_login(cadre)
+    chosen = [ours[3].number, ours[1].number, theirs[0].number]
+    reader = _pdf(client.get(reverse("cases:case_sheets"), {"number": chosen}))
+    assert len(reader.pages) == 2
+    text = _text(reader, 0) + _text(reader, 1)
+    assert ours[3].number in text and ours[1].number in text and theirs[0].number not in text
+
+
+def test_more_cases_than_the_limit_are_refused_with_a_chinese_message(client, cadre, many, settings):
+    settings.LUCUN_CASE_SHEETS_MAX = 3
+    client.force_login(cadre)
+    response = client.get(reverse("cases:case_sheets"), {"state": "all", "page": "2"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('cases:case_list')}?state=all"
+    html = response.content.decode()
+    assert "一次最多打印 3 份办理单,当前筛选出 5 件" in html
+    assert not AuditEvent.objects.filter(action="cases.print").exists()
+
+
+def test_nothing_to_print_says_so(client, cadre, many):
+    client.force_login(cadre)
+    response = client.get(reverse("cases:case_sheets"), {"q": "没有这样的诉求"}, follow=True)
+    assert "没有符合条件的诉求可以打印" in response.content.decode()
+
+
+def test_the_sheets_take_a_fixed_number_of_queries_whatever_the_number_of_cases(client, cadre, community, settings):
+    client.force_login(cadre)
+    url = reverse("cases:case_sheets")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    open_case(community=community, by=cadre, handler=cadre)
+    few = queries()
+    for _ in range(6):
+        case = open_case(community=community, by=cadre, handler=cadre)
+        services.case_record_progress(case=case, user=cadre, note="已联系", contacted=True)
+    assert queries() == few
