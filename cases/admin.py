@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from lucun.admin import ConfigRowAdmin
+
 from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ConfigRowAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 
@@ -15,7 +17,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConductKind)
-class ConductKindAdmin(admin.ModelAdmin):
+class ConductKindAdmin(ConfigRowAdmin):
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 

@@ -248,7 +248,8 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
     done = set(MeetingStep.objects.filter(meeting=meeting).values_list("step_id", flat=True))
     _require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.name})
     missing = (
-        ProcedureStep.objects.filter(is_active=True, sort_order__lt=step.sort_order)
+        ProcedureStep.objects.active()
+        .filter(sort_order__lt=step.sort_order)
         .exclude(pk__in=done)
         .order_by("sort_order")
         .first()

@@ -203,6 +203,34 @@ class Position(models.Model):
             raise ValidationError(_("职务必须且只能挂在一个组织节点上(县、街道、村居或网格)。"))
 
 
+class ConfigRowQuerySet(models.QuerySet):
+    def active(self) -> "ConfigRowQuerySet":
+        return self.filter(is_active=True)
+
+
+class ConfigRow(models.Model):
+    """A row of configuration a street edits in the admin (a category, a service type, a red line …).
+
+    Rows are switched off, never deleted, so what was recorded against them keeps its meaning; pickers offer
+    ``objects.active()``. A subclass may redeclare a field where its length, uniqueness or the word users see
+    differs (上架 for a shop item), keeping the shape.
+    """
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ConfigRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AppendOnlyModel(models.Model):
     """History that is never rewritten: rows are added, never changed or deleted (a mistake gets a new row).
 

@@ -168,7 +168,7 @@ def case_open(
         _("您的职务不能在该村(居)登记诉求。"),
     )
     tier = tier or default_tier()
-    category = category or Category.objects.filter(is_active=True).order_by("sort_order").first()
+    category = category or Category.objects.active().order_by("sort_order").first()
     now = opened_at or timezone.now()
     year, serial, number = _next_number(community, now)
     due_at, warn_at = _deadlines(tier, now)

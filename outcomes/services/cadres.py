@@ -142,7 +142,7 @@ def redlines_evaluate(*, street: Street, year: int, quarter: int, now=None) -> R
     """
     period = Period.quarter(year, quarter)
     communities = Community.objects.filter(street=street)
-    lines = list(RedLine.objects.filter(is_active=True).exclude(metric=Metric.RECORDED))
+    lines = list(RedLine.objects.active().exclude(metric=Metric.RECORDED))
     measures = measure(communities=communities, period=period)
     heads = secretaries(communities=communities, period=period)
     names = dict(communities.values_list("pk", "name"))

@@ -28,7 +28,7 @@ def _check_claim_shape(*, volunteer: Volunteer, service_type: ServiceType, servi
     today = timezone.localdate()
     if not volunteer.active:
         raise PointsError(_("该志愿者已停用,不能申报积分。"))
-    if not service_type.active:
+    if not service_type.is_active:
         raise PointsError(_("该服务类别已停用。"))
     if service_date > today:
         raise PointsError(_("服务日期不能晚于今天。"))

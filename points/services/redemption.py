@@ -108,7 +108,7 @@ def redemption_create(
     rewards = {r.pk: r for r in Reward.objects.filter(pk__in=wanted.keys())}
     for reward_id in wanted:
         reward = rewards.get(reward_id)
-        if reward is None or not reward.active or reward.community_id != volunteer.community_id:
+        if reward is None or not reward.is_active or reward.community_id != volunteer.community_id:
             raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
     total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
     account_id = _account_id(volunteer)

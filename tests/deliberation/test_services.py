@@ -192,7 +192,7 @@ def test_no_decision_before_the_meeting_starts(cadre, community):
 
 def test_steps_are_completed_in_their_configured_order(cadre, community):
     meeting = family_forum(community=community, by=cadre)
-    steps = list(ProcedureStep.objects.filter(is_active=True).order_by("sort_order"))
+    steps = list(ProcedureStep.objects.active().order_by("sort_order"))
     assert [s.code for s in steps] == [
         "notice",
         "agenda",

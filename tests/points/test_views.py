@@ -196,7 +196,7 @@ def test_reward_catalogue_admin_creates_an_item(client, cadre, community):
             "kind": "goods",
             "price_points": 50,
             "stock": 20,
-            "active": "on",
+            "is_active": "on",
             "sort_order": 0,
         },
     )
@@ -216,7 +216,7 @@ def test_reward_with_negative_stock_is_refused(client, cadre, community):
             "kind": "goods",
             "price_points": 5,
             "stock": -1,
-            "active": "on",
+            "is_active": "on",
             "sort_order": 0,
         },
     )
