@@ -84,7 +84,7 @@ def test_a_villager_scans_a_card_sends_a_message_with_a_photo_and_follows_it(
     phone.shot("status")
 
     feedback = Feedback.objects.get(lookup_code=code)
-    assert feedback.channel.card_batch.contact_name == "李书记" and feedback.category.code == "infrastructure"
+    assert feedback.channel.contactcardbatch.contact_name == "李书记" and feedback.category.code == "infrastructure"
     stored = FeedbackPhoto.objects.get(feedback=feedback)
     with Image.open(stored.image.path) as image:
         assert not image.getexif()  # no camera, no time, no position
