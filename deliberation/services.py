@@ -24,6 +24,7 @@ from lucun.scoping import communities_for
 from lucun.services import audit_record, notification_send
 
 from . import permissions
+from .audit import AuditAction
 from .models import (
     DECISIONS_FOR,
     AgendaItem,
@@ -143,7 +144,7 @@ def meeting_schedule(
     Participation.objects.bulk_create(rows)
     audit_record(
         actor=user,
-        action="召开议事会议",
+        action=AuditAction.MEETING_SCHEDULE,
         obj=meeting,
         community=_audit_community(meeting),
         summary=f"{meeting.get_kind_display()} {timezone.localtime(starts_at):%Y-%m-%d %H:%M} {meeting.place}",
@@ -164,7 +165,11 @@ def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
     meeting.cancel_reason = reason.strip()[:200]
     meeting.save(update_fields=["cancelled_at", "cancel_reason"])
     audit_record(
-        actor=user, action="取消议事会议", obj=meeting, community=_audit_community(meeting), summary=reason.strip()
+        actor=user,
+        action=AuditAction.MEETING_CANCEL,
+        obj=meeting,
+        community=_audit_community(meeting),
+        summary=reason.strip(),
     )
     return meeting
 
@@ -181,7 +186,7 @@ def meeting_minutes_save(*, meeting: Meeting, user: User, minutes: str) -> Meeti
     meeting.save(update_fields=["minutes"])
     audit_record(
         actor=user,
-        action="保存会议纪要",
+        action=AuditAction.MEETING_MINUTES_SAVE,
         obj=meeting,
         community=_audit_community(meeting),
         summary=_("纪要 %(n)d 字") % {"n": len(meeting.minutes)},
@@ -230,7 +235,7 @@ def participations_record(*, meeting: Meeting, user: User, rows: list[Participat
         )
     audit_record(
         actor=user,
-        action="登记参会情况",
+        action=AuditAction.PARTICIPATIONS_RECORD,
         obj=meeting,
         community=_audit_community(meeting),
         summary=";".join(summary),
@@ -267,7 +272,13 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
             _("还有议题没有作出决定,请逐项记录决定后再完成此步骤。"),
         )
     row = MeetingStep.objects.create(meeting=meeting, step=step, completed_by=user, note=(note or "").strip()[:300])
-    audit_record(actor=user, action="完成议事步骤", obj=meeting, community=_audit_community(meeting), summary=step.name)
+    audit_record(
+        actor=user,
+        action=AuditAction.STEP_COMPLETE,
+        obj=meeting,
+        community=_audit_community(meeting),
+        summary=step.name,
+    )
     return row
 
 
@@ -307,7 +318,11 @@ def agenda_add(*, meeting: Meeting, user: User, case: Case) -> AgendaItem:
     _check_case_for_agenda(meeting, case, user)
     item = _add_item(meeting, case, user)
     audit_record(
-        actor=user, action="列入议程", obj=meeting, community=case.community, summary=f"{case.number} {case.title}"
+        actor=user,
+        action=AuditAction.AGENDA_ADD,
+        obj=meeting,
+        community=case.community,
+        summary=f"{case.number} {case.title}",
     )
     return item
 
@@ -351,7 +366,11 @@ def agenda_raise_case(
     )
     item = _add_item(meeting, case, user)
     audit_record(
-        actor=user, action="会上登记诉求", obj=meeting, community=community, summary=f"{case.number} {case.title}"
+        actor=user,
+        action=AuditAction.AGENDA_RAISE_CASE,
+        obj=meeting,
+        community=community,
+        summary=f"{case.number} {case.title}",
     )
     return item
 
@@ -523,7 +542,7 @@ def agenda_decide(
         meeting.save(update_fields=["held_at"])
     audit_record(
         actor=user,
-        action="记录议定事项",
+        action=AuditAction.AGENDA_DECIDE,
         obj=item,
         community=item.case.community,
         summary=f"{item.case.number} {item.get_decision_display()} {warning}".strip(),
@@ -551,7 +570,7 @@ def joint_meeting_propose_agenda(*, meeting: Meeting, user: User, cases: list[Ca
     if items:
         audit_record(
             actor=user,
-            action="列入联席会议题",
+            action=AuditAction.JOINT_MEETING_PROPOSE_AGENDA,
             obj=meeting,
             summary=_("%(n)d 件上级帮办诉求") % {"n": len(items)},
             after={"cases": [i.case.number for i in items]},
@@ -574,7 +593,13 @@ def followup_task_complete(*, task: FollowUpTask, user: User, note: str = "") ->
     )
     task.done_at, task.done_by, task.done_note = timezone.now(), user, (note or "").strip()[:300]
     task.save(update_fields=["done_at", "done_by", "done_note"])
-    audit_record(actor=user, action="完成跟进事项", obj=task, community=task.item.case.community, summary=task.title)
+    audit_record(
+        actor=user,
+        action=AuditAction.FOLLOWUP_TASK_COMPLETE,
+        obj=task,
+        community=task.item.case.community,
+        summary=task.title,
+    )
     return task
 
 
@@ -608,7 +633,7 @@ def meeting_photo_add(*, meeting: Meeting, user: User, upload, caption: str = ""
     photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:100], uploaded_by=user)
     photo.image.save(f"meeting-{meeting.pk}.jpg", ContentFile(data), save=False)
     photo.save()
-    audit_record(actor=user, action="上传会议照片", obj=meeting, community=_audit_community(meeting))
+    audit_record(actor=user, action=AuditAction.MEETING_PHOTO_ADD, obj=meeting, community=_audit_community(meeting))
     return photo
 
 
@@ -659,7 +684,7 @@ def contest_score_record(
         meeting.save(update_fields=["held_at"])
     audit_record(
         actor=user,
-        action="擂台比武评分",
+        action=AuditAction.CONTEST_SCORE_RECORD,
         obj=meeting,
         community=community,
         summary=_("评委 %(judge)d 为 %(community)s 评分") % {"judge": judge, "community": community},

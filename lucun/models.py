@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
+
 phone_validator = RegexValidator(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", _("请输入11位手机号或带区号的固定电话。"))
 
 
@@ -268,7 +270,8 @@ class AuditEvent(AppendOnlyModel):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("操作"), max_length=60)
+    # A code of the fixed vocabulary each app declares in its audit.py; shown by its label (get_action_display).
+    action = models.CharField(_("操作"), max_length=60, choices=audit.action_choices)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -291,7 +294,7 @@ class AuditEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.object_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.get_action_display()} {self.object_repr}"
 
 
 class Notification(models.Model):

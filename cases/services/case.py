@@ -27,6 +27,7 @@ from lucun.services import audit_record, notification_insert_select, notificatio
 from lucun.text import sql_format
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -671,7 +672,7 @@ def conduct_violation_record(
     )
     audit_record(
         actor=user,
-        action="记录作风问题",
+        action=AuditAction.CONDUCT_VIOLATION_RECORD,
         obj=violation,
         community=community,
         summary=f"{official} · {kind}",

@@ -256,7 +256,7 @@ def test_schedule_checks_kind_place_and_role(cadre, community, street, other_com
         starts_at=timezone.now(),
     )
     assert online.place == "芦湖村民情群"
-    assert AuditEvent.objects.filter(action="召开议事会议").count() == 1
+    assert AuditEvent.objects.filter(action="deliberation.meeting_schedule").count() == 1
 
 
 def test_joint_meeting_at_a_venue_is_held_in_the_venues_community(street, street_leader, community):
