@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from lucun.admin import ConfigRowAdmin
+
 from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 from .services import tier_make_default
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ConfigRowAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 
@@ -36,7 +38,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConductKind)
-class ConductKindAdmin(admin.ModelAdmin):
+class ConductKindAdmin(ConfigRowAdmin):
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 

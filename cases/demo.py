@@ -57,7 +57,7 @@ def _seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     now = timezone.now()
     tiers = {t.code: t for t in Tier.objects.all()}
-    categories = list(Category.objects.filter(is_active=True))
+    categories = list(Category.objects.active())
     grids_by_community: dict[int, list[Grid]] = {}
     for grid in Grid.objects.filter(community__in=ctx.communities):
         grids_by_community.setdefault(grid.community_id, []).append(grid)

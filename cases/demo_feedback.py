@@ -126,7 +126,7 @@ def _seed(ctx: DemoContext) -> None:
         ]
         return rng.choice([*pool, *pool, street_channel]) if pool else street_channel
 
-    categories = list(Category.objects.filter(is_active=True))
+    categories = list(Category.objects.active())
     triager = ctx.users.get("staff")
     rows: list[Feedback] = []
     links: list[tuple[Feedback, Case]] = []

@@ -12,6 +12,7 @@ from lucun.scoping import communities_for, has_role
 from lucun.text import mask_phone
 
 from . import forms, selectors
+from .audit import AuditAction
 from .models import Colour
 from .services.feedback import TRIAGE_ROLES
 
@@ -126,7 +127,7 @@ EXPORTERS = (
         label=gettext_lazy("诉求清单"),
         table=case_table,
         page="cases:case_list",
-        action="cases.export",
+        action=AuditAction.CASE_EXPORT,
         filename="cases",
     ),
     exports.Exporter(
@@ -134,7 +135,7 @@ EXPORTERS = (
         label=gettext_lazy("群众反馈"),
         table=feedback_table,
         page="cases:feedback_queue",
-        action="cases.feedback_export",
+        action=AuditAction.FEEDBACK_EXPORT,
         filename="feedback",
     ),
 )

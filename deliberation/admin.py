@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lucun.admin import ConfigRowAdmin
+
 from .models import (
     AgendaItem,
     ContestCriterion,
@@ -24,13 +26,13 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcedureStep)
-class ProcedureStepAdmin(admin.ModelAdmin):
+class ProcedureStepAdmin(ConfigRowAdmin):
     list_display = ["sort_order", "name", "code", "rule", "is_active"]
     list_display_links = ["name"]
 
 
 @admin.register(ContestCriterion)
-class ContestCriterionAdmin(admin.ModelAdmin):
+class ContestCriterionAdmin(ConfigRowAdmin):
     list_display = ["sort_order", "name", "max_score", "is_active"]
     list_display_links = ["name"]
 

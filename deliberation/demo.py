@@ -266,7 +266,7 @@ class Builder:
                 for item, title, owner, due, done in tasks
             ]
         )
-        steps = list(ProcedureStep.objects.filter(is_active=True).order_by("sort_order"))
+        steps = list(ProcedureStep.objects.active().order_by("sort_order"))
         now = timezone.now()
         MeetingStep.objects.bulk_create(
             [
@@ -563,7 +563,7 @@ def _contests(builder: Builder, ctx: DemoContext, now: datetime) -> list[int]:
 
 def _scores(ctx: DemoContext, contests: list[int]) -> None:
     rng = ctx.rng
-    criteria = list(ContestCriterion.objects.filter(is_active=True))
+    criteria = list(ContestCriterion.objects.active())
     meetings = list(Meeting.objects.filter(street=ctx.street, kind=Meeting.Kind.CONTEST).order_by("starts_at"))
     strength = {c.pk: rng.uniform(0.6, 0.95) for c in ctx.communities}
     rows = []

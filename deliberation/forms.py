@@ -83,9 +83,7 @@ class RaiseCaseForm(forms.Form):
     description = forms.CharField(
         label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
     )
-    category = forms.ModelChoiceField(
-        label=_("类别"), queryset=Category.objects.filter(is_active=True), empty_label=None
-    )
+    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.active(), empty_label=None)
     tier = forms.ModelChoiceField(label=_("办理层级"), queryset=Tier.objects.order_by("rank"), empty_label=None)
     case_list = forms.ChoiceField(label=_("清单"), choices=CaseList.choices, initial=CaseList.COMMUNITY)
     community = forms.ModelChoiceField(label=_("问题所在村(居)"), queryset=Community.objects.none(), required=False)

@@ -9,11 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import Community, Grid, Street
+from lucun.models import Community, ConfigRow, Grid, Street
 
 
 class Venue(models.Model):
-    """A doorstep place to deliberate (驿站, 红色议事厅, 说事点) and the grids within its 15-minute circle."""
+    """A doorstep place to deliberate (驿站, 红色议事厅, 说事点) and the grids within its 15-minute circle.
+
+    Not a ConfigRow: a venue is a place of one community with staff and hours, not street-wide configuration,
+    though it too is switched off rather than deleted.
+    """
 
     class Kind(models.TextChoices):
         STATION = "station", _("网格党群服务驿站")
@@ -54,7 +58,7 @@ class Venue(models.Model):
         return reverse("deliberation:venue_detail", kwargs={"pk": self.pk})
 
 
-class ProcedureStep(models.Model):
+class ProcedureStep(ConfigRow):
     """One step of the deliberation procedure (《议事协商规程》), in order; configuration, editable in the admin."""
 
     class Rule(models.TextChoices):
@@ -63,19 +67,15 @@ class ProcedureStep(models.Model):
         DECISIONS = "decisions", _("须所有议题都已作出决定")
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
+    # Two steps may share a name; the order is the procedure itself, so no two steps share a place in it.
     name = models.CharField(_("名称"), max_length=30)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("顺序"), unique=True)
     rule = models.CharField(_("规则"), max_length=20, choices=Rule.choices, default=Rule.NONE, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("议事规程步骤")
         verbose_name_plural = _("议事规程步骤")
         ordering = ["sort_order"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -378,27 +378,20 @@ class MeetingPhoto(models.Model):
         return self.image.name
 
 
-class ContestCriterion(models.Model):
+class ContestCriterion(ConfigRow):
     """One thing residents judge in a 擂台比武, with its maximum score; configuration."""
 
     name = models.CharField(_("名称"), max_length=40, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
     max_score = models.PositiveSmallIntegerField(
         _("满分"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("启用"), default=True)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("擂台比武评分项")
         verbose_name_plural = _("擂台比武评分项")
-        ordering = ["sort_order", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(max_score__gte=1, max_score__lte=100), name="criterion_max_in_range"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ContestScore(models.Model):

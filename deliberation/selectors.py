@@ -162,7 +162,7 @@ def meeting_steps(*, meeting: Meeting) -> list[dict]:
     done = {row.step_id: row for row in MeetingStep.objects.filter(meeting=meeting).select_related("completed_by")}
     steps = []
     next_found = False
-    for step in ProcedureStep.objects.filter(is_active=True).order_by("sort_order"):
+    for step in ProcedureStep.objects.active().order_by("sort_order"):
         row = done.get(step.pk)
         is_next = row is None and not next_found
         next_found = next_found or is_next

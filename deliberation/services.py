@@ -22,6 +22,7 @@ from lucun.scoping import communities_for
 from lucun.services import audit_record, notification_send
 
 from . import permissions
+from .audit import AuditAction
 from .models import (
     DECISIONS_FOR,
     AgendaItem,
@@ -138,7 +139,7 @@ def meeting_schedule(
     Participation.objects.bulk_create(rows)
     audit_record(
         actor=user,
-        action="召开议事会议",
+        action=AuditAction.MEETING_SCHEDULE,
         obj=meeting,
         community=_audit_community(meeting),
         summary=f"{meeting.get_kind_display()} {timezone.localtime(starts_at):%Y-%m-%d %H:%M} {meeting.place}",
@@ -159,7 +160,11 @@ def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
     meeting.cancel_reason = reason.strip()[:200]
     meeting.save(update_fields=["cancelled_at", "cancel_reason"])
     audit_record(
-        actor=user, action="取消议事会议", obj=meeting, community=_audit_community(meeting), summary=reason.strip()
+        actor=user,
+        action=AuditAction.MEETING_CANCEL,
+        obj=meeting,
+        community=_audit_community(meeting),
+        summary=reason.strip(),
     )
     return meeting
 
@@ -176,7 +181,7 @@ def meeting_minutes_save(*, meeting: Meeting, user: User, minutes: str) -> Meeti
     meeting.save(update_fields=["minutes"])
     audit_record(
         actor=user,
-        action="保存会议纪要",
+        action=AuditAction.MEETING_MINUTES_SAVE,
         obj=meeting,
         community=_audit_community(meeting),
         summary=_("纪要 %(n)d 字") % {"n": len(meeting.minutes)},
@@ -225,7 +230,7 @@ def participations_record(*, meeting: Meeting, user: User, rows: list[Participat
         )
     audit_record(
         actor=user,
-        action="登记参会情况",
+        action=AuditAction.PARTICIPATIONS_RECORD,
         obj=meeting,
         community=_audit_community(meeting),
         summary=";".join(summary),
@@ -243,7 +248,8 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
     done = set(MeetingStep.objects.filter(meeting=meeting).values_list("step_id", flat=True))
     _require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.name})
     missing = (
-        ProcedureStep.objects.filter(is_active=True, sort_order__lt=step.sort_order)
+        ProcedureStep.objects.active()
+        .filter(sort_order__lt=step.sort_order)
         .exclude(pk__in=done)
         .order_by("sort_order")
         .first()
@@ -261,7 +267,13 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
             _("还有议题没有作出决定,请逐项记录决定后再完成此步骤。"),
         )
     row = MeetingStep.objects.create(meeting=meeting, step=step, completed_by=user, note=(note or "").strip()[:300])
-    audit_record(actor=user, action="完成议事步骤", obj=meeting, community=_audit_community(meeting), summary=step.name)
+    audit_record(
+        actor=user,
+        action=AuditAction.STEP_COMPLETE,
+        obj=meeting,
+        community=_audit_community(meeting),
+        summary=step.name,
+    )
     return row
 
 
@@ -301,7 +313,11 @@ def agenda_add(*, meeting: Meeting, user: User, case: Case) -> AgendaItem:
     _check_case_for_agenda(meeting, case, user)
     item = _add_item(meeting, case, user)
     audit_record(
-        actor=user, action="列入议程", obj=meeting, community=case.community, summary=f"{case.number} {case.title}"
+        actor=user,
+        action=AuditAction.AGENDA_ADD,
+        obj=meeting,
+        community=case.community,
+        summary=f"{case.number} {case.title}",
     )
     return item
 
@@ -345,7 +361,11 @@ def agenda_raise_case(
     )
     item = _add_item(meeting, case, user)
     audit_record(
-        actor=user, action="会上登记诉求", obj=meeting, community=community, summary=f"{case.number} {case.title}"
+        actor=user,
+        action=AuditAction.AGENDA_RAISE_CASE,
+        obj=meeting,
+        community=community,
+        summary=f"{case.number} {case.title}",
     )
     return item
 
@@ -517,7 +537,7 @@ def agenda_decide(
         meeting.save(update_fields=["held_at"])
     audit_record(
         actor=user,
-        action="记录议定事项",
+        action=AuditAction.AGENDA_DECIDE,
         obj=item,
         community=item.case.community,
         summary=f"{item.case.number} {item.get_decision_display()} {warning}".strip(),
@@ -545,7 +565,7 @@ def joint_meeting_propose_agenda(*, meeting: Meeting, user: User, cases: list[Ca
     if items:
         audit_record(
             actor=user,
-            action="列入联席会议题",
+            action=AuditAction.JOINT_MEETING_PROPOSE_AGENDA,
             obj=meeting,
             summary=_("%(n)d 件上级帮办诉求") % {"n": len(items)},
             after={"cases": [i.case.number for i in items]},
@@ -568,7 +588,13 @@ def followup_task_complete(*, task: FollowUpTask, user: User, note: str = "") ->
     )
     task.done_at, task.done_by, task.done_note = timezone.now(), user, (note or "").strip()[:300]
     task.save(update_fields=["done_at", "done_by", "done_note"])
-    audit_record(actor=user, action="完成跟进事项", obj=task, community=task.item.case.community, summary=task.title)
+    audit_record(
+        actor=user,
+        action=AuditAction.FOLLOWUP_TASK_COMPLETE,
+        obj=task,
+        community=task.item.case.community,
+        summary=task.title,
+    )
     return task
 
 
@@ -584,7 +610,7 @@ def meeting_photo_add(*, meeting: Meeting, user: User, upload, caption: str = ""
     photo = MeetingPhoto.objects.create(
         meeting=meeting, image=image, caption=(caption or "").strip()[:100], uploaded_by=user
     )
-    audit_record(actor=user, action="上传会议照片", obj=meeting, community=_audit_community(meeting))
+    audit_record(actor=user, action=AuditAction.MEETING_PHOTO_ADD, obj=meeting, community=_audit_community(meeting))
     return photo
 
 
@@ -635,7 +661,7 @@ def contest_score_record(
         meeting.save(update_fields=["held_at"])
     audit_record(
         actor=user,
-        action="擂台比武评分",
+        action=AuditAction.CONTEST_SCORE_RECORD,
         obj=meeting,
         community=community,
         summary=_("评委 %(judge)d 为 %(community)s 评分") % {"judge": judge, "community": community},

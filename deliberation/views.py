@@ -211,7 +211,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, failed: tuple[str, o
                 "score",
                 lambda: forms.ScoreForm(
                     communities=communities_for(user).filter(street_id=meeting.street_id).order_by("sort_order"),
-                    criteria=list(ContestCriterion.objects.filter(is_active=True)),
+                    criteria=list(ContestCriterion.objects.active()),
                     prefix="score",
                 ),
             )
@@ -367,7 +367,7 @@ ACTIONS: dict[str, Action] = {
         lambda r, m: forms.ScoreForm(
             r.POST,
             communities=communities_for(r.user).filter(street_id=m.street_id),
-            criteria=list(ContestCriterion.objects.filter(is_active=True)),
+            criteria=list(ContestCriterion.objects.active()),
             prefix="score",
         ),
         _run_score,

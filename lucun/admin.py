@@ -20,6 +20,21 @@ from .models import (
 )
 
 
+class ConfigRowAdmin(admin.ModelAdmin):
+    """A configuration row's form: its name, what is its own, then the shared description, order and switch.
+
+    The shared fields come from ``ConfigRow`` and would otherwise lead the form, ahead of the row's own.
+    """
+
+    def get_fields(self, request, obj=None):
+        if self.fields:
+            return self.fields
+        fields = list(super().get_fields(request, obj))
+        shared = [f for f in ("description", "sort_order", "is_active") if f in fields]
+        first = [f for f in ("name",) if f in fields]
+        return [*first, *(f for f in fields if f not in first and f not in shared), *shared]
+
+
 class PositionInline(admin.TabularInline):
     model = Position
     extra = 0

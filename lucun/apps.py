@@ -15,8 +15,13 @@ class LucunConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import db, exports, files, navigation, schedules, selectors
         from .models import ExportJob
+
+        # Each app declares its audit actions in <app>/audit.py; import them all, so the vocabulary is whole.
+        autodiscover_modules("audit")
 
         settings = navigation.SETTINGS
         # Messages are the bell in the header, on every page.

@@ -1,7 +1,8 @@
 """Database-level guards shared by every app."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -29,15 +30,16 @@ def _forward(table: str):
                 params=None,  # the % signs belong to plpgsql, not to the driver
             )
             for name, op in zip(_TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {name.format(table=table)} BEFORE {op} ON {quoted} "
-                    "FOR EACH ROW EXECUTE FUNCTION lucun_forbid_change();"
-                )
+                schema_editor.execute(_postgresql_guard(name.format(table=table), op, quoted))
         elif vendor == "sqlite":
             for trigger in _sqlite_append_only(table):
                 schema_editor.execute(trigger.sql)
 
     return apply
+
+
+def _postgresql_guard(name: str, op: str, quoted_table: str) -> str:
+    return f"CREATE TRIGGER {name} BEFORE {op} ON {quoted_table} FOR EACH ROW EXECUTE FUNCTION lucun_forbid_change();"
 
 
 def _backward(table: str):
@@ -59,6 +61,33 @@ def append_only(table: str) -> migrations.RunPython:
     bypasses the model (queryset.update, queryset.delete, raw SQL); the models refuse both in Python too.
     """
     return migrations.RunPython(_forward(table), _backward(table), elidable=False)
+
+
+@contextmanager
+def append_only_updates_allowed(schema_editor, table: str) -> Iterator[None]:
+    """Let the statements inside the block UPDATE ``table``'s rows, in a data migration's transaction only.
+
+    For a migration that must restate stored history in place (an old free-text action becomes its code),
+    never for the product: the UPDATE guard is dropped and created again in the same transaction, as the
+    tests' flush does with the DELETE guards. Both databases change triggers transactionally, so no other
+    connection ever sees the table unguarded: PostgreSQL's DROP TRIGGER locks the table until commit, and
+    SQLite lets one writer in at a time.
+    """
+    connection = schema_editor.connection
+    if not connection.in_atomic_block:
+        raise RuntimeError("append-only guards are lifted only inside a transaction (an atomic migration)")
+    name = _TRIGGER_NAMES[0].format(table=table)
+    quoted = schema_editor.quote_name(table)
+    if connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted};")
+        yield
+        schema_editor.execute(_postgresql_guard(name, "UPDATE", quoted))
+    elif connection.vendor == "sqlite":
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}";')
+        yield
+        schema_editor.execute(next(t.sql for t in _sqlite_append_only(table) if t.name == name))
+    else:
+        yield
 
 
 def _sqlite_append_only(table: str) -> list["SqliteTrigger"]:

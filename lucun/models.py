@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
+
 phone_validator = RegexValidator(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", _("请输入11位手机号或带区号的固定电话。"))
 
 
@@ -204,6 +206,34 @@ class Position(models.Model):
             raise ValidationError(_("职务必须且只能挂在一个组织节点上(县、街道、村居或网格)。"))
 
 
+class ConfigRowQuerySet(models.QuerySet):
+    def active(self) -> "ConfigRowQuerySet":
+        return self.filter(is_active=True)
+
+
+class ConfigRow(models.Model):
+    """A row of configuration a street edits in the admin (a category, a service type, a red line …).
+
+    Rows are switched off, never deleted, so what was recorded against them keeps its meaning; pickers offer
+    ``objects.active()``. A subclass may redeclare a field where its length, uniqueness or the word users see
+    differs (上架 for a shop item), keeping the shape.
+    """
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ConfigRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AppendOnlyModel(models.Model):
     """History that is never rewritten: rows are added, never changed or deleted (a mistake gets a new row).
 
@@ -241,7 +271,8 @@ class AuditEvent(AppendOnlyModel):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("操作"), max_length=60)
+    # A code of the fixed vocabulary each app declares in its audit.py; shown by its label (get_action_display).
+    action = models.CharField(_("操作"), max_length=60, choices=audit.action_choices)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -264,7 +295,7 @@ class AuditEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.object_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.get_action_display()} {self.object_repr}"
 
 
 class Notification(models.Model):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
+from . import audit
 from .models import AuditEvent, Community, Notification, NotificationDelivery, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -19,14 +20,18 @@ logger = logging.getLogger(__name__)
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: str,  # a member of an app's AuditAction (lucun.audit)
     obj: Model | None = None,
     community: Community | None = None,
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one insert-only audit record of a change (or of a view of sensitive data)."""
+    """Write one insert-only audit record of a change (or of a view of sensitive data).
+
+    Raise ``UnknownAuditAction`` for an action no app declared, before anything is written.
+    """
+    audit.action_check(action)
     changes: dict[str, Any] = {}
     if before is not None:
         changes["before"] = before

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lucun.admin import ConfigRowAdmin
+
 from .models import (
     CadreAdjustment,
     Callback,
@@ -18,7 +20,7 @@ from .models import (
 
 
 @admin.register(RedLine)
-class RedLineAdmin(admin.ModelAdmin):
+class RedLineAdmin(ConfigRowAdmin):
     """The red lines are configuration: names, thresholds and minimum samples are edited here."""
 
     list_display = ["name", "metric", "threshold", "min_base", "is_active", "sort_order"]

@@ -10,6 +10,7 @@ from lucun.models import User
 from lucun.text import mask_phone
 
 from . import forms, selectors
+from .audit import AuditAction
 from .models import Callback
 
 
@@ -87,7 +88,7 @@ EXPORTERS = (
         label=gettext_lazy("回访清单"),
         table=callback_table,
         page="outcomes:callback_list",
-        action="outcomes.callback_export",
+        action=AuditAction.CALLBACK_EXPORT,
         filename="callbacks",
     ),
 )

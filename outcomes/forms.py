@@ -91,7 +91,7 @@ class QuarterForm(forms.Form):
 
 
 class WarningForm(QuarterForm):
-    red_line = forms.ModelChoiceField(label=_("红线"), queryset=RedLine.objects.filter(is_active=True))
+    red_line = forms.ModelChoiceField(label=_("红线"), queryset=RedLine.objects.active())
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=Community.objects.none())
     evidence = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
 

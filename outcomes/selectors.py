@@ -131,7 +131,7 @@ def sample_get(*, user: User, pk: int) -> SurveySample:
 
 
 def red_lines() -> QuerySet[RedLine]:
-    return RedLine.objects.filter(is_active=True).order_by("sort_order", "name")
+    return RedLine.objects.active().order_by("sort_order", "name")
 
 
 def warning_list(*, user: User, year: int | None = None, quarter: int | None = None) -> QuerySet[QuarterlyWarning]:

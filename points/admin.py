@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lucun.admin import ConfigRowAdmin
+
 from .models import (
     LedgerEntry,
     PointsAccount,
@@ -27,13 +29,13 @@ class PointsPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceCorps)
-class ServiceCorpsAdmin(admin.ModelAdmin):
-    list_display = ["name", "description", "sort_order", "active"]
-    list_editable = ["sort_order", "active"]
+class ServiceCorpsAdmin(ConfigRowAdmin):
+    list_display = ["name", "description", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(ConfigRowAdmin):
     list_display = [
         "name",
         "unit",
@@ -42,9 +44,9 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         "evidence_required",
         "hours_per_unit",
         "sort_order",
-        "active",
+        "is_active",
     ]
-    list_editable = ["points_per_unit", "monthly_cap", "evidence_required", "sort_order", "active"]
+    list_editable = ["points_per_unit", "monthly_cap", "evidence_required", "sort_order", "is_active"]
 
 
 @admin.register(RedemptionWindow)
@@ -64,9 +66,9 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
-    list_display = ["name", "community", "shop_name", "kind", "price_points", "stock", "active"]
-    list_filter = ["community", "kind", "active"]
+class RewardAdmin(ConfigRowAdmin):
+    list_display = ["name", "community", "shop_name", "kind", "price_points", "stock", "is_active"]
+    list_filter = ["community", "kind", "is_active"]
     search_fields = ["name"]
 
 

@@ -79,8 +79,8 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
     rng = ctx.rng
     today = timezone.localdate()
     year_ago = today - timedelta(days=365)
-    corps = list(ServiceCorps.objects.filter(active=True).order_by("sort_order"))
-    types = list(ServiceType.objects.filter(active=True).order_by("sort_order"))
+    corps = list(ServiceCorps.objects.active().order_by("sort_order"))
+    types = list(ServiceType.objects.active().order_by("sort_order"))
     cadre_for = {c.pk: ctx.users.get("cadre" if i == 1 else f"cadre{i}") for i, c in enumerate(ctx.communities, 1)}
     staff_for = {c.pk: ctx.users.get(f"grid{i}_1") for i, c in enumerate(ctx.communities, 1)}
 

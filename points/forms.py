@@ -49,7 +49,7 @@ class VolunteerForm(forms.Form):
     )
     corps = forms.ModelMultipleChoiceField(
         label=_("服务团"),
-        queryset=ServiceCorps.objects.filter(active=True),
+        queryset=ServiceCorps.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -80,7 +80,7 @@ class VolunteerForm(forms.Form):
 class ClaimForm(forms.Form):
     service_type = forms.ModelChoiceField(
         label=_("服务类别"),
-        queryset=ServiceType.objects.filter(active=True),
+        queryset=ServiceType.objects.active(),
         empty_label=None,
         widget=forms.RadioSelect,
     )
@@ -100,9 +100,7 @@ class BatchForm(forms.Form):
     title = forms.CharField(
         label=_("活动名称"), max_length=100, help_text=_("如:3月大家小家座谈会、春季清洁家园行动。")
     )
-    service_type = forms.ModelChoiceField(
-        label=_("服务类别"), queryset=ServiceType.objects.filter(active=True), empty_label=None
-    )
+    service_type = forms.ModelChoiceField(label=_("服务类别"), queryset=ServiceType.objects.active(), empty_label=None)
     service_date = forms.DateField(label=_("活动日期"), initial=timezone.localdate, widget=DateInput())
     quantity = forms.IntegerField(label=_("每人数量(次数或小时)"), min_value=1, max_value=24, initial=1)
     volunteers = forms.ModelMultipleChoiceField(
@@ -140,7 +138,7 @@ class RewardForm(forms.ModelForm):
             "stock",
             "market_value_yuan",
             "description",
-            "active",
+            "is_active",
             "sort_order",
         ]
 

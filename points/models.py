@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import AppendOnlyModel, Community, phone_validator
+from lucun.models import AppendOnlyModel, Community, ConfigRow, phone_validator
 from lucun.text import mask_phone
 
 # Crockford-like alphabet: no 0/O, 1/I/L, so a code read aloud or typed at the counter is unambiguous.
@@ -79,21 +79,12 @@ class PointsPolicy(models.Model):
         return policy
 
 
-class ServiceCorps(models.Model):
+class ServiceCorps(ConfigRow):
     """A service corps (服务团) volunteers belong to: 环境整治员, 乡风文明员, 纠纷调解员 …"""
 
-    name = models.CharField(_("名称"), max_length=30, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("服务团")
         verbose_name_plural = _("服务团")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Volunteer(models.Model):
@@ -106,6 +97,8 @@ class Volunteer(models.Model):
     phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[phone_validator])
     corps = models.ManyToManyField(ServiceCorps, verbose_name=_("服务团"), blank=True, related_name="volunteers")
     joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+    # A person's standing on the register (在册), not a configuration switch: a volunteer is not a ConfigRow, and
+    # the flag keeps the name the API and the volunteer list publish.
     active = models.BooleanField(_("在册"), default=True)
     # One person is one volunteer, so a member links to at most one. Same community as the volunteer: a rule across
     # two tables, checked by the services (volunteer_create, volunteer_update), not expressible as a CHECK.
@@ -155,7 +148,7 @@ class Volunteer(models.Model):
         return format_token(self.token) if self.token else ""
 
 
-class ServiceType(models.Model):
+class ServiceType(ConfigRow):
     """One of the kinds of service in 《志愿服务积分细则》 with its point standard."""
 
     class Unit(models.TextChoices):
@@ -177,14 +170,10 @@ class ServiceType(models.Model):
         default=Decimal("1.00"),
         help_text=_("用于估算志愿服务价值;按小时计分的填 1。"),
     )
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("服务类别")
         verbose_name_plural = _("服务类别(积分细则)")
-        ordering = ["sort_order", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(points_per_unit__gte=1), name="servicetype_points_positive"),
             models.CheckConstraint(
@@ -192,9 +181,6 @@ class ServiceType(models.Model):
             ),
             models.CheckConstraint(condition=Q(hours_per_unit__gte=0), name="servicetype_hours_not_negative"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def standard(self) -> str:
@@ -410,7 +396,7 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.points:+d}"
 
 
-class Reward(models.Model):
+class Reward(ConfigRow):
     """An item of the points shop (积分超市): goods or a service, with a price in points and a stock."""
 
     class Kind(models.TextChoices):
@@ -419,17 +405,16 @@ class Reward(models.Model):
 
     community = models.ForeignKey(Community, verbose_name=_("提供村(居)"), on_delete=models.PROTECT, related_name="+")
     shop_name = models.CharField(_("兑换点"), max_length=50, help_text=_("如:电力爱心超市。"))
-    name = models.CharField(_("名称"), max_length=50)
+    name = models.CharField(_("名称"), max_length=50)  # unique per community, not street-wide (below)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.GOODS)
     price_points = models.PositiveIntegerField(_("所需积分"))
     stock = models.IntegerField(_("库存"), null=True, blank=True, help_text=_("留空表示不限量(如理发等服务)。"))
     market_value_yuan = models.DecimalField(_("参考价值(元)"), max_digits=8, decimal_places=2, null=True, blank=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    active = models.BooleanField(_("上架"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The shop's own word: an item is on or off the shelf.
+    is_active = models.BooleanField(_("上架"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("兑换商品")
         verbose_name_plural = _("积分超市商品")
         ordering = ["community_id", "sort_order", "price_points", "name"]
@@ -438,7 +423,7 @@ class Reward(models.Model):
             models.CheckConstraint(condition=Q(price_points__gte=1), name="reward_price_positive"),
             models.UniqueConstraint(fields=["community", "name"], name="reward_unique_name_in_community"),
         ]
-        indexes = [models.Index(fields=["community", "active"], name="reward_catalogue_idx")]
+        indexes = [models.Index(fields=["community", "is_active"], name="reward_catalogue_idx")]
 
     def __str__(self) -> str:
         return f"{self.name}({self.price_points} 分)"

@@ -167,7 +167,7 @@ def batch_get(*, user: User, pk: int) -> ClaimBatch:
 def service_types(*, active_only: bool = True) -> QuerySet[ServiceType]:
     qs = ServiceType.objects.all()
     if active_only:
-        qs = qs.filter(active=True)
+        qs = qs.active()
     return qs.order_by("sort_order", "name")
 
 
@@ -187,7 +187,7 @@ def reward_get(*, user: User, pk: int) -> Reward:
 
 def catalogue_for(*, community: Community) -> QuerySet[Reward]:
     """Return what a volunteer of ``community`` can exchange points for, cheapest first."""
-    return Reward.objects.filter(community=community, active=True).order_by("sort_order", "price_points", "name")
+    return Reward.objects.active().filter(community=community).order_by("sort_order", "price_points", "name")
 
 
 def redemption_get(*, user: User, pk: int) -> Redemption:

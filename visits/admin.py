@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from lucun.services import audit_record
 
 from . import rules, services
+from .audit import AuditAction
 from .models import (
     AttentionTag,
     ContactCardBatch,
@@ -92,7 +93,7 @@ class HouseholdAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action="visits.household_update" if change else "visits.household_create",
+            action=AuditAction.HOUSEHOLD_UPDATE if change else AuditAction.HOUSEHOLD_CREATE,
             obj=obj,
             community=obj.community,
             summary=str(_("后台修改住户")),

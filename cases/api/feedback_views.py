@@ -144,7 +144,7 @@ class FeedbackSubmitView(PublicAPIView):
             raise ValidationError({"community": [_("请选择村(居)。")]})
         category = None
         if data.get("category"):
-            category = Category.objects.filter(pk=data["category"], is_active=True).first()
+            category = Category.objects.active().filter(pk=data["category"]).first()
             if category is None:
                 raise ValidationError({"category": [_("所选类别不存在或已停用。")]})
         try:
@@ -294,7 +294,7 @@ class IntakeCreateCaseView(APIView):
         data = body.validated_data
         category = None
         if data.get("category"):
-            category = Category.objects.filter(pk=data["category"], is_active=True).first()
+            category = Category.objects.active().filter(pk=data["category"]).first()
             if category is None:
                 raise ValidationError({"category": [_("类别无效。")]})
         grid = None

@@ -82,7 +82,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseOpenSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
     grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.active())
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=Case.Source.choices)

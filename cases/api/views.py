@@ -67,7 +67,7 @@ class CategoryListView(generics.ListAPIView):
     serializer_class = s.CategorySerializer
     community_field = None
     pagination_class = None
-    queryset = Category.objects.filter(is_active=True)
+    queryset = Category.objects.active()
 
 
 class TierListView(generics.ListAPIView):

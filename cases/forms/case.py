@@ -17,7 +17,7 @@ class CaseOpenForm(forms.Form):
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
     grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
     category = forms.ModelChoiceField(
-        label=_("类别"), queryset=Category.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None
+        label=_("类别"), queryset=Category.objects.active(), widget=forms.RadioSelect, empty_label=None
     )
     title = forms.CharField(label=_("标题"), max_length=100)
     description = forms.CharField(
@@ -127,7 +127,7 @@ class DecisionForm(forms.Form):
 class ViolationForm(forms.Form):
     official = forms.ModelChoiceField(label=_("干部"), queryset=None)
     kind = forms.ModelChoiceField(
-        label=_("情形"), queryset=ConductKind.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None
+        label=_("情形"), queryset=ConductKind.objects.active(), widget=forms.RadioSelect, empty_label=None
     )
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
     case_number = forms.CharField(label=_("相关诉求编号"), max_length=30, required=False)

@@ -154,7 +154,7 @@ class QueueFilterForm(forms.Form):
 class CreateCaseForm(forms.Form):
     title = forms.CharField(label=_("诉求标题"), max_length=100)
     category = forms.ModelChoiceField(
-        label=_("类别"), queryset=Category.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None
+        label=_("类别"), queryset=Category.objects.active(), widget=forms.RadioSelect, empty_label=None
     )
     tier = forms.ModelChoiceField(
         label=_("办理层级"), queryset=Tier.objects.order_by("rank"), widget=forms.RadioSelect, empty_label=None

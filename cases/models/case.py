@@ -13,29 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import AppendOnlyModel, Community, Grid, Street
+from lucun.models import AppendOnlyModel, Community, ConfigRow, Grid, Street
 
 from .. import clock
 from ..clock import Colour
 from ..states import OPEN_STATES, RUNNING_STATES, CaseState
 
 
-class Category(models.Model):
+class Category(ConfigRow):
     """One of the problem categories (6大类), configurable."""
 
-    name = models.CharField(_("名称"), max_length=30, unique=True)
     code = models.SlugField(_("代码"), max_length=30, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("启用"), default=True)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("问题类别")
         verbose_name_plural = _("问题类别")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Tier(models.Model):
@@ -459,21 +451,12 @@ class ReturnRequest(models.Model):
         return f"{self.case_id} {self.get_decision_display()}"
 
 
-class ConductKind(models.Model):
+class ConductKind(ConfigRow):
     """One kind of bad conduct on the negative list (负面清单), e.g. 推诿扯皮, 态度恶劣."""
 
-    name = models.CharField(_("名称"), max_length=30, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("负面清单情形")
         verbose_name_plural = _("负面清单情形")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ConductViolation(models.Model):

@@ -110,6 +110,53 @@ class FeedbackChannel(models.Model):
         return reverse("cases:feedback:form", kwargs={"token": self.token})
 
 
+class QrSource(models.Model):
+    """Something printed with a QR code of its own: it owns one feedback channel (a batch of cards, a poster).
+
+    Declared here, next to the channel, so every app that prints codes shares one shape; the subclasses live in
+    those apps (visits). Stopping a source stops its channel too, and the printed code then offers the
+    street-wide form. The channel's reverse name is the subclass's (``channel.contactcardbatch``).
+    """
+
+    class DeactivationReason(models.TextChoices):
+        LOST = "lost", _("遗失或损毁")
+        SUPERSEDED = "superseded", _("已换新")
+        REMOVED = "removed", _("已撤除")
+
+    channel = models.OneToOneField(
+        FeedbackChannel,
+        verbose_name=_("反馈渠道"),
+        on_delete=models.PROTECT,
+        related_name="%(class)s",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("在用"), default=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
+    deactivation_reason = models.CharField(
+        _("停用原因"), max_length=20, choices=DeactivationReason.choices, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=True, deactivated_at__isnull=True, deactivation_reason="")
+                | (Q(is_active=False, deactivated_at__isnull=False) & ~Q(deactivation_reason="")),
+                name="%(class)s_deactivation_complete",
+            ),
+        ]
+
+
 class FeedbackQuerySet(models.QuerySet):
     def pending(self) -> "FeedbackQuerySet":
         return self.filter(state=Feedback.State.NEW)

@@ -444,7 +444,7 @@ def filter_choices(*, user: User) -> dict:
 
     return {
         "communities": list(communities_for(user).order_by("sort_order", "name")),
-        "categories": list(Category.objects.filter(is_active=True)),
+        "categories": list(Category.objects.active()),
         "tiers": list(Tier.objects.order_by("rank")),
         "lists": CaseList.choices,
         "states": CaseState.choices,

@@ -80,7 +80,7 @@ def public_form_options(*, street: Street) -> dict:
     if options is None:
         options = {
             "communities": list(Community.objects.filter(street=street).order_by("sort_order", "name")),
-            "categories": list(Category.objects.filter(is_active=True).order_by("sort_order", "name")),
+            "categories": list(Category.objects.active().order_by("sort_order", "name")),
         }
         public_cache.put(key, options, version)
     return options

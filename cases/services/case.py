@@ -26,6 +26,7 @@ from lucun.services import audit_record, notification_insert_select, notificatio
 from lucun.text import sql_format
 
 from .. import clock, permissions
+from ..audit import AuditAction
 from ..models import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -152,7 +153,7 @@ def case_open(
     )
     tier = tier or tier_default()
     _require(tier is not None, _("尚未设定默认办理层级,请选择办理层级。"))
-    category = category or Category.objects.filter(is_active=True).order_by("sort_order").first()
+    category = category or Category.objects.active().order_by("sort_order").first()
     now = opened_at or timezone.now()
     year, serial, number = _next_number(community, now)
     due_at, warn_at = clock.deadlines(tier, now)
@@ -659,7 +660,7 @@ def conduct_violation_record(
     )
     audit_record(
         actor=user,
-        action="记录作风问题",
+        action=AuditAction.CONDUCT_VIOLATION_RECORD,
         obj=violation,
         community=community,
         summary=f"{official} · {kind}",

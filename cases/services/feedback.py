@@ -21,6 +21,7 @@ from lucun.scoping import STREET_LEVEL_ROLES, has_role, user_positions
 from lucun.services import audit_record, notification_bulk_send
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import (
     Case,
     CaseEvent,
@@ -129,7 +130,7 @@ def feedback_channel_create(
         raise FeedbackError(_("生成二维码令牌失败,请重试。"))
     audit_record(
         actor=created_by,
-        action="创建反馈渠道",
+        action=AuditAction.CHANNEL_CREATE,
         obj=channel,
         community=community,
         summary=f"{channel.get_kind_display()} · {label}",
@@ -155,7 +156,7 @@ def feedback_channel_deactivate(*, channel: FeedbackChannel, user: User | None, 
     channel.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
     audit_record(
         actor=user,
-        action="停用反馈渠道",
+        action=AuditAction.CHANNEL_DEACTIVATE,
         obj=channel,
         community=channel.community,
         summary=channel.deactivated_reason,
@@ -342,7 +343,7 @@ def feedback_create_case(
     before = _mark(feedback, user, State.CASE_CREATED, case=case)
     audit_record(
         actor=user,
-        action="群众反馈立案",
+        action=AuditAction.FEEDBACK_CREATE_CASE,
         obj=feedback,
         community=feedback.community,
         summary=case.number,
@@ -373,7 +374,7 @@ def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = ""
     before = _mark(feedback, user, State.MERGED, case=case, reason=note[:300])
     audit_record(
         actor=user,
-        action="群众反馈并入诉求",
+        action=AuditAction.FEEDBACK_MERGE,
         obj=feedback,
         community=feedback.community,
         summary=case.number,
@@ -381,6 +382,12 @@ def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = ""
         after={"state": feedback.state, "case": case.number},
     )
     return feedback
+
+
+_REJECTED = {
+    State.SPAM: AuditAction.FEEDBACK_REJECT_SPAM,
+    State.NOT_ACTIONABLE: AuditAction.FEEDBACK_REJECT_NOT_ACTIONABLE,
+}
 
 
 @transaction.atomic
@@ -395,7 +402,7 @@ def feedback_reject(*, feedback: Feedback, user: User, state: str, reason: str) 
     before = _mark(feedback, user, state, reason=reason[:300])
     audit_record(
         actor=user,
-        action="群众反馈标记为" + str(Feedback.State(state).label),
+        action=_REJECTED[state],
         obj=feedback,
         community=feedback.community,
         summary=reason[:300],
@@ -448,7 +455,7 @@ def feedback_redact(*, feedback: Feedback, user: User, redacted_text: str) -> Fe
     # The audit keeps who and when, not the text: the original holds the personal details.
     audit_record(
         actor=user,
-        action="群众反馈脱敏",
+        action=AuditAction.FEEDBACK_REDACT,
         obj=feedback,
         community=feedback.community,
         summary=_("更新脱敏文本") if had else _("新增脱敏文本"),

@@ -9,6 +9,7 @@ from lucun.models import User
 from lucun.services import audit_record
 
 from .. import printing
+from ..audit import AuditAction
 from ..models import Case
 
 # The numbers named in one audit record; a larger print records how many more there were.
@@ -27,7 +28,7 @@ def case_sheets_print(*, actor: User, cases: Sequence[Case], address: Callable[[
     numbers = [case.number for case in cases]
     audit_record(
         actor=actor,
-        action="cases.print",
+        action=AuditAction.CASE_SHEETS_PRINT,
         obj=cases[0] if len(cases) == 1 else None,
         community=cases[0].community if len(cases) == 1 else None,
         summary=_("打印办理单:%(n)d 件") % {"n": pages},

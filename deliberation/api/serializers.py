@@ -201,7 +201,7 @@ class AgendaAddSerializer(serializers.Serializer):
 class RaiseCaseSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.active(), required=False)
     tier = serializers.SlugRelatedField(slug_field="code", queryset=Tier.objects.all(), required=False)
     case_list = serializers.ChoiceField(choices=CaseList.choices, default=CaseList.COMMUNITY)
     community = serializers.PrimaryKeyRelatedField(

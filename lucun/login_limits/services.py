@@ -3,6 +3,7 @@ from axes.models import AccessAttempt
 from django.db import transaction
 from django.db.models import QuerySet
 
+from lucun.audit import AuditAction
 from lucun.models import User
 from lucun.services import audit_record
 
@@ -16,7 +17,7 @@ def login_lock_clear(*, actor: User, attempts: QuerySet[AccessAttempt]) -> int:
         if count:
             audit_record(
                 actor=actor,
-                action="解除登录锁定",
+                action=AuditAction.LOGIN_LOCK_CLEAR,
                 summary=f"删除 {count} 条登录失败记录:{'、'.join(names) or '(无用户名)'}",
                 after={"usernames": names, "records": count},
             )

@@ -7,12 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Community, Street
+from lucun.models import Community, ConfigRow, Street
 
 SECRETARY_TITLE = "书记"  # a community cadre whose position title contains it leads the community
 
 
-class RedLine(models.Model):
+class RedLine(ConfigRow):
     """One of the red lines (红线) for community party secretaries; a row, so a street can tune it."""
 
     class Metric(models.TextChoices):
@@ -30,16 +30,10 @@ class RedLine(models.Model):
     min_base = models.PositiveIntegerField(
         _("最少样本"), default=0, help_text=_("比率类红线:回访答复或住户少于此数时不判定。")
     )
-    is_active = models.BooleanField(_("启用"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    class Meta:
+    class Meta(ConfigRow.Meta):
         verbose_name = _("红线")
         verbose_name_plural = _("红线")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_measured(self) -> bool:

@@ -18,6 +18,7 @@ from lucun.services import audit_record, notification_bulk_send
 from visits.models import Household, VisitLog
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import (
     SECRETARY_TITLE,
     CadreAdjustment,
@@ -142,7 +143,7 @@ def redlines_evaluate(*, street: Street, year: int, quarter: int, now=None) -> R
     """
     period = Period.quarter(year, quarter)
     communities = Community.objects.filter(street=street)
-    lines = list(RedLine.objects.filter(is_active=True).exclude(metric=Metric.RECORDED))
+    lines = list(RedLine.objects.active().exclude(metric=Metric.RECORDED))
     measures = measure(communities=communities, period=period)
     heads = secretaries(communities=communities, period=period)
     names = dict(communities.values_list("pk", "name"))
@@ -264,7 +265,7 @@ def warning_record(
         evidence=evidence.strip(),
         recorded_by=user,
     )
-    audit_record(actor=user, action="记录红线预警", obj=warning, community=community, summary=str(red_line))
+    audit_record(actor=user, action=AuditAction.WARNING_RECORD, obj=warning, community=community, summary=str(red_line))
     _notify_warnings([warning], {community.pk: community.name})
     return warning
 
@@ -286,7 +287,7 @@ def goal_create(
         sort_order=order,
         created_by=user,
     )
-    audit_record(actor=user, action="设定任期目标", obj=goal, community=community, summary=goal.title)
+    audit_record(actor=user, action=AuditAction.GOAL_CREATE, obj=goal, community=community, summary=goal.title)
     return goal
 
 
@@ -307,7 +308,7 @@ def goal_progress_record(
     )
     audit_record(
         actor=user,
-        action="填报目标进展",
+        action=AuditAction.GOAL_PROGRESS_RECORD,
         obj=progress,
         community=goal.community,
         summary=f"{year}Q{quarter} {percent}%",
@@ -324,7 +325,13 @@ def goal_review_record(*, user: User, goal: TermGoal, year: int, result: str, ev
     _require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
     _require(not GoalReview.objects.filter(goal=goal, year=year).exists(), _("该目标本年度已对账。"))
     review = GoalReview.objects.create(goal=goal, year=year, result=result, evidence=evidence.strip(), recorded_by=user)
-    audit_record(actor=user, action="年度对账", obj=review, community=goal.community, summary=f"{year} {result}")
+    audit_record(
+        actor=user,
+        action=AuditAction.GOAL_REVIEW_RECORD,
+        obj=review,
+        community=goal.community,
+        summary=f"{year} {result}",
+    )
     return review
 
 
@@ -357,5 +364,7 @@ def adjustment_record(
         reason=reason.strip(),
         recorded_by=user,
     )
-    audit_record(actor=user, action="记录干部调整", obj=adjustment, community=community, summary=str(adjustment))
+    audit_record(
+        actor=user, action=AuditAction.ADJUSTMENT_RECORD, obj=adjustment, community=community, summary=str(adjustment)
+    )
     return adjustment

@@ -21,6 +21,7 @@ from lucun.services import audit_record, notification_bulk_send
 from visits.models import VisitAssignment, VisitRequest
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import Callback, ContactMethod, Satisfaction
 
 # Cases resolved longer ago than this when the job first sees them get no callback (history before install).
@@ -152,7 +153,13 @@ def callback_record(
         callback.contacted = False
         callback.attempts += 1
         callback.save(update_fields=["contacted", "attempts", "method", "note", "recorded_by"])
-        audit_record(actor=user, action="回访未联系上", obj=callback, community=callback.community, summary=case.number)
+        audit_record(
+            actor=user,
+            action=AuditAction.CALLBACK_UNREACHED,
+            obj=callback,
+            community=callback.community,
+            summary=case.number,
+        )
         return callback
     _require(solved is not None, _("请选择问题是否解决。"))
     _require(satisfaction in Satisfaction.values, _("请选择满意度。"))
@@ -174,7 +181,7 @@ def callback_record(
     )
     audit_record(
         actor=user,
-        action="记录回访",
+        action=AuditAction.CALLBACK_RECORD,
         obj=callback,
         community=callback.community,
         summary=f"{case.number} {Satisfaction(satisfaction).label}",

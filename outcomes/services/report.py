@@ -13,6 +13,7 @@ from lucun.models import Position, Role, Street, User
 from lucun.services import audit_record, notification_send
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import ExternalFigure, ReportSnapshot
 from ..periods import Period
 
@@ -50,7 +51,12 @@ def external_figure_record(
             street=street, kind=kind, month=month, value=value, source=source.strip(), recorded_by=user
         )
     audit_record(
-        actor=user, action="录入外部数据", obj=figure, summary=str(figure), before=before, after={"value": value}
+        actor=user,
+        action=AuditAction.EXTERNAL_FIGURE_RECORD,
+        obj=figure,
+        summary=str(figure),
+        before=before,
+        after={"value": value},
     )
     return figure
 

@@ -14,6 +14,7 @@ from visits.models import Household
 from visits.selectors import covering_teams
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import ContactMethod, Satisfaction, SurveyRound, SurveySample
 
 MAX_SAMPLE = 500
@@ -71,7 +72,7 @@ def survey_start(
             for h in picked
         ]
     SurveySample.objects.bulk_create(samples, batch_size=2000)
-    audit_record(actor=user, action="发起满意度调查", obj=survey, summary=f"{survey.title} · {len(samples)} 户")
+    audit_record(actor=user, action=AuditAction.SURVEY_START, obj=survey, summary=f"{survey.title} · {len(samples)} 户")
     return survey
 
 
@@ -114,5 +115,5 @@ def survey_close(*, user: User, survey: SurveyRound) -> SurveyRound:
     _require(survey.closed_at is None, _("该调查已结束。"))
     survey.closed_at = timezone.now()
     survey.save(update_fields=["closed_at"])
-    audit_record(actor=user, action="结束满意度调查", obj=survey)
+    audit_record(actor=user, action=AuditAction.SURVEY_CLOSE, obj=survey)
     return survey

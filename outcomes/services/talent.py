@@ -10,6 +10,7 @@ from lucun.services import audit_record
 from visits.models import VisitLog
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import TalentRecord, TalentStep
 
 Stage = TalentRecord.Stage
@@ -64,7 +65,9 @@ def talent_create(
     except IntegrityError as exc:
         raise TalentError(_("该村(居)已登记过同名同电话的人才。")) from exc
     TalentStep.objects.create(record=record, stage_to=record.stage, note=_("登记"), by=user)
-    audit_record(actor=user, action="登记后备人才", obj=record, community=community, summary=record.get_kind_display())
+    audit_record(
+        actor=user, action=AuditAction.TALENT_CREATE, obj=record, community=community, summary=record.get_kind_display()
+    )
     return record
 
 
@@ -91,7 +94,7 @@ def talent_advance(
     )
     audit_record(
         actor=user,
-        action="后备人才进展",
+        action=AuditAction.TALENT_ADVANCE,
         obj=record,
         community=record.community,
         before={"stage": before},

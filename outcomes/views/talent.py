@@ -15,6 +15,7 @@ from visits.models import VisitLog
 from visits.permissions import SensitiveCache
 
 from .. import forms, permissions, selectors, services
+from ..audit import AuditAction
 from ..models import TalentRecord
 from .common import ERRORS, page
 
@@ -79,7 +80,7 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.talent_get(user=request.user, pk=pk)
     full = permissions.can_see_talent_phone(request.user, record.community)
     if full and record.phone:
-        audit_record(actor=request.user, action="查看人才联系电话", obj=record, community=record.community)
+        audit_record(actor=request.user, action=AuditAction.TALENT_PHONE_VIEW, obj=record, community=record.community)
     order = TalentRecord.STAGE_ORDER
     form = forms.TalentAdvanceForm()
     form.fields["stage"].choices = [

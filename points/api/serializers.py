@@ -53,7 +53,7 @@ class VolunteerUpdateSerializer(serializers.Serializer):
         max_length=20, allow_blank=True, validators=[phone_validator], help_text="11 位手机号,可为空"
     )
     corps = serializers.SlugRelatedField(
-        slug_field="name", many=True, queryset=ServiceCorps.objects.filter(active=True), help_text="服务团名称"
+        slug_field="name", many=True, queryset=ServiceCorps.objects.active(), help_text="服务团名称"
     )
     joined_on = serializers.DateField()
     active = serializers.BooleanField()
@@ -72,7 +72,7 @@ class VolunteerCreateSerializer(VolunteerUpdateSerializer):
     corps = serializers.SlugRelatedField(
         slug_field="name",
         many=True,
-        queryset=ServiceCorps.objects.filter(active=True),
+        queryset=ServiceCorps.objects.active(),
         required=False,
         default=list,
         help_text="服务团名称",
@@ -156,7 +156,7 @@ class ServiceClaimSerializer(serializers.ModelSerializer):
 
 class ClaimSubmitSerializer(serializers.Serializer):
     volunteer = serializers.IntegerField(min_value=1)
-    service_type = serializers.PrimaryKeyRelatedField(queryset=ServiceType.objects.filter(active=True))
+    service_type = serializers.PrimaryKeyRelatedField(queryset=ServiceType.objects.active())
     service_date = serializers.DateField()
     quantity = serializers.IntegerField(min_value=1, max_value=24)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -191,6 +191,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 
 class RewardSerializer(serializers.ModelSerializer):
+    # The API's name for the model's is_active (上架), kept since it was published.
+    active = serializers.BooleanField(source="is_active", read_only=True, label="上架")
+
     class Meta:
         model = Reward
         fields = [
@@ -222,6 +225,7 @@ class RewardUpdateSerializer(serializers.ModelSerializer):
         max_digits=8, decimal_places=2, min_value=0, allow_null=True, required=False
     )
     description = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    active = serializers.BooleanField(source="is_active", required=False, label="上架")
     sort_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     class Meta:

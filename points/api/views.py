@@ -1,6 +1,7 @@
 """The points API: one view per operation, scoped to the caller's communities; writes go through services."""
 
 from django.core.exceptions import ValidationError
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -156,7 +157,7 @@ class ServiceTypeListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return ServiceType.objects.filter(active=True).order_by("sort_order", "name")
+        return ServiceType.objects.active().order_by("sort_order", "name")
 
 
 class ClaimListView(generics.ListAPIView):
@@ -232,11 +233,19 @@ class LedgerListView(generics.ListAPIView):
         return LedgerEntry.objects.select_related("account").order_by("-created_at", "-id")
 
 
+class RewardFilter(filters.FilterSet):
+    active = filters.BooleanFilter(field_name="is_active", label="上架")  # the published name of is_active
+
+    class Meta:
+        model = Reward
+        fields = ["community", "active", "kind"]
+
+
 class RewardListView(generics.ListAPIView):
     """The points-shop catalogue of the caller's communities; POST adds an item."""
 
     serializer_class = RewardSerializer
-    filterset_fields = ["community", "active", "kind"]
+    filterset_class = RewardFilter
 
     def get_queryset(self):
         return Reward.objects.order_by("community_id", "sort_order", "price_points", "name")

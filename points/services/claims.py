@@ -15,6 +15,7 @@ from lucun.models import Community, User
 from lucun.services import audit_record
 
 from .. import roles
+from ..audit import AuditAction
 from ..models import ClaimBatch, LedgerEntry, PointsAccount, PointsPolicy, ServiceClaim, ServiceType, Volunteer
 from ..periods import month_bounds
 from .base import CapReached, PointsError, _post, _require
@@ -28,7 +29,7 @@ def _check_claim_shape(*, volunteer: Volunteer, service_type: ServiceType, servi
     today = timezone.localdate()
     if not volunteer.active:
         raise PointsError(_("该志愿者已停用,不能申报积分。"))
-    if not service_type.active:
+    if not service_type.is_active:
         raise PointsError(_("该服务类别已停用。"))
     if service_date > today:
         raise PointsError(_("服务日期不能晚于今天。"))
@@ -81,7 +82,7 @@ def claim_submit(
         claim.save()
         audit_record(
             actor=claim.submitted_by,
-            action="申报志愿服务" if via != ServiceClaim.Via.SELF else "一码通自助申报",
+            action=AuditAction.CLAIM_SUBMIT if via != ServiceClaim.Via.SELF else AuditAction.CLAIM_SELF_SUBMIT,
             obj=claim,
             community=volunteer.community,
             summary=f"{service_type.name} × {quantity},{claim.points} 分",
@@ -137,7 +138,7 @@ def claim_batch_create(
         )
         audit_record(
             actor=actor,
-            action="活动批量申报",
+            action=AuditAction.CLAIM_BATCH_CREATE,
             obj=batch,
             community=community,
             summary=f"{batch.title}:{len(attendees)} 人,{service_type.name} × {quantity}",
@@ -199,7 +200,11 @@ def claim_approve(*, actor: User, claim: ServiceClaim) -> ServiceClaim:
         claim.decided_at = timezone.now()
         claim.save(update_fields=["status", "points_awarded", "decided_by", "decided_at"])
         audit_record(
-            actor=actor, action="审核通过积分申报", obj=claim, community=claim.community, summary=f"入账 {awarded} 分"
+            actor=actor,
+            action=AuditAction.CLAIM_APPROVE,
+            obj=claim,
+            community=claim.community,
+            summary=f"入账 {awarded} 分",
         )
     return claim
 
@@ -219,7 +224,7 @@ def claim_reject(*, actor: User, claim: ServiceClaim, reason: str) -> ServiceCla
         claim.decided_by = actor
         claim.decided_at = timezone.now()
         claim.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
-        audit_record(actor=actor, action="驳回积分申报", obj=claim, community=claim.community, summary=reason)
+        audit_record(actor=actor, action=AuditAction.CLAIM_REJECT, obj=claim, community=claim.community, summary=reason)
     return claim
 
 

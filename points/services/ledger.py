@@ -11,6 +11,7 @@ from lucun.models import User
 from lucun.services import audit_record
 
 from .. import roles
+from ..audit import AuditAction
 from ..models import LedgerEntry, PointsAccount, PointsPolicy, Redemption, Reward, ServiceClaim, Volunteer
 from ..periods import quarter_bounds, quarter_of, shift_quarter, start_of_day
 from .base import InsufficientPoints, PointsError, _existing_entry, _post, _require
@@ -67,7 +68,7 @@ def ledger_entry_reverse(*, actor: User, entry: LedgerEntry, reason: str) -> Led
                 redemption.save(update_fields=["cancelled_at"])
             audit_record(
                 actor=actor,
-                action="冲正积分流水",
+                action=AuditAction.LEDGER_ENTRY_REVERSE,
                 obj=reversal,
                 community=entry.community,
                 summary=f"冲正 #{entry.pk}({entry.points:+d}):{reason}",
@@ -105,7 +106,7 @@ def points_adjust(*, actor: User, volunteer: Volunteer, points: int, reason: str
             )
             audit_record(
                 actor=actor,
-                action="调整积分",
+                action=AuditAction.POINTS_ADJUST,
                 obj=entry,
                 community=volunteer.community,
                 summary=f"{volunteer.name} {points:+d}:{reason.strip()}",

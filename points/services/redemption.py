@@ -12,6 +12,7 @@ from lucun.models import User
 from lucun.services import audit_record
 
 from .. import roles
+from ..audit import AuditAction
 from ..models import LedgerEntry, PointsAccount, Redemption, RedemptionLine, Reward, Volunteer
 from ..selectors import redemption_window
 from .base import InsufficientPoints, OutOfStock, PointsError, WindowClosed, _post, _require
@@ -46,7 +47,7 @@ def reward_save(*, actor: User, reward: Reward, fields: Iterable[str] | None = N
             reward.save(update_fields=update_fields)
             audit_record(
                 actor=actor,
-                action="新增兑换商品" if creating else "修改兑换商品",
+                action=AuditAction.REWARD_CREATE if creating else AuditAction.REWARD_UPDATE,
                 obj=reward,
                 community=reward.community,
                 summary=f"{reward.name} {reward.price_points} 分,库存 {stock}",
@@ -108,7 +109,7 @@ def redemption_create(
     rewards = {r.pk: r for r in Reward.objects.filter(pk__in=wanted.keys())}
     for reward_id in wanted:
         reward = rewards.get(reward_id)
-        if reward is None or not reward.active or reward.community_id != volunteer.community_id:
+        if reward is None or not reward.is_active or reward.community_id != volunteer.community_id:
             raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
     total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
     account_id = _account_id(volunteer)
@@ -134,7 +135,7 @@ def redemption_create(
             )
             audit_record(
                 actor=actor,
-                action="积分兑换",
+                action=AuditAction.REDEMPTION_CREATE,
                 obj=redemption,
                 community=volunteer.community,
                 summary=f"{volunteer.name} 兑换 {total} 分",

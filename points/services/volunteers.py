@@ -14,6 +14,7 @@ from lucun.text import mask_phone
 from visits.models import HouseholdMember
 
 from .. import roles
+from ..audit import AuditAction
 from ..models import PointsAccount, ServiceCorps, Volunteer, new_token
 from .base import PointsError, _require
 
@@ -116,7 +117,13 @@ def volunteer_create(
             )
             volunteer.corps.set(list(corps))
             PointsAccount.objects.create(volunteer=volunteer, community=community)
-            audit_record(actor=actor, action="登记志愿者", obj=volunteer, community=community, summary=volunteer.name)
+            audit_record(
+                actor=actor,
+                action=AuditAction.VOLUNTEER_CREATE,
+                obj=volunteer,
+                community=community,
+                summary=volunteer.name,
+            )
     except IntegrityError:
         refusal = _integrity_refusal(community=community, name=name, phone=phone, member=member)
         if refusal is None:
@@ -165,7 +172,7 @@ def volunteer_update(
             volunteer.corps.set(list(corps))
             audit_record(
                 actor=actor,
-                action="修改志愿者信息",
+                action=AuditAction.VOLUNTEER_UPDATE,
                 obj=volunteer,
                 community=volunteer.community,
                 before=before,
@@ -189,7 +196,9 @@ def volunteer_token_issue(*, actor: User, volunteer: Volunteer) -> str:
         volunteer.token = new_token()
         volunteer.token_issued_at = timezone.now()
         volunteer.save(update_fields=["token", "token_issued_at"])
-        audit_record(actor=actor, action="签发一码通", obj=volunteer, community=volunteer.community)
+        audit_record(
+            actor=actor, action=AuditAction.VOLUNTEER_TOKEN_ISSUE, obj=volunteer, community=volunteer.community
+        )
     return volunteer.token
 
 
@@ -205,4 +214,6 @@ def volunteer_token_revoke(*, actor: User, volunteer: Volunteer) -> None:
         volunteer.token = None
         volunteer.token_issued_at = None
         volunteer.save(update_fields=["token", "token_issued_at"])
-        audit_record(actor=actor, action="作废一码通", obj=volunteer, community=volunteer.community)
+        audit_record(
+            actor=actor, action=AuditAction.VOLUNTEER_TOKEN_REVOKE, obj=volunteer, community=volunteer.community
+        )

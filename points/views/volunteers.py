@@ -46,7 +46,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
             "corps_id": corps_id,
             "active": request.GET.get("active", "1"),
             "communities": list(communities_for(request.user).order_by("sort_order", "name")),
-            "corps_list": list(ServiceCorps.objects.filter(active=True)),
+            "corps_list": list(ServiceCorps.objects.active()),
             "can_manage": bool(_communities_with(request.user, roles.MANAGE_ROLES)),
         },
     )

@@ -59,7 +59,9 @@ def test_channel_deactivation_needs_a_reason_and_is_audited(poster, cadre):
         services.feedback_channel_deactivate(channel=poster, user=cadre, reason=" ")
     stopped = services.feedback_channel_deactivate(channel=poster, user=cadre, reason="联系卡遗失")
     assert not stopped.is_active and stopped.deactivated_at and stopped.deactivated_reason == "联系卡遗失"
-    assert AuditEvent.objects.filter(action="停用反馈渠道", actor=cadre, object_id=str(poster.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="cases.feedback_channel_deactivate", actor=cadre, object_id=str(poster.pk)
+    ).exists()
 
 
 def test_a_cadre_of_another_community_cannot_manage_its_channels(poster, community, other_cadre):
@@ -193,7 +195,7 @@ def test_create_case_links_both_ways_copies_photos_and_is_audited(poster, cadre)
     assert case.source == Case.Source.FEEDBACK and case.source_object == feedback
     assert case.description == feedback.text and case.category.code == "infrastructure"
     assert case.photos.get().image.name == feedback.photos.get().image.name
-    audit = AuditEvent.objects.get(action="群众反馈立案")
+    audit = AuditEvent.objects.get(action="cases.feedback_create_case")
     assert audit.actor == cadre and audit.summary == case.number
     assert audit.changes == {
         "before": {"state": "new", "case": ""},
@@ -218,7 +220,7 @@ def test_merge_records_the_duplicate_on_the_case_and_audits(poster, cadre, commu
     event = case.events.get(kind=CaseEvent.Kind.MERGED)
     assert event.actor == cadre and event.after == {"feedback": feedback.pk} and "同一盏路灯" in event.note
     assert feedback.lookup_code not in event.note  # the code belongs to the sender alone
-    assert AuditEvent.objects.filter(action="群众反馈并入诉求", object_id=str(feedback.pk)).exists()
+    assert AuditEvent.objects.filter(action="cases.feedback_merge", object_id=str(feedback.pk)).exists()
 
 
 def test_merge_into_a_cancelled_case_is_refused(poster, cadre, community):
@@ -234,7 +236,7 @@ def test_spam_needs_a_reason_keeps_the_row_and_is_audited(poster, cadre):
     services.feedback_reject(feedback=feedback, user=cadre, state="spam", reason="广告")
     feedback.refresh_from_db()
     assert feedback.state == "spam" and feedback.state_reason == "广告" and feedback.text == "低价办证"
-    audit = AuditEvent.objects.get(action="群众反馈标记为无效信息")
+    audit = AuditEvent.objects.get(action="cases.feedback_reject_spam")
     assert audit.changes["after"] == {"state": "spam"}
 
 
@@ -270,7 +272,7 @@ def test_redaction_keeps_the_original_updates_the_case_and_audits_no_text(poster
     assert feedback.text == "张三家门口13812345678的路灯坏了"
     assert feedback.redacted_text == "***家门口***的路灯坏了" and feedback.redacted_by == cadre
     assert feedback.case.description == "***家门口***的路灯坏了"
-    audit = AuditEvent.objects.get(action="群众反馈脱敏")
+    audit = AuditEvent.objects.get(action="cases.feedback_redact")
     assert "张三" not in audit.summary and "138" not in str(audit.changes)
 
 

@@ -132,7 +132,7 @@ def test_redact_from_the_page(client, cadre, feedback):
     assert feedback.redacted_text == "***家门口的路灯坏了"
     html = client.get(reverse("cases:feedback_queue")).content.decode()
     assert "***家门口" in html and "13812345678" not in html  # lists show the shareable copy
-    assert AuditEvent.objects.filter(action="群众反馈脱敏", actor=cadre).exists()
+    assert AuditEvent.objects.filter(action="cases.feedback_redact", actor=cadre).exists()
 
 
 def test_channel_figures_are_counted_from_the_data(client, street_leader, community, other_community):

@@ -193,7 +193,7 @@ def test_no_decision_before_the_meeting_starts(cadre, community):
 
 def test_steps_are_completed_in_their_configured_order(cadre, community):
     meeting = family_forum(community=community, by=cadre)
-    steps = list(ProcedureStep.objects.filter(is_active=True).order_by("sort_order"))
+    steps = list(ProcedureStep.objects.active().order_by("sort_order"))
     assert [s.code for s in steps] == [
         "notice",
         "agenda",
@@ -257,7 +257,7 @@ def test_schedule_checks_kind_place_and_role(cadre, community, street, other_com
         starts_at=timezone.now(),
     )
     assert online.place == "芦湖村民情群"
-    assert AuditEvent.objects.filter(action="召开议事会议").count() == 1
+    assert AuditEvent.objects.filter(action="deliberation.meeting_schedule").count() == 1
 
 
 def test_joint_meeting_at_a_venue_is_held_in_the_venues_community(street, street_leader, community):

@@ -87,7 +87,7 @@ def test_a_volunteer_reports_a_service_from_the_own_page_in_a_real_browser(phone
     from points.models import ServiceClaim, ServiceType
 
     volunteer = VolunteerFactory(community=community, name="王秀英", balance=0)
-    service = ServiceType.objects.filter(active=True).order_by("sort_order", "pk").first()
+    service = ServiceType.objects.active().order_by("sort_order", "pk").first()
     phone.goto(f"/points/m/{volunteer.token}/")
     page = phone.page
     page.get_by_role("button", name="提交申报").click()  # nothing chosen: told what is missing, nothing kept

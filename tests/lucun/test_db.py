@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from cases.models import CaseTally
+from lucun.audit import AuditAction
 from lucun.db import sqlite_triggers_ensure, sqlite_triggers_expected
 from lucun.models import AppendOnlyModel, AuditEvent
 from lucun.services import audit_record
@@ -121,7 +122,7 @@ def test_the_test_runners_flush_empties_history_and_leaves_every_guard_in_place(
 
     assert not any(_history_model(t).objects.exists() for t in APPEND_ONLY)
     assert {f"{t}_{op}" for t in APPEND_ONLY for op in ("no_update", "no_delete")} <= _triggers()
-    audit_record(actor=None, action="after the flush")
+    audit_record(actor=None, action=AuditAction.LEGACY)
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM lucun_auditevent")
     assert AuditEvent.objects.count() == 1

@@ -158,7 +158,7 @@ def test_an_admin_sees_the_lock_in_chinese_and_clears_it(client, supervisor_acco
         "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action="解除登录锁定")
+    event = AuditEvent.objects.get(action="lucun.login_lock_clear")
     assert event.actor == supervisor_account and "wangjg" in event.summary
 
     assert _post(client, SIGN_IN, "wangjg", PASSWORD).status_code == 302

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
+from lucun.audit import AuditAction
 from lucun.models import AuditEvent, Position, Role
 from lucun.services import audit_record
 from tests.factories import GridFactory, PositionFactory, UserFactory
@@ -31,7 +32,7 @@ def test_position_clean_explains_the_node_rule_in_chinese(street, community):
 
 
 def test_audit_event_cannot_be_changed_through_the_model(cadre, community):
-    event = audit_record(actor=cadre, action="test", obj=community, community=community)
+    event = audit_record(actor=cadre, action=AuditAction.LEGACY, obj=community, community=community)
     event.summary = "rewritten"
     with pytest.raises(ValidationError):
         event.save()
@@ -40,14 +41,14 @@ def test_audit_event_cannot_be_changed_through_the_model(cadre, community):
 
 
 def test_audit_event_cannot_be_updated_in_the_database(cadre, community):
-    audit_record(actor=cadre, action="test", obj=community, community=community)
+    audit_record(actor=cadre, action=AuditAction.LEGACY, obj=community, community=community)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         AuditEvent.objects.update(summary="rewritten")
     assert AuditEvent.objects.get().summary == ""
 
 
 def test_audit_event_cannot_be_deleted_in_the_database(cadre, community):
-    audit_record(actor=cadre, action="test", obj=community, community=community)
+    audit_record(actor=cadre, action=AuditAction.LEGACY, obj=community, community=community)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         AuditEvent.objects.all()._raw_delete(AuditEvent.objects.db)
     assert AuditEvent.objects.count() == 1

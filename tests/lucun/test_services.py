@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from lucun import services, tasks
+from lucun.audit import AuditAction
 from lucun.models import Notification, NotificationDelivery, OutboxMessage
 from lucun.notify.backends import EmailBackend, LogBackend
 from tests.factories import UserFactory
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_audit_record_keeps_who_what_and_before_after(cadre, community):
     event = services.audit_record(
         actor=cadre,
-        action="修改村居名称",
+        action=AuditAction.LEGACY,
         obj=community,
         community=community,
         before={"name": "旧名"},

@@ -42,7 +42,7 @@ def data(community, other_community, cadre, other_cadre, leader):
     VolunteerFactory(community=community)
     VolunteerFactory(community=other_community)
     secretary(community, started_on=date(2025, 1, 1))
-    red_line = RedLine.objects.filter(is_active=True).order_by("sort_order").first()
+    red_line = RedLine.objects.active().order_by("sort_order").first()
     warning_record(user=leader, red_line=red_line, community=community, year=2026, quarter=1, evidence="季度测评")
     talent_create(user=cadre, community=community, name="王强", kind="veteran")
     for year, kind, value in ((2025, "complaints", 50), (2026, "complaints", 40), (2026, "petitions", 7)):

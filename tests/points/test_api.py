@@ -397,7 +397,7 @@ def test_adding_a_catalogue_item(api, community):
     )
     assert response.status_code == 201, response.content
     reward = Reward.objects.get(pk=response.json()["id"])
-    assert (reward.name, reward.stock, reward.active) == ("理发", None, True)
+    assert (reward.name, reward.stock, reward.is_active) == ("理发", None, True)
     assert api.get(reverse("api_points_reward_detail", args=[reward.pk])).json()["name"] == "理发"
 
 

@@ -491,7 +491,7 @@ def test_unlinking_is_audited_with_the_member_before_and_after(cadre, community,
     )
     volunteer.refresh_from_db()
     assert volunteer.member is None
-    event = AuditEvent.objects.filter(action="修改志愿者信息").latest("pk")
+    event = AuditEvent.objects.filter(action="points.volunteer_update").latest("pk")
     assert event.changes["before"]["member"] == member.pk and event.changes["after"]["member"] is None
 
 

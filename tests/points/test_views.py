@@ -185,6 +185,13 @@ def test_volunteer_detail_shows_ledger(client, cadre, community):
     assert "期初积分" in html and "+15" in html
 
 
+def test_volunteer_detail_shows_what_was_done_in_words_not_codes(client, cadre, community):
+    volunteer = services.volunteer_create(actor=cadre, community=community, name="赵大爷")
+    client.force_login(cadre)
+    html = client.get(volunteer.get_absolute_url()).content.decode()
+    assert "登记志愿者" in html and "points.volunteer_create" not in html
+
+
 def test_reward_catalogue_admin_creates_an_item(client, cadre, community):
     client.force_login(cadre)
     response = client.post(
@@ -196,7 +203,7 @@ def test_reward_catalogue_admin_creates_an_item(client, cadre, community):
             "kind": "goods",
             "price_points": 50,
             "stock": 20,
-            "active": "on",
+            "is_active": "on",
             "sort_order": 0,
         },
     )
@@ -216,7 +223,7 @@ def test_reward_with_negative_stock_is_refused(client, cadre, community):
             "kind": "goods",
             "price_points": 5,
             "stock": -1,
-            "active": "on",
+            "is_active": "on",
             "sort_order": 0,
         },
     )

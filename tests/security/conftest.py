@@ -118,7 +118,7 @@ def _cases(w: World) -> None:
     w.o["violation"] = conduct_violation_record(
         user=w.users["supervisor"],
         official=cadre,
-        kind=ConductKind.objects.filter(is_active=True).first(),
+        kind=ConductKind.objects.active().first(),
         community=w.community,
         occurred_on=timezone.localdate(),
         note="推诿扯皮",
@@ -176,7 +176,7 @@ def _deliberation(w: World) -> None:
         tasks=[TaskSpec("联系保洁队", cadre, timezone.localdate() + timedelta(days=7))],
     )
     w.o["task"] = FollowUpTask.objects.get(item=decided)
-    w.o["step"] = ProcedureStep.objects.filter(is_active=True).order_by("sort_order").first()
+    w.o["step"] = ProcedureStep.objects.active().order_by("sort_order").first()
 
 
 def _points(w: World) -> None:

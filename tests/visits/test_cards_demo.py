@@ -20,7 +20,9 @@ def test_demo_prints_twelve_thousand_cards_and_35_posters_on_the_feedback_demo_c
     assert {b.community_id for b in batches} == {c.pk for c in ctx.communities}
     # Every card or poster channel belongs to exactly one batch or poster: none duplicated, none left over.
     channels = FeedbackChannel.objects.filter(kind__in=["card_batch", "poster"])
-    linked = channels.filter(card_batch__isnull=False).count() + channels.filter(feedback_point__isnull=False).count()
+    linked = (
+        channels.filter(contactcardbatch__isnull=False).count() + channels.filter(feedbackpoint__isnull=False).count()
+    )
     assert linked == channels.count() == len(batches) + demo.POSTERS_AT_SCALE_1
     # The feedback demo's messages arrived through channels that are now batches and posters.
     assert channels.filter(feedbacks__isnull=False).exists()

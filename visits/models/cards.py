@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import QrSource
 from lucun.files import random_name
 from lucun.models import Community, phone_validator
 
@@ -22,22 +23,11 @@ wechat_validator = RegexValidator(
     _("微信号应为 6—20 位字母、数字、下划线或减号,并以字母开头。"),
 )
 
-
-class DeactivationReason(models.TextChoices):
-    LOST = "lost", _("遗失或损毁")
-    SUPERSEDED = "superseded", _("已换新")
-    REMOVED = "removed", _("已撤除")
+# Why a card batch or a poster stopped; the reasons belong to every printed code, so to QrSource.
+DeactivationReason = QrSource.DeactivationReason
 
 
-def _deactivation_complete(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(is_active=True, deactivated_at__isnull=True, deactivation_reason="")
-        | (Q(is_active=False, deactivated_at__isnull=False) & ~Q(deactivation_reason="")),
-        name=f"{prefix}_deactivation_complete",
-    )
-
-
-class ContactCardBatch(models.Model):
+class ContactCardBatch(QrSource):
     """A batch of 党群联系卡 a visit team hands out in a community: one contact official, one QR code."""
 
     MAX_QUANTITY = 50_000
@@ -54,30 +44,8 @@ class ContactCardBatch(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     contact_wechat = models.CharField(_("微信号"), max_length=20, blank=True, validators=[wechat_validator])
     hotline = models.CharField(_("街道热线"), max_length=30)
-    channel = models.OneToOneField(
-        "cases.FeedbackChannel",
-        verbose_name=_("反馈渠道"),
-        on_delete=models.PROTECT,
-        related_name="card_batch",
-        editable=False,
-    )
-    is_active = models.BooleanField(_("在用"), default=True)
-    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
-    deactivation_reason = models.CharField(
-        _("停用原因"), max_length=20, choices=DeactivationReason.choices, blank=True, editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(QrSource.Meta):
         verbose_name = _("党群联系卡批次")
         verbose_name_plural = _("党群联系卡批次")
         ordering = ["community_id", "-number"]
@@ -86,7 +54,7 @@ class ContactCardBatch(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gte=1, quantity__lte=50_000), name="contactcardbatch_quantity_range"
             ),
-            _deactivation_complete("contactcardbatch"),
+            *QrSource.Meta.constraints,
         ]
         indexes = [models.Index(fields=["community", "is_active"], name="contactcardbatch_comm_idx")]
 
@@ -97,7 +65,7 @@ class ContactCardBatch(models.Model):
         return reverse("visits:card_batch_detail", args=[self.pk])
 
 
-class FeedbackPoint(models.Model):
+class FeedbackPoint(QrSource):
     """A 意见收集二维码 poster at a named busy place of a community, with its own QR code."""
 
     class Place(models.TextChoices):
@@ -114,30 +82,8 @@ class FeedbackPoint(models.Model):
     )
     name = models.CharField(_("张贴地点"), max_length=60, help_text=_("如:文化广场东侧宣传栏。"))
     place = models.CharField(_("地点类型"), max_length=20, choices=Place.choices, default=Place.OTHER)
-    channel = models.OneToOneField(
-        "cases.FeedbackChannel",
-        verbose_name=_("反馈渠道"),
-        on_delete=models.PROTECT,
-        related_name="feedback_point",
-        editable=False,
-    )
-    is_active = models.BooleanField(_("在用"), default=True)
-    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
-    deactivation_reason = models.CharField(
-        _("停用原因"), max_length=20, choices=DeactivationReason.choices, blank=True, editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(QrSource.Meta):
         verbose_name = _("意见收集二维码")
         verbose_name_plural = _("意见收集二维码")
         ordering = ["community_id", "name"]
@@ -146,7 +92,7 @@ class FeedbackPoint(models.Model):
             models.UniqueConstraint(
                 fields=["community", "name"], condition=Q(is_active=True), name="feedbackpoint_one_active_per_place"
             ),
-            _deactivation_complete("feedbackpoint"),
+            *QrSource.Meta.constraints,
         ]
         indexes = [models.Index(fields=["community", "is_active"], name="feedbackpoint_comm_idx")]
 

@@ -13,7 +13,11 @@ from lucun.models import Community, Grid, Street, phone_validator
 
 
 class VisitTeam(models.Model):
-    """A 走访队伍: street leaders, street staff, community cadres and grassroots members who visit together."""
+    """A 走访队伍: street leaders, street staff, community cadres and grassroots members who visit together.
+
+    Not a ConfigRow: a team is people of one street with a leader, not street-wide configuration; its switch
+    says whether it is on duty (在岗).
+    """
 
     street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="visit_teams")
     name = models.CharField(_("名称"), max_length=50)

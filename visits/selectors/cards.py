@@ -96,7 +96,7 @@ def card_overview(*, user: User) -> list[CommunityCards]:
     )
     messages = dict(
         Feedback.objects.filter(channel__community__in=ids)
-        .filter(Q(channel__card_batch__isnull=False) | Q(channel__feedback_point__isnull=False))
+        .filter(Q(channel__contactcardbatch__isnull=False) | Q(channel__feedbackpoint__isnull=False))
         .order_by()
         .values("channel__community")
         .annotate(n=Count("pk"))

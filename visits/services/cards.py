@@ -23,6 +23,7 @@ from lucun.models import Community, User, phone_validator
 from lucun.services import audit_record, outbox_enqueue
 
 from .. import permissions, printing
+from ..audit import AuditAction
 from ..models import ContactCardBatch, DeactivationReason, FeedbackPoint, PrintJob, VisitTeam
 from ..models.cards import wechat_validator
 
@@ -109,7 +110,7 @@ def card_batch_create(
         )
         audit_record(
             actor=actor,
-            action="visits.card_batch_create",
+            action=AuditAction.CARD_BATCH_CREATE,
             obj=batch,
             community=community,
             summary=_("登记联系卡 %(batch)s,%(n)d 张") % {"batch": batch, "n": quantity},
@@ -118,7 +119,7 @@ def card_batch_create(
     return batch
 
 
-def _deactivate(*, actor: User | None, obj, reason: str, note: str, allowed: tuple[str, ...], kind: str):
+def _deactivate(*, actor: User | None, obj, reason: str, note: str, allowed: tuple[str, ...], action: AuditAction):
     _require(reason in allowed, _("请选择停用原因。"))
     note = (note or "").strip()[:150]
     model = type(obj)
@@ -137,7 +138,7 @@ def _deactivate(*, actor: User | None, obj, reason: str, note: str, allowed: tup
         obj.save(update_fields=["is_active", "deactivated_at", "deactivation_reason"])
         audit_record(
             actor=actor,
-            action=f"visits.{kind}_deactivate",
+            action=action,
             obj=obj,
             community=obj.community,
             summary=f"{obj} · {label}" + (f" · {note}" if note else ""),
@@ -157,7 +158,7 @@ def card_batch_deactivate(
         reason=reason,
         note=note,
         allowed=(DeactivationReason.LOST, DeactivationReason.SUPERSEDED),
-        kind="card_batch",
+        action=AuditAction.CARD_BATCH_DEACTIVATE,
     )
 
 
@@ -183,7 +184,7 @@ def feedback_point_create(*, actor: User | None, community: Community, name: str
         )
         audit_record(
             actor=actor,
-            action="visits.feedback_point_create",
+            action=AuditAction.FEEDBACK_POINT_CREATE,
             obj=point,
             community=community,
             summary=_("张贴意见收集二维码:%(point)s") % {"point": point},
@@ -202,7 +203,7 @@ def feedback_point_deactivate(
         reason=reason,
         note=note,
         allowed=tuple(DeactivationReason.values),
-        kind="feedback_point",
+        action=AuditAction.FEEDBACK_POINT_DEACTIVATE,
     )
 
 
@@ -235,7 +236,7 @@ def print_job_create(
         )
         audit_record(
             actor=actor,
-            action="visits.print_job_create",
+            action=AuditAction.PRINT_JOB_CREATE,
             obj=job,
             community=batch.community,
             summary=_("生成联系卡打印文件:%(batch)s,%(n)d 张") % {"batch": batch, "n": cards},

@@ -18,6 +18,7 @@ from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.services import audit_record
 
 from .. import rules
+from ..audit import AuditAction
 from ..models import (
     AttentionTag,
     Household,
@@ -74,7 +75,7 @@ def cycle_plan_build(
         VisitAssignment.objects.bulk_create(assignments)
         audit_record(
             actor=actor,
-            action="visits.plan_build",
+            action=AuditAction.PLAN_BUILD,
             summary=_("生成走访轮次 第%(first)d—%(last)d轮,共 %(count)d 项安排")
             % {"first": created[0].number, "last": created[-1].number, "count": len(assignments)},
             after={"cycles": [c.pk for c in created]},
@@ -138,7 +139,7 @@ def assignment_update(
             after["swapped_with"] = other.pk
         audit_record(
             actor=actor,
-            action="visits.assignment_update",
+            action=AuditAction.ASSIGNMENT_UPDATE,
             obj=assignment,
             community=community,
             summary=_("调整走访安排:%(a)s") % {"a": assignment},
@@ -218,7 +219,7 @@ def household_create(*, actor: User | None, community: Community, data: Househol
         household.save()
         household.tags.set(data.tags)
         HouseholdMember.objects.bulk_create(HouseholdMember(household=household, **m) for m in data.members)
-        audit_record(actor=actor, action="visits.household_create", obj=household, community=community)
+        audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, obj=household, community=community)
     return household
 
 
@@ -231,7 +232,7 @@ def household_update(*, actor: User | None, household: Household, data: Househol
         household.tags.set(data.tags)
         audit_record(
             actor=actor,
-            action="visits.household_update",
+            action=AuditAction.HOUSEHOLD_UPDATE,
             obj=household,
             community=household.community,
             before=before,
@@ -341,7 +342,7 @@ def household_import(*, actor: User | None, community: Community, rows: Iterable
         report.created = len(created)
         audit_record(
             actor=actor,
-            action="visits.household_import",
+            action=AuditAction.HOUSEHOLD_IMPORT,
             community=community,
             summary=_("从表格导入 %(n)d 户") % {"n": report.created},
         )
@@ -355,14 +356,14 @@ def household_sensitive_viewed(*, actor: User, community: Community, households:
     if len(households) == 1:
         return audit_record(
             actor=actor,
-            action="visits.household_sensitive_view",
+            action=AuditAction.HOUSEHOLD_SENSITIVE_VIEW,
             obj=households[0],
             community=community,
             summary=_("查看住户敏感信息(%(where)s)") % {"where": where},
         )
     return audit_record(
         actor=actor,
-        action="visits.household_sensitive_view",
+        action=AuditAction.HOUSEHOLD_SENSITIVE_VIEW,
         community=community,
         summary=_("查看 %(n)d 户敏感信息(%(where)s)") % {"n": len(households), "where": where},
         after={"households": [h.pk for h in households]},
@@ -457,7 +458,7 @@ def visitlog_create(
                     visitrequest_convert(request=request, actor=actor)
             audit_record(
                 actor=actor,
-                action="visits.visitlog_create",
+                action=AuditAction.VISITLOG_CREATE,
                 obj=log,
                 community=household.community,
                 summary=_("记录走访:%(h)s,诉求 %(n)d 条") % {"h": household.head_name, "n": len(texts)},
@@ -517,7 +518,7 @@ def visitrequest_convert(*, request: VisitRequest, actor: User, category=None, t
         locked.save(update_fields=["case", "status"])
         audit_record(
             actor=actor,
-            action="visits.request_convert",
+            action=AuditAction.REQUEST_CONVERT,
             obj=locked,
             community=locked.community,
             summary=_("走访诉求转为诉求件 %(number)s") % {"number": case.number},

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lucun', '0003_outbox_claims_and_deliveries'),
+        ('lucun', '0004_audit_action_vocabulary'),
     ]
 
     operations = [

@@ -1,0 +1,21 @@
+"""The audit actions of 分类解 (see lucun.audit)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lucun.audit import register
+
+
+@register
+class AuditAction(models.TextChoices):
+    CONDUCT_VIOLATION_RECORD = "cases.conduct_violation_record", _("记录作风问题")
+    CHANNEL_CREATE = "cases.feedback_channel_create", _("创建反馈渠道")
+    CHANNEL_DEACTIVATE = "cases.feedback_channel_deactivate", _("停用反馈渠道")
+    FEEDBACK_CREATE_CASE = "cases.feedback_create_case", _("群众反馈立案")
+    FEEDBACK_MERGE = "cases.feedback_merge", _("群众反馈并入诉求")
+    FEEDBACK_REJECT_SPAM = "cases.feedback_reject_spam", _("群众反馈标记为无效信息")
+    FEEDBACK_REJECT_NOT_ACTIONABLE = "cases.feedback_reject_not_actionable", _("群众反馈标记为无法办理")
+    FEEDBACK_REDACT = "cases.feedback_redact", _("群众反馈脱敏")
+    CASE_EXPORT = "cases.export", _("导出诉求清单")
+    FEEDBACK_EXPORT = "cases.feedback_export", _("导出群众反馈")
+    CASE_SHEETS_PRINT = "cases.print", _("打印诉求办理单")
