@@ -6,18 +6,26 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lucun import exports
+from lucun import audit, exports
 from lucun.exports import services, xlsx
 from lucun.models import AuditEvent, Community, ExportJob, OutboxMessage
 from tests.factories import CommunityFactory
 from tests.lucun.exports import xlsx_rows
 
 pytestmark = pytest.mark.django_db
+
+
+@audit.register
+class ExporterAuditAction(models.TextChoices):
+    """The test exporter's audit action: audit records take declared actions only."""
+
+    EXPORT = "tests.export", "导出村居(测试)"
 
 
 @pytest.fixture
