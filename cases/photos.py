@@ -8,9 +8,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from lucun.errors import DomainError
 
 try:  # HEIC/HEIF from iPhones; without the plugin such photos are refused with a plain message.
     import pillow_heif
@@ -27,7 +28,7 @@ OUTPUT_MAX_SIDE = 2048
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "HEIF"}
 
 
-class PhotoError(ValidationError):
+class PhotoError(DomainError):
     """A photo that cannot be accepted, with a message for the sender."""
 
 

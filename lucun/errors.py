@@ -72,6 +72,13 @@ def error_message(exc: BaseException) -> str:
     return SEPARATOR.join([t.rstrip("。；;") for t in texts[:-1]] + texts[-1:])
 
 
+def flash_refused(request, action: str, form) -> None:
+    """Flash "未能<action>:<why>" for a refused form: its errors for the whole form, else a pointer to the fields."""
+    errors = form.non_field_errors()
+    problems = error_message(ValidationError(list(errors))) if errors else _("请查看下方提示。")
+    messages.error(request, _("未能%(action)s:%(problems)s") % {"action": action, "problems": problems})
+
+
 class page_errors:  # lower case: it reads as a statement, ``with page_errors(...)``
     """Run a service call for a page and show what it refuses.
 
@@ -82,10 +89,11 @@ class page_errors:  # lower case: it reads as a statement, ``with page_errors(..
 
     A refused rule (any ValidationError) becomes the form's error, so the form is shown again with what was
     typed, or without a form a flashed message; ``NotAllowed`` goes on as a 403. With ``database_errors``, a
-    failed write (the service's transaction rolled back) is said in the same place instead of a server error.
+    failed write (the service's transaction rolled back) is said in the same place instead of a server error,
+    in the words given or as ``SAVE_FAILED``.
     """
 
-    def __init__(self, request, form=None, *, database_errors: bool = False):
+    def __init__(self, request, form=None, *, database_errors: bool | str = False):
         self.request = request
         self.form = form
         self.database_errors = database_errors
@@ -104,7 +112,7 @@ class page_errors:  # lower case: it reads as a statement, ``with page_errors(..
         if isinstance(exc, ValidationError):
             self._say(error_message(exc))
         elif self.database_errors and isinstance(exc, DatabaseError):
-            self._say(str(SAVE_FAILED))
+            self._say(self.database_errors if isinstance(self.database_errors, str) else str(SAVE_FAILED))
         else:
             return False
         self.error = exc

@@ -2,7 +2,6 @@
 
 from .case import (
     LIST_ORDER,
-    CaseError,
     Decision,
     SweepResult,
     case_accept,
@@ -32,7 +31,6 @@ from .case import (
     q_overdue,
 )
 from .feedback import (
-    FeedbackError,
     can_triage,
     feedback_answer,
     feedback_can_answer,
@@ -50,9 +48,7 @@ from .feedback import (
 
 __all__ = [
     "LIST_ORDER",
-    "CaseError",
     "Decision",
-    "FeedbackError",
     "SweepResult",
     "can_triage",
     "case_accept",

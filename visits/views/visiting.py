@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.errors import page_errors
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for, get_scoped_or_404, streets_for
 
@@ -129,7 +130,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 for f in formset.forms
                 if f.cleaned_data.get("text", "").strip()
             ]
-            try:
+            with page_errors(request, form) as call:
                 _log, created = services.visitlog_create(
                     actor=request.user,
                     household=household,
@@ -146,9 +147,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                     photos=data["photos"],
                     idempotency_key=data["idempotency_key"],
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 if created:
                     messages.success(request, _("走访已记录。"))
                 else:
@@ -166,11 +165,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a request heard on an earlier visit into a case."""
     item = get_scoped_or_404(VisitRequest.objects.select_related("household"), request.user, pk=pk)
-    try:
+    with page_errors(request) as call:
         case = services.visitrequest_convert(request=item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
     return redirect(item.household.get_absolute_url())
 
@@ -342,16 +339,14 @@ def plan_build(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有纪工委和街道班子成员可以安排走访。"))
     form = PlanBuildForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             cycles = services.cycle_plan_build(
                 actor=request.user,
                 street=street,
                 starts_on=form.cleaned_data["starts_on"],
                 cycles=form.cleaned_data["cycles"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已生成 %(n)d 轮走访安排。") % {"n": len(cycles)})
             return redirect(f"{_plan_url()}?cycle={cycles[0].pk}")
     else:
@@ -385,11 +380,9 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             services.assignment_update(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("走访安排已调整。"))
             return redirect(f"{_plan_url()}?cycle={assignment.cycle_id}")
     return render(request, "visits/assignment_form.html", {"assignment": assignment, "form": form})
