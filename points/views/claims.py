@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lucun.errors import page_errors
+from lucun.errors import page_errors, require_permission
 from lucun.scoping import communities_for, has_role, require_role
 from lucun.selectors import audit_for_object
 
@@ -118,8 +117,7 @@ def claims_approve_selected(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_create(request: HttpRequest) -> HttpResponse:
     communities = _communities_with(request.user, roles.MANAGE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有录入活动申报的权限。"))
+    require_permission(communities, _("您没有录入活动申报的权限。"))
     chosen_id = _int(request.POST.get("community") or request.GET.get("community")) or communities[0].pk
     community = next((c for c in communities if c.pk == chosen_id), None)
     if community is None:

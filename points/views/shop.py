@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.errors import page_errors
+from lucun.errors import page_errors, require_permission
 from lucun.models import Community
 from lucun.scoping import communities_for, require_role
 
@@ -43,8 +42,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
 
 def _reward_form(request: HttpRequest, reward=None) -> HttpResponse:
     communities = _communities_with(request.user, roles.CATALOGUE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有维护积分超市的权限。"))
+    require_permission(communities, _("您没有维护积分超市的权限。"))
     queryset = Community.objects.filter(pk__in=[c.pk for c in communities]).order_by("sort_order", "name")
     form = RewardForm(request.POST or None, instance=reward, communities=queryset)
     if request.method == "POST" and form.is_valid():
@@ -70,8 +68,7 @@ def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def redeem_start(request: HttpRequest) -> HttpResponse:
-    if not _communities_with(request.user, roles.REDEEM_ROLES):
-        raise PermissionDenied(_("您没有办理积分兑换的权限。"))
+    require_permission(_communities_with(request.user, roles.REDEEM_ROLES), _("您没有办理积分兑换的权限。"))
     form = TokenLookupForm(request.GET or None)
     if request.GET and form.is_valid():
         volunteer = selectors.volunteer_by_token(token=form.cleaned_data["code"])

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lucun.errors import page_errors
+from lucun.errors import page_errors, require_permission
 from lucun.models import Community
 from lucun.scoping import communities_for, has_role, require_role
 from lucun.selectors import audit_for_object
@@ -63,8 +62,7 @@ def _fixed_community(request: HttpRequest, communities: list[Community]) -> Comm
 @login_required
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     communities = _communities_with(request.user, roles.MANAGE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有登记志愿者的权限。"))
+    require_permission(communities, _("您没有登记志愿者的权限。"))
     fixed = _fixed_community(request, communities)
     # The household picker needs the community first: it lists that community's members only.
     members = None

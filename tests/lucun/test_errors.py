@@ -16,11 +16,14 @@ from lucun.errors import (
     DomainError,
     NotAllowed,
     error_message,
+    flash_refused,
     page_errors,
     require,
     require_permission,
 )
-from tests.factories import UserFactory
+from lucun.models import Role
+from lucun.scoping import require_role
+from tests.factories import UserFactory, official
 
 # ----------------------------------------------------------------------------------- the errors
 
@@ -204,3 +207,30 @@ def test_the_helper_says_a_failed_write_only_when_asked():
 def test_the_helper_does_not_swallow_other_errors():
     with pytest.raises(KeyError), page_errors(_request()):
         raise KeyError("step")
+
+
+def test_a_refused_form_is_flashed_as_one_line_naming_the_action():
+    request, form = _request(), _NoteForm({"note": "x"})
+    form.is_valid()
+    form.add_error(None, "该诉求已办结。")
+    form.add_error(None, "请填写理由。")
+    flash_refused(request, "办结", form)
+    empty = _NoteForm({})
+    empty.is_valid()
+    flash_refused(request, "办结", empty)
+    assert _flashed(request) == ["未能办结:该诉求已办结；请填写理由。", "未能办结:请查看下方提示。"]
+
+
+# ----------------------------------------------------------------------------------- the role check
+
+
+@pytest.mark.django_db
+def test_require_role_refuses_the_person_and_names_the_community(community, other_community):
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    require_role(cadre, [Role.COMMUNITY_CADRE], community)
+    with pytest.raises(NotAllowed, match="您没有在稻香村办理此事的权限。"):
+        require_role(cadre, [Role.COMMUNITY_CADRE], other_community)
+    with pytest.raises(NotAllowed, match="只有督办人员可以督办"):
+        require_role(cadre, [Role.SUPERVISOR], message="只有督办人员可以督办。")
+    with pytest.raises(NotAllowed):
+        require_role(None, [Role.COMMUNITY_CADRE], community)
