@@ -112,7 +112,7 @@ class page_errors:  # lower case: it reads as a statement, ``with page_errors(..
         if isinstance(exc, ValidationError):
             self._say(error_message(exc))
         elif self.database_errors and isinstance(exc, DatabaseError):
-            self._say(self.database_errors if isinstance(self.database_errors, str) else str(SAVE_FAILED))
+            self._say(str(SAVE_FAILED if self.database_errors is True else self.database_errors))
         else:
             return False
         self.error = exc
