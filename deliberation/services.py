@@ -1,14 +1,13 @@
 """Every write of deliberation: scheduling and running meetings, agendas of cases, decisions, contest scores.
 
 A decision on an agenda item changes its case only through the cases app's services, in the same
-transaction as the item: either both are saved or neither is. Illegal moves raise
-``DeliberationError`` (or the cases app's ``CaseError``) with a message for the user.
+transaction as the item: either both are saved or neither is. A move the meeting's state refuses raises
+``DomainError``, one the user's position does not allow ``NotAllowed`` (lucun.errors), with a message for the user.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.models import OPEN_STATES, Case, CaseList, Category, Tier
+from lucun.errors import DomainError, require, require_permission
 from lucun.images import image_clean, image_save
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for
@@ -40,15 +40,6 @@ from .models import (
 )
 
 
-class DeliberationError(ValidationError):
-    """A move the meeting's state or the user's position does not allow."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise DeliberationError(message)
-
-
 def _meeting_street(meeting: Meeting) -> Street:
     return meeting.street if meeting.street_id else meeting.community.street
 
@@ -66,7 +57,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def _require_open(meeting: Meeting) -> None:
-    _require(meeting.cancelled_at is None, _("该会议已取消。"))
+    require(meeting.cancelled_at is None, _("该会议已取消。"))
 
 
 # --- Meetings --------------------------------------------------------------------------------------
@@ -88,36 +79,36 @@ def meeting_schedule(
     participants: dict[str, int] | None = None,
 ) -> Meeting:
     """Schedule a meeting: a community's forum or online discussion, or the street's joint meeting or contest."""
-    _require(kind in Meeting.Kind.values, _("会议类型无效。"))
-    _require(bool(title and title.strip()), _("请填写会议议题或名称。"))
+    require(kind in Meeting.Kind.values, _("会议类型无效。"))
+    require(bool(title and title.strip()), _("请填写会议议题或名称。"))
     location, online_group = (location or "").strip(), (online_group or "").strip()
     if kind in Meeting.STREET_KINDS:
         street = street or (community.street if community else None)
-        _require(street is not None, _("党政联席会和擂台比武由街道召开,请选择街道。"))
+        require(street is not None, _("党政联席会和擂台比武由街道召开,请选择街道。"))
         community = None
-        _require(held_in is None or held_in.street_id == street.pk, _("召开地点所在村(居)不属于该街道。"))
+        require(held_in is None or held_in.street_id == street.pk, _("召开地点所在村(居)不属于该街道。"))
     else:
-        _require(community is not None, _("请选择召开会议的村(居)。"))
+        require(community is not None, _("请选择召开会议的村(居)。"))
         street, held_in = None, None
-    _require(
+    require_permission(
         permissions.can_schedule(user, kind=kind, community=community, street=street),
         _("您的职务不能召开这类会议。"),
     )
     if venue is not None:
-        _require(venue.is_active, _("该场所已停用。"))
+        require(venue.is_active, _("该场所已停用。"))
         if community is not None:
-            _require(venue.community_id == community.pk, _("所选场所不属于该村(居)。"))
+            require(venue.community_id == community.pk, _("所选场所不属于该村(居)。"))
         else:
-            _require(venue.community.street_id == street.pk, _("所选场所不属于该街道。"))
+            require(venue.community.street_id == street.pk, _("所选场所不属于该街道。"))
             held_in = held_in or venue.community
-            _require(held_in.pk == venue.community_id, _("所选场所不在召开地点所在的村(居)。"))
+            require(held_in.pk == venue.community_id, _("所选场所不在召开地点所在的村(居)。"))
         location = ""
     if kind == Meeting.Kind.ONLINE:
-        _require(bool(online_group), _("线上议事请填写微信群或小程序的名称。"))
+        require(bool(online_group), _("线上议事请填写微信群或小程序的名称。"))
         venue, location = None, ""
     else:
         online_group = ""
-        _require(venue is not None or bool(location), _("请选择议事场所,或填写其他地点(如田间地头)。"))
+        require(venue is not None or bool(location), _("请选择议事场所,或填写其他地点(如田间地头)。"))
     meeting = Meeting.objects.create(
         kind=kind,
         title=title.strip()[:100],
@@ -132,9 +123,9 @@ def meeting_schedule(
     )
     rows = []
     for role, invited in (participants or {}).items():
-        _require(role in ParticipantRole.values, _("参会方类型无效。"))
+        require(role in ParticipantRole.values, _("参会方类型无效。"))
         if invited:
-            _require(0 < invited <= 5000, _("邀请人数须在1到5000之间。"))
+            require(0 < invited <= 5000, _("邀请人数须在1到5000之间。"))
             rows.append(Participation(meeting=meeting, role=role, invited=invited))
     Participation.objects.bulk_create(rows)
     audit_record(
@@ -152,10 +143,10 @@ def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
     """Cancel a meeting that has not been held; it is kept with the reason."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    _require(meeting.held_at is None, _("会议已召开,不能取消。"))
-    _require(not meeting.agenda_items.exclude(decision="").exists(), _("会议已有议定事项,不能取消。"))
-    _require(bool(reason and reason.strip()), _("请填写取消原因。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(meeting.held_at is None, _("会议已召开,不能取消。"))
+    require(not meeting.agenda_items.exclude(decision="").exists(), _("会议已有议定事项,不能取消。"))
+    require(bool(reason and reason.strip()), _("请填写取消原因。"))
     meeting.cancelled_at = timezone.now()
     meeting.cancel_reason = reason.strip()[:200]
     meeting.save(update_fields=["cancelled_at", "cancel_reason"])
@@ -174,8 +165,8 @@ def meeting_minutes_save(*, meeting: Meeting, user: User, minutes: str) -> Meeti
     """Save the minutes (plain text with a little formatting, rendered escaped)."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    _require(len(minutes or "") <= 20000, _("会议纪要不能超过20000字。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(len(minutes or "") <= 20000, _("会议纪要不能超过20000字。"))
     before = meeting.minutes
     meeting.minutes = (minutes or "").strip()
     meeting.save(update_fields=["minutes"])
@@ -207,13 +198,13 @@ def participations_record(*, meeting: Meeting, user: User, rows: list[Participat
     """Record the parties' invitations and attendance; a party with nobody invited and nobody come is removed."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
     saved, summary = [], []
     for row in rows:
-        _require(row.role in ParticipantRole.values, _("参会方类型无效。"))
-        _require(0 <= row.invited <= 5000, _("邀请人数须在0到5000之间。"))
-        _require(row.attended is None or 0 <= row.attended <= 5000, _("实到人数须在0到5000之间。"))
-        _require(not row.attended or meeting.starts_at <= timezone.now(), _("会议尚未开始,不能登记实到人数。"))
+        require(row.role in ParticipantRole.values, _("参会方类型无效。"))
+        require(0 <= row.invited <= 5000, _("邀请人数须在0到5000之间。"))
+        require(row.attended is None or 0 <= row.attended <= 5000, _("实到人数须在0到5000之间。"))
+        require(not row.attended or meeting.starts_at <= timezone.now(), _("会议尚未开始,不能登记实到人数。"))
         if not row.invited and not row.attended and not row.users:
             Participation.objects.filter(meeting=meeting, role=row.role).delete()
             continue
@@ -243,10 +234,10 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
     """Complete one step of the procedure; the steps go in their configured order."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    _require(step.is_active, _("该步骤已停用。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(step.is_active, _("该步骤已停用。"))
     done = set(MeetingStep.objects.filter(meeting=meeting).values_list("step_id", flat=True))
-    _require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.name})
+    require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.name})
     missing = (
         ProcedureStep.objects.active()
         .filter(sort_order__lt=step.sort_order)
@@ -254,15 +245,15 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
         .order_by("sort_order")
         .first()
     )
-    _require(missing is None, _("请先完成“%(step)s”。") % {"step": missing.name if missing else ""})
+    require(missing is None, _("请先完成“%(step)s”。") % {"step": missing.name if missing else ""})
     now = timezone.now()
     if step.rule == ProcedureStep.Rule.HELD:
-        _require(meeting.starts_at <= now, _("会议尚未开始。"))
+        require(meeting.starts_at <= now, _("会议尚未开始。"))
         if meeting.held_at is None:
             meeting.held_at = now
             meeting.save(update_fields=["held_at"])
     if step.rule == ProcedureStep.Rule.DECISIONS:
-        _require(
+        require(
             not meeting.agenda_items.filter(decision="").exists(),
             _("还有议题没有作出决定,请逐项记录决定后再完成此步骤。"),
         )
@@ -281,17 +272,17 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
 
 
 def _check_case_for_agenda(meeting: Meeting, case: Case, user: User) -> None:
-    _require(meeting.kind != Meeting.Kind.CONTEST, _("擂台比武不设诉求议题。"))
-    _require(case.state in OPEN_STATES, _("只有未办结的诉求可以列入议程(%(number)s)。") % {"number": case.number})
-    _require(communities_for(user).filter(pk=case.community_id).exists(), _("您无权查看该诉求。"))
+    require(meeting.kind != Meeting.Kind.CONTEST, _("擂台比武不设诉求议题。"))
+    require(case.state in OPEN_STATES, _("只有未办结的诉求可以列入议程(%(number)s)。") % {"number": case.number})
+    require(communities_for(user).filter(pk=case.community_id).exists(), _("您无权查看该诉求。"))
     if meeting.community_id:
-        _require(case.community_id == meeting.community_id, _("该诉求不属于本村(居),不能列入本次会议。"))
+        require(case.community_id == meeting.community_id, _("该诉求不属于本村(居),不能列入本次会议。"))
     else:
-        _require(case.street_id == meeting.street_id, _("该诉求不属于本街道,不能列入本次会议。"))
+        require(case.street_id == meeting.street_id, _("该诉求不属于本街道,不能列入本次会议。"))
 
 
 def _add_item(meeting: Meeting, case: Case, user: User) -> AgendaItem:
-    _require(
+    require(
         not AgendaItem.objects.filter(meeting=meeting, case=case).exists(),
         _("诉求 %(number)s 已在本次会议议程中。") % {"number": case.number},
     )
@@ -300,7 +291,7 @@ def _add_item(meeting: Meeting, case: Case, user: User) -> AgendaItem:
         with transaction.atomic():
             return AgendaItem.objects.create(meeting=meeting, case=case, position=position, added_by=user)
     except IntegrityError as exc:  # a colleague added it at the same moment
-        raise DeliberationError(_("诉求 %(number)s 已在本次会议议程中。") % {"number": case.number}) from exc
+        raise DomainError(_("诉求 %(number)s 已在本次会议议程中。") % {"number": case.number}) from exc
 
 
 @transaction.atomic
@@ -308,7 +299,7 @@ def agenda_add(*, meeting: Meeting, user: User, case: Case) -> AgendaItem:
     """Put an open case of the meeting's community (or, for a street meeting, of its street) on the agenda."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
     case = Case.objects.get(pk=case.pk)
     _check_case_for_agenda(meeting, case, user)
     item = _add_item(meeting, case, user)
@@ -339,13 +330,13 @@ def agenda_raise_case(
     """Register a problem raised at the meeting as a new case (source: the meeting) and put it on the agenda."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    _require(meeting.kind != Meeting.Kind.CONTEST, _("擂台比武不设诉求议题。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(meeting.kind != Meeting.Kind.CONTEST, _("擂台比武不设诉求议题。"))
     if meeting.community_id:
         community = meeting.community
     else:
-        _require(community is not None, _("请选择问题所在的村(居)。"))
-        _require(community.street_id == meeting.street_id, _("该村(居)不属于本街道。"))
+        require(community is not None, _("请选择问题所在的村(居)。"))
+        require(community.street_id == meeting.street_id, _("该村(居)不属于本街道。"))
     case = case_services.case_open(
         community=community,
         title=title,
@@ -388,7 +379,7 @@ def _decide_settled(item: AgendaItem, user: User, result: str, public_reply: str
     if meeting.kind == Meeting.Kind.JOINT:
         case_list = CaseList.STREET
     else:
-        _require(case_list in (CaseList.COMMUNITY, CaseList.SELF), _("协商解决须选择“村居共议”或“群众自商”。"))
+        require(case_list in (CaseList.COMMUNITY, CaseList.SELF), _("协商解决须选择“村居共议”或“群众自商”。"))
     case_services.case_resolve(
         case=item.case,
         user=user,
@@ -400,12 +391,12 @@ def _decide_settled(item: AgendaItem, user: User, result: str, public_reply: str
 
 def _decide_follow_up(item: AgendaItem, user: User, summary: str, tasks: list[TaskSpec]) -> None:
     meeting = item.meeting
-    _require(bool(tasks), _("需跟进办理的议题请至少填写一项跟进事项(事项、负责人、时限)。"))
+    require(bool(tasks), _("需跟进办理的议题请至少填写一项跟进事项(事项、负责人、时限)。"))
     today = timezone.localdate()
     for task in tasks:
-        _require(bool(task.title and task.title.strip()), _("请填写跟进事项的内容。"))
-        _require(task.owner.is_active, _("跟进负责人 %(name)s 的账号已停用。") % {"name": task.owner})
-        _require(task.due_on >= today, _("跟进时限不能早于今天。"))
+        require(bool(task.title and task.title.strip()), _("请填写跟进事项的内容。"))
+        require(task.owner.is_active, _("跟进负责人 %(name)s 的账号已停用。") % {"name": task.owner})
+        require(task.due_on >= today, _("跟进时限不能早于今天。"))
     FollowUpTask.objects.bulk_create(
         [FollowUpTask(item=item, title=t.title.strip()[:200], owner=t.owner, due_on=t.due_on) for t in tasks]
     )
@@ -455,10 +446,10 @@ def _decide_beyond(item: AgendaItem, user: User, summary: str, special: bool) ->
 def _decide_assigned(
     item: AgendaItem, user: User, result: str, department: str, handler: User | None, due_on: date | None
 ) -> str:
-    _require(bool(department and department.strip()), _("请填写承办部门。"))
-    _require(handler is not None, _("请选择承办部门的责任人。"))
-    _require(due_on is not None, _("请填写办结时限。"))
-    _require(due_on >= timezone.localdate(), _("办结时限不能早于今天。"))
+    require(bool(department and department.strip()), _("请填写承办部门。"))
+    require(handler is not None, _("请选择承办部门的责任人。"))
+    require(due_on is not None, _("请填写办结时限。"))
+    require(due_on >= timezone.localdate(), _("办结时限不能早于今天。"))
     case = item.case
     case_services.case_assign(case=case, user=user, handler=handler, handler_office=department.strip()[:60])
     case.refresh_from_db()
@@ -509,15 +500,15 @@ def agenda_decide(
     meeting = _locked_meeting(item.meeting)
     item.meeting = meeting
     _require_open(meeting)
-    _require(not item.decision, _("该议题已作出决定。"))
-    _require(decision in DECISIONS_FOR.get(meeting.kind, ()), _("本次会议不能作出这种决定。"))
-    _require(permissions.can_decide(user, meeting), _("您的职务不能记录本次会议的决定。"))
-    _require(meeting.starts_at <= timezone.now(), _("会议尚未开始,不能记录决定。"))
+    require(not item.decision, _("该议题已作出决定。"))
+    require(decision in DECISIONS_FOR.get(meeting.kind, ()), _("本次会议不能作出这种决定。"))
+    require_permission(permissions.can_decide(user, meeting), _("您的职务不能记录本次会议的决定。"))
+    require(meeting.starts_at <= timezone.now(), _("会议尚未开始,不能记录决定。"))
     summary, result = (summary or "").strip(), (result or "").strip()
-    _require(bool(summary), _("请填写讨论情况。"))
-    _require(item.case.state in OPEN_STATES, _("该诉求已不在办理中,不能再作决定。"))
+    require(bool(summary), _("请填写讨论情况。"))
+    require(item.case.state in OPEN_STATES, _("该诉求已不在办理中,不能再作决定。"))
     if decision in (Decision.SETTLED, Decision.ASSIGNED):
-        _require(bool(result), _("请填写议定结果。"))
+        require(bool(result), _("请填写议定结果。"))
     warning = ""
     if decision == Decision.SETTLED:
         _decide_settled(item, user, result, (public_reply or "").strip(), case_list)
@@ -554,13 +545,13 @@ def joint_meeting_propose_agenda(*, meeting: Meeting, user: User, cases: list[Ca
 
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(meeting.kind == Meeting.Kind.JOINT, _("只有党政联席会按上级帮办清单自动提出议题。"))
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(meeting.kind == Meeting.Kind.JOINT, _("只有党政联席会按上级帮办清单自动提出议题。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
     proposals = joint_agenda_proposals(meeting=meeting)
     if cases is not None:
         wanted = {c.pk for c in cases}
         proposals = proposals.filter(pk__in=wanted)
-        _require(proposals.count() == len(wanted), _("所选诉求中有不在建议议题之内的。"))
+        require(proposals.count() == len(wanted), _("所选诉求中有不在建议议题之内的。"))
     items = [_add_item(meeting, case, user) for case in proposals]
     if items:
         audit_record(
@@ -581,8 +572,8 @@ def followup_task_complete(*, task: FollowUpTask, user: User, note: str = "") ->
         .select_related("item__meeting__community", "item__case")
         .get(pk=task.pk)
     )
-    _require(task.done_at is None, _("该跟进事项已完成。"))
-    _require(
+    require(task.done_at is None, _("该跟进事项已完成。"))
+    require_permission(
         task.owner_id == user.pk or permissions.can_manage(user, task.item.meeting),
         _("只有负责人或会议组织方可以确认。"),
     )
@@ -605,7 +596,7 @@ def followup_task_complete(*, task: FollowUpTask, user: User, note: str = "") ->
 def meeting_photo_add(*, meeting: Meeting, user: User, upload, caption: str = "") -> MeetingPhoto:
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
     image = image_save(image=image_clean(upload), field=MeetingPhoto._meta.get_field("image"))
     photo = MeetingPhoto.objects.create(
         meeting=meeting, image=image, caption=(caption or "").strip()[:100], uploaded_by=user
@@ -624,16 +615,16 @@ def contest_score_record(
     """Record one resident judge's scores for one community in a contest round (a second entry corrects it)."""
     meeting = _locked_meeting(meeting)
     _require_open(meeting)
-    _require(meeting.kind == Meeting.Kind.CONTEST, _("只有擂台比武可以评分。"))
-    _require(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
-    _require(meeting.starts_at <= timezone.now(), _("擂台比武尚未开始。"))
-    _require(community.street_id == meeting.street_id, _("该村(居)不属于本街道。"))
-    _require(1 <= judge <= 999, _("评委编号须在1到999之间。"))
-    _require(bool(scores), _("请至少填写一项得分。"))
+    require(meeting.kind == Meeting.Kind.CONTEST, _("只有擂台比武可以评分。"))
+    require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
+    require(meeting.starts_at <= timezone.now(), _("擂台比武尚未开始。"))
+    require(community.street_id == meeting.street_id, _("该村(居)不属于本街道。"))
+    require(1 <= judge <= 999, _("评委编号须在1到999之间。"))
+    require(bool(scores), _("请至少填写一项得分。"))
     saved, before = [], {}
     for criterion, score in scores.items():
-        _require(criterion.is_active, _("评分项“%(name)s”已停用。") % {"name": criterion.name})
-        _require(
+        require(criterion.is_active, _("评分项“%(name)s”已停用。") % {"name": criterion.name})
+        require(
             0 <= score <= criterion.max_score,
             _("“%(name)s”的得分须在0到%(max)d之间。") % {"name": criterion.name, "max": criterion.max_score},
         )

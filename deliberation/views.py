@@ -4,9 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
+from lucun.errors import DomainError, flash_refused, page_errors
 from lucun.models import User
 from lucun.scoping import communities_for
 from lucun.selectors import audit_for_object
@@ -26,7 +25,6 @@ from .richtext import render_minutes
 from .services import ParticipationSpec, TaskSpec
 
 PAGE_SIZE = 25
-ERRORS = (ValidationError,)  # DeliberationError and the cases app's CaseError are both ValidationErrors
 
 
 def _parse_day(value: str | None) -> date:
@@ -118,7 +116,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 if street is None:
                     form.add_error("community", _("请选择召开所在的村(居),以确定街道。"))
         if form.is_valid():
-            try:
+            with page_errors(request, form) as call:
                 meeting = services.meeting_schedule(
                     user=request.user,
                     kind=kind,
@@ -132,9 +130,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     online_group=data["online_group"],
                     participants=form.participants(),
                 )
-            except ERRORS as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 messages.success(request, _("会议已安排。"))
                 return redirect(meeting)
     return render(request, "deliberation/meeting_form.html", {"form": form})
@@ -258,7 +254,7 @@ def _run_step(request, meeting, form):
     try:
         step = ProcedureStep.objects.get(pk=form.cleaned_data["step"])
     except ProcedureStep.DoesNotExist as exc:
-        raise services.DeliberationError(_("该步骤不存在。")) from exc
+        raise DomainError(_("该步骤不存在。")) from exc
     services.step_complete(meeting=meeting, user=request.user, step=step, note=form.cleaned_data["note"])
 
 
@@ -270,7 +266,7 @@ def _run_agenda(request, meeting, form):
         if case is None:
             visible = Case.objects.filter(number=number, community__in=communities_for(request.user)).first()
             if visible is None:
-                raise services.DeliberationError(_("找不到编号为 %(number)s 的诉求。") % {"number": number})
+                raise DomainError(_("找不到编号为 %(number)s 的诉求。") % {"number": number})
             case = visible  # the service says why it cannot be added
     services.agenda_add(meeting=meeting, user=request.user, case=case)
 
@@ -293,7 +289,7 @@ def _run_propose(request, meeting, form):
     chosen = list(form.cleaned_data["cases"])
     items = services.joint_meeting_propose_agenda(meeting=meeting, user=request.user, cases=chosen or None)
     if not items:
-        raise services.DeliberationError(_("没有可列入的上级帮办诉求。"))
+        raise DomainError(_("没有可列入的上级帮办诉求。"))
 
 
 def _run_attendance(request, meeting, form):
@@ -377,8 +373,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def _failed(request: HttpRequest, meeting: Meeting, name: str, label: str, form) -> HttpResponse:
-    problems = " ".join(form.non_field_errors()) or _("请查看下方提示。")
-    messages.error(request, _("未能%(action)s:%(problems)s") % {"action": label, "problems": problems})
+    flash_refused(request, label, form)
     meeting.refresh_from_db()
     return render(
         request, "deliberation/meeting_detail.html", _detail_context(request, meeting, failed=(name, form)), status=400
@@ -394,13 +389,9 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS[action]
     form = spec.build(request, meeting)
     if form.is_valid():
-        try:
+        with page_errors(request, form, database_errors=True) as call:
             spec.run(request, meeting, form)
-        except ERRORS as exc:
-            form.add_error(None, exc)
-        except DatabaseError:
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-        else:
+        if call.ok:
             messages.success(request, _("已%(action)s。") % {"action": spec.label})
             return redirect(meeting.get_absolute_url() + (f"#{spec.anchor}" if spec.anchor else ""))
     return _failed(request, meeting, action, spec.label, form)
@@ -419,7 +410,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
             u.pk: u
             for u in User.objects.filter(pk__in=[o for _t, o, _d in form.tasks() if o] + [data.get("handler") or 0])
         }
-        try:
+        with page_errors(request, form, database_errors=True) as call:
             decided = services.agenda_decide(
                 item=item,
                 user=request.user,
@@ -434,11 +425,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 handler=users.get(data.get("handler") or 0),
                 due_on=data.get("due_on"),
             )
-        except ERRORS as exc:
-            form.add_error(None, exc)
-        except DatabaseError:
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("已记录决定:%(number)s %(decision)s。")
@@ -458,11 +445,9 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = forms.TaskDoneForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             services.followup_task_complete(task=task, user=request.user, note=form.cleaned_data["note"])
-        except ERRORS as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("跟进事项已完成。"))
     return redirect(task.item.meeting.get_absolute_url() + f"#item-{task.item_id}")
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db.models import FileField
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import DomainError
 from .files import file_times_set, thumbnail_name
 
 # What a phone sends: camera JPEGs (the JPEG opener also reads MPO, a JPEG with a second depth or preview frame),
@@ -33,7 +33,7 @@ JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
 
 
-class ImageRefused(ValidationError):
+class ImageRefused(DomainError):
     """An upload that is not taken as a photo, with a message for the sender (code: too_large, empty, not_image,
     too_many_pixels, unsupported_format, too_many)."""
 

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from .errors import require_permission
 from .models import Community, Grid, Position, Role, Street
 
 STREET_LEVEL_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR})
@@ -101,6 +103,16 @@ def has_role(user, roles: Iterable[str], community: Community | None = None) -> 
     if getattr(user, "is_superuser", False):
         return True
     return bool(roles_for(user, community) & set(roles))
+
+
+def require_role(user, roles: Iterable[str], community: Community | None = None, message: str | None = None) -> None:
+    """Refuse the person (403, ``lucun.errors.NotAllowed``) unless they hold one of ``roles`` covering ``community``.
+
+    Without a ``message``, the refusal names the community: "您没有在芦湖村办理此事的权限。"
+    """
+    if message is None and community is not None:
+        message = _("您没有在%(community)s办理此事的权限。") % {"community": community.name}
+    require_permission(has_role(user, roles, community), message)
 
 
 def is_street_level(user) -> bool:

@@ -10,9 +10,11 @@ Street staff, grid workers, party representatives and unit heads see masked phon
 sensitive tags, even when they visit the household. Every display of sensitive data is audited.
 """
 
+from django.utils.translation import gettext as _
+
 from cases.permissions import DISPATCH_ROLES
 from lucun.models import Community, Role
-from lucun.scoping import has_role
+from lucun.scoping import has_role, require_role
 
 SENSITIVE_DATA_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_LEADER, Role.SUPERVISOR})
 
@@ -61,3 +63,8 @@ CARD_ROLES = DISPATCH_ROLES
 
 def can_manage_cards(user, community: Community | None = None) -> bool:
     return has_role(user, CARD_ROLES, community)
+
+
+def require_card_manager(user, community: Community) -> None:
+    """Refuse (403) a person who may not manage the community's contact cards and QR codes."""
+    require_role(user, CARD_ROLES, community, _("您的职务不能管理该村(居)的联系卡和二维码。"))

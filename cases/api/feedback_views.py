@@ -9,21 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lucun.api.query import DocumentedQueryParameters
 from lucun.api.serializers import ApiErrorSerializer
+from lucun.errors import DomainError
 from lucun.images import ImageRefused, images_clean
 from lucun.models import Community, Grid
-from lucun.scoping import has_role
+from lucun.scoping import require_role
 
 from .. import selectors, services
 from ..models import Category, Feedback, FeedbackChannel, FeedbackPhoto
 from ..ratelimit import limit_exceeded
-from ..services import FeedbackError
 from ..services.feedback import TRIAGE_ROLES
 from . import feedback_serializers as s
 
@@ -122,7 +122,7 @@ class FeedbackSubmitView(PublicAPIView):
         data = body.validated_data
         if data["website"]:
             limit_exceeded(request, "submit")
-            raise ValidationError({"detail": [_("提交没有成功,请不要填写防机器人字段。")]})
+            raise DomainError(_("提交没有成功,请不要填写防机器人字段。"))
         channel = selectors.channel_by_token(data["token"])
         if channel is None:
             raise NotFound(_("二维码无法识别,可以改用街道总码反映。"))
@@ -153,18 +153,15 @@ class FeedbackSubmitView(PublicAPIView):
             raise ValidationError({"photos": exc.messages}) from exc
         if limit_exceeded(request, "submit"):
             raise Throttled(detail=TOO_MANY)
-        try:
-            feedback, created = services.feedback_submit(
-                channel=channel,
-                community=community,
-                category=category,
-                text=data["text"],
-                reply_phone=data["reply_phone"],
-                photos=photos,
-                submit_key=data["submit_key"] or None,
-            )
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        feedback, created = services.feedback_submit(
+            channel=channel,
+            community=community,
+            category=category,
+            text=data["text"],
+            reply_phone=data["reply_phone"],
+            photos=photos,
+            submit_key=data["submit_key"] or None,
+        )
         receipt = {
             "lookup_code": feedback.lookup_code,
             "status_url": selectors.feedback_status_url(code=feedback.lookup_code, request=request),
@@ -208,10 +205,7 @@ class FeedbackAnswerView(PublicAPIView):
             raise Throttled(detail=TOO_MANY)
         body = s.AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            feedback = services.feedback_answer(feedback=feedback, **body.validated_data)
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        feedback = services.feedback_answer(feedback=feedback, **body.validated_data)
         feedback = selectors.feedback_by_code(feedback.lookup_code)
         return Response(s.FeedbackStatusSerializer(_status_data(feedback, request)).data)
 
@@ -220,8 +214,7 @@ class FeedbackAnswerView(PublicAPIView):
 
 
 def _require_triage(user) -> None:
-    if not has_role(user, TRIAGE_ROLES):
-        raise PermissionDenied(_("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。"))
+    require_role(user, TRIAGE_ROLES, message=_("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。"))
 
 
 def _get(request, pk: int) -> Feedback:
@@ -302,18 +295,15 @@ class IntakeCreateCaseView(APIView):
             grid = Grid.objects.filter(pk=data["grid"], community=feedback.community_id).first()
             if grid is None:
                 raise ValidationError({"grid": [_("所选网格不属于该村(居)。")]})
-        try:
-            case = services.feedback_create_case(
-                feedback=feedback,
-                user=request.user,
-                title=data["title"],
-                category=category,
-                tier=data.get("tier"),
-                case_list=data["case_list"],
-                grid=grid,
-            )
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        case = services.feedback_create_case(
+            feedback=feedback,
+            user=request.user,
+            title=data["title"],
+            category=category,
+            tier=data.get("tier"),
+            case_list=data["case_list"],
+            grid=grid,
+        )
         feedback = selectors.feedback_get(user=request.user, pk=pk)
         return Response(
             s.CreatedCaseSerializer(
@@ -333,10 +323,7 @@ class IntakeMergeView(APIView):
             case = selectors.case_get(user=request.user, number=body.validated_data["case_number"].strip())
         except Http404 as exc:
             raise ValidationError({"case_number": [_("在您可见的诉求中找不到这个编号。")]}) from exc
-        try:
-            services.feedback_merge(feedback=feedback, user=request.user, case=case, note=body.validated_data["note"])
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        services.feedback_merge(feedback=feedback, user=request.user, case=case, note=body.validated_data["note"])
         return _done(request, pk)
 
 
@@ -346,10 +333,7 @@ class IntakeRejectView(APIView):
         feedback = _get(request, pk)
         body = s.RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.feedback_reject(feedback=feedback, user=request.user, **body.validated_data)
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        services.feedback_reject(feedback=feedback, user=request.user, **body.validated_data)
         return _done(request, pk)
 
 
@@ -359,10 +343,7 @@ class IntakeRedactView(APIView):
         feedback = _get(request, pk)
         body = s.RedactSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.feedback_redact(feedback=feedback, user=request.user, **body.validated_data)
-        except FeedbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        services.feedback_redact(feedback=feedback, user=request.user, **body.validated_data)
         return _done(request, pk)
 
 

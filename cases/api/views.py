@@ -5,16 +5,15 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lucun.api.pagination import UncountedPagination
-from lucun.scoping import has_role
+from lucun.scoping import require_role
 
 from .. import permissions, selectors, services
 from ..models import Case, CaseList, CaseState, Category, Colour, ExtensionRequest, ReturnRequest, Tier
-from ..services import CaseError
 from . import serializers as s
 
 
@@ -102,10 +101,7 @@ class CaseListCreateView(generics.ListAPIView):
 
         if not communities_for(request.user).filter(pk=values["community"].pk).exists():
             raise ValidationError({"community": ["您无权在该村(居)登记诉求。"]})
-        try:
-            case = services.case_open(created_by=request.user, **values)
-        except CaseError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        case = services.case_open(created_by=request.user, **values)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=case.number)).data, status=201)
 
 
@@ -139,10 +135,7 @@ class _MoveView(APIView):
         case = selectors.case_get(user=request.user, number=number)
         body = self.input_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            self.perform(case, request.user, body.validated_data)
-        except CaseError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        self.perform(case, request.user, body.validated_data)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=number)).data)
 
 
@@ -239,10 +232,7 @@ class _DecideView(APIView):
         selectors.case_get(user=request.user, number=obj.case.number)  # 404 outside the caller's scope
         body = s.DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            obj = self.service(request=obj, user=request.user, **body.validated_data)
-        except CaseError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        obj = self.service(request=obj, user=request.user, **body.validated_data)
         return Response(self.output(obj).data, status=status.HTTP_200_OK)
 
 
@@ -288,8 +278,9 @@ class DashboardView(APIView):
         ],
     )
     def get(self, request):
-        if not has_role(request.user, permissions.DASHBOARD_ROLES):
-            raise PermissionDenied("只有督办、班子成员和村居干部可以查看督办汇总。")
+        require_role(
+            request.user, permissions.DASHBOARD_ROLES, message="只有督办、班子成员和村居干部可以查看督办汇总。"
+        )
         filters_ = {}
         for key in ("community", "category", "tier", "first_responder"):
             value = request.query_params.get(key)

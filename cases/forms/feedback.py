@@ -1,7 +1,6 @@
 """Forms of the feedback pages; they check shape only, the services decide what is allowed."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lucun.forms import PhotosField
@@ -82,12 +81,9 @@ class PublicFeedbackForm(TilesMixin, forms.Form):
         return self.tiles("community")
 
     def clean_reply_phone(self) -> str:
-        from ..services.feedback import FeedbackError, clean_phone
+        from ..services.feedback import clean_phone
 
-        try:
-            return clean_phone(self.cleaned_data.get("reply_phone", ""))
-        except FeedbackError as exc:
-            raise ValidationError(exc.messages) from exc
+        return clean_phone(self.cleaned_data.get("reply_phone", ""))  # its refusal is the field's error
 
     @property
     def is_robot(self) -> bool:

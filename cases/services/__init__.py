@@ -2,7 +2,6 @@
 
 from .case import (
     LIST_ORDER,
-    CaseError,
     Decision,
     SweepResult,
     case_accept,
@@ -30,7 +29,6 @@ from .case import (
     dashboard_refresh_request,
 )
 from .feedback import (
-    FeedbackError,
     can_triage,
     feedback_answer,
     feedback_can_answer,
@@ -50,9 +48,7 @@ from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
-    "CaseError",
     "Decision",
-    "FeedbackError",
     "SweepResult",
     "can_triage",
     "case_accept",

@@ -1,15 +1,14 @@
 """Every write to a case: opening, each move of its life, and the colour sweep.
 
 Each move checks the case's state and the user's right under a row lock, changes the case,
-writes one CaseEvent, and queues its notifications after commit. Illegal moves raise
-``CaseError`` with a message for the user.
+writes one CaseEvent, and queues its notifications after commit. A move the state refuses raises
+``DomainError``, one the user's position does not allow ``NotAllowed`` (lucun.errors), with a message for the user.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, F, Model, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Substr, TruncMinute
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.cache import cache_add
+from lucun.errors import DomainError, require, require_permission
 from lucun.images import CleanImage, image_save, images_clean
 from lucun.models import Community, Grid, Notification, User
 from lucun.selectors import officials_by_community, officials_covering
@@ -48,15 +48,6 @@ from ..selectors.case import tier_default
 
 Decision = ExtensionRequest.Decision
 LIST_ORDER = [CaseList.SELF, CaseList.COMMUNITY, CaseList.STREET]
-
-
-class CaseError(ValidationError):
-    """A move the case's state or the user's position does not allow."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise CaseError(message)
 
 
 def _locked(case: Case) -> Case:
@@ -143,16 +134,16 @@ def case_open(
     ``photos`` are clean photos (``lucun.images``), or uploads to clean: all are checked before anything is saved.
     """
     photos = list(photos)
-    _require(len(photos) <= MAX_CASE_PHOTOS, _("最多上传 %(n)d 张照片。") % {"n": MAX_CASE_PHOTOS})
+    require(len(photos) <= MAX_CASE_PHOTOS, _("最多上传 %(n)d 张照片。") % {"n": MAX_CASE_PHOTOS})
     photos = images_clean(photos)
-    _require(bool(title and title.strip()), _("请填写诉求标题。"))
-    _require(grid is None or grid.community_id == community.pk, _("所选网格不属于该村(居)。"))
-    _require(
+    require(bool(title and title.strip()), _("请填写诉求标题。"))
+    require(grid is None or grid.community_id == community.pk, _("所选网格不属于该村(居)。"))
+    require_permission(
         permissions.can_open(created_by, community) or created_by.is_superuser,
         _("您的职务不能在该村(居)登记诉求。"),
     )
     tier = tier or tier_default()
-    _require(tier is not None, _("尚未设定默认办理层级,请选择办理层级。"))
+    require(tier is not None, _("尚未设定默认办理层级,请选择办理层级。"))
     category = category or Category.objects.active().order_by("sort_order").first()
     now = opened_at or timezone.now()
     year, serial, number = _next_number(community, now)
@@ -214,8 +205,8 @@ def case_photos_save(*, case: Case, user: User | None, photos: Iterable[CleanIma
 def case_accept(*, case: Case, user: User) -> Case:
     """签收: the handler (or, while nobody handles it, an official in scope who takes it) accepts the case."""
     case = _locked(case)
-    _require(case.state == CaseState.REGISTERED, _("只有已登记的诉求可以签收。"))
-    _require(permissions.can_handle(user, case), _("您不是该诉求的承办人,不能签收。"))
+    require(case.state == CaseState.REGISTERED, _("只有已登记的诉求可以签收。"))
+    require_permission(permissions.can_handle(user, case), _("您不是该诉求的承办人,不能签收。"))
     now = timezone.now()
     case.state = CaseState.ACCEPTED
     case.accepted_at = now
@@ -229,9 +220,9 @@ def case_accept(*, case: Case, user: User) -> Case:
 def case_record_progress(*, case: Case, user: User, note: str, contacted: bool = False) -> Case:
     """Record progress; ``contacted`` says the person was reached (counts for the response rate)."""
     case = _locked(case)
-    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能记录进展。"))
-    _require(permissions.can_handle(user, case), _("只有承办人可以记录办理进展。"))
-    _require(bool(note and note.strip()), _("请填写办理进展。"))
+    require(case.state in RUNNING_STATES, _("该诉求当前状态不能记录进展。"))
+    require_permission(permissions.can_handle(user, case), _("只有承办人可以记录办理进展。"))
+    require(bool(note and note.strip()), _("请填写办理进展。"))
     fields = []
     if case.state != CaseState.IN_PROGRESS:
         case.state = CaseState.IN_PROGRESS
@@ -255,9 +246,9 @@ def case_record_progress(*, case: Case, user: User, note: str, contacted: bool =
 def case_assign(*, case: Case, user: User, handler: User, handler_office: str = "") -> Case:
     """Name the responsible person (and office) for an open case."""
     case = _locked(case)
-    _require(case.is_open, _("已办结或已撤销的诉求不能再指派。"))
-    _require(permissions.can_dispatch(user, case), _("您的职务不能指派该诉求。"))
-    _require(handler.is_active, _("该承办人账号已停用。"))
+    require(case.is_open, _("已办结或已撤销的诉求不能再指派。"))
+    require_permission(permissions.can_dispatch(user, case), _("您的职务不能指派该诉求。"))
+    require(handler.is_active, _("该承办人账号已停用。"))
     before = {"handler": str(case.handler or ""), "office": case.handler_office}
     case.handler = handler
     case.handler_office = handler_office or case.handler_office
@@ -284,9 +275,11 @@ def case_resolve(
 ) -> Case:
     """办结: record the result and the public reply; the clock and the colour stop here."""
     case = _locked(case)
-    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能办结(暂停中的诉求请先恢复计时)。"))
-    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能办结该诉求。"))
-    _require(bool(resolution and resolution.strip()), _("请填写办理结果。"))
+    require(case.state in RUNNING_STATES, _("该诉求当前状态不能办结(暂停中的诉求请先恢复计时)。"))
+    require_permission(
+        permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能办结该诉求。")
+    )
+    require(bool(resolution and resolution.strip()), _("请填写办理结果。"))
     now = timezone.now()
     before = {"state": case.state, "list": case.case_list}
     # The colour stops where it stands: the live one, as the sweep would have stored it by now.
@@ -299,7 +292,7 @@ def case_resolve(
     case.public_reply = (public_reply or "").strip()
     case.handler = case.handler or user
     if case_list:
-        _require(case_list in CaseList.values, _("清单类型无效。"))
+        require(case_list in CaseList.values, _("清单类型无效。"))
         case.case_list = case_list
     case.save(update_fields=["state", "resolved_at", "resolution", "public_reply", "handler", "case_list", "colour"])
     _event(
@@ -323,8 +316,8 @@ def case_resolve(
 def case_close(*, case: Case, user: User | None = None, note: str = "") -> Case:
     """归档 a resolved case (after the callback, or by the automatic close)."""
     case = _locked(case)
-    _require(case.state == CaseState.RESOLVED, _("只有已办结的诉求可以归档。"))
-    _require(user is None or permissions.can_dispatch(user, case), _("您不能归档该诉求。"))
+    require(case.state == CaseState.RESOLVED, _("只有已办结的诉求可以归档。"))
+    require_permission(user is None or permissions.can_dispatch(user, case), _("您不能归档该诉求。"))
     case.state = CaseState.CLOSED
     case.closed_at = timezone.now()
     case.save(update_fields=["state", "closed_at"])
@@ -343,7 +336,7 @@ def cases_auto_close(*, after: timedelta = timedelta(days=7), now: datetime | No
         try:
             case_close(case=Case(pk=pk))
             closed += 1
-        except CaseError:
+        except DomainError:
             continue  # closed or reopened meanwhile
     return closed
 
@@ -352,12 +345,12 @@ def cases_auto_close(*, after: timedelta = timedelta(days=7), now: datetime | No
 def case_request_extension(*, case: Case, user: User, extra_time: timedelta, reason: str) -> ExtensionRequest:
     """申请延期: at most one approved extension per case; a supervisor decides."""
     case = _locked(case)
-    _require(case.state in OPEN_STATES, _("该诉求已办结或已撤销,不能申请延期。"))
-    _require(permissions.can_handle(user, case), _("只有承办人可以申请延期。"))
-    _require(not case.extended, _("该诉求已延期过一次,不能再次延期。"))
-    _require(not case.extension_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的延期申请。"))
-    _require(timedelta(0) < extra_time <= case.tier.time_limit, _("延期时间须大于零且不超过本层级的办理时限。"))
-    _require(bool(reason and reason.strip()), _("请填写延期理由。"))
+    require(case.state in OPEN_STATES, _("该诉求已办结或已撤销,不能申请延期。"))
+    require_permission(permissions.can_handle(user, case), _("只有承办人可以申请延期。"))
+    require(not case.extended, _("该诉求已延期过一次,不能再次延期。"))
+    require(not case.extension_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的延期申请。"))
+    require(timedelta(0) < extra_time <= case.tier.time_limit, _("延期时间须大于零且不超过本层级的办理时限。"))
+    require(bool(reason and reason.strip()), _("请填写延期理由。"))
     request = ExtensionRequest.objects.create(
         case=case, requested_by=user, extra_time=extra_time, reason=reason.strip()
     )
@@ -383,8 +376,8 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
     """Approve (the deadline moves out, the case is marked extended) or refuse an extension request."""
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     case = _locked(request.case)
-    _require(request.decision == Decision.PENDING, _("该延期申请已审批。"))
-    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批延期。"))
+    require(request.decision == Decision.PENDING, _("该延期申请已审批。"))
+    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批延期。"))
     now = timezone.now()
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, now, note.strip()
@@ -417,10 +410,10 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
 def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest:
     """申请退回: the handler says the case is not theirs; approval keeps cases from bouncing between offices."""
     case = _locked(case)
-    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能申请退回。"))
-    _require(case.handler_id == user.pk, _("只有承办人可以申请退回。"))
-    _require(bool(reason and reason.strip()), _("请填写退回理由。"))
-    _require(not case.return_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的退回申请。"))
+    require(case.state in RUNNING_STATES, _("该诉求当前状态不能申请退回。"))
+    require_permission(case.handler_id == user.pk, _("只有承办人可以申请退回。"))
+    require(bool(reason and reason.strip()), _("请填写退回理由。"))
+    require(not case.return_requests.filter(decision=Decision.PENDING).exists(), _("已有待审批的退回申请。"))
     request = ReturnRequest.objects.create(case=case, requested_by=user, reason=reason.strip())
     _event(case, CaseEvent.Kind.RETURN_REQUESTED, user, note=reason.strip())
     _notify(case, _supervisors(case), _("退回申请待审批:%(number)s") % {"number": case.number}, body=reason.strip())
@@ -432,8 +425,8 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     """Approve (the case goes back to registered with no handler, to be dispatched again) or refuse a return."""
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     case = _locked(request.case)
-    _require(request.decision == Decision.PENDING, _("该退回申请已审批。"))
-    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批退回。"))
+    require(request.decision == Decision.PENDING, _("该退回申请已审批。"))
+    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批退回。"))
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
@@ -462,14 +455,14 @@ def case_escalate(
 ) -> Case:
     """升级: to a higher tier (the deadlines are recomputed from registration) and/or up the lists."""
     case = _locked(case)
-    _require(case.is_open, _("已办结或已撤销的诉求不能升级。"))
-    _require(permissions.can_dispatch(user, case), _("您的职务不能升级该诉求。"))
-    _require(bool(reason and reason.strip()), _("请填写升级理由。"))
-    _require(tier is not None or case_list is not None, _("请选择升级后的层级或清单。"))
+    require(case.is_open, _("已办结或已撤销的诉求不能升级。"))
+    require_permission(permissions.can_dispatch(user, case), _("您的职务不能升级该诉求。"))
+    require(bool(reason and reason.strip()), _("请填写升级理由。"))
+    require(tier is not None or case_list is not None, _("请选择升级后的层级或清单。"))
     before = {"tier": case.tier.name, "list": case.case_list, "due_at": case.due_at.isoformat()}
     fields: list[str] = []
     if tier is not None and tier.pk != case.tier_id:
-        _require(tier.rank > case.tier.rank, _("只能升级到更高的办理层级。"))
+        require(tier.rank > case.tier.rank, _("只能升级到更高的办理层级。"))
         now = timezone.now()
         due_at, warn_at = clock.deadlines(tier, case.opened_at + case.paused_total)
         if case.extended:
@@ -480,11 +473,11 @@ def case_escalate(
         case.notice_delay = tier.notice_after_red
         fields += ["tier", "notice_delay", *_set_deadlines(case, due_at, warn_at, now)]
     if case_list is not None and case_list != case.case_list:
-        _require(case_list in CaseList.values, _("清单类型无效。"))
-        _require(LIST_ORDER.index(case_list) > LIST_ORDER.index(case.case_list), _("只能提交到上一级清单。"))
+        require(case_list in CaseList.values, _("清单类型无效。"))
+        require(LIST_ORDER.index(case_list) > LIST_ORDER.index(case.case_list), _("只能提交到上一级清单。"))
         case.case_list = case_list
         fields.append("case_list")
-    _require(bool(fields), _("升级后的层级或清单与当前相同。"))
+    require(bool(fields), _("升级后的层级或清单与当前相同。"))
     case.save(update_fields=fields)
     _event(
         case,
@@ -502,9 +495,11 @@ def case_escalate(
 def case_pause(*, case: Case, user: User, reason: str) -> Case:
     """暂停计时 while waiting on residents: the clock stops and the colour holds."""
     case = _locked(case)
-    _require(case.state in RUNNING_STATES, _("该诉求当前状态不能暂停计时。"))
-    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能暂停该诉求。"))
-    _require(bool(reason and reason.strip()), _("请填写暂停原因(例如等待群众提供材料)。"))
+    require(case.state in RUNNING_STATES, _("该诉求当前状态不能暂停计时。"))
+    require_permission(
+        permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能暂停该诉求。")
+    )
+    require(bool(reason and reason.strip()), _("请填写暂停原因(例如等待群众提供材料)。"))
     case.state_before_pause, case.state = case.state, CaseState.PAUSED
     case.paused_at = timezone.now()
     case.save(update_fields=["state_before_pause", "state", "paused_at"])
@@ -516,8 +511,10 @@ def case_pause(*, case: Case, user: User, reason: str) -> Case:
 def case_resume(*, case: Case, user: User, note: str = "") -> Case:
     """恢复计时: the deadlines move out by the paused time."""
     case = _locked(case)
-    _require(case.state == CaseState.PAUSED, _("该诉求没有暂停。"))
-    _require(permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能恢复该诉求。"))
+    require(case.state == CaseState.PAUSED, _("该诉求没有暂停。"))
+    require_permission(
+        permissions.can_handle(user, case) or permissions.can_dispatch(user, case), _("您不能恢复该诉求。")
+    )
     now = timezone.now()
     paused_for = now - case.paused_at
     case.state = case.state_before_pause or CaseState.IN_PROGRESS
@@ -534,9 +531,9 @@ def case_resume(*, case: Case, user: User, note: str = "") -> Case:
 def case_reopen(*, case: Case, user: User | None, reason: str) -> Case:
     """发回重办 when the person says it was not solved: a new full time limit; the second time it turns red."""
     case = _locked(case)
-    _require(case.state in (CaseState.RESOLVED, CaseState.CLOSED), _("只有已办结的诉求可以发回重办。"))
-    _require(user is None or permissions.can_dispatch(user, case), _("您不能发回重办该诉求。"))
-    _require(bool(reason and reason.strip()), _("请填写发回重办的原因。"))
+    require(case.state in (CaseState.RESOLVED, CaseState.CLOSED), _("只有已办结的诉求可以发回重办。"))
+    require_permission(user is None or permissions.can_dispatch(user, case), _("您不能发回重办该诉求。"))
+    require(bool(reason and reason.strip()), _("请填写发回重办的原因。"))
     now = timezone.now()
     case.state = CaseState.IN_PROGRESS
     case.reopen_count += 1
@@ -561,9 +558,9 @@ def case_reopen(*, case: Case, user: User | None, reason: str) -> Case:
 def case_cancel(*, case: Case, user: User, reason: str) -> Case:
     """撤销 with a reason; the case is kept, never deleted."""
     case = _locked(case)
-    _require(case.is_open, _("已办结或已撤销的诉求不能撤销。"))
-    _require(permissions.can_dispatch(user, case), _("您的职务不能撤销该诉求。"))
-    _require(bool(reason and reason.strip()), _("请填写撤销原因。"))
+    require(case.is_open, _("已办结或已撤销的诉求不能撤销。"))
+    require_permission(permissions.can_dispatch(user, case), _("您的职务不能撤销该诉求。"))
+    require(bool(reason and reason.strip()), _("请填写撤销原因。"))
     before = {"state": case.state}
     case.state = CaseState.CANCELLED
     case.cancel_reason = reason.strip()[:300]
@@ -576,9 +573,9 @@ def case_cancel(*, case: Case, user: User, reason: str) -> Case:
 def case_supervise(*, case: Case, user: User, note: str) -> Case:
     """Issue a supervision notice (督办单) by hand to the handler and the first responder."""
     case = _locked(case)
-    _require(case.is_open, _("只能督办未办结的诉求。"))
-    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以督办。"))
-    _require(bool(note and note.strip()), _("请填写督办意见。"))
+    require(case.is_open, _("只能督办未办结的诉求。"))
+    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以督办。"))
+    require(bool(note and note.strip()), _("请填写督办意见。"))
     _event(case, CaseEvent.Kind.SUPERVISED, user, note=note.strip())
     _notify(
         case,
@@ -594,13 +591,13 @@ def case_supervise(*, case: Case, user: User, note: str) -> Case:
 def case_note_add(*, case: Case, user: User, note: str) -> CaseEvent:
     """备注: put a note on the case's timeline (e.g. follow-up tasks a meeting agreed), without moving it."""
     case = _locked(case)
-    _require(
+    require_permission(
         permissions.can_handle(user, case)
         or permissions.can_dispatch(user, case)
         or permissions.can_supervise(user, case),
         _("您不能在该诉求上添加备注。"),
     )
-    _require(bool(note and note.strip()), _("请填写备注内容。"))
+    require(bool(note and note.strip()), _("请填写备注内容。"))
     return _event(case, CaseEvent.Kind.NOTE, user, note=note.strip())
 
 
@@ -611,11 +608,11 @@ def case_set_deadline(*, case: Case, user: User, due_at: datetime, reason: str) 
     The yellow threshold keeps its distance from the deadline; the colour follows the new dates.
     """
     case = _locked(case)
-    _require(case.is_open, _("已办结或已撤销的诉求不能调整期限。"))
-    _require(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以调整办理期限。"))
-    _require(bool(reason and reason.strip()), _("请填写调整期限的依据。"))
+    require(case.is_open, _("已办结或已撤销的诉求不能调整期限。"))
+    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以调整办理期限。"))
+    require(bool(reason and reason.strip()), _("请填写调整期限的依据。"))
     now = timezone.now()
-    _require(due_at > now, _("新的办理期限必须晚于现在。"))
+    require(due_at > now, _("新的办理期限必须晚于现在。"))
     before = {"due_at": case.due_at.isoformat(), "colour": case.colour}
     fields = _set_deadlines(case, due_at, clock.warn_at_for(case.tier, due_at), now)
     case.save(update_fields=fields)
@@ -645,10 +642,12 @@ def conduct_violation_record(
     """Record a violation of the negative list (负面清单); it goes on the notice list (发现一起通报一起)."""
     from lucun.scoping import has_role
 
-    _require(has_role(user, permissions.SUPERVISE_ROLES, community), _("只有督办人员或街道班子成员可以记录作风问题。"))
-    _require(case is None or case.community_id == community.pk, _("相关诉求不属于该村(居)。"))
-    _require(occurred_on <= timezone.localdate(), _("发生日期不能晚于今天。"))
-    _require(bool(note and note.strip()), _("请填写情况说明。"))
+    require_permission(
+        has_role(user, permissions.SUPERVISE_ROLES, community), _("只有督办人员或街道班子成员可以记录作风问题。")
+    )
+    require(case is None or case.community_id == community.pk, _("相关诉求不属于该村(居)。"))
+    require(occurred_on <= timezone.localdate(), _("发生日期不能晚于今天。"))
+    require(bool(note and note.strip()), _("请填写情况说明。"))
     violation = ConductViolation.objects.create(
         official=official,
         kind=kind,

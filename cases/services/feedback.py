@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError, require, require_permission
 from lucun.images import CleanImage, image_delete, image_save, images_clean
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.scoping import STREET_LEVEL_ROLES, has_role, user_positions
@@ -37,7 +38,7 @@ from ..models import (
     new_lookup_code,
     to_hour,
 )
-from .case import CaseError, case_open, case_reopen
+from .case import case_open, case_reopen
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +46,6 @@ State = Feedback.State
 Kind = FeedbackChannel.Kind
 # Officials who triage the intake queue and manage channels: the same who dispatch cases.
 TRIAGE_ROLES = permissions.DISPATCH_ROLES
-
-
-class FeedbackError(ValidationError):
-    """A feedback write that the rules do not allow, with a message for the user."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise FeedbackError(message)
 
 
 def can_triage(user: User, community: Community) -> bool:
@@ -89,21 +81,21 @@ def feedback_channel_create(
     A channel names a batch or a place, never a household. ``community`` is required except for the
     street-wide code (then ``street``). ``created_by`` None means the system (demo, migrations).
     """
-    _require(kind in Kind.values, _("渠道类型无效。"))
+    require(kind in Kind.values, _("渠道类型无效。"))
     label = (label or "").strip()
-    _require(bool(label), _("请填写渠道名称。"))
-    _require(len(label) <= 100, _("渠道名称不能超过100个字。"))
+    require(bool(label), _("请填写渠道名称。"))
+    require(len(label) <= 100, _("渠道名称不能超过100个字。"))
     if kind == Kind.STREET:
-        _require(community is None and street is not None, _("街道总码属于街道,不属于某个村(居)。"))
-        _require(
+        require(community is None and street is not None, _("街道总码属于街道,不属于某个村(居)。"))
+        require(
             not FeedbackChannel.objects.filter(street=street, kind=Kind.STREET, is_active=True).exists(),
             _("该街道已有启用的街道总码;如需更换,请先停用旧的。"),
         )
     else:
-        _require(community is not None, _("请选择村(居)。"))
-        _require(street is None or community.street_id == street.pk, _("所选村(居)不属于该街道。"))
+        require(community is not None, _("请选择村(居)。"))
+        require(street is None or community.street_id == street.pk, _("所选村(居)不属于该街道。"))
         street = community.street
-    _require(
+    require_permission(
         created_by is None or _can_manage_channel(created_by, street, community),
         _("您的职务不能为该村(居)创建反馈渠道。"),
     )
@@ -125,9 +117,9 @@ def feedback_channel_create(
                 kind == Kind.STREET
                 and FeedbackChannel.objects.filter(street=street, kind=kind, is_active=True).exists()
             ):
-                raise FeedbackError(_("该街道已有启用的街道总码。")) from None
+                raise DomainError(_("该街道已有启用的街道总码。")) from None
     else:  # pragma: no cover
-        raise FeedbackError(_("生成二维码令牌失败,请重试。"))
+        raise DomainError(_("生成二维码令牌失败,请重试。"))
     audit_record(
         actor=created_by,
         action=AuditAction.CHANNEL_CREATE,
@@ -144,9 +136,9 @@ def feedback_channel_deactivate(*, channel: FeedbackChannel, user: User | None, 
     channel = (
         FeedbackChannel.objects.select_for_update(of=("self",)).select_related("street", "community").get(pk=channel.pk)
     )
-    _require(channel.is_active, _("该渠道已停用。"))
-    _require(bool(reason and reason.strip()), _("请填写停用原因(如:联系卡遗失、已换新批次)。"))
-    _require(
+    require(channel.is_active, _("该渠道已停用。"))
+    require(bool(reason and reason.strip()), _("请填写停用原因(如:联系卡遗失、已换新批次)。"))
+    require_permission(
         user is None or _can_manage_channel(user, channel.street, channel.community),
         _("您的职务不能停用该渠道。"),
     )
@@ -175,7 +167,7 @@ def feedback_channel_street_wide(*, street: Street) -> FeedbackChannel:
         return feedback_channel_create(
             kind=Kind.STREET, street=street, label=_("%(street)s 街道总码") % {"street": street}
         )
-    except FeedbackError:
+    except DomainError:
         return FeedbackChannel.objects.get(street=street, kind=Kind.STREET, is_active=True)
 
 
@@ -184,8 +176,8 @@ def feedback_channel_street_wide(*, street: Street) -> FeedbackChannel:
 
 def clean_text(text: str) -> str:
     text = (text or "").strip()
-    _require(len(text) >= Feedback.TEXT_MIN, _("请说说情况,至少写 %(n)d 个字。") % {"n": Feedback.TEXT_MIN})
-    _require(
+    require(len(text) >= Feedback.TEXT_MIN, _("请说说情况,至少写 %(n)d 个字。") % {"n": Feedback.TEXT_MIN})
+    require(
         len(text) <= Feedback.TEXT_MAX,
         _("写得太长了:最多 %(max)d 个字,现在是 %(n)d 个字。") % {"max": Feedback.TEXT_MAX, "n": len(text)},
     )
@@ -199,7 +191,7 @@ def clean_phone(phone: str) -> str:
     try:
         phone_validator(phone)
     except ValidationError as exc:
-        raise FeedbackError(_("电话号码不对:请填11位手机号,或带区号的固定电话。不想留电话可以空着。")) from exc
+        raise DomainError(_("电话号码不对:请填11位手机号,或带区号的固定电话。不想留电话可以空着。")) from exc
     return phone
 
 
@@ -234,16 +226,16 @@ def feedback_submit(
     photos = list(photos)
     street_id = channel.street_id if channel else community.street_id
     try:
-        _require(channel is None or channel.is_active, _("这个二维码已停用,请改用街道的反馈二维码。"))
-        _require(community.street_id == street_id, _("所选村(居)不属于本街道。"))
-        _require(category is None or category.is_active, _("所选类别已停用,请重新选择。"))
+        require(channel is None or channel.is_active, _("这个二维码已停用,请改用街道的反馈二维码。"))
+        require(community.street_id == street_id, _("所选村(居)不属于本街道。"))
+        require(category is None or category.is_active, _("所选类别已停用,请重新选择。"))
         text = clean_text(text)
         reply_phone = clean_phone(reply_phone)
-        _require(
+        require(
             len(photos) <= FeedbackPhoto.MAX_PER_FEEDBACK,
             _("最多上传 %(n)d 张照片。") % {"n": FeedbackPhoto.MAX_PER_FEEDBACK},
         )
-    except FeedbackError:
+    except DomainError:
         # A second tap whose first one was stored gets that message back, whatever changed in between.
         existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
         if existing:
@@ -279,7 +271,7 @@ def feedback_submit(
                 if existing:  # a second tap on "send": the message is already stored
                     return existing, False
                 continue  # a lookup code collision: draw another
-        raise FeedbackError(_("提交没有成功,请再试一次。"))  # pragma: no cover
+        raise DomainError(_("提交没有成功,请再试一次。"))  # pragma: no cover
     except Exception:
         for name in saved:
             image_delete(name, field=FeedbackPhoto._meta.get_field("image"))
@@ -318,25 +310,22 @@ def feedback_create_case(
 ) -> Case:
     """立案: open a case from the message (source 匿名反馈); the message links to it, its status page follows it."""
     feedback = _locked(feedback)
-    _require(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    _require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
-    try:
-        case = case_open(
-            community=feedback.community,
-            title=title,
-            created_by=user,
-            source=Case.Source.FEEDBACK,
-            source_object=feedback,
-            category=category or feedback.category,
-            description=feedback.shareable_text,
-            tier=tier,
-            case_list=case_list,
-            grid=grid,
-            handler=handler,
-            contact_phone=feedback.reply_phone,
-        )
-    except CaseError as exc:
-        raise FeedbackError(exc.messages) from exc
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
+    case = case_open(
+        community=feedback.community,
+        title=title,
+        created_by=user,
+        source=Case.Source.FEEDBACK,
+        source_object=feedback,
+        category=category or feedback.category,
+        description=feedback.shareable_text,
+        tier=tier,
+        case_list=case_list,
+        grid=grid,
+        handler=handler,
+        contact_phone=feedback.reply_phone,
+    )
     CasePhoto.objects.bulk_create(
         [CasePhoto(case=case, image=photo.image.name, uploaded_by=None) for photo in feedback.photos.all()]
     )
@@ -357,11 +346,11 @@ def feedback_create_case(
 def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = "") -> Feedback:
     """并入: the message repeats a case already registered; the case records it, the message follows it."""
     feedback = _locked(feedback)
-    _require(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    _require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
-    _require(case.street_id == feedback.street_id, _("只能并入本街道的诉求。"))
-    _require(has_role(user, TRIAGE_ROLES, case.community), _("您无权操作该诉求。"))
-    _require(case.state != CaseState.CANCELLED, _("该诉求已撤销,不能并入。"))
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
+    require(case.street_id == feedback.street_id, _("只能并入本街道的诉求。"))
+    require_permission(has_role(user, TRIAGE_ROLES, case.community), _("您无权操作该诉求。"))
+    require(case.state != CaseState.CANCELLED, _("该诉求已撤销,不能并入。"))
     note = (note or "").strip()
     CaseEvent.objects.create(
         case=case,
@@ -394,11 +383,11 @@ _REJECTED = {
 def feedback_reject(*, feedback: Feedback, user: User, state: str, reason: str) -> Feedback:
     """Mark a message as spam (无效信息) or not actionable (无法办理), with a reason; nothing is deleted."""
     feedback = _locked(feedback)
-    _require(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    _require(state in (State.SPAM, State.NOT_ACTIONABLE), _("处理方式无效。"))
-    _require(feedback.state == State.NEW, _("只有待分拣的反馈可以标记为无效或无法办理。"))
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(state in (State.SPAM, State.NOT_ACTIONABLE), _("处理方式无效。"))
+    require(feedback.state == State.NEW, _("只有待分拣的反馈可以标记为无效或无法办理。"))
     reason = (reason or "").strip()
-    _require(bool(reason), _("请填写原因。"))
+    require(bool(reason), _("请填写原因。"))
     before = _mark(feedback, user, state, reason=reason[:300])
     audit_record(
         actor=user,
@@ -435,10 +424,10 @@ def feedback_redact(*, feedback: Feedback, user: User, redacted_text: str) -> Fe
     the redacted copy too.
     """
     feedback = _locked(feedback)
-    _require(can_triage(user, feedback.community), _("您的职务不能处理该村(居)的群众反馈。"))
+    require_permission(can_triage(user, feedback.community), _("您的职务不能处理该村(居)的群众反馈。"))
     redacted_text = (redacted_text or "").strip()
-    _require(bool(redacted_text), _("脱敏后的文本不能为空。"))
-    _require(len(redacted_text) <= Feedback.TEXT_MAX, _("脱敏后的文本过长。"))
+    require(bool(redacted_text), _("脱敏后的文本不能为空。"))
+    require(len(redacted_text) <= Feedback.TEXT_MAX, _("脱敏后的文本过长。"))
     had = bool(feedback.redacted_text)
     feedback.redacted_text = redacted_text
     feedback.redacted_by = user
@@ -481,9 +470,9 @@ def feedback_can_answer(feedback: Feedback) -> bool:
 def feedback_answer(*, feedback: Feedback, solved: bool, satisfaction: str) -> Feedback:
     """Take the sender's answer once: solved or not, and how satisfied. Not solved or 不满意 reopens the case."""
     feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case").get(pk=feedback.pk)
-    _require(feedback.answered_at is None, _("您已经评价过了,谢谢您。"))
-    _require(feedback_can_answer(feedback), _("办结之后才能评价。"))
-    _require(satisfaction in Feedback.Satisfaction.values, _("请选择是否满意。"))
+    require(feedback.answered_at is None, _("您已经评价过了,谢谢您。"))
+    require(feedback_can_answer(feedback), _("办结之后才能评价。"))
+    require(satisfaction in Feedback.Satisfaction.values, _("请选择是否满意。"))
     feedback.solved = bool(solved)
     feedback.satisfaction = satisfaction
     feedback.answered_at = to_hour(timezone.now())
@@ -495,7 +484,7 @@ def feedback_answer(*, feedback: Feedback, solved: bool, satisfaction: str) -> F
         }
         try:
             case_reopen(case=feedback.case, user=None, reason=reason)
-        except CaseError:
+        except DomainError:
             # Another sender's answer reopened it a moment ago: this answer still counts.
             logger.info("feedback %s: case %s was already reopened", feedback.pk, feedback.case_id)
     return feedback

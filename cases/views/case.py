@@ -5,19 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lucun.errors import flash_refused, page_errors
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object, officials_in_scope
 
 from .. import forms, permissions, selectors, services
 from ..models import Case, CaseList, CaseState, Colour, ExtensionRequest, ReturnRequest
-from ..services import CaseError
 
 PAGE_SIZE = 25
 
@@ -191,20 +190,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     communities = communities_for(request.user).order_by("sort_order", "name")
     form = forms.CaseOpenForm(request.POST or None, request.FILES or None, communities=communities)
-    status = 200
+    call = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_open(created_by=request.user, **data)
-        except CaseError as exc:
-            form.add_error(None, exc)
-        except DatabaseError:  # the service's transaction rolled back: nothing of the case remains
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-            status = 400
-        else:
+        # A failed write rolled the service's transaction back: nothing of the case remains, the form does.
+        with page_errors(request, form, database_errors=True) as call:
+            case = services.case_open(created_by=request.user, **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("诉求已登记,编号 %(number)s。") % {"number": case.number})
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form}, status=status)
+    return render(request, "cases/case_form.html", {"form": form}, status=400 if call and call.database_failed else 200)
 
 
 def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object] | None = None) -> dict:
@@ -256,17 +250,12 @@ def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
         raise PermissionDenied
     form = _move_form(move, case, request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request, form, database_errors=True) as call:
             MOVES[move].run(case, request.user, form.cleaned_data)
-        except CaseError as exc:
-            form.add_error(None, exc)
-        except DatabaseError:
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-        else:
+        if call.ok:
             messages.success(request, _("已%(action)s。") % {"action": MOVES[move].label})
             return redirect(case)
-    problems = " ".join(form.non_field_errors()) or _("请查看下方提示。")
-    messages.error(request, _("未能%(action)s:%(problems)s") % {"action": MOVES[move].label, "problems": problems})
+    flash_refused(request, MOVES[move].label, form)
     case.refresh_from_db()
     return render(request, "cases/case_detail.html", _detail_context(request, case, failed=(move, form)), status=400)
 
@@ -276,11 +265,9 @@ def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
 def quick_accept(request: HttpRequest, number: str) -> HttpResponse:
     """One tap on 'my work': accept the case and stay on the list."""
     case = selectors.case_get(user=request.user, number=number)
-    try:
+    with page_errors(request) as call:
         services.case_accept(case=case, user=request.user)
-    except CaseError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("已签收 %(number)s。") % {"number": case.number})
     return redirect("cases:my_work")
 
@@ -290,16 +277,14 @@ def _decide(request: HttpRequest, model, pk: int, service) -> HttpResponse:
     case = selectors.case_get(user=request.user, number=request_obj.case.number)
     form = forms.DecisionForm(request.POST, prefix="decision")
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             service(
                 request=request_obj,
                 user=request.user,
                 approve=form.cleaned_data["approve"],
                 note=form.cleaned_data["note"],
             )
-        except CaseError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已审批。"))
     else:
         messages.error(request, _("请选择批准或驳回。"))
@@ -383,7 +368,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
             if case is None:
                 form.add_error("case_number", _("在该村(居)找不到这个诉求编号。"))
         if form.is_valid():
-            try:
+            with page_errors(request, form) as call:
                 services.conduct_violation_record(
                     user=request.user,
                     official=data["official"],
@@ -393,9 +378,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                     case=case,
                 )
-            except CaseError as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 messages.success(request, _("作风问题已记录并列入通报。"))
                 return redirect("cases:notice_list")
     return render(request, "cases/violation_form.html", {"form": form})

@@ -6,7 +6,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,20 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lucun.scoping import communities_for, has_role, streets_for
+from lucun.errors import DomainError, flash_refused, page_errors
+from lucun.scoping import communities_for, require_role, streets_for
 from lucun.selectors import audit_for_object
 
 from .. import forms, selectors, services
 from ..models import Feedback
-from ..services import FeedbackError
 from ..services.feedback import TRIAGE_ROLES
 
 PAGE_SIZE = 25
 
 
 def _require_triage_role(user) -> None:
-    if not has_role(user, TRIAGE_ROLES):
-        raise PermissionDenied
+    require_role(user, TRIAGE_ROLES, message=_("只有村居干部、机关干部、班子成员和督办人员可以分拣群众反馈。"))
 
 
 @login_required
@@ -66,7 +64,7 @@ def _merge(feedback, user, data, request):
     try:
         case = selectors.case_get(user=user, number=data["case_number"].strip())
     except Http404 as exc:
-        raise FeedbackError(_("在您可见的诉求中找不到这个编号。")) from exc
+        raise DomainError(_("在您可见的诉求中找不到这个编号。")) from exc
     services.feedback_merge(feedback=feedback, user=user, case=case, note=data["note"])
     return _("已并入诉求 %(number)s。") % {"number": case.number}
 
@@ -137,17 +135,14 @@ def feedback_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form = _action_form(action, feedback, request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             message = ACTIONS[action].run(feedback, request.user, form.cleaned_data, request)
-        except FeedbackError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, message)
             if action == "redact":
                 return redirect(feedback)
             return redirect("cases:feedback_queue")
-    problems = " ".join(form.non_field_errors()) or _("请查看下方提示。")
-    messages.error(request, _("未能%(action)s:%(problems)s") % {"action": ACTIONS[action].label, "problems": problems})
+    flash_refused(request, ACTIONS[action].label, form)
     feedback = selectors.feedback_get(user=request.user, pk=pk)
     return render(request, "cases/feedback_detail.html", _detail_context(feedback, failed=(action, form)), status=400)
 
@@ -163,7 +158,7 @@ def feedback_channels(request: HttpRequest) -> HttpResponse:
     form = forms.ChannelForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request, form) as call:
             channel = services.feedback_channel_create(
                 kind=data["kind"],
                 label=data["label"],
@@ -171,9 +166,7 @@ def feedback_channels(request: HttpRequest) -> HttpResponse:
                 street=streets_for(request.user).order_by("name").first() if data["community"] is None else None,
                 created_by=request.user,
             )
-        except FeedbackError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("已创建渠道:%(label)s。") % {"label": channel.label})
             return redirect("cases:feedback_channels")
     return render(
@@ -193,11 +186,9 @@ def feedback_channel_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写停用原因。"))
     else:
-        try:
+        with page_errors(request) as call:
             services.feedback_channel_deactivate(channel=channel, user=request.user, reason=form.cleaned_data["reason"])
-        except FeedbackError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已停用:%(label)s。") % {"label": channel.label})
     return redirect("cases:feedback_channels")
 

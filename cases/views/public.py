@@ -7,7 +7,6 @@ person who takes their time (the forms have no time limit). Abuse is held back b
 
 import secrets
 
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
@@ -17,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lucun.errors import page_errors
 from lucun.http import no_referrer, secret_page
 from lucun.models import Community, Street
 
 from .. import forms, public_cache, selectors, services
 from ..models import Feedback, FeedbackChannel
 from ..ratelimit import limit_exceeded
-from ..services import FeedbackError
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -135,7 +134,9 @@ def _form_page(
             if limit_exceeded(request, "submit"):
                 return _limited(request, channel.street)
             data = form.cleaned_data
-            try:
+            # All or nothing: after a failed write neither the message nor its photos were kept.
+            failed_write = _("提交没有成功:系统暂时无法保存,请稍后再试一次,或拨打街道服务热线反映。")
+            with page_errors(request, form, database_errors=failed_write) as call:
                 feedback, _created = services.feedback_submit(
                     channel=channel,
                     community=data["community"],
@@ -145,11 +146,7 @@ def _form_page(
                     photos=data["photos"],
                     submit_key=data["submit_key"] or None,
                 )
-            except FeedbackError as exc:
-                form.add_error(None, exc)
-            except DatabaseError:  # all or nothing: the message and its photos were not kept
-                form.add_error(None, _("提交没有成功:系统暂时无法保存,请稍后再试一次,或拨打街道服务热线反映。"))
-            else:
+            if call.ok:
                 # Reloading this page sends the same submit key again, which returns this same receipt. The
                 # street is the channel's (no query: sending stays one INSERT).
                 street = channel.street if feedback.street_id == channel.street_id else feedback.street
@@ -254,13 +251,11 @@ def feedback_answer(request: HttpRequest, code: str) -> HttpResponse:
         return _limited(request, feedback.street)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             services.feedback_answer(
                 feedback=feedback, solved=form.cleaned_data["solved"], satisfaction=form.cleaned_data["satisfaction"]
             )
-        except FeedbackError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             return redirect(_url(request, "status", code=feedback.lookup_code) + "?answered=1")
     feedback.refresh_from_db()
     return _status_page(request, feedback, answer_form=form, status=400)

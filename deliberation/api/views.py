@@ -15,12 +15,8 @@ from lucun.scoping import communities_for
 from .. import figures as figures_module
 from .. import selectors, services
 from ..models import AgendaItem, Decision, Meeting, ProcedureStep, Venue
-from ..services import DeliberationError, TaskSpec
+from ..services import TaskSpec
 from . import serializers as s
-
-
-def _raise(exc) -> None:
-    raise ValidationError({"detail": exc.messages}) from exc
 
 
 class VenueFilter(filters.FilterSet):
@@ -90,22 +86,19 @@ class MeetingListCreateView(generics.ListAPIView):
             street = selectors.managed_streets(request.user).filter(pk=street_id).first() if street_id else None
             if street is None:
                 raise ValidationError({"street": ["请指定您所在的街道。"]})
-        try:
-            meeting = services.meeting_schedule(
-                user=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                starts_at=data["starts_at"],
-                community=None if street else community,
-                street=street,
-                held_in=community if street else None,
-                venue=venue,
-                location=data["location"],
-                online_group=data["online_group"],
-                participants=data.get("participants") or {},
-            )
-        except DeliberationError as exc:
-            _raise(exc)
+        meeting = services.meeting_schedule(
+            user=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            starts_at=data["starts_at"],
+            community=None if street else community,
+            street=street,
+            held_in=community if street else None,
+            venue=venue,
+            location=data["location"],
+            online_group=data["online_group"],
+            participants=data.get("participants") or {},
+        )
         return Response(
             s.MeetingSerializer(selectors.meeting_list(user=request.user).get(pk=meeting.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -148,12 +141,9 @@ class StepCompleteView(APIView):
             raise Http404
         body = s.StepCompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.step_complete(
-                meeting=meeting, user=request.user, step=procedure_step, note=body.validated_data["note"]
-            )
-        except DeliberationError as exc:
-            _raise(exc)
+        services.step_complete(
+            meeting=meeting, user=request.user, step=procedure_step, note=body.validated_data["note"]
+        )
         return Response(_meeting_payload(request, pk))
 
 
@@ -179,10 +169,7 @@ class MeetingAgendaView(generics.ListAPIView):
         ).first()
         if case is None:
             raise ValidationError({"case_number": ["找不到该诉求。"]})
-        try:
-            item = services.agenda_add(meeting=meeting, user=request.user, case=case)
-        except DeliberationError as exc:
-            _raise(exc)
+        item = services.agenda_add(meeting=meeting, user=request.user, case=case)
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,8 +178,6 @@ class RaiseCaseView(APIView):
         request=s.RaiseCaseSerializer, responses={201: s.AgendaItemSerializer}, summary="会上登记诉求并列入议程"
     )
     def post(self, request, pk: int):
-        from cases.services import CaseError
-
         meeting = selectors.meeting_get(user=request.user, pk=pk)
         body = s.RaiseCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -200,10 +185,7 @@ class RaiseCaseView(APIView):
         community = data.pop("community", None)
         if community is not None and not communities_for(request.user).filter(pk=community.pk).exists():
             raise ValidationError({"community": ["您无权在该村(居)登记诉求。"]})
-        try:
-            item = services.agenda_raise_case(meeting=meeting, user=request.user, community=community, **data)
-        except (DeliberationError, CaseError) as exc:
-            _raise(exc)
+        item = services.agenda_raise_case(meeting=meeting, user=request.user, community=community, **data)
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -237,10 +219,7 @@ class ProposedAgendaView(generics.ListAPIView):
             cases = list(Case.objects.filter(number__in=numbers, street_id=meeting.street_id))
             if len(cases) != len(set(numbers)):
                 raise ValidationError({"case_numbers": ["有诉求编号不存在。"]})
-        try:
-            items = services.joint_meeting_propose_agenda(meeting=meeting, user=request.user, cases=cases)
-        except DeliberationError as exc:
-            _raise(exc)
+        items = services.joint_meeting_propose_agenda(meeting=meeting, user=request.user, cases=cases)
         return Response(s.AgendaItemSerializer(items, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -279,29 +258,24 @@ class AgendaItemDetailView(APIView):
 class AgendaItemDecideView(APIView):
     @extend_schema(request=s.DecideSerializer, responses=s.DecisionResultSerializer, summary="记录议定事项(写回诉求)")
     def post(self, request, pk: int):
-        from cases.services import CaseError
-
         item = selectors.agenda_item_get(user=request.user, pk=pk)
         body = s.DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            decided = services.agenda_decide(
-                item=item,
-                user=request.user,
-                decision=data["decision"],
-                summary=data["summary"],
-                result=data["result"],
-                public_reply=data["public_reply"],
-                case_list=data["case_list"],
-                tasks=[TaskSpec(t["title"], t["owner"], t["due_on"]) for t in data.get("tasks", [])],
-                special_tier=data["special_tier"],
-                department=data["department"],
-                handler=data.get("handler"),
-                due_on=data.get("due_on"),
-            )
-        except (DeliberationError, CaseError) as exc:
-            _raise(exc)
+        decided = services.agenda_decide(
+            item=item,
+            user=request.user,
+            decision=data["decision"],
+            summary=data["summary"],
+            result=data["result"],
+            public_reply=data["public_reply"],
+            case_list=data["case_list"],
+            tasks=[TaskSpec(t["title"], t["owner"], t["due_on"]) for t in data.get("tasks", [])],
+            special_tier=data["special_tier"],
+            department=data["department"],
+            handler=data.get("handler"),
+            due_on=data.get("due_on"),
+        )
         fresh = selectors.agenda_item_get(user=request.user, pk=pk)
         fresh.warning = decided.warning
         return Response(s.DecisionResultSerializer(fresh).data)

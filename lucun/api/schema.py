@@ -47,11 +47,11 @@ class AutoSchema(openapi.AutoSchema):
         permissions = self.view.get_permissions()
         checked = any(isinstance(p, DocumentedQueryParameters) for p in permissions)
         if self.method in BODY_METHODS or checked:
-            answers.append(("400", "请求有误:内容或查询参数无效;detail 或以参数名为键的中文说明"))
+            answers.append(("400", "请求有误或规则不允许:detail 与 code,或以参数名为键的中文说明"))
         if self.method in BODY_METHODS:
             answers.append(("415", "请求内容的类型(Content-Type)不是 JSON、表单或 multipart"))
         if not all(isinstance(p, (AllowAny, DocumentedQueryParameters)) for p in permissions):
-            answers.append(("403", "未登录,或没有办理此事的职务"))
+            answers.append(("403", "未登录,或没有办理此事的职务(code 为 not_allowed)"))
         if "{" in path or (self._is_list_view() and self._get_paginator() is not None):
             answers.append(("404", "对象不存在或不在您的范围内,或没有这一页"))
         return answers

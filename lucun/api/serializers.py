@@ -78,8 +78,12 @@ class _ErrorDetailField(serializers.Field):
 
 
 class ApiErrorSerializer(serializers.Serializer):
-    """A refused request. ``detail`` holds the Chinese message (or messages); a refused field or query parameter
-    appears under its own name with its messages, e.g. ``{"state": ["查询参数 state 只能是:…"]}``."""
+    """A refused request. ``detail`` holds the Chinese message; a refusal by a business rule or of the caller's
+    position also names it in ``code``; a refused field or query parameter appears under its own name with its
+    messages, e.g. ``{"state": ["查询参数 state 只能是:…"]}`` (lucun.api.errors)."""
 
-    detail = _ErrorDetailField(required=False, help_text="中文说明")
-    code = serializers.CharField(required=False, help_text="规则的代码(部分接口提供)")
+    detail = _ErrorDetailField(required=False, help_text="中文说明(多条时以“；”连接)")
+    code = serializers.CharField(
+        required=False,
+        help_text="拒绝的原因:refused(规则不允许,400)、not_allowed(职务不允许,403),或具体规则,如 insufficient_points",
+    )

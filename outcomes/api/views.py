@@ -66,10 +66,7 @@ class CallbackRecordView(APIView):
         callback = selectors.callback_get(user=request.user, pk=pk)
         body = s.CallbackRecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            callback = services.callback_record(callback=callback, user=request.user, **body.validated_data)
-        except services.CallbackError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        callback = services.callback_record(callback=callback, user=request.user, **body.validated_data)
         return Response(s.CallbackSerializer(callback).data)
 
 

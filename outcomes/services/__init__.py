@@ -1,7 +1,6 @@
 """Every write of the outcomes app: callbacks, surveys, cadres, the talent reserve and the report."""
 
 from .cadres import (
-    CadreError,
     adjustment_record,
     goal_create,
     goal_progress_record,
@@ -10,17 +9,12 @@ from .cadres import (
     redlines_evaluate_due,
     warning_record,
 )
-from .callbacks import CallbackError, callback_close_case, callback_record, callbacks_create
-from .report import ReportError, external_figure_record, report_prepare, report_prepare_last_month
-from .surveys import SurveyError, survey_answer, survey_close, survey_start
-from .talent import TalentError, talent_advance, talent_create
+from .callbacks import callback_close_case, callback_record, callbacks_create
+from .report import external_figure_record, report_prepare, report_prepare_last_month
+from .surveys import survey_answer, survey_close, survey_start
+from .talent import talent_advance, talent_create
 
 __all__ = [
-    "CadreError",
-    "CallbackError",
-    "ReportError",
-    "SurveyError",
-    "TalentError",
     "adjustment_record",
     "callback_close_case",
     "callback_record",

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, ConductViolation
+from lucun.errors import require, require_permission
 from lucun.models import Community, Notification, Position, Role, Street, User
 from lucun.selectors import officials_by_community
 from lucun.services import audit_record, notification_bulk_send
@@ -33,15 +33,6 @@ from ..periods import Period
 from ..rates import rates
 
 Metric = RedLine.Metric
-
-
-class CadreError(ValidationError):
-    pass
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise CadreError(message)
 
 
 def secretaries(*, communities, period: Period) -> dict[int, int]:
@@ -243,12 +234,12 @@ def warning_record(
     *, user: User, red_line: RedLine, community: Community, year: int, quarter: int, evidence: str
 ) -> QuarterlyWarning:
     """Record a red line the data cannot measure (e.g. collective economy last), with evidence."""
-    _require(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以记录红线。"))
-    _require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
-    _require(bool(evidence and evidence.strip()), _("请填写依据。"))
+    require_permission(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以记录红线。"))
+    require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
+    require(bool(evidence and evidence.strip()), _("请填写依据。"))
     heads = secretaries(communities=Community.objects.filter(pk=community.pk), period=Period.quarter(year, quarter))
-    _require(community.pk in heads, _("该村(居)在该季度没有登记党组织书记的职务,无法记录。"))
-    _require(
+    require(community.pk in heads, _("该村(居)在该季度没有登记党组织书记的职务,无法记录。"))
+    require(
         not QuarterlyWarning.objects.filter(
             red_line=red_line, community=community, cadre_id=heads[community.pk], year=year, quarter=quarter
         ).exists(),
@@ -274,9 +265,9 @@ def warning_record(
 def goal_create(
     *, user: User, community: Community, title: str, term_start: int, term_end: int, target: str = ""
 ) -> TermGoal:
-    _require(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以设定任期目标。"))
-    _require(bool(title and title.strip()), _("请填写目标。"))
-    _require(term_end >= term_start, _("任期结束年不能早于开始年。"))
+    require_permission(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以设定任期目标。"))
+    require(bool(title and title.strip()), _("请填写目标。"))
+    require(term_end >= term_start, _("任期结束年不能早于开始年。"))
     order = TermGoal.objects.filter(community=community).count()
     goal = TermGoal.objects.create(
         community=community,
@@ -296,13 +287,13 @@ def goal_progress_record(
     *, user: User, goal: TermGoal, year: int, quarter: int, percent: int, status: str, note: str
 ) -> GoalProgress:
     """Record a goal's progress for a quarter; 进度滞后 is the goal's quarterly warning."""
-    _require(permissions.can_record_progress(user, goal.community), _("您的职务不能填报该村(居)的目标进展。"))
-    _require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
-    _require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
-    _require(0 <= percent <= 100, _("完成进度须在 0 到 100 之间。"))
-    _require(status in GoalProgress.Status.values, _("请选择状态。"))
-    _require(bool(note and note.strip()), _("请填写进展说明。"))
-    _require(not GoalProgress.objects.filter(goal=goal, year=year, quarter=quarter).exists(), _("该季度的进展已填报。"))
+    require_permission(permissions.can_record_progress(user, goal.community), _("您的职务不能填报该村(居)的目标进展。"))
+    require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
+    require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
+    require(0 <= percent <= 100, _("完成进度须在 0 到 100 之间。"))
+    require(status in GoalProgress.Status.values, _("请选择状态。"))
+    require(bool(note and note.strip()), _("请填写进展说明。"))
+    require(not GoalProgress.objects.filter(goal=goal, year=year, quarter=quarter).exists(), _("该季度的进展已填报。"))
     progress = GoalProgress.objects.create(
         goal=goal, year=year, quarter=quarter, percent=percent, status=status, note=note.strip(), recorded_by=user
     )
@@ -319,11 +310,11 @@ def goal_progress_record(
 @transaction.atomic
 def goal_review_record(*, user: User, goal: TermGoal, year: int, result: str, evidence: str) -> GoalReview:
     """年度对账: the goal met, partly met or missed in the year, with evidence; once per goal and year."""
-    _require(permissions.can_supervise(user, goal.community), _("只有纪工委或街道班子成员可以年度对账。"))
-    _require(result in GoalReview.Result.values, _("请选择对账结果。"))
-    _require(bool(evidence and evidence.strip()), _("请填写依据。"))
-    _require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
-    _require(not GoalReview.objects.filter(goal=goal, year=year).exists(), _("该目标本年度已对账。"))
+    require_permission(permissions.can_supervise(user, goal.community), _("只有纪工委或街道班子成员可以年度对账。"))
+    require(result in GoalReview.Result.values, _("请选择对账结果。"))
+    require(bool(evidence and evidence.strip()), _("请填写依据。"))
+    require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
+    require(not GoalReview.objects.filter(goal=goal, year=year).exists(), _("该目标本年度已对账。"))
     review = GoalReview.objects.create(goal=goal, year=year, result=result, evidence=evidence.strip(), recorded_by=user)
     audit_record(
         actor=user,
@@ -348,12 +339,12 @@ def adjustment_record(
     person: User | None = None,
 ) -> CadreAdjustment:
     """Record a replacement, a withdrawal or an appointment; the replacement ratio is computed from these."""
-    _require(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以记录干部调整。"))
-    _require(kind in CadreAdjustment.Kind.values, _("请选择调整类型。"))
-    _require(bool(person_name and person_name.strip()), _("请填写姓名。"))
-    _require(bool(position_title and position_title.strip()), _("请填写职务。"))
-    _require(bool(reason and reason.strip()), _("请填写原因。"))
-    _require(effective_on <= timezone.localdate(), _("日期不能晚于今天。"))
+    require_permission(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以记录干部调整。"))
+    require(kind in CadreAdjustment.Kind.values, _("请选择调整类型。"))
+    require(bool(person_name and person_name.strip()), _("请填写姓名。"))
+    require(bool(position_title and position_title.strip()), _("请填写职务。"))
+    require(bool(reason and reason.strip()), _("请填写原因。"))
+    require(effective_on <= timezone.localdate(), _("日期不能晚于今天。"))
     adjustment = CadreAdjustment.objects.create(
         community=community,
         kind=kind,

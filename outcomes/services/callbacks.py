@@ -7,7 +7,6 @@ reopens the case through the cases service (发回重办); a second reopening tu
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from cases import permissions as case_permissions
 from cases.models import Case, CaseState
-from cases.services import CaseError, case_close, case_reopen
+from cases.services import case_close, case_reopen
+from lucun.errors import require, require_permission
 from lucun.models import User
 from lucun.services import audit_record, notification_bulk_send
 from visits.models import VisitAssignment, VisitRequest
@@ -26,15 +26,6 @@ from ..models import Callback, ContactMethod, Satisfaction
 
 # Cases resolved longer ago than this when the job first sees them get no callback (history before install).
 CALLBACK_WINDOW = timedelta(days=30)
-
-
-class CallbackError(ValidationError):
-    """A callback the state or the user's position does not allow."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise CallbackError(message)
 
 
 def anonymous_q(prefix: str = "") -> Q:
@@ -139,12 +130,12 @@ def callback_record(
     (or basically satisfied) closes a case still awaiting its callback, when ``close_case``.
     """
     callback = Callback.objects.select_for_update().select_related("case", "community").get(pk=callback.pk)
-    _require(callback.mode == Callback.Mode.STAFF, _("匿名反馈的诉求由群众凭查询码自行评价,无需干部回访。"))
-    _require(callback.answered_at is None, _("该回访已记录,不能修改。"))
-    _require(permissions.can_record_callback(user, callback.community), _("您的职务不能回访该村(居)的诉求。"))
-    _require(method in ContactMethod.values, _("请选择回访形式。"))
+    require(callback.mode == Callback.Mode.STAFF, _("匿名反馈的诉求由群众凭查询码自行评价,无需干部回访。"))
+    require(callback.answered_at is None, _("该回访已记录,不能修改。"))
+    require_permission(permissions.can_record_callback(user, callback.community), _("您的职务不能回访该村(居)的诉求。"))
+    require(method in ContactMethod.values, _("请选择回访形式。"))
     case = callback.case
-    _require(case.reopen_count == callback.round, _("该诉求已发回重办,本轮回访已失效。"))
+    require(case.reopen_count == callback.round, _("该诉求已发回重办,本轮回访已失效。"))
     now = timezone.now()
     callback.method = method
     callback.note = (note or "").strip()
@@ -161,8 +152,8 @@ def callback_record(
             summary=case.number,
         )
         return callback
-    _require(solved is not None, _("请选择问题是否解决。"))
-    _require(satisfaction in Satisfaction.values, _("请选择满意度。"))
+    require(solved is not None, _("请选择问题是否解决。"))
+    require(satisfaction in Satisfaction.values, _("请选择满意度。"))
     callback.contacted, callback.solved, callback.satisfaction = True, bool(solved), satisfaction
     callback.answered_at = now
     reopen = not solved or satisfaction == Satisfaction.DISSATISFIED
@@ -194,10 +185,7 @@ def callback_record(
             "satisfaction": Satisfaction(satisfaction).label,
             "note": callback.note,
         }
-        try:
-            case_reopen(case=case, user=actor, reason=reason)
-        except CaseError as exc:
-            raise CallbackError(exc.messages) from exc
+        case_reopen(case=case, user=actor, reason=reason)
     elif close_case and case.state == CaseState.RESOLVED:
         case_close(case=case, user=actor, note=_("回访%(s)s,归档") % {"s": Satisfaction(satisfaction).label})
     return callback
@@ -205,11 +193,8 @@ def callback_record(
 
 def callback_close_case(*, callback: Callback, user: User) -> Case:
     """归档 the case of an answered callback by hand (when it was not closed on recording)."""
-    _require(callback.answered_at is not None or callback.mode == Callback.Mode.ANONYMOUS, _("请先完成回访。"))
-    try:
-        return case_close(case=callback.case, user=user, note=_("回访完成,归档"))
-    except CaseError as exc:
-        raise CallbackError(exc.messages) from exc
+    require(callback.answered_at is not None or callback.mode == Callback.Mode.ANONYMOUS, _("请先完成回访。"))
+    return case_close(case=callback.case, user=user, note=_("回访完成,归档"))
 
 
 def q_pending() -> Q:

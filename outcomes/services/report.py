@@ -3,12 +3,12 @@
 import json
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import require, require_permission
 from lucun.models import Position, Role, Street, User
 from lucun.services import audit_record, notification_send
 
@@ -18,27 +18,18 @@ from ..models import ExternalFigure, ReportSnapshot
 from ..periods import Period
 
 
-class ReportError(ValidationError):
-    pass
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ReportError(message)
-
-
 @transaction.atomic
 def external_figure_record(
     *, user: User, street: Street, kind: str, month: date, value: int, source: str = ""
 ) -> ExternalFigure:
     """Enter a month's citizen complaints or petitions; a month already entered is corrected in place (audited)."""
-    _require(
+    require_permission(
         permissions.can_enter_external(user) and street.pk in _streets_of(user), _("您的职务不能录入该街道的数据。")
     )
-    _require(kind in ExternalFigure.Kind.values, _("请选择指标。"))
-    _require(value >= 0, _("数量不能为负数。"))
+    require(kind in ExternalFigure.Kind.values, _("请选择指标。"))
+    require(value >= 0, _("数量不能为负数。"))
     month = month.replace(day=1)
-    _require(month <= timezone.localdate(), _("不能录入未来月份的数据。"))
+    require(month <= timezone.localdate(), _("不能录入未来月份的数据。"))
     existing = ExternalFigure.objects.select_for_update().filter(street=street, kind=kind, month=month).first()
     before = {"value": existing.value} if existing else None
     if existing:

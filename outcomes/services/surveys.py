@@ -3,11 +3,11 @@
 import random
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import require, require_permission
 from lucun.models import Community, Street, User
 from lucun.services import audit_record
 from visits.models import Household
@@ -18,15 +18,6 @@ from ..audit import AuditAction
 from ..models import ContactMethod, Satisfaction, SurveyRound, SurveySample
 
 MAX_SAMPLE = 500
-
-
-class SurveyError(ValidationError):
-    pass
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise SurveyError(message)
 
 
 @transaction.atomic
@@ -45,21 +36,21 @@ def survey_start(
     Each sampled household goes to the visit team that covers its community while the round runs (the
     rotation, ``visits.selectors.covering_teams``); its members ask and record the answers.
     """
-    _require(permissions.can_supervise(user), _("只有纪工委或街道班子成员可以发起满意度调查。"))
-    _require(bool(title and title.strip()), _("请填写调查名称。"))
-    _require(1 <= sample_size <= MAX_SAMPLE, _("每个村(居)抽样户数须在 1 到 %(max)d 之间。") % {"max": MAX_SAMPLE})
-    _require(closes_on >= timezone.localdate(), _("截止日期不能早于今天。"))
+    require_permission(permissions.can_supervise(user), _("只有纪工委或街道班子成员可以发起满意度调查。"))
+    require(bool(title and title.strip()), _("请填写调查名称。"))
+    require(1 <= sample_size <= MAX_SAMPLE, _("每个村(居)抽样户数须在 1 到 %(max)d 之间。") % {"max": MAX_SAMPLE})
+    require(closes_on >= timezone.localdate(), _("截止日期不能早于今天。"))
     targets = Community.objects.filter(street=street)
     if communities is not None:
         targets = targets.filter(pk__in=[c.pk for c in communities])
-    _require(targets.exists(), _("请选择至少一个村(居)。"))
+    require(targets.exists(), _("请选择至少一个村(居)。"))
     rng = rng or random.SystemRandom()
     by_community: dict[int, list[int]] = {}
     for community_id, household_id in (
         Household.objects.filter(community__in=targets).order_by("community_id", "pk").values_list("community_id", "pk")
     ):
         by_community.setdefault(community_id, []).append(household_id)
-    _require(bool(by_community), _("所选村(居)还没有住户档案,无法抽样。"))
+    require(bool(by_community), _("所选村(居)还没有住户档案,无法抽样。"))
     survey = SurveyRound.objects.create(
         street=street, title=title.strip(), sample_size=sample_size, closes_on=closes_on, started_by=user
     )
@@ -88,17 +79,17 @@ def survey_answer(
         .select_related("survey", "community", "team")
         .get(pk=sample.pk)
     )
-    _require(sample.survey.closed_at is None, _("该调查已结束。"))
-    _require(permissions.can_record_survey(user, sample.community), _("您的职务不能记录该村(居)的调查。"))
-    _require(
+    require(sample.survey.closed_at is None, _("该调查已结束。"))
+    require_permission(permissions.can_record_survey(user, sample.community), _("您的职务不能记录该村(居)的调查。"))
+    require_permission(
         permissions.can_answer_sample(user, sample),
         _("该户由“%(team)s”入户调查,只有该队队员或纪工委、街道班子成员可以记录。")
         % {"team": sample.team.name if sample.team else ""},
     )
-    _require(sample.answered_at is None, _("该户已记录,不能修改。"))
-    _require(method in ContactMethod.values, _("请选择调查形式。"))
+    require(sample.answered_at is None, _("该户已记录,不能修改。"))
+    require(method in ContactMethod.values, _("请选择调查形式。"))
     if contacted:
-        _require(satisfaction in Satisfaction.values, _("请选择满意度。"))
+        require(satisfaction in Satisfaction.values, _("请选择满意度。"))
     sample.contacted = bool(contacted)
     sample.satisfaction = satisfaction if contacted else ""
     sample.method = method
@@ -111,8 +102,8 @@ def survey_answer(
 
 @transaction.atomic
 def survey_close(*, user: User, survey: SurveyRound) -> SurveyRound:
-    _require(permissions.can_supervise(user), _("只有纪工委或街道班子成员可以结束调查。"))
-    _require(survey.closed_at is None, _("该调查已结束。"))
+    require_permission(permissions.can_supervise(user), _("只有纪工委或街道班子成员可以结束调查。"))
+    require(survey.closed_at is None, _("该调查已结束。"))
     survey.closed_at = timezone.now()
     survey.save(update_fields=["closed_at"])
     audit_record(actor=user, action=AuditAction.SURVEY_CLOSE, obj=survey)

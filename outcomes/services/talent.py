@@ -1,10 +1,10 @@
 """The talent reserve (后备人才库): records found on visits or entered directly, moved along a pipeline."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError, require, require_permission
 from lucun.models import Community, User
 from lucun.services import audit_record
 from visits.models import VisitLog
@@ -14,15 +14,6 @@ from ..audit import AuditAction
 from ..models import TalentRecord, TalentStep
 
 Stage = TalentRecord.Stage
-
-
-class TalentError(ValidationError):
-    pass
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise TalentError(message)
 
 
 @transaction.atomic
@@ -41,10 +32,10 @@ def talent_create(
     visit_log: VisitLog | None = None,
 ) -> TalentRecord:
     """Add a person to the reserve; from a visit, the visit log is linked (and must be of the same community)."""
-    _require(permissions.can_keep_talent(user, community), _("您的职务不能登记该村(居)的后备人才。"))
-    _require(bool(name and name.strip()), _("请填写姓名。"))
-    _require(kind in TalentRecord.Kind.values, _("请选择人才类别。"))
-    _require(visit_log is None or visit_log.community_id == community.pk, _("所选走访记录不属于该村(居)。"))
+    require_permission(permissions.can_keep_talent(user, community), _("您的职务不能登记该村(居)的后备人才。"))
+    require(bool(name and name.strip()), _("请填写姓名。"))
+    require(kind in TalentRecord.Kind.values, _("请选择人才类别。"))
+    require(visit_log is None or visit_log.community_id == community.pk, _("所选走访记录不属于该村(居)。"))
     record = TalentRecord(
         community=community,
         name=name.strip(),
@@ -63,7 +54,7 @@ def talent_create(
         with transaction.atomic():
             record.save()
     except IntegrityError as exc:
-        raise TalentError(_("该村(居)已登记过同名同电话的人才。")) from exc
+        raise DomainError(_("该村(居)已登记过同名同电话的人才。")) from exc
     TalentStep.objects.create(record=record, stage_to=record.stage, note=_("登记"), by=user)
     audit_record(
         actor=user, action=AuditAction.TALENT_CREATE, obj=record, community=community, summary=record.get_kind_display()
@@ -77,10 +68,10 @@ def talent_advance(
 ) -> TalentRecord:
     """Move a record forward in the pipeline (identified → contacted → returned / reserve secretary / committee)."""
     record = TalentRecord.objects.select_for_update().select_related("community").get(pk=record.pk)
-    _require(permissions.can_keep_talent(user, record.community), _("您的职务不能维护该村(居)的后备人才。"))
-    _require(stage in Stage.values, _("请选择进展。"))
+    require_permission(permissions.can_keep_talent(user, record.community), _("您的职务不能维护该村(居)的后备人才。"))
+    require(stage in Stage.values, _("请选择进展。"))
     order = TalentRecord.STAGE_ORDER
-    _require(order.index(stage) > order.index(record.stage), _("进展只能向前推进。"))
+    require(order.index(stage) > order.index(record.stage), _("进展只能向前推进。"))
     before = record.stage
     record.stage = stage
     record.stage_changed_at = timezone.now()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.errors import page_errors, require_permission
 from lucun.models import Role
 from lucun.scoping import communities_for, is_street_level, streets_for
 
@@ -19,7 +20,7 @@ from .. import forms, permissions, selectors, services
 from ..models import RedLineRun
 from ..periods import Period, quarter_of
 from ..report.figures import ADJUSTMENT_YEARS, replacement_figures
-from .common import ERRORS, page
+from .common import page
 
 
 def _quarter(request: HttpRequest) -> tuple[int, int]:
@@ -78,9 +79,10 @@ def cadres(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def redlines_evaluate(request: HttpRequest) -> HttpResponse:
+    require_permission(permissions.can_supervise(request.user), _("只有纪工委或街道班子成员可以测算红线。"))
     form = forms.QuarterForm(request.POST)
-    if not permissions.can_supervise(request.user) or not form.is_valid():
-        messages.error(request, _("只有纪工委或街道班子成员可以测算红线。"))
+    if not form.is_valid():
+        messages.error(request, _("请选择要测算的年度和季度。"))
         return redirect("outcomes:cadres")
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
     total = 0
@@ -99,11 +101,9 @@ def warning_create(request: HttpRequest) -> HttpResponse:
     form = forms.WarningForm(request.POST)
     form.fields["community"].queryset = communities_for(request.user)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             services.warning_record(user=request.user, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("红线记录已保存,已通知相关人员。"))
     else:
         messages.error(request, _("请完整填写红线、村(居)、季度和依据。"))
@@ -118,11 +118,9 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     form = forms.AdjustmentForm(request.POST)
     form.fields["community"].queryset = communities_for(request.user)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             services.adjustment_record(user=request.user, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("干部调整已记录。"))
     else:
         messages.error(request, _("请完整填写调整记录。"))
@@ -179,11 +177,9 @@ def _submit(request: HttpRequest, form, run, *, done: str, incomplete: str) -> N
     if not form.is_valid():
         messages.error(request, incomplete)
         return
-    try:
+    with page_errors(request) as call:
         run(**form.cleaned_data)
-    except ERRORS as exc:
-        messages.error(request, "".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, done)
 
 

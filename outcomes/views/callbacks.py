@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import permissions as case_permissions
+from lucun.errors import page_errors
 from lucun.scoping import communities_for, streets_for
 from lucun.text import mask_phone
 from visits.models import VisitTeam
@@ -16,7 +17,7 @@ from visits.models import VisitTeam
 from .. import forms, permissions, selectors, services
 from ..models import Callback
 from ..report.figures import survey_trend_by_community
-from .common import ERRORS, page
+from .common import page
 
 STATES = forms.CALLBACK_STATES
 
@@ -43,7 +44,7 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CallbackForm(request.POST or None)
     if request.method == "POST" and can_record and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request, form) as call:
             services.callback_record(
                 callback=callback,
                 user=request.user,
@@ -53,9 +54,7 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 satisfaction=data["satisfaction"] or "",
                 note=data["note"],
             )
-        except ERRORS as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("回访已记录。"))
             return redirect(callback.get_absolute_url())
     return render(
@@ -79,11 +78,9 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def callback_close(request: HttpRequest, pk: int) -> HttpResponse:
     callback = selectors.callback_get(user=request.user, pk=pk)
-    try:
+    with page_errors(request) as call:
         services.callback_close_case(callback=callback, user=request.user)
-    except ERRORS as exc:
-        messages.error(request, "".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("诉求已归档。"))
     return redirect(callback.get_absolute_url())
 
@@ -96,7 +93,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     form.fields["communities"].queryset = visible
     if request.method == "POST" and can_start and form.is_valid():
         street = streets_for(request.user).order_by("name").first()
-        try:
+        with page_errors(request, form) as call:
             survey = services.survey_start(
                 user=request.user,
                 street=street,
@@ -105,9 +102,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
                 closes_on=form.cleaned_data["closes_on"],
                 communities=list(form.cleaned_data["communities"]) or None,
             )
-        except ERRORS as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("调查已发起,样本已抽取。"))
             return redirect(survey.get_absolute_url())
     trend = survey_trend_by_community(visible)
@@ -190,7 +185,7 @@ def sample_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SurveyAnswerForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request) as call:
             services.survey_answer(
                 user=request.user,
                 sample=sample,
@@ -199,9 +194,7 @@ def sample_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 satisfaction=data["satisfaction"] or "",
                 note=data["note"],
             )
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已记录 %(name)s 的答复。") % {"name": sample.household.head_name})
     else:
         messages.error(request, _("请选择联系情况和调查形式。"))
@@ -215,8 +208,6 @@ def sample_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_get(user=request.user, pk=pk)
-    try:
+    with page_errors(request):
         services.survey_close(user=request.user, survey=survey)
-    except ERRORS as exc:
-        messages.error(request, "".join(exc.messages))
     return redirect(survey.get_absolute_url())

@@ -1,6 +1,5 @@
-"""Helpers shared by the outcomes pages: the scope chosen in the query string, pagination, errors."""
+"""Helpers shared by the outcomes pages: the scope chosen in the query string, pagination."""
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 
@@ -8,7 +7,6 @@ from lucun.models import Community, Street
 from lucun.scoping import communities_for, is_street_level, streets_for
 
 PAGE_SIZE = 25
-ERRORS = (ValidationError,)
 
 
 def page(request: HttpRequest, queryset, size: int = PAGE_SIZE):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import page_errors, require_permission
 from lucun.scoping import communities_for, is_street_level, streets_for
 
 from .. import forms, permissions, rates, selectors, services
@@ -20,7 +21,7 @@ from ..report.figures import report, survey_trend_by_community
 from ..report.pdf import report_pdf
 from ..report.sections import Document, document
 from ..report.xlsx import report_xlsx
-from .common import ERRORS, chosen_scope, page
+from .common import chosen_scope, page
 
 
 def _report(request: HttpRequest):
@@ -170,14 +171,11 @@ def external_figures(request: HttpRequest) -> HttpResponse:
     allowed = permissions.can_enter_external(request.user)
     form = forms.ExternalFigureForm(request.POST or None)
     if request.method == "POST":
-        if not allowed:
-            messages.error(request, _("您的职务不能录入外部数据。"))
-        elif form.is_valid():
-            try:
+        require_permission(allowed, _("您的职务不能录入外部数据。"))
+        if form.is_valid():
+            with page_errors(request, form) as call:
                 services.external_figure_record(user=request.user, street=street, **form.cleaned_data)
-            except ERRORS as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 messages.success(request, _("已保存。"))
                 return redirect(f"{request.path}?street={street.pk}")
     return render(

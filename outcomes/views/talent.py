@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.errors import page_errors, require_permission
 from lucun.scoping import communities_for, get_scoped_or_404
 from lucun.services import audit_record
 from lucun.text import mask_phone
@@ -17,12 +17,11 @@ from visits.permissions import SensitiveCache
 from .. import forms, permissions, selectors, services
 from ..audit import AuditAction
 from ..models import TalentRecord
-from .common import ERRORS, page
+from .common import page
 
 
 def _require_keeper(user) -> None:
-    if not permissions.can_keep_talent(user):
-        raise PermissionDenied
+    require_permission(permissions.can_keep_talent(user), _("您的职务不能查看后备人才库。"))
 
 
 @login_required
@@ -64,11 +63,9 @@ def talent_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("visit_log", None)
-        try:
+        with page_errors(request, form) as call:
             record = services.talent_create(user=request.user, visit_log=visit, **data)
-        except ERRORS as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("已登记到后备人才库。"))
             return redirect(record.get_absolute_url())
     return render(request, "outcomes/talent_form.html", {"form": form, "visit": visit})
@@ -105,11 +102,9 @@ def talent_advance(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.talent_get(user=request.user, pk=pk)
     form = forms.TalentAdvanceForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             services.talent_advance(user=request.user, record=record, **form.cleaned_data)
-        except ERRORS as exc:
-            messages.error(request, "".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("进展已更新。"))
     else:
         messages.error(request, _("请选择进展。"))

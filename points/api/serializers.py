@@ -290,10 +290,3 @@ class RedemptionCreateSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(
         max_length=100, help_text="客户端为每次兑换生成的唯一键;重复提交同一键只会兑换一次,并返回第一次的结果。"
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refused request: a rule's message and its code, or, when the body is malformed, field: [messages]."""
-
-    detail = serializers.CharField(required=False)
-    code = serializers.CharField(required=False)

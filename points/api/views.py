@@ -1,6 +1,5 @@
 """The points API: one view per operation, scoped to the caller's communities; writes go through services."""
 
-from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -8,6 +7,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lucun.api.serializers import ApiErrorSerializer
 from lucun.scoping import get_scoped_or_404
 
 from .. import selectors, services
@@ -15,7 +15,6 @@ from ..models import LedgerEntry, Redemption, Reward, ServiceClaim, ServiceType,
 from .serializers import (
     ClaimRejectSerializer,
     ClaimSubmitSerializer,
-    ErrorSerializer,
     LedgerEntrySerializer,
     RedemptionCreateSerializer,
     RedemptionSerializer,
@@ -31,15 +30,10 @@ from .serializers import (
 )
 
 REFUSED = {
-    400: OpenApiResponse(ErrorSerializer, description="输入有误或规则不允许(detail 为中文说明)"),
-    403: OpenApiResponse(ErrorSerializer, description="没有办理此事的职务"),
+    400: OpenApiResponse(ApiErrorSerializer, description="输入有误或规则不允许(detail 为中文说明,code 为规则)"),
+    403: OpenApiResponse(ApiErrorSerializer, description="没有办理此事的职务"),
 }
-NO_VOLUNTEER = OpenApiResponse(ErrorSerializer, description="志愿者不存在或不在您负责的村(居)")
-
-
-def _refused(exc: ValidationError) -> Response:
-    code = getattr(exc, "code", None) or "invalid"
-    return Response({"detail": "；".join(exc.messages), "code": code}, status=status.HTTP_400_BAD_REQUEST)
+NO_VOLUNTEER = OpenApiResponse(ApiErrorSerializer, description="志愿者不存在或不在您负责的村(居)")
 
 
 def _volunteers():
@@ -76,19 +70,16 @@ class VolunteerListView(generics.ListAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         member = _member(request, data["member"])
-        try:
-            volunteer = services.volunteer_create(
-                actor=request.user,
-                community=data["community"],
-                name=data["name"],
-                phone=data["phone"],
-                corps=data["corps"],
-                joined_on=data["joined_on"],
-                active=data["active"],
-                member=member,
-            )
-        except ValidationError as exc:
-            return _refused(exc)
+        volunteer = services.volunteer_create(
+            actor=request.user,
+            community=data["community"],
+            name=data["name"],
+            phone=data["phone"],
+            corps=data["corps"],
+            joined_on=data["joined_on"],
+            active=data["active"],
+            member=member,
+        )
         return Response(VolunteerSerializer(_volunteers().get(pk=volunteer.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -109,19 +100,16 @@ class VolunteerDetailView(generics.RetrieveAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         member = _member(request, data["member"]) if "member" in data else volunteer.member
-        try:
-            services.volunteer_update(
-                actor=request.user,
-                volunteer=volunteer,
-                name=data.get("name", volunteer.name),
-                phone=data.get("phone", volunteer.phone),
-                corps=data["corps"] if "corps" in data else list(volunteer.corps.all()),
-                joined_on=data.get("joined_on", volunteer.joined_on),
-                active=data.get("active", volunteer.active),
-                member=member,
-            )
-        except ValidationError as exc:
-            return _refused(exc)
+        services.volunteer_update(
+            actor=request.user,
+            volunteer=volunteer,
+            name=data.get("name", volunteer.name),
+            phone=data.get("phone", volunteer.phone),
+            corps=data["corps"] if "corps" in data else list(volunteer.corps.all()),
+            joined_on=data.get("joined_on", volunteer.joined_on),
+            active=data.get("active", volunteer.active),
+            member=member,
+        )
         return Response(VolunteerSerializer(_volunteers().get(pk=volunteer.pk)).data)
 
 
@@ -178,7 +166,7 @@ class ClaimDetailView(generics.RetrieveAPIView):
 class ClaimSubmitView(APIView):
     @extend_schema(
         request=ClaimSubmitSerializer,
-        responses={201: ServiceClaimSerializer, 400: ErrorSerializer, 404: NO_VOLUNTEER},
+        responses={201: ServiceClaimSerializer, 400: ApiErrorSerializer, 404: NO_VOLUNTEER},
         summary="录入一条志愿服务申报(待审核)",
     )
     def post(self, request):
@@ -188,38 +176,31 @@ class ClaimSubmitView(APIView):
         volunteer = get_scoped_or_404(
             Volunteer.objects.select_related("community"), request.user, pk=data.pop("volunteer")
         )
-        try:
-            claim = services.claim_submit(actor=request.user, volunteer=volunteer, via=ServiceClaim.Via.API, **data)
-        except ValidationError as exc:
-            return _refused(exc)
+        claim = services.claim_submit(actor=request.user, volunteer=volunteer, via=ServiceClaim.Via.API, **data)
         return Response(ServiceClaimSerializer(claim, context={"request": request}).data, status=201)
 
 
 class ClaimApproveView(APIView):
     @extend_schema(
-        request=None, responses={200: ServiceClaimSerializer, 400: ErrorSerializer}, summary="审核通过并入账"
+        request=None, responses={200: ServiceClaimSerializer, 400: ApiErrorSerializer}, summary="审核通过并入账"
     )
     def post(self, request, pk: int):
         claim = selectors.claim_get(user=request.user, pk=pk)
-        try:
-            claim = services.claim_approve(actor=request.user, claim=claim)
-        except ValidationError as exc:
-            return _refused(exc)
+        claim = services.claim_approve(actor=request.user, claim=claim)
         return Response(ServiceClaimSerializer(claim, context={"request": request}).data)
 
 
 class ClaimRejectView(APIView):
     @extend_schema(
-        request=ClaimRejectSerializer, responses={200: ServiceClaimSerializer, 400: ErrorSerializer}, summary="驳回申报"
+        request=ClaimRejectSerializer,
+        responses={200: ServiceClaimSerializer, 400: ApiErrorSerializer},
+        summary="驳回申报",
     )
     def post(self, request, pk: int):
         claim = selectors.claim_get(user=request.user, pk=pk)
         serializer = ClaimRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            claim = services.claim_reject(actor=request.user, claim=claim, reason=serializer.validated_data["reason"])
-        except ValidationError as exc:
-            return _refused(exc)
+        claim = services.claim_reject(actor=request.user, claim=claim, reason=serializer.validated_data["reason"])
         return Response(ServiceClaimSerializer(claim, context={"request": request}).data)
 
 
@@ -259,10 +240,7 @@ class RewardListView(generics.ListAPIView):
     def post(self, request):
         body = RewardCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            reward = services.reward_save(actor=request.user, reward=Reward(**body.validated_data))
-        except ValidationError as exc:
-            return _refused(exc)
+        reward = services.reward_save(actor=request.user, reward=Reward(**body.validated_data))
         return Response(RewardSerializer(reward).data, status=status.HTTP_201_CREATED)
 
 
@@ -289,10 +267,7 @@ class RewardDetailView(generics.RetrieveAPIView):
             return Response(RewardSerializer(reward).data)
         for field, value in data.items():
             setattr(reward, field, value)
-        try:
-            services.reward_save(actor=request.user, reward=reward, fields=list(data))
-        except ValidationError as exc:
-            return _refused(exc)
+        services.reward_save(actor=request.user, reward=reward, fields=list(data))
         reward.refresh_from_db()
         return Response(RewardSerializer(reward).data)
 
@@ -315,7 +290,7 @@ class RedemptionDetailView(generics.RetrieveAPIView):
 class RedemptionCreateView(APIView):
     @extend_schema(
         request=RedemptionCreateSerializer,
-        responses={201: RedemptionSerializer, 200: RedemptionSerializer, 400: ErrorSerializer, 404: NO_VOLUNTEER},
+        responses={201: RedemptionSerializer, 200: RedemptionSerializer, 400: ApiErrorSerializer, 404: NO_VOLUNTEER},
         summary="积分兑换(幂等:同一 idempotency_key 只兑换一次)",
     )
     def post(self, request):
@@ -327,11 +302,8 @@ class RedemptionCreateView(APIView):
         for item in data["items"]:
             items[item["reward"]] = items.get(item["reward"], 0) + item["quantity"]
         existed = Redemption.objects.filter(volunteer=volunteer, idempotency_key=data["idempotency_key"]).exists()
-        try:
-            redemption = services.redemption_create(
-                actor=request.user, volunteer=volunteer, items=items, idempotency_key=data["idempotency_key"]
-            )
-        except ValidationError as exc:
-            return _refused(exc)
+        redemption = services.redemption_create(
+            actor=request.user, volunteer=volunteer, items=items, idempotency_key=data["idempotency_key"]
+        )
         body = RedemptionSerializer(Redemption.objects.prefetch_related("lines__reward").get(pk=redemption.pk)).data
         return Response(body, status=200 if existed else 201)

@@ -6,7 +6,7 @@ succeed, and the database's CHECK constraints stop anything that slips past. Eac
 points carries an idempotency key: repeating it returns the first result and changes nothing.
 """
 
-from .base import CapReached, InsufficientPoints, OutOfStock, PointsError, WindowClosed
+from .base import CapReached, InsufficientPoints, OutOfStock, WindowClosed
 from .claims import (
     CLAIM_MAX_AGE_DAYS,
     BulkResult,
@@ -27,7 +27,6 @@ __all__ = [
     "CapReached",
     "InsufficientPoints",
     "OutOfStock",
-    "PointsError",
     "WindowClosed",
     "claim_approve",
     "claim_batch_create",

@@ -1,46 +1,29 @@
-"""Errors, the role check and the one function that moves points."""
+"""The refusals that name a rule for API clients, and the one function that moves points."""
 
-from collections.abc import Iterable
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.models import Community, User
-from lucun.scoping import has_role
+from lucun.errors import DomainError
+from lucun.models import User
 
 from ..models import LedgerEntry, PointsAccount, Redemption, ServiceClaim
 
 
-class PointsError(ValidationError):
-    """A business rule refused the request; the message is for the person at the screen."""
-
-    code = "points_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message, code=code or self.code)
-
-
-class InsufficientPoints(PointsError):
+class InsufficientPoints(DomainError):
     code = "insufficient_points"
 
 
-class OutOfStock(PointsError):
+class OutOfStock(DomainError):
     code = "out_of_stock"
 
 
-class WindowClosed(PointsError):
+class WindowClosed(DomainError):
     code = "window_closed"
 
 
-class CapReached(PointsError):
+class CapReached(DomainError):
     code = "cap_reached"
-
-
-def _require(actor: User | None, allowed: Iterable[str], community: Community) -> None:
-    if actor is None or not has_role(actor, allowed, community):
-        raise PermissionDenied(_("您没有在%(community)s办理此事的权限。") % {"community": community.name})
 
 
 def _post(

@@ -4,21 +4,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError, error_message
 from lucun.images import image_clean, image_save
 from lucun.models import Community, User
+from lucun.scoping import require_role
 from lucun.services import audit_record
 
 from .. import roles
 from ..audit import AuditAction
 from ..models import ClaimBatch, LedgerEntry, PointsAccount, PointsPolicy, ServiceClaim, ServiceType, Volunteer
 from ..periods import month_bounds
-from .base import CapReached, PointsError, _post, _require
+from .base import CapReached, _post
 
 CLAIM_MAX_AGE_DAYS = 92  # a claim must be filed within about one quarter of the service
 MAX_HOURS_PER_DAY = 24
@@ -28,16 +29,16 @@ MAX_TIMES_PER_DAY = 20
 def _check_claim_shape(*, volunteer: Volunteer, service_type: ServiceType, service_date: date, quantity: int) -> None:
     today = timezone.localdate()
     if not volunteer.active:
-        raise PointsError(_("该志愿者已停用,不能申报积分。"))
+        raise DomainError(_("该志愿者已停用,不能申报积分。"))
     if not service_type.is_active:
-        raise PointsError(_("该服务类别已停用。"))
+        raise DomainError(_("该服务类别已停用。"))
     if service_date > today:
-        raise PointsError(_("服务日期不能晚于今天。"))
+        raise DomainError(_("服务日期不能晚于今天。"))
     if service_date < today - timedelta(days=CLAIM_MAX_AGE_DAYS):
-        raise PointsError(_("只能申报 %(days)d 天以内的服务。") % {"days": CLAIM_MAX_AGE_DAYS})
+        raise DomainError(_("只能申报 %(days)d 天以内的服务。") % {"days": CLAIM_MAX_AGE_DAYS})
     limit = MAX_HOURS_PER_DAY if service_type.unit == ServiceType.Unit.HOUR else MAX_TIMES_PER_DAY
     if not 1 <= quantity <= limit:
-        raise PointsError(
+        raise DomainError(
             _("数量应在 1 到 %(limit)d %(unit)s之间。") % {"limit": limit, "unit": service_type.get_unit_display()}
         )
 
@@ -58,12 +59,12 @@ def claim_submit(
         policy = PointsPolicy.current()
         pending = volunteer.claims.filter(via=ServiceClaim.Via.SELF, status=ServiceClaim.Status.PENDING).count()
         if pending >= policy.self_claim_pending_limit:
-            raise PointsError(_("您已有 %(n)d 条申报在等待审核,请审核后再申报。") % {"n": pending})
+            raise DomainError(_("您已有 %(n)d 条申报在等待审核,请审核后再申报。") % {"n": pending})
     else:
-        _require(actor, roles.MANAGE_ROLES, volunteer.community)
+        require_role(actor, roles.MANAGE_ROLES, volunteer.community)
     _check_claim_shape(volunteer=volunteer, service_type=service_type, service_date=service_date, quantity=quantity)
     if service_type.evidence_required and not photo:
-        raise PointsError(_("“%(type)s”需要上传一张现场照片作为佐证。") % {"type": service_type.name})
+        raise DomainError(_("“%(type)s”需要上传一张现场照片作为佐证。") % {"type": service_type.name})
     clean_photo = image_clean(photo) if photo else None  # before anything is written: a refusal leaves nothing
     with transaction.atomic():
         claim = ServiceClaim(
@@ -102,13 +103,13 @@ def claim_batch_create(
     source_ref: str = "",
 ) -> ClaimBatch:
     """Create one pending claim for each attendee of an activity; the activity record is the evidence."""
-    _require(actor, roles.MANAGE_ROLES, community)
+    require_role(actor, roles.MANAGE_ROLES, community)
     attendees = {v.pk: v for v in volunteers}
     if not attendees:
-        raise PointsError(_("请至少选择一名参加活动的志愿者。"))
+        raise DomainError(_("请至少选择一名参加活动的志愿者。"))
     foreign = [v.name for v in attendees.values() if v.community_id != community.pk]
     if foreign:
-        raise PointsError(_("以下志愿者不属于%(c)s:%(names)s") % {"c": community.name, "names": "、".join(foreign)})
+        raise DomainError(_("以下志愿者不属于%(c)s:%(names)s") % {"c": community.name, "names": "、".join(foreign)})
     for volunteer in attendees.values():
         _check_claim_shape(volunteer=volunteer, service_type=service_type, service_date=service_date, quantity=quantity)
     with transaction.atomic():
@@ -162,13 +163,13 @@ def claim_approve(*, actor: User, claim: ServiceClaim) -> ServiceClaim:
 
     Approving an approved claim again changes nothing (its earn entry is keyed by the claim).
     """
-    _require(actor, roles.APPROVE_ROLES, claim.community)
+    require_role(actor, roles.APPROVE_ROLES, claim.community)
     with transaction.atomic():
         claim = ServiceClaim.objects.select_for_update().select_related("service_type", "volunteer").get(pk=claim.pk)
         if claim.status == ServiceClaim.Status.APPROVED:
             return claim
         if claim.status != ServiceClaim.Status.PENDING:
-            raise PointsError(_("该申报已处理(%(status)s),不能再审核通过。") % {"status": claim.get_status_display()})
+            raise DomainError(_("该申报已处理(%(status)s),不能再审核通过。") % {"status": claim.get_status_display()})
         # Locking the account serialises approvals of one volunteer, so the monthly cap holds under concurrency.
         account = PointsAccount.objects.select_for_update().get(volunteer_id=claim.volunteer_id)
         awarded = claim.points
@@ -211,14 +212,14 @@ def claim_approve(*, actor: User, claim: ServiceClaim) -> ServiceClaim:
 
 def claim_reject(*, actor: User, claim: ServiceClaim, reason: str) -> ServiceClaim:
     """Reject a pending claim with a reason the volunteer will see."""
-    _require(actor, roles.APPROVE_ROLES, claim.community)
+    require_role(actor, roles.APPROVE_ROLES, claim.community)
     reason = reason.strip()
     if not reason:
-        raise PointsError(_("请填写未通过的原因。"))
+        raise DomainError(_("请填写未通过的原因。"))
     with transaction.atomic():
         claim = ServiceClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ServiceClaim.Status.PENDING:
-            raise PointsError(_("该申报已处理(%(status)s)。") % {"status": claim.get_status_display()})
+            raise DomainError(_("该申报已处理(%(status)s)。") % {"status": claim.get_status_display()})
         claim.status = ServiceClaim.Status.REJECTED
         claim.reject_reason = reason[:200]
         claim.decided_by = actor
@@ -240,7 +241,6 @@ def claims_approve_many(*, actor: User, claims: Iterable[ServiceClaim]) -> BulkR
     for claim in claims:
         try:
             result.approved.append(claim_approve(actor=actor, claim=claim))
-        except (PointsError, PermissionDenied) as exc:
-            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            result.failed.append((claim, message))
+        except DomainError as exc:  # a rule, or the actor's position in the claim's community
+            result.failed.append((claim, error_message(exc)))
     return result

@@ -7,14 +7,16 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError
 from lucun.models import User
+from lucun.scoping import require_role
 from lucun.services import audit_record
 
 from .. import roles
 from ..audit import AuditAction
 from ..models import LedgerEntry, PointsAccount, PointsPolicy, Redemption, Reward, ServiceClaim, Volunteer
 from ..periods import quarter_bounds, quarter_of, shift_quarter, start_of_day
-from .base import InsufficientPoints, PointsError, _existing_entry, _post, _require
+from .base import InsufficientPoints, _existing_entry, _post
 
 REVERSIBLE_KINDS = frozenset({LedgerEntry.Kind.EARN, LedgerEntry.Kind.REDEEM, LedgerEntry.Kind.ADJUST})
 
@@ -24,12 +26,12 @@ def ledger_entry_reverse(*, actor: User, entry: LedgerEntry, reason: str) -> Led
 
     Reversing an earn also marks its claim reversed; reversing a redemption returns its stock.
     """
-    _require(actor, roles.APPROVE_ROLES, entry.community)
+    require_role(actor, roles.APPROVE_ROLES, entry.community)
     reason = reason.strip()
     if not reason:
-        raise PointsError(_("请填写冲正原因。"))
+        raise DomainError(_("请填写冲正原因。"))
     if entry.kind not in REVERSIBLE_KINDS:
-        raise PointsError(_("只能冲正获得、兑换或调整记录。"))
+        raise DomainError(_("只能冲正获得、兑换或调整记录。"))
     key = f"reverse:{entry.pk}"
     existing = _existing_entry(entry.account_id, key)
     if existing is not None:
@@ -83,11 +85,11 @@ def ledger_entry_reverse(*, actor: User, entry: LedgerEntry, reason: str) -> Led
 
 def points_adjust(*, actor: User, volunteer: Volunteer, points: int, reason: str, idempotency_key: str) -> LedgerEntry:
     """Add or remove points by hand with a reason (e.g. a migration from a paper ledger)."""
-    _require(actor, roles.APPROVE_ROLES, volunteer.community)
+    require_role(actor, roles.APPROVE_ROLES, volunteer.community)
     if points == 0:
-        raise PointsError(_("调整积分不能为 0。"))
+        raise DomainError(_("调整积分不能为 0。"))
     if not reason.strip():
-        raise PointsError(_("请填写调整原因。"))
+        raise DomainError(_("请填写调整原因。"))
     account = PointsAccount.objects.get(volunteer=volunteer)
     key = f"adjust:{idempotency_key}"
     existing = _existing_entry(account.pk, key)

@@ -8,14 +8,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError
 from lucun.models import User
+from lucun.scoping import require_role
 from lucun.services import audit_record
 
 from .. import roles
 from ..audit import AuditAction
 from ..models import LedgerEntry, PointsAccount, Redemption, RedemptionLine, Reward, Volunteer
 from ..selectors import redemption_window
-from .base import InsufficientPoints, OutOfStock, PointsError, WindowClosed, _post, _require
+from .base import InsufficientPoints, OutOfStock, WindowClosed, _post
 
 
 def reward_save(*, actor: User, reward: Reward, fields: Iterable[str] | None = None) -> Reward:
@@ -24,15 +26,15 @@ def reward_save(*, actor: User, reward: Reward, fields: Iterable[str] | None = N
     ``fields`` names what an update changes (everything when None). Stock set here is a count after a stocktake;
     leave it out of ``fields`` when it was not counted, so redemptions made meanwhile are not overwritten.
     """
-    _require(actor, roles.CATALOGUE_ROLES, reward.community)
+    require_role(actor, roles.CATALOGUE_ROLES, reward.community)
     creating = reward._state.adding
     reward.name = reward.name.strip()
     reward.shop_name = reward.shop_name.strip()
     if not reward.name or not reward.shop_name:
-        raise PointsError(_("请填写商品名称和兑换点。"))
+        raise DomainError(_("请填写商品名称和兑换点。"))
 
-    def clash() -> PointsError:
-        return PointsError(
+    def clash() -> DomainError:
+        return DomainError(
             _("%(c)s的积分超市已有“%(name)s”,请换一个名称或修改原有商品。")
             % {"c": reward.community.name, "name": reward.name},
             code="reward_exists",
@@ -84,25 +86,25 @@ def redemption_create(
 
     ``items`` maps reward ids to quantities. The same ``idempotency_key`` returns the first redemption.
     """
-    _require(actor, roles.REDEEM_ROLES, volunteer.community)
+    require_role(actor, roles.REDEEM_ROLES, volunteer.community)
     key = (idempotency_key or "").strip()
     if not key:
-        raise PointsError(_("缺少幂等键,请刷新页面后重试。"))
+        raise DomainError(_("缺少幂等键,请刷新页面后重试。"))
     wanted = {int(reward_id): int(qty) for reward_id, qty in items.items() if int(qty) > 0}
 
     def existing() -> Redemption | None:
         found = Redemption.objects.filter(volunteer=volunteer, idempotency_key=key).prefetch_related("lines").first()
         if found is not None and not _same_redemption(found, wanted):
-            raise PointsError(_("该兑换请求已用于另一笔兑换,请刷新页面后重试。"), code="idempotency_conflict")
+            raise DomainError(_("该兑换请求已用于另一笔兑换,请刷新页面后重试。"), code="idempotency_conflict")
         return found
 
     found = existing()
     if found is not None:
         return found
     if not volunteer.active:
-        raise PointsError(_("该志愿者已停用,不能兑换。"))
+        raise DomainError(_("该志愿者已停用,不能兑换。"))
     if not wanted:
-        raise PointsError(_("请至少选择一件兑换物品。"))
+        raise DomainError(_("请至少选择一件兑换物品。"))
     window = redemption_window(community=volunteer.community, day=today or timezone.localdate())
     if not window.is_open:
         raise WindowClosed(window.closed_message)
@@ -110,7 +112,7 @@ def redemption_create(
     for reward_id in wanted:
         reward = rewards.get(reward_id)
         if reward is None or not reward.is_active or reward.community_id != volunteer.community_id:
-            raise PointsError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
+            raise DomainError(_("所选物品不在%(c)s的积分超市中或已下架。") % {"c": volunteer.community.name})
     total = sum(rewards[rid].price_points * qty for rid, qty in wanted.items())
     account_id = _account_id(volunteer)
     try:

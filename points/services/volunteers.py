@@ -3,12 +3,13 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import DomainError, require_permission
 from lucun.models import Community, User
+from lucun.scoping import require_role
 from lucun.services import audit_record
 from lucun.text import mask_phone
 from visits.models import HouseholdMember
@@ -16,7 +17,6 @@ from visits.models import HouseholdMember
 from .. import roles
 from ..audit import AuditAction
 from ..models import PointsAccount, ServiceCorps, Volunteer, new_token
-from .base import PointsError, _require
 
 
 def _check_member(
@@ -29,16 +29,16 @@ def _check_member(
     current = volunteer.member_id if volunteer is not None else None
     if (member.pk if member is not None else None) == current:
         return
-    if not roles.can_link_member(actor, community):
-        raise PermissionDenied(
-            _("关联家庭成员需由能查看%(community)s住户家庭成员的村居干部或街道班子成员办理。")
-            % {"community": community.name}
-        )
+    require_permission(
+        roles.can_link_member(actor, community),
+        _("关联家庭成员需由能查看%(community)s住户家庭成员的村居干部或街道班子成员办理。")
+        % {"community": community.name},
+    )
     if member is None:
         return
     household = member.household
     if household.community_id != community.pk:
-        raise PointsError(
+        raise DomainError(
             _("%(member)s(%(address)s)不是%(community)s的住户,志愿者只能关联本村(居)的家庭成员。")
             % {"member": member.name, "address": household.address, "community": community.name},
             code="member_community",
@@ -48,9 +48,9 @@ def _check_member(
         raise _member_taken(member, taken.name)
 
 
-def _member_taken(member: HouseholdMember, name: str = "") -> PointsError:
+def _member_taken(member: HouseholdMember, name: str = "") -> DomainError:
     who = name or _("另一名志愿者")
-    return PointsError(
+    return DomainError(
         _("家庭成员%(member)s已关联%(who)s:一个人只能登记为一名志愿者。") % {"member": member.name, "who": who},
         code="member_taken",
     )
@@ -67,8 +67,8 @@ def _check_not_registered(*, community: Community, name: str, phone: str, volunt
         raise _already_registered(community, name, phone)
 
 
-def _already_registered(community: Community, name: str, phone: str) -> PointsError:
-    return PointsError(
+def _already_registered(community: Community, name: str, phone: str) -> DomainError:
+    return DomainError(
         _("%(name)s(手机号 %(phone)s)已在%(community)s登记为志愿者,请勿重复登记。")
         % {"name": name, "phone": mask_phone(phone), "community": community.name},
         code="volunteer_exists",
@@ -77,7 +77,7 @@ def _already_registered(community: Community, name: str, phone: str) -> PointsEr
 
 def _integrity_refusal(
     *, community: Community, name: str, phone: str, member: HouseholdMember | None, volunteer: Volunteer | None = None
-) -> PointsError | None:
+) -> DomainError | None:
     """Name the rule a concurrent write broke between our checks and our insert, if it is one of ours."""
     others = Volunteer.objects.exclude(pk=volunteer.pk) if volunteer is not None else Volunteer.objects.all()
     if member is not None and others.filter(member=member).exists():
@@ -99,7 +99,7 @@ def volunteer_create(
     member: HouseholdMember | None = None,
 ) -> Volunteer:
     """Register a volunteer with an empty points account and a fresh 一码通, optionally linked to their household."""
-    _require(actor, roles.MANAGE_ROLES, community)
+    require_role(actor, roles.MANAGE_ROLES, community)
     name, phone = name.strip(), phone.strip()
     _check_member(actor=actor, community=community, member=member)
     _check_not_registered(community=community, name=name, phone=phone)
@@ -147,7 +147,7 @@ def volunteer_update(
 
     ``member`` is the household link to keep or set; pass the current one (``volunteer.member``) to leave it.
     """
-    _require(actor, roles.MANAGE_ROLES, volunteer.community)
+    require_role(actor, roles.MANAGE_ROLES, volunteer.community)
     name, phone = name.strip(), phone.strip()
     _check_member(actor=actor, community=volunteer.community, member=member, volunteer=volunteer)
     _check_not_registered(community=volunteer.community, name=name, phone=phone, volunteer=volunteer)
@@ -191,7 +191,7 @@ def volunteer_update(
 
 def volunteer_token_issue(*, actor: User, volunteer: Volunteer) -> str:
     """Issue a new 一码通, which replaces (and so revokes) any earlier card."""
-    _require(actor, roles.MANAGE_ROLES, volunteer.community)
+    require_role(actor, roles.MANAGE_ROLES, volunteer.community)
     with transaction.atomic():
         volunteer.token = new_token()
         volunteer.token_issued_at = timezone.now()
@@ -207,7 +207,7 @@ def volunteer_token_revoke(*, actor: User, volunteer: Volunteer) -> None:
 
     Revoking a revoked code changes nothing.
     """
-    _require(actor, roles.MANAGE_ROLES, volunteer.community)
+    require_role(actor, roles.MANAGE_ROLES, volunteer.community)
     if volunteer.token is None:
         return
     with transaction.atomic():

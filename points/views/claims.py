@@ -2,15 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lucun.scoping import communities_for, has_role
+from lucun.errors import page_errors, require_permission
+from lucun.scoping import communities_for, has_role, require_role
 from lucun.selectors import audit_for_object
 
 from .. import roles, selectors, services
@@ -20,31 +19,26 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import ServiceClaim, Volunteer
-from .base import PAGE_SIZE, _communities_with, _error_text, _int, _require
+from .base import PAGE_SIZE, _communities_with, _int
 
 
 @login_required
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_ROLES, volunteer.community)
+    require_role(request.user, roles.MANAGE_ROLES, volunteer.community)
     form = ClaimForm(request.POST or None, request.FILES or None)
-    status = 200
+    call = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form, database_errors=True) as call:
             claim = services.claim_submit(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except DatabaseError:
-            form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-            status = 400
-        else:
+        if call.ok:
             messages.success(request, _("已提交申报,%(points)d 分待审核。") % {"points": claim.points})
             return redirect(volunteer)
     return render(
         request,
         "points/claim_form.html",
         {"form": form, "volunteer": volunteer, "service_types": selectors.service_types()},
-        status=status,
+        status=400 if call and call.database_failed else 200,
     )
 
 
@@ -76,7 +70,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_get(user=request.user, pk=pk)
     reject_form = ReasonForm(prefix="reject")
     if request.method == "POST":
-        try:
+        with page_errors(request) as call:
             if request.POST.get("action") == "approve":
                 claim = services.claim_approve(actor=request.user, claim=claim)
                 messages.success(request, _("已审核通过,入账 %(n)d 分。") % {"n": claim.points_awarded})
@@ -86,8 +80,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.claim_reject(actor=request.user, claim=claim, reason=reject_form.cleaned_data["reason"])
                 messages.success(request, _("已驳回该申报。"))
                 return redirect("points:claim_list")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+        if not call.ok:
             claim = selectors.claim_get(user=request.user, pk=pk)
     return render(
         request,
@@ -124,8 +117,7 @@ def claims_approve_selected(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_create(request: HttpRequest) -> HttpResponse:
     communities = _communities_with(request.user, roles.MANAGE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有录入活动申报的权限。"))
+    require_permission(communities, _("您没有录入活动申报的权限。"))
     chosen_id = _int(request.POST.get("community") or request.GET.get("community")) or communities[0].pk
     community = next((c for c in communities if c.pk == chosen_id), None)
     if community is None:
@@ -133,11 +125,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     attendees = Volunteer.objects.filter(community=community, active=True).order_by("name", "id")
     form = BatchForm(request.POST or None, volunteers=attendees)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             batch = services.claim_batch_create(actor=request.user, community=community, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(
                 request, _("已为 %(n)d 名志愿者生成申报,待审核。") % {"n": len(form.cleaned_data["volunteers"])}
             )

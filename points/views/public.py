@@ -4,13 +4,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun import throttle
+from lucun.errors import page_errors
 from lucun.http import secret_page
 from lucun.scoping import communities_for, has_role
 
@@ -45,11 +45,9 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "points/public_invalid.html", {"limited": True}, status=429)
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             services.claim_submit(actor=None, volunteer=volunteer, via=ServiceClaim.Via.SELF, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("申报已提交,村(居)审核通过后积分到账。"))
             return redirect("points:public", token=volunteer.token)
     staff_can_redeem = (

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lucun.errors import page_errors, require_permission
 from lucun.models import Community
-from lucun.scoping import communities_for
+from lucun.scoping import communities_for, require_role
 
 from .. import roles, selectors, services
 from ..forms import (
@@ -19,7 +19,7 @@ from ..forms import (
     TokenLookupForm,
 )
 from ..models import LedgerEntry
-from .base import PAGE_SIZE, _communities_with, _int, _require
+from .base import PAGE_SIZE, _communities_with, _int
 
 
 @login_required
@@ -42,16 +42,13 @@ def reward_list(request: HttpRequest) -> HttpResponse:
 
 def _reward_form(request: HttpRequest, reward=None) -> HttpResponse:
     communities = _communities_with(request.user, roles.CATALOGUE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有维护积分超市的权限。"))
+    require_permission(communities, _("您没有维护积分超市的权限。"))
     queryset = Community.objects.filter(pk__in=[c.pk for c in communities]).order_by("sort_order", "name")
     form = RewardForm(request.POST or None, instance=reward, communities=queryset)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             services.reward_save(actor=request.user, reward=form.save(commit=False))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("已保存兑换商品。"))
             return redirect("points:reward_list")
     return render(request, "points/reward_form.html", {"form": form, "reward": reward})
@@ -65,14 +62,13 @@ def reward_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     reward = selectors.reward_get(user=request.user, pk=pk)
-    _require(request.user, roles.CATALOGUE_ROLES, reward.community)
+    require_role(request.user, roles.CATALOGUE_ROLES, reward.community)
     return _reward_form(request, reward)
 
 
 @login_required
 def redeem_start(request: HttpRequest) -> HttpResponse:
-    if not _communities_with(request.user, roles.REDEEM_ROLES):
-        raise PermissionDenied(_("您没有办理积分兑换的权限。"))
+    require_permission(_communities_with(request.user, roles.REDEEM_ROLES), _("您没有办理积分兑换的权限。"))
     form = TokenLookupForm(request.GET or None)
     if request.GET and form.is_valid():
         volunteer = selectors.volunteer_by_token(token=form.cleaned_data["code"])
@@ -88,21 +84,19 @@ def redeem(request: HttpRequest, token: str) -> HttpResponse:
     volunteer = selectors.volunteer_by_token(token=token)
     if volunteer is None or not communities_for(request.user).filter(pk=volunteer.community_id).exists():
         raise Http404
-    _require(request.user, roles.REDEEM_ROLES, volunteer.community)
+    require_role(request.user, roles.REDEEM_ROLES, volunteer.community)
     rewards = selectors.catalogue_for(community=volunteer.community)
     form = RedeemForm(request.POST or None, rewards=rewards)
     window = selectors.redemption_window(community=volunteer.community, day=timezone.localdate())
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             redemption = services.redemption_create(
                 actor=request.user,
                 volunteer=volunteer,
                 items=form.items(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("兑换成功,共 %(n)d 分。") % {"n": redemption.total_points})
             return redirect(redemption)
         volunteer.account.refresh_from_db()

@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.errors import page_errors, require_permission
 from lucun.models import Community
-from lucun.scoping import communities_for, has_role
+from lucun.scoping import communities_for, has_role, require_role
 from lucun.selectors import audit_for_object
 
 from .. import roles, selectors, services
@@ -23,7 +22,7 @@ from ..forms import (
     VolunteerForm,
 )
 from ..models import ServiceClaim, ServiceCorps
-from .base import PAGE_SIZE, _communities_with, _error_text, _int, _require
+from .base import PAGE_SIZE, _communities_with, _int
 
 
 @login_required
@@ -63,8 +62,7 @@ def _fixed_community(request: HttpRequest, communities: list[Community]) -> Comm
 @login_required
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     communities = _communities_with(request.user, roles.MANAGE_ROLES)
-    if not communities:
-        raise PermissionDenied(_("您没有登记志愿者的权限。"))
+    require_permission(communities, _("您没有登记志愿者的权限。"))
     fixed = _fixed_community(request, communities)
     # The household picker needs the community first: it lists that community's members only.
     members = None
@@ -79,7 +77,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with page_errors(request, form, database_errors=True) as call:
                 volunteer = services.volunteer_create(
                     actor=request.user,
                     community=data["community"],
@@ -90,11 +88,8 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
                     active=data["active"],
                     member=data.get("member"),
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except DatabaseError:  # the service's transaction rolled back: no volunteer without an account
-                form.add_error(None, _("保存失败,请稍后重试;您填写的内容已保留。"))
-            else:
+            # A failed write rolled the service's transaction back: no volunteer without an account.
+            if call.ok:
                 messages.success(request, _("已登记志愿者 %(name)s,并生成一码通。") % {"name": volunteer.name})
                 return redirect(volunteer)
     return render(
@@ -108,7 +103,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_ROLES, volunteer.community)
+    require_role(request.user, roles.MANAGE_ROLES, volunteer.community)
     can_link = roles.can_link_member(request.user, volunteer.community)
     initial = {
         "name": volunteer.name,
@@ -129,7 +124,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with page_errors(request, form) as call:
                 services.volunteer_update(
                     actor=request.user,
                     volunteer=volunteer,
@@ -140,9 +135,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     active=data["active"],
                     member=data["member"] if can_link else volunteer.member,
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 messages.success(request, _("已保存。"))
                 return redirect(volunteer)
     return render(
@@ -200,7 +193,7 @@ def volunteer_token(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def volunteer_card(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_ROLES, volunteer.community)
+    require_role(request.user, roles.MANAGE_ROLES, volunteer.community)
     if not volunteer.token:
         messages.error(request, _("该志愿者的一码通已作废,请先重新签发。"))
         return redirect(volunteer)
@@ -222,11 +215,9 @@ def volunteer_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写调整积分和原因。"))
         return redirect(volunteer)
-    try:
+    with page_errors(request) as call:
         services.points_adjust(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    if call.ok:
         messages.success(request, _("已调整积分。"))
     return redirect(volunteer)
 
@@ -240,10 +231,8 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写冲正原因。"))
         return redirect(volunteer)
-    try:
+    with page_errors(request) as call:
         services.ledger_entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    if call.ok:
         messages.success(request, _("已冲正这笔积分。"))
     return redirect(volunteer)

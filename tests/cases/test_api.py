@@ -119,7 +119,17 @@ def test_illegal_move_is_a_400_with_the_reason(api, cadre, community, handler):
     api.force_authenticate(handler)
     response = api.post(f"/api/v1/cases/{case.number}/resume/", {}, format="json")
     assert response.status_code == 400
-    assert "没有暂停" in response.json()["detail"][0]
+    assert response.json() == {"detail": "该诉求没有暂停。", "code": "refused"}
+
+
+def test_a_move_the_position_does_not_allow_is_a_403_with_the_reason(api, cadre, community, handler):
+    case = open_case(community=community, by=cadre, handler=handler)
+    api.force_authenticate(official(Role.GRID_WORKER, community=community))
+    response = api.post(f"/api/v1/cases/{case.number}/accept/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "您不是该诉求的承办人,不能签收。", "code": "not_allowed"}
+    case.refresh_from_db()
+    assert case.state == "registered"
 
 
 def test_dashboard_summary(api, supervisor, cadre, community):

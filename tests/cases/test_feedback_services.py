@@ -18,7 +18,7 @@ from cases.models import (
     FeedbackPhoto,
     new_lookup_code,
 )
-from cases.services import FeedbackError
+from lucun.errors import DomainError, NotAllowed
 from lucun.images import ImageRefused, image_clean
 from lucun.models import AuditEvent, Notification, Role
 from tests.cases.factories import category, channel, jpeg_bytes, open_case, submit, upload
@@ -48,14 +48,14 @@ def test_channel_tokens_are_random_opaque_and_unique(community):
 def test_street_code_has_no_community_and_other_channels_need_one(street, community):
     street_code = channel(street=street, label="芦湖街道 街道总码")
     assert street_code.kind == FeedbackChannel.Kind.STREET and street_code.community is None
-    with pytest.raises(FeedbackError, match="请选择村"):
+    with pytest.raises(DomainError, match="请选择村"):
         services.feedback_channel_create(kind=FeedbackChannel.Kind.POSTER, label="广场")
-    with pytest.raises(FeedbackError, match="已有启用的街道总码"):
+    with pytest.raises(DomainError, match="已有启用的街道总码"):
         channel(street=street, label="第二个总码")
 
 
 def test_channel_deactivation_needs_a_reason_and_is_audited(poster, cadre):
-    with pytest.raises(FeedbackError, match="停用原因"):
+    with pytest.raises(DomainError, match="停用原因"):
         services.feedback_channel_deactivate(channel=poster, user=cadre, reason=" ")
     stopped = services.feedback_channel_deactivate(channel=poster, user=cadre, reason="联系卡遗失")
     assert not stopped.is_active and stopped.deactivated_at and stopped.deactivated_reason == "联系卡遗失"
@@ -65,9 +65,9 @@ def test_channel_deactivation_needs_a_reason_and_is_audited(poster, cadre):
 
 
 def test_a_cadre_of_another_community_cannot_manage_its_channels(poster, community, other_cadre):
-    with pytest.raises(FeedbackError):
+    with pytest.raises(NotAllowed):
         services.feedback_channel_create(kind="card_batch", label="联系卡", community=community, created_by=other_cadre)
-    with pytest.raises(FeedbackError):
+    with pytest.raises(NotAllowed):
         services.feedback_channel_deactivate(channel=poster, user=other_cadre, reason="x")
 
 
@@ -108,11 +108,11 @@ def test_a_double_tap_with_the_same_submit_key_stores_one_message(poster):
 
 
 def test_empty_and_overlong_text_are_refused_and_nothing_is_saved(poster):
-    with pytest.raises(FeedbackError, match="至少"):
+    with pytest.raises(DomainError, match="至少"):
         submit(channel=poster, text=" ")
-    with pytest.raises(FeedbackError, match="最多 1000 个字"):
+    with pytest.raises(DomainError, match="最多 1000 个字"):
         submit(channel=poster, text="长" * 1001)
-    with pytest.raises(FeedbackError, match="电话号码不对"):
+    with pytest.raises(DomainError, match="电话号码不对"):
         submit(channel=poster, reply_phone="12345")
     assert not Feedback.objects.exists()
 
@@ -120,7 +120,7 @@ def test_empty_and_overlong_text_are_refused_and_nothing_is_saved(poster):
 def test_a_stopped_channel_takes_no_message(poster):
     services.feedback_channel_deactivate(channel=poster, user=None, reason="已换新批次")
     poster.refresh_from_db()
-    with pytest.raises(FeedbackError, match="已停用"):
+    with pytest.raises(DomainError, match="已停用"):
         submit(channel=poster)
 
 
@@ -128,7 +128,7 @@ def test_community_may_be_changed_but_only_within_the_street(poster, other_commu
     from tests.factories import CommunityFactory
 
     assert submit(channel=poster, community=other_community).community == other_community
-    with pytest.raises(FeedbackError, match="不属于本街道"):
+    with pytest.raises(DomainError, match="不属于本街道"):
         submit(channel=poster, community=CommunityFactory())
 
 
@@ -178,7 +178,7 @@ def test_a_pixel_bomb_is_refused_before_decoding():
 
 def test_more_than_three_photos_are_refused(poster):
     photo = image_clean(upload(jpeg_bytes()))
-    with pytest.raises(FeedbackError, match="最多上传 3 张"):
+    with pytest.raises(DomainError, match="最多上传 3 张"):
         submit(channel=poster, photos=[photo] * 4)
     assert not Feedback.objects.exists() and not FeedbackPhoto.objects.exists()
 
@@ -206,7 +206,7 @@ def test_create_case_links_both_ways_copies_photos_and_is_audited(poster, cadre)
 def test_a_message_becomes_a_case_only_once(poster, cadre):
     feedback = submit(channel=poster)
     services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
-    with pytest.raises(FeedbackError, match="已立案"):
+    with pytest.raises(DomainError, match="已立案"):
         services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
     assert Case.objects.count() == 1
 
@@ -225,13 +225,13 @@ def test_merge_records_the_duplicate_on_the_case_and_audits(poster, cadre, commu
 
 def test_merge_into_a_cancelled_case_is_refused(poster, cadre, community):
     case = services.case_cancel(case=open_case(community=community, by=cadre), user=cadre, reason="重复登记")
-    with pytest.raises(FeedbackError, match="已撤销"):
+    with pytest.raises(DomainError, match="已撤销"):
         services.feedback_merge(feedback=submit(channel=poster), user=cadre, case=case)
 
 
 def test_spam_needs_a_reason_keeps_the_row_and_is_audited(poster, cadre):
     feedback = submit(channel=poster, text="低价办证")
-    with pytest.raises(FeedbackError, match="原因"):
+    with pytest.raises(DomainError, match="原因"):
         services.feedback_reject(feedback=feedback, user=cadre, state="spam", reason="")
     services.feedback_reject(feedback=feedback, user=cadre, state="spam", reason="广告")
     feedback.refresh_from_db()
@@ -251,7 +251,7 @@ def test_a_wrongly_rejected_message_can_still_become_a_case(poster, cadre):
 def test_triage_by_another_community_or_a_grid_worker_is_refused(poster, other_cadre, community):
     feedback = submit(channel=poster)
     for user in (other_cadre, official(Role.GRID_WORKER, community=community)):
-        with pytest.raises(FeedbackError, match="不能分拣"):
+        with pytest.raises(NotAllowed, match="不能分拣"):
             services.feedback_reject(feedback=feedback, user=user, state="spam", reason="x")
     assert Feedback.objects.get().state == "new"
 
@@ -282,14 +282,14 @@ def test_redaction_keeps_the_original_updates_the_case_and_audits_no_text(poster
 def test_answer_is_taken_once_after_resolution(poster, cadre):
     feedback = submit(channel=poster)
     case = services.feedback_create_case(feedback=feedback, user=cadre, title="路灯")
-    with pytest.raises(FeedbackError, match="办结之后"):
+    with pytest.raises(DomainError, match="办结之后"):
         services.feedback_answer(feedback=feedback, solved=True, satisfaction="satisfied")
     _resolve(case, cadre)
     services.feedback_answer(feedback=feedback, solved=True, satisfaction="satisfied")
     feedback.refresh_from_db()
     assert feedback.solved is True and feedback.satisfaction == "satisfied"
     assert feedback.answered_at.minute == 0 and feedback.answered_at.second == 0
-    with pytest.raises(FeedbackError, match="已经评价过"):
+    with pytest.raises(DomainError, match="已经评价过"):
         services.feedback_answer(feedback=feedback, solved=False, satisfaction="dissatisfied")
     assert Case.objects.get().state == CaseState.RESOLVED
 
@@ -312,7 +312,7 @@ def test_two_unhappy_senders_of_one_case_both_count(poster, cadre, community):
     services.feedback_merge(feedback=second, user=cadre, case=case)
     _resolve(case, cadre)
     services.feedback_answer(feedback=first, solved=False, satisfaction="dissatisfied")
-    with pytest.raises(FeedbackError, match="办结之后"):  # reopened meanwhile: the second waits for the next result
+    with pytest.raises(DomainError, match="办结之后"):  # reopened meanwhile: the second waits for the next result
         services.feedback_answer(feedback=second, solved=False, satisfaction="dissatisfied")
     assert Case.objects.get().reopen_count == 1
 

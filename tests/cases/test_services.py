@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseEvent, CaseList, CaseState, Colour, ExtensionRequest
-from cases.services import CaseError
+from lucun.errors import DomainError, NotAllowed
 from lucun.models import Role
 from tests.cases.factories import category, open_case, tier
 from tests.factories import UserFactory, official
@@ -63,7 +63,7 @@ def test_open_remembers_its_source_object(community, cadre, grid):
 
 
 def test_an_official_of_another_community_cannot_open_a_case_there(community, other_cadre):
-    with pytest.raises(CaseError, match="不能在该村"):
+    with pytest.raises(NotAllowed, match="不能在该村"):
         open_case(community=community, by=other_cadre)
 
 
@@ -79,27 +79,27 @@ def test_handler_accepts_and_records_progress(community, cadre, handler):
 
 def test_only_the_handler_may_accept(community, cadre, handler):
     case = open_case(community=community, by=cadre, handler=handler)
-    with pytest.raises(CaseError, match="不是该诉求的承办人"):
+    with pytest.raises(NotAllowed, match="不是该诉求的承办人"):
         services.case_accept(case=case, user=official(Role.GRID_WORKER, community=community))
 
 
 def test_accepting_twice_is_refused(community, cadre, handler):
     case = open_case(community=community, by=cadre, handler=handler)
     services.case_accept(case=case, user=handler)
-    with pytest.raises(CaseError, match="只有已登记的诉求可以签收"):
+    with pytest.raises(DomainError, match="只有已登记的诉求可以签收"):
         services.case_accept(case=case, user=handler)
 
 
 def test_resolve_needs_a_result_and_stops_the_clock(community, cadre, handler):
     case = open_case(community=community, by=cadre, handler=handler)
-    with pytest.raises(CaseError, match="请填写办理结果"):
+    with pytest.raises(DomainError, match="请填写办理结果"):
         services.case_resolve(case=case, user=handler, resolution="  ")
     case = services.case_resolve(
         case=case, user=handler, resolution="已修复", public_reply="道路已修好", case_list="self"
     )
     assert case.state == CaseState.RESOLVED
     assert case.case_list == CaseList.SELF
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         services.case_record_progress(case=case, user=handler, note="x")
 
 
@@ -107,13 +107,13 @@ def test_extension_approved_moves_the_deadline_once(community, cadre, handler, s
     case = open_case(community=community, by=cadre, handler=handler)
     due = case.due_at
     request = services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=3), reason="等材料")
-    with pytest.raises(CaseError, match="已有待审批"):
+    with pytest.raises(DomainError, match="已有待审批"):
         services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=1), reason="再等")
     services.case_decide_extension(request=request, user=supervisor, approve=True)
     case.refresh_from_db()
     assert case.due_at == due + timedelta(days=3)
     assert case.extended
-    with pytest.raises(CaseError, match="已延期过一次"):
+    with pytest.raises(DomainError, match="已延期过一次"):
         services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=1), reason="还要")
 
 
@@ -129,7 +129,7 @@ def test_refused_extension_keeps_the_deadline(community, cadre, handler, supervi
 def test_only_supervisors_decide_extensions(community, cadre, handler):
     case = open_case(community=community, by=cadre, handler=handler)
     request = services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=1), reason="等")
-    with pytest.raises(CaseError, match="只有督办人员"):
+    with pytest.raises(NotAllowed, match="只有督办人员"):
         services.case_decide_extension(request=request, user=cadre, approve=True)
 
 
@@ -163,9 +163,9 @@ def test_pause_stops_the_clock_and_moves_the_deadline(community, cadre, handler)
 
 def test_pause_needs_a_reason_and_resume_needs_a_pause(community, cadre, handler):
     case = open_case(community=community, by=cadre, handler=handler)
-    with pytest.raises(CaseError, match="暂停原因"):
+    with pytest.raises(DomainError, match="暂停原因"):
         services.case_pause(case=case, user=handler, reason="")
-    with pytest.raises(CaseError, match="没有暂停"):
+    with pytest.raises(DomainError, match="没有暂停"):
         services.case_resume(case=case, user=handler)
 
 
@@ -196,11 +196,11 @@ def test_escalate_to_a_higher_tier_recomputes_deadlines_from_registration(commun
 
 def test_escalating_downwards_is_refused(community, cadre):
     case = open_case(community=community, by=cadre, tier_code="escalated")
-    with pytest.raises(CaseError, match="只能升级到更高"):
+    with pytest.raises(DomainError, match="只能升级到更高"):
         services.case_escalate(case=case, user=cadre, tier=tier("immediate"), reason="x")
     case = open_case(community=community, by=cadre)
     services.case_escalate(case=case, user=cadre, case_list=CaseList.STREET, reason="x")
-    with pytest.raises(CaseError, match="上一级清单"):
+    with pytest.raises(DomainError, match="上一级清单"):
         services.case_escalate(case=case, user=cadre, case_list=CaseList.SELF, reason="x")
 
 
@@ -217,7 +217,7 @@ def test_reopen_gives_a_new_limit_and_the_second_reopen_turns_red(community, cad
 
 def test_cancel_needs_a_reason_and_keeps_the_case(community, cadre):
     case = open_case(community=community, by=cadre)
-    with pytest.raises(CaseError, match="撤销原因"):
+    with pytest.raises(DomainError, match="撤销原因"):
         services.case_cancel(case=case, user=cadre, reason="")
     services.case_cancel(case=case, user=cadre, reason="重复登记")
     assert Case.objects.get(pk=case.pk).state == CaseState.CANCELLED
@@ -232,7 +232,7 @@ def test_illegal_moves_on_a_cancelled_case_are_refused(community, cadre, handler
         lambda: services.case_pause(case=case, user=handler, reason="x"),
         lambda: services.case_reopen(case=case, user=cadre, reason="x"),
     ):
-        with pytest.raises(CaseError):
+        with pytest.raises(DomainError):
             move()
 
 
@@ -257,7 +257,7 @@ def test_conduct_violation_needs_a_supervisor(community, cadre, supervisor):
     from cases.models import ConductKind
 
     kind = ConductKind.objects.get(name="推诿扯皮")
-    with pytest.raises(CaseError):
+    with pytest.raises(NotAllowed):
         services.conduct_violation_record(
             user=cadre,
             official=UserFactory(),
@@ -287,7 +287,7 @@ def test_a_note_goes_on_the_timeline_without_moving_the_case(community, cadre, h
     case.refresh_from_db()
     assert case.state == CaseState.REGISTERED
     assert case.events.get(kind="note").note == "议事会议定:先清理排水沟"
-    with pytest.raises(CaseError, match="不能在该诉求上添加备注"):
+    with pytest.raises(NotAllowed, match="不能在该诉求上添加备注"):
         services.case_note_add(case=case, user=official(Role.UNIT_HEAD, community=community), note="x")
 
 
@@ -298,7 +298,7 @@ def test_a_supervisor_sets_a_new_deadline_and_the_colour_follows(community, cadr
         services.case_colours_sweep()
         case.refresh_from_db()
         assert case.colour == Colour.RED
-        with pytest.raises(CaseError, match="只有督办人员"):
+        with pytest.raises(NotAllowed, match="只有督办人员"):
             services.case_set_deadline(case=case, user=cadre, due_at=T0 + timedelta(days=10), reason="联席会决定")
         case = services.case_set_deadline(
             case=case, user=supervisor, due_at=T0 + timedelta(days=10), reason="联席会决定"

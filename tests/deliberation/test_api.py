@@ -162,4 +162,4 @@ def test_grid_worker_of_the_community_can_read_but_not_decide(api, cadre, commun
         {"decision": "settled", "summary": "x", "result": "y"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403 and response.json()["code"] == "not_allowed"

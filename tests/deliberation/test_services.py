@@ -9,7 +9,6 @@ from PIL import Image
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseList, CaseState
-from cases.services import CaseError
 from deliberation import selectors, services
 from deliberation.models import (
     AgendaItem,
@@ -21,7 +20,8 @@ from deliberation.models import (
     ParticipantRole,
     ProcedureStep,
 )
-from deliberation.services import DeliberationError, TaskSpec
+from deliberation.services import TaskSpec
+from lucun.errors import DomainError, NotAllowed
 from lucun.images import ImageRefused
 from lucun.models import AuditEvent, Role
 from tests.cases.factories import open_case
@@ -117,7 +117,7 @@ def test_a_community_cadre_cannot_record_a_joint_meeting_decision(cadre, communi
     case = open_case(community=community, by=cadre, case_list=CaseList.STREET)
     joint = joint_meeting(street=street, by=street_leader, held_in=community)
     item = services.agenda_add(meeting=joint, user=street_leader, case=case)
-    with pytest.raises(DeliberationError, match="不能记录"):
+    with pytest.raises(NotAllowed, match="不能记录"):
         services.agenda_decide(item=item, user=cadre, decision=Decision.SETTLED, summary="x", result="y")
 
 
@@ -126,7 +126,7 @@ def test_decision_is_rolled_back_when_the_case_refuses_the_move(cadre, community
     case = open_case(community=community, by=cadre)
     item = services.agenda_add(meeting=meeting, user=cadre, case=case)
     case_services.case_pause(case=case, user=cadre, reason="等待群众提供材料")
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         services.agenda_decide(item=item, user=cadre, decision=Decision.SETTLED, summary="商议", result="解决")
     item.refresh_from_db()
     assert item.decision == "" and item.decided_at is None
@@ -157,7 +157,7 @@ def test_follow_up_creates_tasks_and_hands_the_case_to_the_first_owner(cadre, co
 def test_follow_up_needs_at_least_one_task(cadre, community):
     meeting = family_forum(community=community, by=cadre)
     item = services.agenda_add(meeting=meeting, user=cadre, case=open_case(community=community, by=cadre))
-    with pytest.raises(DeliberationError, match="跟进事项"):
+    with pytest.raises(DomainError, match="跟进事项"):
         services.agenda_decide(item=item, user=cadre, decision=Decision.FOLLOW_UP, summary="x", tasks=[])
 
 
@@ -165,14 +165,14 @@ def test_agenda_refuses_closed_foreign_and_duplicate_cases(cadre, community, oth
     meeting = family_forum(community=community, by=cadre)
     case = open_case(community=community, by=cadre)
     services.agenda_add(meeting=meeting, user=cadre, case=case)
-    with pytest.raises(DeliberationError, match="已在本次会议议程中"):
+    with pytest.raises(DomainError, match="已在本次会议议程中"):
         services.agenda_add(meeting=meeting, user=cadre, case=case)
     foreign = open_case(community=other_community, by=other_cadre)
-    with pytest.raises(DeliberationError):
+    with pytest.raises(DomainError):
         services.agenda_add(meeting=meeting, user=cadre, case=foreign)
     done = open_case(community=community, by=cadre)
     case_services.case_resolve(case=done, user=cadre, resolution="当场解决")
-    with pytest.raises(DeliberationError, match="未办结"):
+    with pytest.raises(DomainError, match="未办结"):
         services.agenda_add(meeting=meeting, user=cadre, case=done)
 
 
@@ -187,7 +187,7 @@ def test_a_case_raised_at_the_meeting_names_the_meeting_as_its_source(cadre, com
 def test_no_decision_before_the_meeting_starts(cadre, community):
     meeting = family_forum(community=community, by=cadre, starts_at=timezone.now() + timedelta(days=2))
     item = services.agenda_add(meeting=meeting, user=cadre, case=open_case(community=community, by=cadre))
-    with pytest.raises(DeliberationError, match="尚未开始"):
+    with pytest.raises(DomainError, match="尚未开始"):
         services.agenda_decide(item=item, user=cadre, decision=Decision.SETTLED, summary="x", result="y")
 
 
@@ -203,13 +203,13 @@ def test_steps_are_completed_in_their_configured_order(cadre, community):
         "publish",
         "follow_up",
     ]
-    with pytest.raises(DeliberationError, match="请先完成“发布会议通知”"):
+    with pytest.raises(DomainError, match="请先完成“发布会议通知”"):
         services.step_complete(meeting=meeting, user=cadre, step=steps[1])
     for step in steps[:4]:
         services.step_complete(meeting=meeting, user=cadre, step=step)
     meeting.refresh_from_db()
     assert meeting.held_at is not None  # the discussion step marks the meeting held
-    with pytest.raises(DeliberationError, match="已经完成"):
+    with pytest.raises(DomainError, match="已经完成"):
         services.step_complete(meeting=meeting, user=cadre, step=steps[0])
     assert MeetingStep.objects.filter(meeting=meeting).count() == 4
 
@@ -220,7 +220,7 @@ def test_decision_step_waits_for_every_item(cadre, community):
     steps = list(ProcedureStep.objects.order_by("sort_order"))
     for step in steps[:4]:
         services.step_complete(meeting=meeting, user=cadre, step=step)
-    with pytest.raises(DeliberationError, match="还有议题"):
+    with pytest.raises(DomainError, match="还有议题"):
         services.step_complete(meeting=meeting, user=cadre, step=steps[4])
 
 
@@ -231,22 +231,22 @@ def test_a_disabled_step_is_skipped(cadre, community):
 
 
 def test_schedule_checks_kind_place_and_role(cadre, community, street, other_community):
-    with pytest.raises(DeliberationError, match="场所"):
+    with pytest.raises(DomainError, match="场所"):
         services.meeting_schedule(
             user=cadre, kind=Meeting.Kind.FAMILY_FORUM, title="x", community=community, starts_at=timezone.now()
         )
-    with pytest.raises(DeliberationError, match="群"):
+    with pytest.raises(DomainError, match="群"):
         services.meeting_schedule(
             user=cadre, kind=Meeting.Kind.ONLINE, title="x", community=community, starts_at=timezone.now()
         )
-    with pytest.raises(DeliberationError, match="职务"):
+    with pytest.raises(NotAllowed, match="职务"):
         services.meeting_schedule(
             user=cadre, kind=Meeting.Kind.JOINT, title="x", street=street, location="x", starts_at=timezone.now()
         )
-    with pytest.raises(DeliberationError, match="职务"):
+    with pytest.raises(NotAllowed, match="职务"):
         family_forum(community=other_community, by=cadre)
     other_place = venue(community=other_community)
-    with pytest.raises(DeliberationError, match="场所不属于"):
+    with pytest.raises(DomainError, match="场所不属于"):
         family_forum(community=community, by=cadre, venue=other_place, location="")
     online = services.meeting_schedule(
         user=cadre,
@@ -269,7 +269,7 @@ def test_joint_meeting_at_a_venue_is_held_in_the_venues_community(street, street
 def test_cancelled_meeting_refuses_changes(cadre, community):
     meeting = family_forum(community=community, by=cadre, starts_at=timezone.now() + timedelta(days=1))
     services.meeting_cancel(meeting=meeting, user=cadre, reason="天气原因改期")
-    with pytest.raises(DeliberationError, match="已取消"):
+    with pytest.raises(DomainError, match="已取消"):
         services.agenda_add(meeting=meeting, user=cadre, case=open_case(community=community, by=cadre))
 
 
@@ -283,7 +283,7 @@ def test_contest_scores_are_checked_against_the_criteria(street, street_leader, 
         starts_at=timezone.now() - timedelta(hours=1),
     )
     criterion = ContestCriterion.objects.order_by("sort_order").first()
-    with pytest.raises(DeliberationError, match="得分须在"):
+    with pytest.raises(DomainError, match="得分须在"):
         services.contest_score_record(
             meeting=contest, user=street_leader, community=community, judge=1, scores={criterion: 999}
         )
@@ -338,7 +338,7 @@ def test_decided_items_cannot_be_decided_twice(cadre, community):
     meeting = family_forum(community=community, by=cadre)
     item = services.agenda_add(meeting=meeting, user=cadre, case=open_case(community=community, by=cadre))
     services.agenda_decide(item=item, user=cadre, decision=Decision.SETTLED, summary="x", result="y")
-    with pytest.raises(DeliberationError, match="已作出决定"):
+    with pytest.raises(DomainError, match="已作出决定"):
         services.agenda_decide(item=item, user=cadre, decision=Decision.SETTLED, summary="x", result="y")
     assert AgendaItem.objects.get().decision == Decision.SETTLED
 

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from cases.models import ConductKind
 from cases.services import conduct_violation_record
+from lucun.errors import DomainError, NotAllowed
 from lucun.models import Community, Role
 from outcomes.models import CadreAdjustment, GoalProgress, QuarterlyWarning, RedLine, RedLineRun
 from outcomes.report.figures import replacement_figures
 from outcomes.services import (
-    CadreError,
     adjustment_record,
     goal_create,
     goal_progress_record,
@@ -96,7 +96,7 @@ def test_recorded_red_line_needs_the_supervisor_and_evidence(community, cadre, s
     head = secretary(community)
     line = RedLine.objects.get(code="collective_economy")
     year = date.today().year
-    with pytest.raises(CadreError):
+    with pytest.raises(NotAllowed):
         warning_record(user=cadre, red_line=line, community=community, year=year, quarter=1, evidence="末位")
     warning = warning_record(
         user=supervisor,
@@ -121,9 +121,9 @@ def test_term_goal_quarterly_progress_and_annual_reconciliation(community, cadre
         user=cadre, goal=goal, year=year, quarter=1, percent=20, status=GoalProgress.Status.BEHIND, note="项目未落地"
     )
     assert progress.status == "behind"
-    with pytest.raises(CadreError):
+    with pytest.raises(DomainError, match="已填报"):
         goal_progress_record(user=cadre, goal=goal, year=year, quarter=1, percent=30, status="on_track", note="重复")
-    with pytest.raises(CadreError):
+    with pytest.raises(NotAllowed):
         goal_review_record(user=cadre, goal=goal, year=year, result="met", evidence="自评")
     review = goal_review_record(user=supervisor, goal=goal, year=year, result="partly", evidence="完成 70%")
     assert review.get_result_display() == "部分完成"

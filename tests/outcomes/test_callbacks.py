@@ -3,9 +3,10 @@ from django.urls import reverse
 
 from cases.models import Case, CaseState, Colour, Feedback
 from cases.services import case_resolve
+from lucun.errors import DomainError
 from lucun.models import Role
 from outcomes.models import Callback
-from outcomes.services import CallbackError, callback_record, callbacks_create
+from outcomes.services import callback_record, callbacks_create
 from tests.factories import official
 
 from .factories import resolved_case
@@ -44,7 +45,7 @@ def test_anonymous_feedback_case_takes_the_senders_answer_as_its_callback(commun
     callbacks_create()
     callback = Callback.objects.get(case=case)
     assert callback.mode == Callback.Mode.ANONYMOUS
-    with pytest.raises(CallbackError):
+    with pytest.raises(DomainError):
         _record(callback, cadre, solved=True, satisfaction="satisfied")
 
 
@@ -93,7 +94,7 @@ def test_recorded_callback_is_final(community, cadre):
     case = resolved_case(community=community, by=cadre)
     callbacks_create()
     callback = _record(Callback.objects.get(case=case), cadre, solved=True, satisfaction="satisfied")
-    with pytest.raises(CallbackError):
+    with pytest.raises(DomainError):
         _record(callback, cadre, solved=False, satisfaction="dissatisfied")
 
 

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from lucun.errors import NotAllowed
 from lucun.models import Role
 from outcomes.models import SurveySample
-from outcomes.services import SurveyError, survey_answer, survey_start
+from outcomes.services import survey_answer, survey_close, survey_start
 from tests.factories import official
 from visits.models import Household, VisitAssignment, VisitCycle, VisitTeam, VisitTeamMember
 
@@ -96,7 +97,7 @@ def test_only_the_assigned_teams_members_and_the_supervisors_record_an_answer(
     survey = _start(supervisor, street, TODAY + timedelta(days=14))
     first, second, third = survey.samples.filter(community=community).order_by("pk")
     # A grid worker of 芦湖村 may record surveys there, but this household is team A's.
-    with pytest.raises(SurveyError, match="第一走访队"):
+    with pytest.raises(NotAllowed, match="第一走访队"):
         survey_answer(user=rota["grid_worker"], sample=first, contacted=True, method="visit", satisfaction="satisfied")
     first.refresh_from_db()
     assert first.answered_at is None
@@ -170,16 +171,33 @@ def test_survey_page_filters_by_team_and_offers_the_form_only_where_the_user_may
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_a_refused_answer_posted_to_the_page_records_nothing_and_says_why(client, rota, street, supervisor):
+def test_an_answer_posted_by_someone_outside_the_team_is_refused_with_403_and_says_why(
+    client, rota, street, supervisor
+):
     survey = _start(supervisor, street, TODAY + timedelta(days=14))
     sample = survey.samples.filter(team=rota["a"]).first()
     client.force_login(rota["grid_worker"])
+    response = client.post(
+        reverse("outcomes:sample_answer", args=[sample.pk]),
+        {"contacted": "yes", "method": "visit", "satisfaction": "satisfied"},
+    )
+    assert response.status_code == 403 and "只有该队队员" in response.content.decode()
+    sample.refresh_from_db()
+    assert sample.answered_at is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_refused_answer_posted_to_the_page_records_nothing_and_says_why(client, rota, street, supervisor, cadre):
+    survey = _start(supervisor, street, TODAY + timedelta(days=14))
+    sample = survey.samples.filter(team=rota["a"]).first()
+    survey_close(user=supervisor, survey=survey)
+    client.force_login(cadre)
     response = client.post(
         reverse("outcomes:sample_answer", args=[sample.pk]),
         {"contacted": "yes", "method": "visit", "satisfaction": "satisfied", "next": "https://example.com/"},
         follow=True,
     )
     assert response.redirect_chain[0][0].startswith(survey.get_absolute_url())  # a foreign next is ignored
-    assert "只有该队队员" in response.content.decode()
+    assert "该调查已结束" in response.content.decode()
     sample.refresh_from_db()
     assert sample.answered_at is None

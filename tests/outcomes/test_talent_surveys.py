@@ -4,9 +4,10 @@ import pytest
 from django.db.models import Count
 from django.urls import reverse
 
+from lucun.errors import DomainError, NotAllowed
 from lucun.models import Role
 from outcomes.models import SurveySample, TalentRecord
-from outcomes.services import SurveyError, TalentError, survey_answer, survey_start, talent_advance, talent_create
+from outcomes.services import survey_answer, survey_start, talent_advance, talent_create
 from tests.factories import official
 from visits.models import Household
 
@@ -29,7 +30,7 @@ def test_survey_round_draws_the_sample_size_in_each_community(street, community,
 
 def test_only_the_supervisor_starts_a_survey(street, community, cadre):
     _households(community, 2)
-    with pytest.raises(SurveyError):
+    with pytest.raises(NotAllowed):
         survey_start(user=cadre, street=street, title="调查", sample_size=2, closes_on=date.today())
 
 
@@ -38,7 +39,7 @@ def test_visit_team_records_an_answer_once(street, community, supervisor, cadre)
     survey = survey_start(user=supervisor, street=street, title="调查", sample_size=2, closes_on=date.today())
     sample = survey.samples.first()
     survey_answer(user=cadre, sample=sample, contacted=True, method="visit", satisfaction="basically")
-    with pytest.raises(SurveyError):
+    with pytest.raises(DomainError, match="已记录"):
         survey_answer(user=cadre, sample=sample, contacted=True, method="visit", satisfaction="satisfied")
     assert SurveySample.objects.get(pk=sample.pk).satisfaction == "basically"
 
@@ -46,7 +47,7 @@ def test_visit_team_records_an_answer_once(street, community, supervisor, cadre)
 def test_talent_pipeline_moves_forward_only(community, cadre):
     record = talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
     talent_advance(user=cadre, record=record, stage=TalentRecord.Stage.RESERVE_SECRETARY, note="列为后备书记")
-    with pytest.raises(TalentError):
+    with pytest.raises(DomainError, match="向前"):
         talent_advance(user=cadre, record=record, stage=TalentRecord.Stage.CONTACTED)
     assert list(record.steps.values_list("stage_to", flat=True)) == ["identified", "reserve_secretary"]
 

@@ -3,13 +3,13 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from lucun.errors import DomainError, NotAllowed
 from points import services
 from points.models import LedgerEntry, PointsPolicy, Redemption, RedemptionWindow, ServiceClaim
 from points.selectors import ledger_sum, redemption_window
@@ -46,7 +46,7 @@ def test_volunteer_create_opens_an_empty_account_and_issues_a_token(cadre, commu
 
 
 def test_cadre_cannot_register_a_volunteer_in_another_community(cadre, other_community):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.volunteer_create(actor=cadre, community=other_community, name="张桂英")
 
 
@@ -70,7 +70,7 @@ def test_claim_points_are_quantity_times_standard(cadre, volunteer, policy_type)
 def test_claim_requiring_evidence_is_refused_without_a_photo(cadre, volunteer, policy_type):
     policy_type.evidence_required = True
     policy_type.save()
-    with pytest.raises(services.PointsError, match="照片"):
+    with pytest.raises(DomainError, match="照片"):
         _claim(cadre, volunteer, policy_type)
 
 
@@ -82,7 +82,7 @@ def test_claim_photo_is_reencoded_without_exif(cadre, volunteer, policy_type):
 
 
 def test_claim_in_the_future_is_refused(cadre, volunteer, policy_type):
-    with pytest.raises(services.PointsError, match="不能晚于今天"):
+    with pytest.raises(DomainError, match="不能晚于今天"):
         _claim(cadre, volunteer, policy_type, service_date=timezone.localdate() + timedelta(days=1))
 
 
@@ -106,18 +106,18 @@ def test_approving_twice_credits_once(cadre, volunteer, policy_type):
 
 def test_rejection_needs_a_reason_and_credits_nothing(cadre, volunteer, policy_type):
     claim = _claim(cadre, volunteer, policy_type)
-    with pytest.raises(services.PointsError):
+    with pytest.raises(DomainError):
         services.claim_reject(actor=cadre, claim=claim, reason=" ")
     claim = services.claim_reject(actor=cadre, claim=claim, reason="当天未参加活动")
     assert claim.status == ServiceClaim.Status.REJECTED
     assert not LedgerEntry.objects.exists()
-    with pytest.raises(services.PointsError, match="已处理"):
+    with pytest.raises(DomainError, match="已处理"):
         services.claim_approve(actor=cadre, claim=claim)
 
 
 def test_cadre_of_another_community_cannot_approve(other_cadre, cadre, volunteer, policy_type):
     claim = _claim(cadre, volunteer, policy_type)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.claim_approve(actor=other_cadre, claim=claim)
 
 
@@ -162,7 +162,7 @@ def test_bulk_claims_create_one_pending_claim_per_attendee(cadre, community, pol
 
 
 def test_bulk_claims_refuse_a_volunteer_of_another_community(cadre, community, policy_type, other_volunteer):
-    with pytest.raises(services.PointsError, match="不属于"):
+    with pytest.raises(DomainError, match="不属于"):
         services.claim_batch_create(
             actor=cadre,
             community=community,
@@ -178,7 +178,7 @@ def test_self_claims_are_limited_while_pending(volunteer, policy_type):
     PointsPolicy.objects.update_or_create(pk=1, defaults={"self_claim_pending_limit": 2})
     for _ in range(2):
         _claim(None, volunteer, policy_type, via=ServiceClaim.Via.SELF)
-    with pytest.raises(services.PointsError, match="等待审核"):
+    with pytest.raises(DomainError, match="等待审核"):
         _claim(None, volunteer, policy_type, via=ServiceClaim.Via.SELF)
 
 
@@ -322,7 +322,7 @@ def test_same_idempotency_key_returns_the_first_redemption(counter_staff, commun
 def test_same_key_with_other_items_is_refused(counter_staff, community, reward, open_window):
     volunteer = VolunteerFactory(community=community, balance=100)
     services.redemption_create(actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key="x")
-    with pytest.raises(services.PointsError, match="另一笔"):
+    with pytest.raises(DomainError, match="另一笔"):
         services.redemption_create(actor=counter_staff, volunteer=volunteer, items={reward.pk: 2}, idempotency_key="x")
 
 
@@ -353,7 +353,7 @@ def test_unlimited_services_have_no_stock_to_run_out(counter_staff, community, o
 def test_a_reward_of_another_community_cannot_be_redeemed(counter_staff, community, other_community, open_window):
     foreign = RewardFactory(community=other_community)
     volunteer = VolunteerFactory(community=community, balance=100)
-    with pytest.raises(services.PointsError, match="积分超市"):
+    with pytest.raises(DomainError, match="积分超市"):
         services.redemption_create(actor=counter_staff, volunteer=volunteer, items={foreign.pk: 1}, idempotency_key="f")
 
 
@@ -417,7 +417,7 @@ def test_a_volunteer_can_be_registered_as_a_member_of_a_household(cadre, communi
 def test_a_member_of_another_community_is_refused_and_nothing_is_written(street_leader, community, other_member):
     from points.models import PointsAccount, Volunteer
 
-    with pytest.raises(services.PointsError, match="不是芦湖村的住户") as refused:
+    with pytest.raises(DomainError, match="不是芦湖村的住户") as refused:
         services.volunteer_create(actor=street_leader, community=community, name="外村成员", member=other_member)
     assert refused.value.code == "member_community"
     assert not Volunteer.objects.exists() and not PointsAccount.objects.exists()
@@ -425,7 +425,7 @@ def test_a_member_of_another_community_is_refused_and_nothing_is_written(street_
 
 def test_a_member_already_linked_cannot_be_linked_to_a_second_volunteer(cadre, community, member):
     first = services.volunteer_create(actor=cadre, community=community, name="王秀英", member=member)
-    with pytest.raises(services.PointsError, match=f"已关联{first.name}") as refused:
+    with pytest.raises(DomainError, match=f"已关联{first.name}") as refused:
         services.volunteer_create(actor=cadre, community=community, name="王秀英(重复)", member=member)
     assert refused.value.code == "member_taken"
 
@@ -440,7 +440,7 @@ def test_the_database_holds_one_volunteer_per_member(community, member):
 
 
 def test_staff_who_cannot_see_household_members_cannot_link_one(street_staff, community, member):
-    with pytest.raises(PermissionDenied, match="村居干部或街道班子成员"):
+    with pytest.raises(NotAllowed, match="村居干部或街道班子成员"):
         services.volunteer_create(actor=street_staff, community=community, name="王秀英", member=member)
     volunteer = services.volunteer_create(actor=street_staff, community=community, name="王秀英")
     assert volunteer.member is None
@@ -460,7 +460,7 @@ def test_editing_without_touching_the_link_keeps_it_whoever_edits(cadre, street_
     )
     volunteer.refresh_from_db()
     assert volunteer.member == member and volunteer.phone == "13800001111"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.volunteer_update(
             actor=street_staff,
             volunteer=volunteer,
@@ -506,7 +506,7 @@ def test_the_same_person_is_not_registered_twice_in_one_community(cadre, communi
     from points.models import Volunteer
 
     services.volunteer_create(actor=cadre, community=community, name="张桂英", phone="13900001111")
-    with pytest.raises(services.PointsError, match="139\\*\\*\\*\\*1111") as refused:
+    with pytest.raises(DomainError, match="139\\*\\*\\*\\*1111") as refused:
         services.volunteer_create(actor=cadre, community=community, name=" 张桂英 ", phone="13900001111")
     assert refused.value.code == "volunteer_exists"
     services.volunteer_create(actor=other_cadre, community=other_community, name="张桂英", phone="13900001111")
@@ -527,7 +527,7 @@ def test_revoking_a_revoked_token_changes_nothing(cadre, volunteer):
 def test_a_second_item_of_the_same_name_in_one_shop_is_refused(cadre, community, reward):
     from points.models import Reward
 
-    with pytest.raises(services.PointsError, match="已有“洗衣液”") as refused:
+    with pytest.raises(DomainError, match="已有“洗衣液”") as refused:
         services.reward_save(
             actor=cadre, reward=Reward(community=community, shop_name="爱心超市", name=" 洗衣液 ", price_points=5)
         )

@@ -80,7 +80,7 @@ cases:violation_create                       L  200  403  200  403  403  403  40
 cases:extension_decide                       L  302  302  302  302  302  302  302  404
 cases:return_decide                          L  302  302  302  302  302  302  302  404
 cases:case_detail                            L  200  200  200  200  200  200  200  404
-cases:quick_accept                           L  302  302  302  302  302  302  302  404
+cases:quick_accept                           L  403  403  403  302  403  403  403  404
 cases:case_move                              L  400  400  400  400  400  400  400  404
 cases:feedback_queue                         L  200  200  200  200  403  403  403  200
 cases:feedback_export                        L  200  200  200  200  403  403  403  200
@@ -118,7 +118,7 @@ api_extension_decide                       403  400  400  400  400  400  400  40
 api_return_decide                          403  400  400  400  400  400  400  400  404
 api_case_detail                            403  200  200  200  200  200  200  200  404
 api_case_events                            403  200  200  200  200  200  200  200  404
-api_case_accept                            403  400  400  400  200  400  400  400  404
+api_case_accept                            403  403  403  403  200  403  403  403  404
 api_case_progress                          403  400  400  400  400  400  400  400  404
 api_case_assign                            403  400  400  400  400  400  400  400  404
 api_case_resolve                           403  400  400  400  400  400  400  400  404
@@ -136,9 +136,9 @@ deliberation:meeting_list                    L  200  200  200  200  200  200  20
 deliberation:meeting_create                  L  200  200  200  200  200  200  200  200
 deliberation:meeting_detail                  L  200  200  200  200  200  200  200  404
 deliberation:meeting_notice                  L  200  200  200  200  200  200  200  404
-deliberation:meeting_action                  L  302  302  400  302  302  400  400  404
+deliberation:meeting_action                  L  302  302  403  302  302  403  403  404
 deliberation:item_decide                     L  400  400  400  400  400  400  400  404
-deliberation:task_done                       L  302  302  302  302  302  302  302  404
+deliberation:task_done                       L  302  302  403  302  302  403  403  404
 deliberation:venue_list                      L  200  200  200  200  200  200  200  200
 deliberation:coverage                        L  200  200  200  200  200  200  200  200
 deliberation:venue_detail                    L  200  200  200  200  200  200  200  404
@@ -147,7 +147,7 @@ api_venue_list                             403  200  200  200  200  200  200  20
 api_venue_detail                           403  200  200  200  200  200  200  200  404
 api_meeting_list                           403  200  200  200  200  200  200  200  200
 api_meeting_detail                         403  200  200  200  200  200  200  200  404
-api_meeting_step_complete                  403  200  200  400  200  200  400  400  404
+api_meeting_step_complete                  403  200  200  403  200  200  403  403  404
 api_meeting_agenda                         403  200  200  200  200  200  200  200  404
 api_meeting_raise_case                     403  400  400  400  400  400  400  400  404
 api_meeting_proposed_agenda                403  200  200  200  200  200  200  200  404
@@ -221,10 +221,10 @@ outcomes:callback_close                      L  302  302  302  302  302  302  30
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
 outcomes:my_samples                          L  200  200  200  200  200  200  200  200
 outcomes:survey_detail                       L  200  200  200  200  200  200  200  200
-outcomes:survey_close                        L  302  302  302  302  302  302  302  302
+outcomes:survey_close                        L  302  403  302  403  403  403  403  403
 outcomes:sample_answer                       L  302  302  302  302  302  302  302  404
 outcomes:cadres                              L  200  200  200  302  403  403  403  302
-outcomes:redlines_evaluate                   L  302  302  302  302  302  302  302  302
+outcomes:redlines_evaluate                   L  302  403  302  403  403  403  403  403
 outcomes:warning_create                      L  405  405  405  405  405  405  405  405
 outcomes:adjustment_create                   L  405  405  405  405  405  405  405  405
 outcomes:cadre_record                        L  200  200  200  200  404  404  404  404

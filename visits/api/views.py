@@ -1,8 +1,6 @@
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -131,27 +129,24 @@ class VisitLogListCreateView(generics.ListAPIView):
         serializer = VisitLogCreateSerializer(data=request.data, households=selectors.household_list(user=request.user))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            log, created = services.visitlog_create(
-                actor=request.user,
-                household=data["household"],
-                team=data.get("team"),
-                visited_at=data["visited_at"],
-                visitors=data["visitors"],
-                method=data["method"],
-                met=data["met"],
-                family_note=data["family_note"],
-                suggestions=data["suggestions"],
-                answered_on_spot=data["answered_on_spot"],
-                duration_minutes=data.get("duration_minutes"),
-                requests=[
-                    services.RequestInput(text=r["text"], answered=r["answered"], convert=r["convert"])
-                    for r in data["requests"]
-                ],
-                idempotency_key=data["idempotency_key"],
-            )
-        except ValidationError as exc:
-            raise ApiValidationError({"non_field_errors": exc.messages}) from exc
+        log, created = services.visitlog_create(
+            actor=request.user,
+            household=data["household"],
+            team=data.get("team"),
+            visited_at=data["visited_at"],
+            visitors=data["visitors"],
+            method=data["method"],
+            met=data["met"],
+            family_note=data["family_note"],
+            suggestions=data["suggestions"],
+            answered_on_spot=data["answered_on_spot"],
+            duration_minutes=data.get("duration_minutes"),
+            requests=[
+                services.RequestInput(text=r["text"], answered=r["answered"], convert=r["convert"])
+                for r in data["requests"]
+            ],
+            idempotency_key=data["idempotency_key"],
+        )
         log = selectors.visit_log_list(user=request.user).get(pk=log.pk)
         return Response(VisitLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -169,8 +164,5 @@ class VisitRequestConvertView(APIView):
     @extend_schema(request=None, responses=VisitRequestSerializer, summary="把走访诉求转为诉求件")
     def post(self, request, pk: int):
         item = get_scoped_or_404(VisitRequest.objects.all(), request.user, pk=pk)
-        try:
-            services.visitrequest_convert(request=item, actor=request.user)
-        except ValidationError as exc:
-            raise ApiValidationError({"non_field_errors": exc.messages}) from exc
+        services.visitrequest_convert(request=item, actor=request.user)
         return Response(VisitRequestSerializer(VisitRequest.objects.select_related("case").get(pk=pk)).data)

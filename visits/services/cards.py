@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import FeedbackChannel
 from cases.services import feedback_channel_create, feedback_channel_deactivate
+from lucun.errors import DomainError, require
 from lucun.models import Community, User, phone_validator
 from lucun.services import audit_record, outbox_enqueue
 
@@ -34,23 +35,16 @@ PRINT_TASK = "visits.tasks.print_job_run"
 STALE_AFTER = timedelta(minutes=20)
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
-
-
 def _require_manager(actor: User | None, community: Community) -> None:
-    _require(
-        actor is None or permissions.can_manage_cards(actor, community),
-        _("您的职务不能管理该村(居)的联系卡和二维码。"),
-    )
+    if actor is not None:  # None: the system itself (a print task, a command)
+        permissions.require_card_manager(actor, community)
 
 
 def _validated(validator, value: str, message: str) -> str:
     try:
         validator(value)
     except ValidationError as exc:
-        raise ValidationError(message) from exc
+        raise DomainError(message) from exc
     return value
 
 
@@ -70,14 +64,14 @@ def card_batch_create(
 ) -> ContactCardBatch:
     """Register a batch of 党群联系卡 with a fresh QR channel; ``actor`` None means the system."""
     _require_manager(actor, community)
-    _require(team.street_id == community.street_id, _("走访队伍必须属于本街道。"))
-    _require(team.is_active, _("该走访队伍已停用,请选择在岗的队伍。"))
-    _require(
+    require(team.street_id == community.street_id, _("走访队伍必须属于本街道。"))
+    require(team.is_active, _("该走访队伍已停用,请选择在岗的队伍。"))
+    require(
         1 <= quantity <= ContactCardBatch.MAX_QUANTITY,
         _("张数应在 1 到 %(max)d 之间。") % {"max": ContactCardBatch.MAX_QUANTITY},
     )
     contact_name = (contact_name or "").strip()
-    _require(bool(contact_name) and len(contact_name) <= 50, _("请填写联系干部姓名(不超过50个字)。"))
+    require(bool(contact_name) and len(contact_name) <= 50, _("请填写联系干部姓名(不超过50个字)。"))
     contact_phone = _validated(
         phone_validator, (contact_phone or "").replace(" ", ""), _("联系电话不对:请填11位手机号或带区号的固定电话。")
     )
@@ -85,7 +79,7 @@ def card_batch_create(
     if contact_wechat:
         _validated(wechat_validator, contact_wechat, _("微信号应为 6—20 位字母、数字、下划线或减号,并以字母开头。"))
     hotline = (hotline or "").strip() or community.street.hotline
-    _require(bool(hotline) and len(hotline) <= 30, _("请填写街道热线。"))
+    require(bool(hotline) and len(hotline) <= 30, _("请填写街道热线。"))
     with transaction.atomic():
         # Lock the community so two batches created at once do not take the same number.
         Community.objects.select_for_update().filter(pk=community.pk).first()
@@ -120,13 +114,13 @@ def card_batch_create(
 
 
 def _deactivate(*, actor: User | None, obj, reason: str, note: str, allowed: tuple[str, ...], action: AuditAction):
-    _require(reason in allowed, _("请选择停用原因。"))
+    require(reason in allowed, _("请选择停用原因。"))
     note = (note or "").strip()[:150]
     model = type(obj)
     with transaction.atomic():
         obj = model.objects.select_for_update().select_related("community", "channel").get(pk=obj.pk)
         _require_manager(actor, obj.community)
-        _require(obj.is_active, _("已经停用了。"))
+        require(obj.is_active, _("已经停用了。"))
         label = DeactivationReason(reason).label
         if obj.channel.is_active:
             feedback_channel_deactivate(
@@ -169,10 +163,10 @@ def feedback_point_create(*, actor: User | None, community: Community, name: str
     """Put up a 意见收集二维码 poster at a named place, with a QR channel of its own."""
     _require_manager(actor, community)
     name = (name or "").strip()
-    _require(bool(name) and len(name) <= 60, _("请填写张贴地点(不超过60个字)。"))
-    _require(place in FeedbackPoint.Place.values, _("请选择地点类型。"))
+    require(bool(name) and len(name) <= 60, _("请填写张贴地点(不超过60个字)。"))
+    require(place in FeedbackPoint.Place.values, _("请选择地点类型。"))
     with transaction.atomic():
-        _require(
+        require(
             not FeedbackPoint.objects.filter(community=community, name=name, is_active=True).exists(),
             _("这个地点已经有在用的二维码;如需换新,请先停用旧的。"),
         )
@@ -215,13 +209,13 @@ def print_job_create(
 ) -> PrintJob:
     """Queue a print-ready PDF of the batch; ``address`` is the absolute address its QR code holds."""
     _require_manager(actor, batch.community)
-    _require(batch.is_active and batch.channel.is_active, _("该批联系卡已停用,不能再打印。"))
-    _require(
+    require(batch.is_active and batch.channel.is_active, _("该批联系卡已停用,不能再打印。"))
+    require(
         address.startswith(("https://", "http://")) and len(address) <= 300,
         _("二维码地址必须是完整网址;请设置 LUCUN_PUBLIC_BASE_URL。"),
     )
     cards = batch.quantity if cards is None else cards
-    _require(
+    require(
         1 <= cards <= ContactCardBatch.MAX_QUANTITY,
         _("张数应在 1 到 %(max)d 之间。") % {"max": ContactCardBatch.MAX_QUANTITY},
     )

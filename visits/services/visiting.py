@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import case_open
+from lucun.errors import DomainError
 from lucun.images import image_save, images_clean
 from lucun.models import Community, Grid, Street, User, phone_validator
 from lucun.services import audit_record
@@ -39,17 +40,17 @@ def cycle_plan_build(
 ) -> list[VisitCycle]:
     """Add ``cycles`` rotation cycles from ``starts_on``: every community once per cycle, one team each."""
     if cycles < 1:
-        raise ValidationError(_("轮次数必须至少为 1。"))
+        raise DomainError(_("轮次数必须至少为 1。"))
     teams = list(VisitTeam.objects.filter(street=street, is_active=True).order_by("sort_order", "name", "pk"))
     communities = list(Community.objects.filter(street=street).order_by("sort_order", "name", "pk"))
     if not teams:
-        raise ValidationError(_("本街道还没有在岗的走访队伍。"))
+        raise DomainError(_("本街道还没有在岗的走访队伍。"))
     if not communities:
-        raise ValidationError(_("本街道还没有村(居)。"))
+        raise DomainError(_("本街道还没有村(居)。"))
     slots = rules.slots_per_cycle(len(teams), len(communities))
     with transaction.atomic():
         if VisitCycle.objects.filter(street=street, ends_on__gte=starts_on).exists():
-            raise ValidationError(_("开始日期与已有轮次重叠,请从最后一轮结束之后开始。"))
+            raise DomainError(_("开始日期与已有轮次重叠,请从最后一轮结束之后开始。"))
         last_number = VisitCycle.objects.filter(street=street).aggregate(n=Max("number"))["n"] or 0
         created: list[VisitCycle] = []
         assignments: list[VisitAssignment] = []
@@ -95,9 +96,9 @@ def assignment_update(
     """Change one line of the plan. Moving a team to a community already planned in the cycle swaps them."""
     cycle = assignment.cycle
     if team.street_id != cycle.street_id or community.street_id != cycle.street_id:
-        raise ValidationError(_("队伍和村(居)必须属于本街道。"))
+        raise DomainError(_("队伍和村(居)必须属于本街道。"))
     if not (cycle.starts_on <= starts_on <= ends_on <= cycle.ends_on):
-        raise ValidationError(
+        raise DomainError(
             _("日期必须在本轮 %(start)s 至 %(end)s 之内,且结束不早于开始。")
             % {"start": cycle.starts_on, "end": cycle.ends_on}
         )
@@ -108,7 +109,7 @@ def assignment_update(
             .exists()
         )
         if busy:
-            raise ValidationError(_("%(team)s在这段时间已有走访安排。") % {"team": team})
+            raise DomainError(_("%(team)s在这段时间已有走访安排。") % {"team": team})
         before = {
             "team": assignment.team_id,
             "community": assignment.community_id,
@@ -197,18 +198,18 @@ def _fill(household: Household, data: HouseholdData) -> None:
 
 def _check(household: Household) -> None:
     if not household.head_name:
-        raise ValidationError(_("请填写户主姓名。"))
+        raise DomainError(_("请填写户主姓名。"))
     if not household.address:
-        raise ValidationError(_("请填写地址(组和门牌号,或小区、楼、单元、室)。"))
+        raise DomainError(_("请填写地址(组和门牌号,或小区、楼、单元、室)。"))
     if household.grid_id and household.grid.community_id != household.community_id:
-        raise ValidationError(_("网格不属于该村(居)。"))
+        raise DomainError(_("网格不属于该村(居)。"))
     if household.phone:
         phone_validator(household.phone)
     clash = Household.objects.filter(
         community_id=household.community_id, address=household.address, head_name=household.head_name
     ).exclude(pk=household.pk)
     if clash.exists():
-        raise ValidationError(_("该村(居)已有同一地址、同一户主的住户。"))
+        raise DomainError(_("该村(居)已有同一地址、同一户主的住户。"))
 
 
 def household_create(*, actor: User | None, community: Community, data: HouseholdData) -> Household:
@@ -407,11 +408,11 @@ def visitlog_create(
         return _same_submission(existing, household), False
     visitor_list = list({u.pk: u for u in visitors}.values())
     if len(visitor_list) < 2:
-        raise ValidationError(_("民情日志至少需要两名走访人。"))
+        raise DomainError(_("民情日志至少需要两名走访人。"))
     if visited_at > timezone.now() + timedelta(minutes=10):
-        raise ValidationError(_("走访时间不能晚于现在。"))
+        raise DomainError(_("走访时间不能晚于现在。"))
     if team is not None and team.street_id != household.community.street_id:
-        raise ValidationError(_("走访队伍不属于该住户所在街道。"))
+        raise DomainError(_("走访队伍不属于该住户所在街道。"))
     texts = [r for r in requests if r.text.strip()]
     cleaned_photos = images_clean(photos)  # before the transaction: no half-saved log on a bad photo
     try:
@@ -474,7 +475,7 @@ def visitlog_create(
 
 def _same_submission(log: VisitLog, household: Household) -> VisitLog:
     if log.household_id != household.pk:
-        raise ValidationError(_("提交键已用于另一条民情日志,请刷新页面后重新填写。"))
+        raise DomainError(_("提交键已用于另一条民情日志,请刷新页面后重新填写。"))
     return log
 
 

@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases.selectors import feedback_channel_public_url
+from lucun.errors import page_errors
 from lucun.models import Community
 from lucun.scoping import communities_for, get_scoped_or_404
 
@@ -29,11 +29,6 @@ POINT_REASONS = DeactivationReason.choices
 
 def _community(request: HttpRequest, community_id: int) -> Community:
     return get_object_or_404(communities_for(request.user).select_related("street"), pk=community_id)
-
-
-def _require_manager(request: HttpRequest, community: Community) -> None:
-    if not permissions.can_manage_cards(request.user, community):
-        raise PermissionDenied(_("您的职务不能管理该村(居)的联系卡和二维码。"))
 
 
 @login_required
@@ -68,7 +63,7 @@ def card_batches(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 def card_batch_create(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id)
-    _require_manager(request, community)
+    permissions.require_card_manager(request.user, community)
     teams = VisitTeam.objects.filter(street_id=community.street_id, is_active=True).order_by("sort_order", "name")
     form = CardBatchForm(
         request.POST or None,
@@ -80,11 +75,9 @@ def card_batch_create(request: HttpRequest, community_id: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             batch = services.card_batch_create(actor=request.user, community=community, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("已登记 %(batch)s。可以生成打印文件了。") % {"batch": batch})
             return redirect(batch)
     status = 400 if form.is_bound else 200
@@ -116,16 +109,14 @@ def card_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def card_batch_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    _require_manager(request, batch.community)
+    permissions.require_card_manager(request.user, batch.community)
     form = DeactivateForm(request.POST, reasons=BATCH_REASONS)
     if not form.is_valid():
         messages.error(request, _("请选择停用原因。"))
     else:
-        try:
+        with page_errors(request) as call:
             services.card_batch_deactivate(actor=request.user, batch=batch, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已停用 %(batch)s。扫这批卡的人会看到提示,仍可向街道反映。") % {"batch": batch})
     return redirect(batch)
 
@@ -134,16 +125,14 @@ def card_batch_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def print_job_start(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    _require_manager(request, batch.community)
-    try:
+    permissions.require_card_manager(request.user, batch.community)
+    with page_errors(request) as call:
         services.print_job_create(
             actor=request.user,
             batch=batch,
             address=feedback_channel_public_url(channel=batch.channel, request=request),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("打印文件正在生成,完成后可在下方下载。"))
     return redirect(batch)
 
@@ -193,14 +182,12 @@ def feedback_points(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 def feedback_point_create(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id)
-    _require_manager(request, community)
+    permissions.require_card_manager(request.user, community)
     form = FeedbackPointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             point = services.feedback_point_create(actor=request.user, community=community, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("已登记二维码张贴点:%(point)s。") % {"point": point})
             return redirect("visits:feedback_points", community_id=community.pk)
     status = 400 if form.is_bound else 200
@@ -239,15 +226,13 @@ def feedback_point_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feedback_point_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     point = _point(request, pk)
-    _require_manager(request, point.community)
+    permissions.require_card_manager(request.user, point.community)
     form = DeactivateForm(request.POST, reasons=POINT_REASONS)
     if not form.is_valid():
         messages.error(request, _("请选择停用原因。"))
     else:
-        try:
+        with page_errors(request) as call:
             services.feedback_point_deactivate(actor=request.user, point=point, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已停用:%(point)s。") % {"point": point})
     return redirect("visits:feedback_points", community_id=point.community_id)

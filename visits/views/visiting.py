@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.errors import NotAllowed, page_errors, require_permission
 from lucun.models import Community, Street, User
 from lucun.scoping import communities_for, get_scoped_or_404, streets_for
 
@@ -129,7 +130,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 for f in formset.forms
                 if f.cleaned_data.get("text", "").strip()
             ]
-            try:
+            with page_errors(request, form) as call:
                 _log, created = services.visitlog_create(
                     actor=request.user,
                     household=household,
@@ -146,9 +147,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                     photos=data["photos"],
                     idempotency_key=data["idempotency_key"],
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            if call.ok:
                 if created:
                     messages.success(request, _("走访已记录。"))
                 else:
@@ -166,11 +165,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a request heard on an earlier visit into a case."""
     item = get_scoped_or_404(VisitRequest.objects.select_related("household"), request.user, pk=pk)
-    try:
+    with page_errors(request) as call:
         case = services.visitrequest_convert(request=item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
     return redirect(item.household.get_absolute_url())
 
@@ -268,8 +265,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_import(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_object_or_404(communities_for(request.user), pk=community_id)
-    if not permissions.can_edit_households(request.user, community):
-        raise PermissionDenied(_("您的职务不能导入该村(居)的住户。"))
+    require_permission(permissions.can_edit_households(request.user, community), _("您的职务不能导入该村(居)的住户。"))
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +292,7 @@ def _street(request: HttpRequest) -> Street:
     chosen = request.GET.get("street")
     street = streets.filter(pk=chosen).first() if chosen and chosen.isdigit() else streets.first()
     if street is None:
-        raise PermissionDenied(_("您还没有可查看的街道。"))
+        raise NotAllowed(_("您还没有可查看的街道。"))
     return street
 
 
@@ -338,20 +334,17 @@ def plan(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan_build(request: HttpRequest) -> HttpResponse:
     street = _street(request)
-    if not permissions.can_edit_plan(request.user):
-        raise PermissionDenied(_("只有纪工委和街道班子成员可以安排走访。"))
+    require_permission(permissions.can_edit_plan(request.user), _("只有纪工委和街道班子成员可以安排走访。"))
     form = PlanBuildForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request) as call:
             cycles = services.cycle_plan_build(
                 actor=request.user,
                 street=street,
                 starts_on=form.cleaned_data["starts_on"],
                 cycles=form.cleaned_data["cycles"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("已生成 %(n)d 轮走访安排。") % {"n": len(cycles)})
             return redirect(f"{_plan_url()}?cycle={cycles[0].pk}")
     else:
@@ -370,8 +363,9 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_scoped_or_404(
         VisitAssignment.objects.select_related("cycle", "team", "community"), request.user, pk=pk
     )
-    if not permissions.can_edit_plan(request.user, assignment.community):
-        raise PermissionDenied(_("只有纪工委和街道班子成员可以调整走访安排。"))
+    require_permission(
+        permissions.can_edit_plan(request.user, assignment.community), _("只有纪工委和街道班子成员可以调整走访安排。")
+    )
     street_id = assignment.cycle.street_id
     form = AssignmentForm(
         request.POST or None,
@@ -385,11 +379,9 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form) as call:
             services.assignment_update(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if call.ok:
             messages.success(request, _("走访安排已调整。"))
             return redirect(f"{_plan_url()}?cycle={assignment.cycle_id}")
     return render(request, "visits/assignment_form.html", {"assignment": assignment, "form": form})
@@ -400,8 +392,9 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_see_coverage(request.user):
-        raise PermissionDenied(_("走访覆盖情况仅向街道班子成员、机关干部和纪工委开放。"))
+    require_permission(
+        permissions.can_see_coverage(request.user), _("走访覆盖情况仅向街道班子成员、机关干部和纪工委开放。")
+    )
     street = _street(request)
     today = timezone.localdate()
     cycles = list(selectors.cycle_list(user=request.user).filter(street=street))
