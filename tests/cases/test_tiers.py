@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from cases import selectors, services
 from cases.models import Tier
+from lucun.errors import DomainError
 from tests.cases.factories import open_case, tier
 from tests.factories import UserFactory
 from tests.htmlforms import forms_in
@@ -34,7 +35,7 @@ def test_making_a_tier_the_default_moves_the_flag_and_new_cases_get_it(community
 
 def test_without_a_default_a_case_must_name_its_tier(community, cadre):
     Tier.objects.update(is_default=False)
-    with pytest.raises(services.CaseError, match="默认办理层级"):
+    with pytest.raises(DomainError, match="默认办理层级"):
         services.case_open(community=community, title="路灯不亮", created_by=cadre, source="walk_in")
     assert open_case(community=community, by=cadre, tier_code="escalated").tier == tier("escalated")
 

@@ -175,8 +175,8 @@ def test_a_thumbnail_address_sends_the_small_copy_under_the_same_scope(client, c
     assert url == f"/files/{kind}/{file.instance.pk}/thumbnail/"
     small = thumbnail_name(file.name)
     # The pipeline stores one beside every photo; a file stored otherwise (the visit photo here, a print file)
-    # has none, and its thumbnail address sends the file itself.
-    assert default_storage.exists(small) == (kind not in {"visit-photo", "print-job"})
+    # or an export has none, and its thumbnail address sends the file itself.
+    assert default_storage.exists(small) == (kind not in {"visit-photo", "print-job", "export"})
     client.force_login(cadre)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == content_type
