@@ -201,7 +201,7 @@ def test_the_villagers_loop_from_a_printed_card_to_the_answer_on_the_case(
     expect(wechat.page.get_by_test_id("status-message")).to_contain_text("已收到")
     wechat.shot("received")
     feedback = Feedback.objects.get(lookup_code=code)
-    assert feedback.channel.card_batch.contact_name == "李书记" and feedback.category.code == "infrastructure"
+    assert feedback.channel.contactcardbatch.contact_name == "李书记" and feedback.category.code == "infrastructure"
     with Image.open(FeedbackPhoto.objects.get(feedback=feedback).image.path) as image:
         assert not image.getexif()  # no camera, no time, no position
 
