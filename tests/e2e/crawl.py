@@ -40,7 +40,8 @@ FORMS = r"""
   ordinal: [...document.forms].filter((f) => f.action === form.action).indexOf(form),
   method: (form.getAttribute('method') || 'get').toLowerCase(),
   action: form.action,
-  fields: [...form.elements].filter((e) => e.name && !['hidden', 'submit', 'button', 'reset'].includes(e.type)).length,
+  fields: [...new Set([...form.elements]
+    .filter((e) => e.name && !['hidden', 'submit', 'button', 'reset'].includes(e.type)).map((e) => e.name))].sort(),
   submit: !!form.querySelector('button:not([type=button]), input[type=submit]'),
 }))
 """
@@ -75,6 +76,10 @@ class Crawler:
     findings: list[Finding] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     kinds_seen: set[str] = field(default_factory=set)
+    # Forms already sent empty, by kind: the route they are sent to and the fields they ask for. A list of channels
+    # shows one "stop" form per channel, all alike; one of each is sent (and a role's forms answer the same on any
+    # screen, so the set may be shared between viewports).
+    forms_sent: set[tuple] = field(default_factory=set)
 
     def __post_init__(self):
         self.console: list[str] = []
@@ -216,6 +221,10 @@ class Crawler:
                 continue
             if form["method"] == "get":
                 continue  # a search or filter sent empty is the page itself, checked already
+            kind = (self.kind(form["action"] or url), tuple(form["fields"]))
+            if kind in self.forms_sent:
+                continue
+            self.forms_sent.add(kind)
             try:
                 self.send_form_empty(url, form)
             except Exception as exc:  # report it with the page, and go on with the others
