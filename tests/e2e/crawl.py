@@ -48,6 +48,38 @@ FORMS = r"""
 
 # Where a page tells a person what went wrong with a form, or what happened: field and form errors, flashes.
 MESSAGES = "[role=alert], .errorlist, .form-errors, .error, .p-errors, .p-error, .messages, [role=status]"
+
+# Send one form (the n-th with that action) as a person who fills in nothing would, on a browser that does not check
+# fields before sending: typed fields empty, choices as the page set them. The browser sends what the form would
+# send (its fields, its encoding, the session's cookies) and follows the redirect, without leaving the page, so the
+# next form is sent from the same page; the answer's messages are read from the page it answers with.
+SEND_EMPTY = r"""
+async ([action, n, messages]) => {
+  const form = [...document.forms].filter((f) => f.action === action)[n];
+  if (!form) return null;
+  const kept = ['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'file'];
+  const typed = new Set([...form.elements]
+    .filter((el) => el.name && el.tagName !== 'SELECT' && !kept.includes(el.type)).map((el) => el.name));
+  const entries = [...new FormData(form)].map(([name, value]) => [name, typed.has(name) ? '' : value]);
+  let body;
+  if (form.enctype === 'multipart/form-data') {
+    body = new FormData();
+    for (const [name, value] of entries) body.append(name, value);
+  } else {
+    body = new URLSearchParams(entries.map(([name, value]) => [name, typeof value === 'string' ? value : value.name]));
+  }
+  const response = await fetch(form.action, {method: 'POST', body, credentials: 'same-origin'});
+  const type = response.headers.get('content-type') || '';
+  const html = type.includes('text/html');
+  let said = '';
+  if (html) {
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    said = [...page.querySelectorAll(messages)].filter((el) => !el.closest('[hidden]'))
+      .map((el) => el.textContent).join(' ');
+  }
+  return {status: response.status, type, html, said};
+}
+"""
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -231,48 +263,27 @@ class Crawler:
                 self.note(f"{self.path(url)} (form {form['index']})", f"empty form could not be sent: {exc}")
 
     def send_form_empty(self, url: str, form: dict) -> None:
-        self.page.goto(url, wait_until="load")
-        # The same form on the page as it is now: the n-th with that action (other forms may come and go).
-        handle = self.page.evaluate_handle(
-            "([action, n]) => [...document.forms].filter((f) => f.action === action)[n] || null",
-            [form["action"], form["ordinal"]],
-        )
-        locator = handle.as_element()
-        if locator is None:
+        answer = self.page.evaluate(SEND_EMPTY, [form["action"], form["ordinal"], MESSAGES])
+        if answer is None:
             return
-        # As a person who fills in nothing, on a browser that does not check fields before sending.
-        locator.evaluate(
-            """form => {
-              form.noValidate = true;
-              for (const el of form.elements) {
-                if (['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'file'].includes(el.type)) continue;
-                if (el.tagName === 'SELECT') continue;
-                el.value = '';
-              }
-            }"""
-        )
-        with self.page.expect_navigation(wait_until="load") as navigation:
-            locator.evaluate("form => form.requestSubmit ? form.requestSubmit() : form.submit()")
-        answer = navigation.value
-        status = answer.status if answer else 0
+        status, html, said = answer["status"], answer["html"], answer["said"]
         where = f"{self.path(url)} (form → {self.path(form['action'] or url)})"
         if status >= 500:
             self.note(where, f"empty form answers {status}")
-        else:
-            said = " ".join(self.page.locator(MESSAGES).all_inner_texts())
-            if not CHINESE.search(said):
-                self.note(where, f"empty form answers {status} without a message in Chinese")
+        elif not html:
+            self.note(where, f"empty form answers {status} with {answer['type'] or 'nothing'}, not a page")
+        elif not CHINESE.search(said):
+            self.note(where, f"empty form answers {status} without a message in Chinese")
 
     def crawl(self, start: str, nav_selector: str, *, deeper: bool = True) -> None:
         """Open the start page, every page its navigation links to, then (``deeper``) one page of each kind
         linked from them."""
-        self.page.goto(urljoin(self.base_url, start), wait_until="load")
+        links: list[str] = self.visit(start)  # the page stays open: its navigation is read from it
         nav_links = self.page.eval_on_selector_all(
             f"{nav_selector} a[href]", "links => links.map(a => a.getAttribute('href'))"
         )
         nav_links = [link for link in dict.fromkeys(nav_links) if self.followable(link)]
         self.kinds_seen.update(self.kind(link) for link in nav_links)
-        links: list[str] = self.visit(start)
         for link in nav_links:
             links.extend(self.visit(link))
         if not deeper:
