@@ -8,6 +8,7 @@ stays clean and nothing is fetched from another host. Each form with fields is t
 with a message, not a server error. Findings are collected, not raised, so one run reports every page at once.
 """
 
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,18 +198,33 @@ class Crawler:
         for address in sorted(set(self.foreign)):
             self.note(key, f"request to another host: {address}")
         slug = re.sub(r"[^\w.-]+", "_", key.strip("/")) or "home"
-        # A very long page (a printable ledger of thousands of households) is kept as its first screens only.
-        full = self.page.evaluate("document.documentElement.scrollHeight") <= 12_000
-        self.page.screenshot(path=str(self.shots / f"{slug[:120]}.png"), full_page=full)
+        self.keep_screenshot(self.shots / f"{slug[:120]}.png")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         self.send_forms_empty(absolute)
         return [link for link in links if self.followable(link)]
 
-    def idle_buttons(self) -> list[str]:
-        """Name each visible button that submits nothing and has no click handler on it or above it."""
+    def devtools(self):
         if self.cdp is None:
             self.cdp = self.page.context.new_cdp_session(self.page)
-        found = self.cdp.send(
+        return self.cdp
+
+    def keep_screenshot(self, path: Path) -> None:
+        """Keep the whole page as one picture, as wide as it lays itself out. Chromium is asked directly, to encode
+        for speed (a crawl keeps hundreds); a very long page (a printable ledger of thousands of households) is
+        kept as its first 12,000 px."""
+        width, height = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, 12_000), "scale": 1}
+        shot = self.devtools().send(
+            "Page.captureScreenshot",
+            {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": True, "clip": clip},
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+
+    def idle_buttons(self) -> list[str]:
+        """Name each visible button that submits nothing and has no click handler on it or above it."""
+        found = self.devtools().send(
             "Runtime.evaluate",
             {
                 "expression": "[...document.querySelectorAll('button[type=button], [role=button]:not(button)')]"

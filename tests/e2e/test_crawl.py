@@ -17,12 +17,7 @@ from points.models import Volunteer
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.crawl import Crawler
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # Opt-in until the pages it reports on are mended (issue 15): the last full run's findings are in
-    # test-artifacts/crawl/findings.txt. LUCUN_CRAWL=1 ./scripts/test tests/e2e/test_crawl.py runs it.
-    pytest.mark.skipif(not os.environ.get("LUCUN_CRAWL"), reason="the page crawl runs with LUCUN_CRAWL=1"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 360, "height": 740}}
 # The demo's logins, one per kind of position (seed_demo prints the same list), and the public pages.
