@@ -1,11 +1,12 @@
 """A browser crawl that fails on what a person would trip over.
 
-For one signed-in role (or an anonymous visitor) and one viewport, :class:`Crawler` opens every page the
-navigation shows, then one page of each kind linked from those pages (a case, a household, a meeting…), and
-checks each as a person would meet it: nothing scrolls sideways or sits off-screen, every image loads, every
-choice group has choices, every field has a label, every button does something, taps are big enough, the console
-stays clean and nothing is fetched from another host. Each form with fields is then sent empty and must answer
-with a message, not a server error. Findings are collected, not raised, so one run reports every page at once.
+For one signed-in role (or an anonymous visitor), :class:`Crawler` opens every page the navigation shows, then one
+page of each kind linked from those pages (a case, a household, a meeting…), and checks each as a person would meet
+it on each screen (a desktop, a phone): nothing scrolls sideways or sits off-screen, every image loads, every choice
+group has choices, every field has a label, every button does something, taps are big enough, the console stays
+clean and nothing is fetched from another host. A page is loaded once and laid out again for the other screen, as
+a browser window is resized. Each form with fields is then sent empty and must answer with a message, not a server
+error. Findings are collected, not raised, so one run reports every page at once.
 """
 
 import base64
@@ -84,6 +85,16 @@ async ([action, n, messages]) => {
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+@dataclass(frozen=True)
+class Screen:
+    """A size of browser window, and the smallest tap target it asks for (0: a mouse, taps are not measured)."""
+
+    name: str
+    width: int
+    height: int
+    min_tap: int = 0
+
+
 @dataclass
 class Finding:
     role: str
@@ -97,24 +108,26 @@ class Finding:
 
 @dataclass
 class Crawler:
-    """Open pages as one person in one browser page, collecting what they would trip over."""
+    """Open pages as one person in one browser page, collecting what they would trip over on each screen.
+
+    ``screens`` are the sizes each page is checked at; the page opens at the size the window has (the first screen
+    to begin with), and a screenshot of each is kept under ``shots/<screen name>/``."""
 
     page: object
     base_url: str
     role: str
-    viewport: str
     shots: Path
-    min_tap: int = 0
+    screens: list[Screen]
     skip: tuple[re.Pattern, ...] = ()
     findings: list[Finding] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     kinds_seen: set[str] = field(default_factory=set)
     # Forms already sent empty, by kind: the route they are sent to and the fields they ask for. A list of channels
-    # shows one "stop" form per channel, all alike; one of each is sent (and a role's forms answer the same on any
-    # screen, so the set may be shared between viewports).
+    # shows one "stop" form per channel, all alike; one of each is sent.
     forms_sent: set[tuple] = field(default_factory=set)
 
     def __post_init__(self):
+        self.screen = self.screens[0]  # the browser window's size now
         self.console: list[str] = []
         self.cdp = None
         self.foreign: list[str] = []
@@ -137,7 +150,12 @@ class Crawler:
             self.console.append(f"console {message.type}: {text[:200]} {where}".rstrip())
 
     def note(self, url: str, problem: str) -> None:
-        self.findings.append(Finding(self.role, self.viewport, url, problem))
+        self.findings.append(Finding(self.role, self.screen.name, url, problem))
+
+    def show_on(self, screen: Screen) -> None:
+        if screen.name != self.screen.name:
+            self.page.set_viewport_size({"width": screen.width, "height": screen.height})
+        self.screen = screen
 
     def path(self, url: str) -> str:
         return urlsplit(urljoin(self.base_url, url)).path
@@ -157,15 +175,19 @@ class Crawler:
             return False
         return not any(pattern.search(parts.path) for pattern in self.skip)
 
-    def visit(self, url: str, *, expect_ok: bool = True) -> list[str]:
-        """Open one page, check it, keep a screenshot; return the same-site links it shows."""
+    def visit(self, url: str, *, screens: list[Screen] | None = None, expect_ok: bool = True) -> list[str]:
+        """Open one page, check it on each screen (all the crawler's unless named), keep a screenshot of each;
+        return the same-site links it shows."""
+        screens = screens or self.screens
         try:
-            return self._visit(url, expect_ok=expect_ok)
+            return self._visit(url, screens=screens, expect_ok=expect_ok)
         except Exception as exc:  # report it with the page, and go on with the others
             self.note(self.path(url), f"could not be checked: {exc}")
             return []
 
-    def _visit(self, url: str, *, expect_ok: bool) -> list[str]:
+    def _visit(self, url: str, *, screens: list[Screen], expect_ok: bool) -> list[str]:
+        if self.screen.name not in {screen.name for screen in screens}:
+            self.show_on(screens[0])
         absolute = urljoin(self.base_url, url)
         key = self.path(absolute) + ("?" + urlsplit(absolute).query if urlsplit(absolute).query else "")
         if key in self.visited:
@@ -189,16 +211,20 @@ class Crawler:
         if "text/html" not in ((response.headers.get("content-type") or "") if response else ""):
             return []
         self.page.evaluate(LOAD_IMAGES)
-        for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": self.min_tap}):
-            self.note(key, problem)
-        for problem in self.idle_buttons():
-            self.note(key, problem)
+        # What happened while the page loaded is said once, with the screen it loaded on.
         for line in self.console:
             self.note(key, line)
         for address in sorted(set(self.foreign)):
             self.note(key, f"request to another host: {address}")
         slug = re.sub(r"[^\w.-]+", "_", key.strip("/")) or "home"
-        self.keep_screenshot(self.shots / f"{slug[:120]}.png")
+        # The screen the page opened on first, then the others: one resize per page at most.
+        for screen in sorted(screens, key=lambda screen: screen.name != self.screen.name):
+            self.show_on(screen)
+            for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": screen.min_tap}):
+                self.note(key, problem)
+            for problem in self.idle_buttons():
+                self.note(key, problem)
+            self.keep_screenshot(self.shots / screen.name / f"{slug[:120]}.png")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         self.send_forms_empty(absolute)
         return [link for link in links if self.followable(link)]
@@ -291,9 +317,9 @@ class Crawler:
         elif not CHINESE.search(said):
             self.note(where, f"empty form answers {status} without a message in Chinese")
 
-    def crawl(self, start: str, nav_selector: str, *, deeper: bool = True) -> None:
-        """Open the start page, every page its navigation links to, then (``deeper``) one page of each kind
-        linked from them."""
+    def crawl(self, start: str, nav_selector: str, *, deeper: list[Screen] = ()) -> None:
+        """Open the start page and every page its navigation links to, then one page of each kind linked from them
+        on the ``deeper`` screens (none: not at all)."""
         links: list[str] = self.visit(start)  # the page stays open: its navigation is read from it
         nav_links = self.page.eval_on_selector_all(
             f"{nav_selector} a[href]", "links => links.map(a => a.getAttribute('href'))"
@@ -309,4 +335,4 @@ class Crawler:
             if kind in self.kinds_seen:
                 continue
             self.kinds_seen.add(kind)
-            self.visit(link)
+            self.visit(link, screens=list(deeper))

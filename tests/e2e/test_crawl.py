@@ -1,7 +1,8 @@
 """The crawl: every demo role signs in once and opens every page its navigation shows on a desktop (1366×900)
 and a phone (360×740), and on the phone one page of each kind linked from there; an anonymous villager opens the public
 pages a QR code leads to. Each page is checked for what a person would trip over (see ``crawl.py``) and kept as
-a screenshot under test-artifacts/crawl/<role>/<viewport>/. One test reports every finding at once.
+a screenshot under test-artifacts/crawl/<role>/<viewport>/. One test reports every finding at once, in a few
+minutes: one browser window per role, each page loaded once and laid out for both screens.
 """
 
 import os
@@ -15,7 +16,7 @@ from cases.models import Feedback, FeedbackChannel
 from lucun.demo import DEMO_PASSWORD
 from points.models import Volunteer
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.crawl import Crawler
+from tests.e2e.crawl import Crawler, Screen
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -52,14 +53,20 @@ def demo_street(settings):
     settings.DEBUG = False
 
 
-def _crawler(browser, live_server, role: str, viewport: str, min_tap: int, forms_sent: set) -> Crawler:
-    folder = CRAWL_ARTIFACTS / role / viewport
+def _screens(taps: dict[str, int]) -> list[Screen]:
+    return [Screen(name, **VIEWPORTS[name], min_tap=taps[name]) for name in ONLY_VIEWPORTS or VIEWPORTS]
+
+
+def _crawler(browser, live_server, role: str, screens: list[Screen]) -> Crawler:
+    folder = CRAWL_ARTIFACTS / role
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", timezone_id="Asia/Shanghai")
+    for screen in screens:
+        (folder / screen.name).mkdir(parents=True, exist_ok=True)
+    first = {"width": screens[0].width, "height": screens[0].height}
+    context = browser.new_context(viewport=first, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    return Crawler(page, live_server.url, role, viewport, folder, min_tap=min_tap, skip=SKIP, forms_sent=forms_sent)
+    return Crawler(page, live_server.url, role, folder, screens, skip=SKIP)
 
 
 def _public_pages() -> list[str]:
@@ -75,21 +82,15 @@ def _public_pages() -> list[str]:
 
 def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, live_server, demo_street):
     findings = []
-    forms_sent = {role: set() for role in ROLES}  # a role's forms answer alike on either screen: sent once
-    for viewport in ONLY_VIEWPORTS or VIEWPORTS:
-        for role in ONLY_ROLES or ROLES:
-            if role == "anonymous":
-                anonymous = _crawler(
-                    browser, live_server, "anonymous", viewport, PUBLIC_TAP[viewport], forms_sent[role]
-                )
-                for path in _public_pages():
-                    anonymous.visit(path)
-                anonymous.min_tap = TAP[viewport]  # the officials' sign-in page
-                anonymous.visit("/accounts/login/")
-                findings += anonymous.findings
-                anonymous.page.context.close()
-                continue
-            crawler = _crawler(browser, live_server, role, viewport, TAP[viewport], forms_sent[role])
+    for role in ONLY_ROLES or ROLES:
+        if role == "anonymous":
+            crawler = _crawler(browser, live_server, role, _screens(PUBLIC_TAP))
+            for path in _public_pages():
+                crawler.visit(path)
+            crawler.screens = _screens(TAP)  # the officials' sign-in page
+            crawler.visit("/accounts/login/")
+        else:
+            crawler = _crawler(browser, live_server, role, _screens(TAP))
             page = crawler.page
             page.goto(live_server.url + "/accounts/login/")
             page.fill("input[name=username]", role)
@@ -97,10 +98,11 @@ def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, li
             page.click("button[type=submit]")
             page.wait_for_url(re.compile(r".*/$"))
             # Pages of each kind (one case, one household…) are laid out for the phone first: crawled there.
-            crawler.crawl("/", "nav", deeper=viewport == "phone")
-            assert len(crawler.visited) > 3, f"{role} @ {viewport}: the navigation led nowhere"
-            findings += crawler.findings
-            page.context.close()
+            crawler.crawl("/", "nav", deeper=[screen for screen in crawler.screens if screen.name == "phone"])
+            assert len(crawler.visited) > 3, f"{role}: the navigation led nowhere"
+        findings += crawler.findings
+        crawler.page.context.close()
+    findings.sort(key=lambda finding: (finding.viewport, ROLES.index(finding.role)))
     report = "\n".join(str(f) for f in findings)
     (CRAWL_ARTIFACTS / "findings.txt").write_text(report + "\n", encoding="utf-8")
     assert not findings, f"{len(findings)} problems a person would meet:\n{report}"
