@@ -1,3 +1,5 @@
+import copy
+
 from django import template
 
 from ..text import mask_phone as _mask_phone
@@ -17,3 +19,15 @@ def query_replace(context, **kwargs) -> str:
 @register.filter
 def mask_phone(value: str | None) -> str:
     return _mask_phone(value)
+
+
+@register.filter
+def own_ids(form, key=""):
+    """The same form, with element ids of its own. A page that shows one form many times (a "stop" form on each row
+    of a list) or two forms with a field of the same name would otherwise repeat ``id_reason``, and every label
+    after the first would name the first field: give each copy ``own_ids:row.pk``."""
+    own = copy.copy(form)
+    name = form.__class__.__name__.lower()
+    own.auto_id = f"{name}-{key}-%s" if key != "" else f"{name}-%s"
+    own._bound_fields_cache = {}  # bound fields carry their id: make them anew for this copy
+    return own

@@ -1,13 +1,15 @@
 """A browser crawl that fails on what a person would trip over.
 
-For one signed-in role (or an anonymous visitor) and one viewport, :class:`Crawler` opens every page the
-navigation shows, then one page of each kind linked from those pages (a case, a household, a meeting…), and
-checks each as a person would meet it: nothing scrolls sideways or sits off-screen, every image loads, every
-choice group has choices, every field has a label, every button does something, taps are big enough, the console
-stays clean and nothing is fetched from another host. Each form with fields is then sent empty and must answer
-with a message, not a server error. Findings are collected, not raised, so one run reports every page at once.
+For one signed-in role (or an anonymous visitor), :class:`Crawler` opens every page the navigation shows, then one
+page of each kind linked from those pages (a case, a household, a meeting…), and checks each as a person would meet
+it on each screen (a desktop, a phone): nothing scrolls sideways or sits off-screen, every image loads, every choice
+group has choices, every field has a label, every button does something, taps are big enough, the console stays
+clean and nothing is fetched from another host. A page is loaded once and laid out again for the other screen, as
+a browser window is resized. Each form with fields is then sent empty and must answer with a message, not a server
+error. Findings are collected, not raised, so one run reports every page at once.
 """
 
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,14 +42,57 @@ FORMS = r"""
   ordinal: [...document.forms].filter((f) => f.action === form.action).indexOf(form),
   method: (form.getAttribute('method') || 'get').toLowerCase(),
   action: form.action,
-  fields: [...form.elements].filter((e) => e.name && !['hidden', 'submit', 'button', 'reset'].includes(e.type)).length,
+  fields: [...new Set([...form.elements]
+    .filter((e) => e.name && !['hidden', 'submit', 'button', 'reset'].includes(e.type)).map((e) => e.name))].sort(),
   submit: !!form.querySelector('button:not([type=button]), input[type=submit]'),
 }))
 """
 
 # Where a page tells a person what went wrong with a form, or what happened: field and form errors, flashes.
 MESSAGES = "[role=alert], .errorlist, .form-errors, .error, .p-errors, .p-error, .messages, [role=status]"
+
+# Send one form (the n-th with that action) as a person who fills in nothing would, on a browser that does not check
+# fields before sending: typed fields empty, choices as the page set them. The browser sends what the form would
+# send (its fields, its encoding, the session's cookies) and follows the redirect, without leaving the page, so the
+# next form is sent from the same page; the answer's messages are read from the page it answers with.
+SEND_EMPTY = r"""
+async ([action, n, messages]) => {
+  const form = [...document.forms].filter((f) => f.action === action)[n];
+  if (!form) return null;
+  const kept = ['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'file'];
+  const typed = new Set([...form.elements]
+    .filter((el) => el.name && el.tagName !== 'SELECT' && !kept.includes(el.type)).map((el) => el.name));
+  const entries = [...new FormData(form)].map(([name, value]) => [name, typed.has(name) ? '' : value]);
+  let body;
+  if (form.enctype === 'multipart/form-data') {
+    body = new FormData();
+    for (const [name, value] of entries) body.append(name, value);
+  } else {
+    body = new URLSearchParams(entries.map(([name, value]) => [name, typeof value === 'string' ? value : value.name]));
+  }
+  const response = await fetch(form.action, {method: 'POST', body, credentials: 'same-origin'});
+  const type = response.headers.get('content-type') || '';
+  const html = type.includes('text/html');
+  let said = '';
+  if (html) {
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    said = [...page.querySelectorAll(messages)].filter((el) => !el.closest('[hidden]'))
+      .map((el) => el.textContent).join(' ');
+  }
+  return {status: response.status, type, html, said};
+}
+"""
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A size of browser window, and the smallest tap target it asks for (0: a mouse, taps are not measured)."""
+
+    name: str
+    width: int
+    height: int
+    min_tap: int = 0
 
 
 @dataclass
@@ -63,20 +108,26 @@ class Finding:
 
 @dataclass
 class Crawler:
-    """Open pages as one person in one browser page, collecting what they would trip over."""
+    """Open pages as one person in one browser page, collecting what they would trip over on each screen.
+
+    ``screens`` are the sizes each page is checked at; the page opens at the size the window has (the first screen
+    to begin with), and a screenshot of each is kept under ``shots/<screen name>/``."""
 
     page: object
     base_url: str
     role: str
-    viewport: str
     shots: Path
-    min_tap: int = 0
+    screens: list[Screen]
     skip: tuple[re.Pattern, ...] = ()
     findings: list[Finding] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     kinds_seen: set[str] = field(default_factory=set)
+    # Forms already sent empty, by kind: the route they are sent to and the fields they ask for. A list of channels
+    # shows one "stop" form per channel, all alike; one of each is sent.
+    forms_sent: set[tuple] = field(default_factory=set)
 
     def __post_init__(self):
+        self.screen = self.screens[0]  # the browser window's size now
         self.console: list[str] = []
         self.cdp = None
         self.foreign: list[str] = []
@@ -99,7 +150,12 @@ class Crawler:
             self.console.append(f"console {message.type}: {text[:200]} {where}".rstrip())
 
     def note(self, url: str, problem: str) -> None:
-        self.findings.append(Finding(self.role, self.viewport, url, problem))
+        self.findings.append(Finding(self.role, self.screen.name, url, problem))
+
+    def show_on(self, screen: Screen) -> None:
+        if screen.name != self.screen.name:
+            self.page.set_viewport_size({"width": screen.width, "height": screen.height})
+        self.screen = screen
 
     def path(self, url: str) -> str:
         return urlsplit(urljoin(self.base_url, url)).path
@@ -119,15 +175,19 @@ class Crawler:
             return False
         return not any(pattern.search(parts.path) for pattern in self.skip)
 
-    def visit(self, url: str, *, expect_ok: bool = True) -> list[str]:
-        """Open one page, check it, keep a screenshot; return the same-site links it shows."""
+    def visit(self, url: str, *, screens: list[Screen] | None = None, expect_ok: bool = True) -> list[str]:
+        """Open one page, check it on each screen (all the crawler's unless named), keep a screenshot of each;
+        return the same-site links it shows."""
+        screens = screens or self.screens
         try:
-            return self._visit(url, expect_ok=expect_ok)
+            return self._visit(url, screens=screens, expect_ok=expect_ok)
         except Exception as exc:  # report it with the page, and go on with the others
             self.note(self.path(url), f"could not be checked: {exc}")
             return []
 
-    def _visit(self, url: str, *, expect_ok: bool) -> list[str]:
+    def _visit(self, url: str, *, screens: list[Screen], expect_ok: bool) -> list[str]:
+        if self.screen.name not in {screen.name for screen in screens}:
+            self.show_on(screens[0])
         absolute = urljoin(self.base_url, url)
         key = self.path(absolute) + ("?" + urlsplit(absolute).query if urlsplit(absolute).query else "")
         if key in self.visited:
@@ -151,27 +211,46 @@ class Crawler:
         if "text/html" not in ((response.headers.get("content-type") or "") if response else ""):
             return []
         self.page.evaluate(LOAD_IMAGES)
-        for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": self.min_tap}):
-            self.note(key, problem)
-        for problem in self.idle_buttons():
-            self.note(key, problem)
+        # What happened while the page loaded is said once, with the screen it loaded on.
         for line in self.console:
             self.note(key, line)
         for address in sorted(set(self.foreign)):
             self.note(key, f"request to another host: {address}")
         slug = re.sub(r"[^\w.-]+", "_", key.strip("/")) or "home"
-        # A very long page (a printable ledger of thousands of households) is kept as its first screens only.
-        full = self.page.evaluate("document.documentElement.scrollHeight") <= 12_000
-        self.page.screenshot(path=str(self.shots / f"{slug[:120]}.png"), full_page=full)
+        # The screen the page opened on first, then the others: one resize per page at most.
+        for screen in sorted(screens, key=lambda screen: screen.name != self.screen.name):
+            self.show_on(screen)
+            for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": screen.min_tap}):
+                self.note(key, problem)
+            for problem in self.idle_buttons():
+                self.note(key, problem)
+            self.keep_screenshot(self.shots / screen.name / f"{slug[:120]}.png")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         self.send_forms_empty(absolute)
         return [link for link in links if self.followable(link)]
 
-    def idle_buttons(self) -> list[str]:
-        """Name each visible button that submits nothing and has no click handler on it or above it."""
+    def devtools(self):
         if self.cdp is None:
             self.cdp = self.page.context.new_cdp_session(self.page)
-        found = self.cdp.send(
+        return self.cdp
+
+    def keep_screenshot(self, path: Path) -> None:
+        """Keep the whole page as one picture, as wide as it lays itself out. Chromium is asked directly, to encode
+        for speed (a crawl keeps hundreds); a very long page (a printable ledger of thousands of households) is
+        kept as its first 12,000 px."""
+        width, height = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, 12_000), "scale": 1}
+        shot = self.devtools().send(
+            "Page.captureScreenshot",
+            {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": True, "clip": clip},
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+
+    def idle_buttons(self) -> list[str]:
+        """Name each visible button that submits nothing and has no click handler on it or above it."""
+        found = self.devtools().send(
             "Runtime.evaluate",
             {
                 "expression": "[...document.querySelectorAll('button[type=button], [role=button]:not(button)')]"
@@ -216,54 +295,37 @@ class Crawler:
                 continue
             if form["method"] == "get":
                 continue  # a search or filter sent empty is the page itself, checked already
+            kind = (self.kind(form["action"] or url), tuple(form["fields"]))
+            if kind in self.forms_sent:
+                continue
+            self.forms_sent.add(kind)
             try:
                 self.send_form_empty(url, form)
             except Exception as exc:  # report it with the page, and go on with the others
                 self.note(f"{self.path(url)} (form {form['index']})", f"empty form could not be sent: {exc}")
 
     def send_form_empty(self, url: str, form: dict) -> None:
-        self.page.goto(url, wait_until="load")
-        # The same form on the page as it is now: the n-th with that action (other forms may come and go).
-        handle = self.page.evaluate_handle(
-            "([action, n]) => [...document.forms].filter((f) => f.action === action)[n] || null",
-            [form["action"], form["ordinal"]],
-        )
-        locator = handle.as_element()
-        if locator is None:
+        answer = self.page.evaluate(SEND_EMPTY, [form["action"], form["ordinal"], MESSAGES])
+        if answer is None:
             return
-        # As a person who fills in nothing, on a browser that does not check fields before sending.
-        locator.evaluate(
-            """form => {
-              form.noValidate = true;
-              for (const el of form.elements) {
-                if (['hidden', 'submit', 'button', 'reset', 'checkbox', 'radio', 'file'].includes(el.type)) continue;
-                if (el.tagName === 'SELECT') continue;
-                el.value = '';
-              }
-            }"""
-        )
-        with self.page.expect_navigation(wait_until="load") as navigation:
-            locator.evaluate("form => form.requestSubmit ? form.requestSubmit() : form.submit()")
-        answer = navigation.value
-        status = answer.status if answer else 0
+        status, html, said = answer["status"], answer["html"], answer["said"]
         where = f"{self.path(url)} (form → {self.path(form['action'] or url)})"
         if status >= 500:
             self.note(where, f"empty form answers {status}")
-        else:
-            said = " ".join(self.page.locator(MESSAGES).all_inner_texts())
-            if not CHINESE.search(said):
-                self.note(where, f"empty form answers {status} without a message in Chinese")
+        elif not html:
+            self.note(where, f"empty form answers {status} with {answer['type'] or 'nothing'}, not a page")
+        elif not CHINESE.search(said):
+            self.note(where, f"empty form answers {status} without a message in Chinese")
 
-    def crawl(self, start: str, nav_selector: str, *, deeper: bool = True) -> None:
-        """Open the start page, every page its navigation links to, then (``deeper``) one page of each kind
-        linked from them."""
-        self.page.goto(urljoin(self.base_url, start), wait_until="load")
+    def crawl(self, start: str, nav_selector: str, *, deeper: list[Screen] = ()) -> None:
+        """Open the start page and every page its navigation links to, then one page of each kind linked from them
+        on the ``deeper`` screens (none: not at all)."""
+        links: list[str] = self.visit(start)  # the page stays open: its navigation is read from it
         nav_links = self.page.eval_on_selector_all(
             f"{nav_selector} a[href]", "links => links.map(a => a.getAttribute('href'))"
         )
         nav_links = [link for link in dict.fromkeys(nav_links) if self.followable(link)]
         self.kinds_seen.update(self.kind(link) for link in nav_links)
-        links: list[str] = self.visit(start)
         for link in nav_links:
             links.extend(self.visit(link))
         if not deeper:
@@ -273,4 +335,4 @@ class Crawler:
             if kind in self.kinds_seen:
                 continue
             self.kinds_seen.add(kind)
-            self.visit(link)
+            self.visit(link, screens=list(deeper))

@@ -50,6 +50,11 @@
     if (visible(select) && select.options.length === 0) findings.push(`empty select: ${describe(select)}`);
   }
   const fields = document.querySelectorAll('input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea');
+  // A label names its field by id: with an id used twice, the second field's label names the first (a form shown
+  // on every row of a list, two forms on one page); the field may sit in a closed <details> until it is opened.
+  const ids = new Map();
+  for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+  for (const [id, n] of ids) if (n > 1) findings.push(`${n} elements share id="${id}"`);
   for (const f of fields) {
     if (!visible(f) && !(f.labels && [...f.labels].some(visible))) continue;
     const named = (f.labels && f.labels.length) || f.getAttribute('aria-label') || f.getAttribute('aria-labelledby') || f.getAttribute('title');
