@@ -54,13 +54,13 @@ manage "$source_db" "$work/source-media" migrate --noinput -v0
 manage "$source_db" "$work/source-media" seed_demo > "$work/seed_demo.log"
 manage "$source_db" "$work/source-media" shell -c "
 from cases.models import FeedbackChannel
-from cases.photos import photo_clean
+from lucun.images import image_clean
 from cases.services import feedback_submit
 from tests.cases.factories import jpeg_bytes, upload
 channel = FeedbackChannel.objects.filter(kind='card_batch', is_active=True).order_by('pk').first()
 for n, size in enumerate([(640, 480), (480, 640), (800, 600)]):
     feedback_submit(channel=channel, community=channel.community, text=f'路灯坏了第{n + 1}盏,晚上看不清路。',
-                    photos=[photo_clean(upload(jpeg_bytes(size=size)))])
+                    photos=[image_clean(upload(jpeg_bytes(size=size)))])
 "
 
 echo "==> manage.py backup"
