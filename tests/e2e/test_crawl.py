@@ -18,11 +18,7 @@ from points.models import Volunteer
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.crawl import Crawler, Screen
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # Opt-in until a whole run over every role and both screens is clean on the merged pages.
-    pytest.mark.skipif(not os.environ.get("LUCUN_CRAWL"), reason="the page crawl runs with LUCUN_CRAWL=1"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 360, "height": 740}}
 # The demo's logins, one per kind of position (seed_demo prints the same list), and the public pages.
