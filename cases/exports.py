@@ -3,10 +3,10 @@ selector (registered with ``lucun.exports`` in ``CasesConfig.ready``)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lucun import exports
+from lucun.exports.columns import Column, column_table
 from lucun.models import User
 from lucun.scoping import communities_for, has_role
 from lucun.text import mask_phone
@@ -16,65 +16,54 @@ from .audit import AuditAction
 from .models import Colour
 from .services.feedback import TRIAGE_ROLES
 
+COLOUR_NAMES = dict(Colour.choices)
+
 
 def _name(user) -> str:
     return str(user) if user is not None else ""
+
+
+CASE_COLUMNS = (
+    Column(_("编号"), "number", 18),
+    Column(_("标题"), "title", 36),
+    Column(_("村(居)"), "community.name"),
+    Column(_("网格"), "grid.name"),
+    Column(_("类别"), "category.name"),
+    Column(_("层级"), "tier.name", 10),
+    Column(_("清单"), "get_case_list_display"),
+    Column(_("状态"), "get_state_display", 10),
+    Column(_("督办颜色"), lambda case: COLOUR_NAMES.get(case.live_colour_value, "") if case.is_open else "", 8),
+    Column(_("来源"), "get_source_display", 10),
+    Column(_("登记时间"), "opened_at", 17),
+    Column(_("办理期限"), "due_at", 17),
+    Column(_("首问责任人"), lambda case: _name(case.first_responder), 10),
+    Column(_("承办人"), lambda case: _name(case.handler), 10),
+    Column(_("承办单位"), "handler_office", 14),
+    Column(_("群众"), "contact_name", 10),
+    Column(_("群众电话"), lambda case: mask_phone(case.contact_phone), 14),
+    Column(_("办结时间"), "resolved_at", 17),
+)
+
+FEEDBACK_COLUMNS = (
+    Column(_("收到时间(整点)"), "received_at", 17),
+    Column(_("状态"), "get_state_display", 10),
+    Column(_("村(居)"), "community.name"),
+    Column(_("类别"), lambda item: item.category.name if item.category else _("其他"), 10),
+    Column(_("渠道"), lambda item: item.channel.label if item.channel else _("无渠道"), 18),
+    Column(_("反映内容"), "shareable_text", 60),
+    Column(_("照片"), "photo_count", 6),
+    Column(_("希望回复"), lambda item: _("是") if item.reply_phone else _("否"), 8),
+    Column(_("回复电话"), lambda item: mask_phone(item.reply_phone), 14),
+    Column(_("诉求编号"), "case.number", 18),
+    Column(_("处理说明"), "state_reason", 24),
+)
 
 
 def case_table(*, user: User, query: QueryDict) -> exports.Table:
     """The case list's rows: its filters (open cases unless a state is chosen), its scope, its order."""
     filters = forms.case_list_filter_form(user=user, data=query).filters()
     rows = selectors.case_list(user=user, filters=filters).select_related("grid")
-    colours = dict(Colour.choices)
-
-    def cells(case) -> list:
-        return [
-            case.number,
-            case.title,
-            case.community.name,
-            case.grid.name if case.grid else "",
-            case.category.name,
-            case.tier.name,
-            case.get_case_list_display(),
-            case.get_state_display(),
-            str(colours.get(case.live_colour_value, "")) if case.is_open else "",
-            case.get_source_display(),
-            case.opened_at,
-            case.due_at,
-            _name(case.first_responder),
-            _name(case.handler),
-            case.handler_office,
-            case.contact_name,
-            mask_phone(case.contact_phone),
-            case.resolved_at,
-        ]
-
-    return exports.Table(
-        title=_("诉求清单"),
-        columns=[
-            _("编号"),
-            _("标题"),
-            _("村(居)"),
-            _("网格"),
-            _("类别"),
-            _("层级"),
-            _("清单"),
-            _("状态"),
-            _("督办颜色"),
-            _("来源"),
-            _("登记时间"),
-            _("办理期限"),
-            _("首问责任人"),
-            _("承办人"),
-            _("承办单位"),
-            _("群众"),
-            _("群众电话"),
-            _("办结时间"),
-        ],
-        rows=rows,
-        cells=cells,
-        widths=[18, 36, 12, 12, 12, 10, 12, 10, 8, 10, 17, 17, 10, 10, 14, 10, 14, 17],
-    )
+    return column_table(title=_("诉求清单"), rows=rows, columns=CASE_COLUMNS)
 
 
 def feedback_table(*, user: User, query: QueryDict) -> exports.Table:
@@ -84,47 +73,13 @@ def feedback_table(*, user: User, query: QueryDict) -> exports.Table:
     communities = communities_for(user).order_by("sort_order", "name")
     filters = forms.QueueFilterForm(query or None, communities=communities).filters()
     rows = selectors.feedback_queue(user=user, filters=filters)
-
-    def cells(item) -> list:
-        return [
-            item.received_at,
-            item.get_state_display(),
-            item.community.name,
-            item.category.name if item.category else _("其他"),
-            item.channel.label if item.channel else _("无渠道"),
-            item.shareable_text,
-            item.photo_count,
-            _("是") if item.reply_phone else _("否"),
-            mask_phone(item.reply_phone),
-            item.case.number if item.case else "",
-            item.state_reason,
-        ]
-
-    return exports.Table(
-        title=_("群众反馈"),
-        columns=[
-            _("收到时间(整点)"),
-            _("状态"),
-            _("村(居)"),
-            _("类别"),
-            _("渠道"),
-            _("反映内容"),
-            _("照片"),
-            _("希望回复"),
-            _("回复电话"),
-            _("诉求编号"),
-            _("处理说明"),
-        ],
-        rows=rows,
-        cells=cells,
-        widths=[17, 10, 12, 10, 18, 60, 6, 8, 14, 18, 24],
-    )
+    return column_table(title=_("群众反馈"), rows=rows, columns=FEEDBACK_COLUMNS)
 
 
 EXPORTERS = (
     exports.Exporter(
         kind="cases.case_list",
-        label=gettext_lazy("诉求清单"),
+        label=_("诉求清单"),
         table=case_table,
         page="cases:case_list",
         action=AuditAction.CASE_EXPORT,
@@ -132,7 +87,7 @@ EXPORTERS = (
     ),
     exports.Exporter(
         kind="cases.feedback_queue",
-        label=gettext_lazy("群众反馈"),
+        label=_("群众反馈"),
         table=feedback_table,
         page="cases:feedback_queue",
         action=AuditAction.FEEDBACK_EXPORT,

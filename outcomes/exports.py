@@ -2,10 +2,10 @@
 with ``lucun.exports`` in ``OutcomesConfig.ready``)."""
 
 from django.http import QueryDict
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lucun import exports
+from lucun.exports.columns import Column, column_table
 from lucun.models import User
 from lucun.text import mask_phone
 
@@ -28,64 +28,38 @@ def _responsible(callback: Callback) -> str:
     return " ".join(p for p in (str(callback.assignee) if callback.assignee_id else "", callback.office) if p)
 
 
+CALLBACK_COLUMNS = (
+    Column(_("诉求编号"), "case.number", 18),
+    Column(_("诉求标题"), "case.title", 30),
+    Column(_("村(居)"), "community.name"),
+    Column(_("第几次办结"), lambda callback: callback.round + 1, 8),
+    Column(_("办结时间"), "resolved_at", 17),
+    Column(_("回访方式"), "get_mode_display"),
+    Column(_("回访责任"), _responsible, 16),
+    Column(_("群众电话"), lambda callback: mask_phone(callback.case.contact_phone), 14),
+    Column(_("未联系上次数"), "attempts", 8),
+    Column(_("联系上"), lambda callback: _yes_no(callback.contacted), 8),
+    Column(_("回访形式"), "get_method_display", 10),
+    Column(_("问题已解决"), lambda callback: _yes_no(callback.solved), 8),
+    Column(_("满意度"), "get_satisfaction_display", 10),
+    Column(_("发回重办"), lambda callback: _("是") if callback.reopened else "", 8),
+    Column(_("回访人"), lambda callback: str(callback.recorded_by) if callback.recorded_by_id else "", 10),
+    Column(_("回访时间"), "answered_at", 17),
+    Column(_("回访记录"), "note", 40),
+)
+
+
 def callback_table(*, user: User, query: QueryDict) -> exports.Table:
     """The callbacks list's rows for its tab (pending unless another is chosen), in its order."""
     state = forms.callback_state(query)
     rows = selectors.callback_list(user=user, state="" if state == "all" else state)
-
-    def cells(callback: Callback) -> list:
-        case = callback.case
-        return [
-            case.number,
-            case.title,
-            callback.community.name,
-            callback.round + 1,
-            callback.resolved_at,
-            callback.get_mode_display(),
-            _responsible(callback),
-            mask_phone(case.contact_phone),
-            callback.attempts,
-            _yes_no(callback.contacted),
-            callback.get_method_display(),
-            _yes_no(callback.solved),
-            callback.get_satisfaction_display(),
-            _("是") if callback.reopened else "",
-            str(callback.recorded_by) if callback.recorded_by_id else "",
-            callback.answered_at,
-            callback.note,
-        ]
-
-    return exports.Table(
-        title=_("回访"),
-        columns=[
-            _("诉求编号"),
-            _("诉求标题"),
-            _("村(居)"),
-            _("第几次办结"),
-            _("办结时间"),
-            _("回访方式"),
-            _("回访责任"),
-            _("群众电话"),
-            _("未联系上次数"),
-            _("联系上"),
-            _("回访形式"),
-            _("问题已解决"),
-            _("满意度"),
-            _("发回重办"),
-            _("回访人"),
-            _("回访时间"),
-            _("回访记录"),
-        ],
-        rows=rows,
-        cells=cells,
-        widths=[18, 30, 12, 8, 17, 12, 16, 14, 8, 8, 10, 8, 10, 8, 10, 17, 40],
-    )
+    return column_table(title=_("回访"), rows=rows, columns=CALLBACK_COLUMNS)
 
 
 EXPORTERS = (
     exports.Exporter(
         kind="outcomes.callback_list",
-        label=gettext_lazy("回访清单"),
+        label=_("回访清单"),
         table=callback_table,
         page="outcomes:callback_list",
         action=AuditAction.CALLBACK_EXPORT,
