@@ -6,14 +6,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from lucun.home import Figure, Panel, Row
+from lucun.home import Figure, Panel, Row, count_panel, first_rows
 from lucun.scoping import has_role
 
 from . import selectors
 from .models import Colour
 from .permissions import DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES
 
-ROWS = 5
 COLOUR_LABELS = {
     Colour.RED: lambda: _("红色 · 超时"),
     Colour.YELLOW: lambda: _("黄色 · 预警"),
@@ -35,27 +34,34 @@ def _request_kinds(case) -> str:
     return " · ".join(kinds)
 
 
+def _case_row(case, note: str) -> Row:
+    return Row(label=f"{case.number} {case.title}", url=case.get_absolute_url(), note=note, tone=case.live_colour)
+
+
+def _colour_figures(*, key: str, counts: dict, page: str, query: dict | None = None) -> tuple[Figure, ...]:
+    """One figure a colour, red first, each opening ``page`` filtered to its colour (and ``query``)."""
+    return tuple(
+        Figure(
+            key=f"{key}-{colour}",
+            label=COLOUR_LABELS[colour](),
+            count=counts[colour],
+            url=f"{page}?{urlencode({**(query or {}), 'colour': colour})}",
+            tone=colour,
+        )
+        for colour in COLOUR_ORDER
+    )
+
+
 def scope_colours(*, user, now) -> Panel | None:
     """A supervisor's or street leader's first panel: open cases of their communities by colour."""
     if not has_role(user, SUPERVISE_ROLES):
         return None
     totals = selectors.open_colour_totals(user=user, now=now)
-    cases = reverse("cases:case_list")
-    figures = tuple(
-        Figure(
-            key=f"scope-{colour}",
-            label=COLOUR_LABELS[colour](),
-            count=totals[colour],
-            url=f"{cases}?{urlencode({'state': 'open', 'colour': colour})}",
-            tone=colour,
-        )
-        for colour in COLOUR_ORDER
-    )
     more = (_("打开三色督办"), reverse("cases:dashboard")) if has_role(user, DASHBOARD_ROLES) else None
     return Panel(
         key="scope-colours",
         title=_("辖区三色督办"),
-        figures=figures,
+        figures=_colour_figures(key="scope", counts=totals, page=reverse("cases:case_list"), query={"state": "open"}),
         empty=_("辖区内没有未办结的诉求。"),
         more=more,
         lead=True,
@@ -68,28 +74,13 @@ def my_cases(*, user, now) -> Panel | None:
         return None
     counts = selectors.my_work_colours(user=user, now=now)
     mine = reverse("cases:my_work")
-    figures = tuple(
-        Figure(
-            key=f"mine-{colour}",
-            label=COLOUR_LABELS[colour](),
-            count=counts[colour],
-            url=f"{mine}?colour={colour}",
-            tone=colour,
-        )
-        for colour in COLOUR_ORDER
-    )
     rows = ()
     if any(counts.values()):
-        rows = tuple(
-            Row(
-                label=f"{case.number} {case.title}", url=case.get_absolute_url(), note=_due(case), tone=case.live_colour
-            )
-            for case in selectors.my_work(user=user, now=now)[:ROWS]
-        )
+        rows = first_rows(selectors.my_work(user=user, now=now), lambda case: _case_row(case, _due(case)))
     return Panel(
         key="my-cases",
         title=_("我的待办诉求"),
-        figures=figures,
+        figures=_colour_figures(key="mine", counts=counts, page=mine),
         empty=_("您没有待办的诉求。"),
         rows=rows,
         more=(_("全部待办"), mine),
@@ -100,26 +91,14 @@ def approvals(*, user, now) -> Panel | None:
     """Extension and return requests waiting for this supervisor's or leader's decision."""
     if not has_role(user, SUPERVISE_ROLES):
         return None
-    waiting = selectors.approvals_waiting(user=user, now=now)
-    count = waiting.count()
-    url = reverse("cases:my_work") + "?view=approvals"
-    rows = ()
-    if count:
-        rows = tuple(
-            Row(
-                label=f"{case.number} {case.title}",
-                url=case.get_absolute_url(),
-                note=_request_kinds(case),
-                tone=case.live_colour,
-            )
-            for case in waiting[:ROWS]
-        )
-    return Panel(
+    return count_panel(
         key="approvals",
         title=_("待我审批"),
-        figures=(Figure(key="approvals", label=_("延期、退回申请"), count=count, url=url),),
+        label=_("延期、退回申请"),
+        url=reverse("cases:my_work") + "?view=approvals",
+        items=selectors.approvals_waiting(user=user, now=now),
+        row=lambda case: _case_row(case, _request_kinds(case)),
         empty=_("没有待您审批的延期或退回申请。"),
-        rows=rows,
     )
 
 

@@ -6,13 +6,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from lucun.home import Figure, Panel, Row
+from lucun.home import Panel, Row, count_panel
 from lucun.navigation import OFFICIAL_ROLES
 from lucun.scoping import has_role
 
 from . import selectors
-
-ROWS = 5
 
 
 def _week(now: datetime) -> tuple[datetime, datetime]:
@@ -23,38 +21,23 @@ def _week(now: datetime) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
 
 
+def _meeting_row(meeting) -> Row:
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "m-d H:i")
+    return Row(label=meeting.title, url=meeting.get_absolute_url(), note=f"{when} · {meeting.get_kind_display()}")
+
+
 def meetings_this_week(*, user, now) -> Panel | None:
     if not has_role(user, OFFICIAL_ROLES):
         return None
     start, end = _week(now)
-    meetings = selectors.meetings_between(user=user, start=start, end=end)
-    count = meetings.count()
-    rows = ()
-    if count:
-        rows = tuple(
-            Row(
-                label=meeting.title,
-                url=meeting.get_absolute_url(),
-                note="{} · {}".format(
-                    formats.date_format(timezone.localtime(meeting.starts_at), "m-d H:i"),
-                    meeting.get_kind_display(),
-                ),
-            )
-            for meeting in meetings[:ROWS]
-        )
-    return Panel(
+    return count_panel(
         key="meetings",
         title=_("本周议事"),
-        figures=(
-            Figure(
-                key="meetings",
-                label=_("场会议本周召开"),
-                count=count,
-                url=reverse("deliberation:calendar") + "?view=week",
-            ),
-        ),
+        label=_("场会议本周召开"),
+        url=reverse("deliberation:calendar") + "?view=week",
+        items=selectors.meetings_between(user=user, start=start, end=end),
+        row=_meeting_row,
         empty=_("本周没有安排议事会议。"),
-        rows=rows,
     )
 
 

@@ -8,6 +8,7 @@ and returns None when the panel is not this person's work (the role check is the
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -46,6 +47,38 @@ class Panel:
     @property
     def is_empty(self) -> bool:
         return not any(f.count for f in self.figures)
+
+
+ROWS = 5  # the things to act on a panel lists under its figures: the first few; its page has them all
+
+
+def first_rows(items, row: Callable[[Any], Row]) -> tuple[Row, ...]:
+    """Return the first few of ``items`` (a ready queryset, in the order to act on them) as rows."""
+    return tuple(row(item) for item in items[:ROWS])
+
+
+def count_panel(
+    *,
+    key: str,
+    title: str,
+    label: str,
+    url: str,
+    items,
+    row: Callable[[Any], Row],
+    empty: str,
+    more: tuple[str, str] | None = None,
+) -> Panel:
+    """Return a panel of one figure, how many ``items`` there are (the page at ``url`` lists them), and the first
+    few of them as rows; the rows are read only when there is something to show (one query when there is not)."""
+    count = items.count()
+    return Panel(
+        key=key,
+        title=title,
+        figures=(Figure(key=key, label=label, count=count, url=url),),
+        empty=empty,
+        rows=first_rows(items, row) if count else (),
+        more=more,
+    )
 
 
 PanelBuilder = Callable[..., Panel | None]  # (*, user, now) -> Panel, or None when not this person's work
