@@ -1,43 +1,19 @@
 """Flushes, sends after commit and delivery tasks racing each other: each row and each delivery goes out once."""
 
 import random
-import threading
 
 import pytest
-from django.db import connection
 
 from lucun import services
 from lucun.models import Notification, NotificationDelivery, OutboxMessage
 from tests.factories import UserFactory
 from tests.lucun.outbox import BrokerRecorder, Recorded, outbox_rows
+from tests.race import race
 
 # serialized_rollback: the transactional tests after these find the migrations' data as they left it.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROWS = 200
-
-
-def _race(*runs):
-    """Run each callable in its own thread (its own database connection), all released at once; return results."""
-    barrier = threading.Barrier(len(runs))
-    results: list = [None] * len(runs)
-
-    def run(i, work):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work()
-        except Exception as exc:  # pragma: no cover - reported by the caller's assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, work)) for i, work in enumerate(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_flushes_racing_each_other_and_the_sends_after_commit_send_each_row_once():
@@ -48,7 +24,7 @@ def test_flushes_racing_each_other_and_the_sends_after_commit_send_each_row_once
         return sum(services.outbox_send(message_id=pk) for pk in newest_first)
 
     with BrokerRecorder() as broker:
-        results = _race(services.outbox_flush, services.outbox_flush, services.outbox_flush, sends_after_commit)
+        results = race(services.outbox_flush, services.outbox_flush, services.outbox_flush, sends_after_commit)
 
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == ROWS
@@ -68,7 +44,7 @@ def test_delivery_tasks_running_at_once_deliver_each_notification_through_each_c
         random.Random(seed).shuffle(order)  # retries and overlapping batches name the same ids in any order
         return lambda: services.notification_deliver(notification_ids=order)
 
-    results = _race(*(deliver(seed) for seed in range(4)))
+    results = race(*(deliver(seed) for seed in range(4)))
 
     assert results == [0, 0, 0, 0]
     assert Recorded.count() == {(channel, pk): 1 for channel in ("recording", "other") for pk in ids}

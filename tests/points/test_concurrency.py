@@ -1,40 +1,16 @@
 """Many counter clerks redeeming the same points at once: only what is affordable goes through."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from points import services
 from points.models import LedgerEntry, Redemption
 from points.selectors import ledger_sum
 from tests.points.factories import RewardFactory, VolunteerFactory
+from tests.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WORKERS = 12
-
-
-def _race(attempts):
-    """Run each attempt in its own thread (own database connection), all released at once."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait()
-            outcomes[i] = attempt()
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def _assert_consistent(volunteer, reward):
@@ -54,7 +30,7 @@ def test_concurrent_redemptions_succeed_only_as_far_as_the_balance_goes(counter_
             actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key=key
         )
 
-    outcomes = _race([attempt(f"k{i}") for i in range(WORKERS)])
+    outcomes = race(*(attempt(f"k{i}") for i in range(WORKERS)))
     succeeded = [o for o in outcomes if isinstance(o, Redemption)]
     refused = [o for o in outcomes if isinstance(o, services.InsufficientPoints)]
     assert len(succeeded) == 3
@@ -73,7 +49,7 @@ def test_concurrent_redemptions_succeed_only_as_far_as_the_stock_goes(counter_st
             actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key=key
         )
 
-    outcomes = _race([attempt(f"s{i}") for i in range(WORKERS)])
+    outcomes = race(*(attempt(f"s{i}") for i in range(WORKERS)))
     assert sum(isinstance(o, Redemption) for o in outcomes) == 5
     assert sum(isinstance(o, services.OutOfStock) for o in outcomes) == WORKERS - 5
     _assert_consistent(volunteer, reward)
@@ -89,7 +65,7 @@ def test_concurrent_redemptions_of_many_volunteers_against_one_stock(counter_sta
             actor=counter_staff, volunteer=volunteer, items={reward.pk: 2}, idempotency_key="same-key-per-person"
         )
 
-    outcomes = _race([attempt(v) for v in volunteers])
+    outcomes = race(*(attempt(v) for v in volunteers))
     assert sum(isinstance(o, Redemption) for o in outcomes) == 2
     reward.refresh_from_db()
     assert reward.stock == 0
@@ -106,7 +82,7 @@ def test_concurrent_retries_with_one_key_redeem_once(counter_staff, community, o
             actor=counter_staff, volunteer=volunteer, items={reward.pk: 1}, idempotency_key="double-click"
         )
 
-    outcomes = _race([attempt] * WORKERS)
+    outcomes = race(*[attempt] * WORKERS)
     assert all(isinstance(o, Redemption) for o in outcomes), outcomes
     assert len({o.pk for o in outcomes}) == 1
     assert LedgerEntry.objects.filter(kind="redeem").count() == 1
@@ -125,7 +101,7 @@ def test_concurrent_approvals_respect_the_monthly_cap(cadre, community, cleanup_
         for _ in range(6)
     ]  # 6 × 12 points against a cap of 30
 
-    outcomes = _race([lambda c=c: services.claim_approve(actor=cadre, claim=c) for c in claims])
+    outcomes = race(*(lambda c=c: services.claim_approve(actor=cadre, claim=c) for c in claims))
     volunteer.account.refresh_from_db()
     assert volunteer.account.balance == 30 == ledger_sum(account=volunteer.account)
     assert sum(isinstance(o, services.CapReached) for o in outcomes) == 3
