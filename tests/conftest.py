@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from lucun.models import Role
-from tests.factories import CommunityFactory, GridFactory, StreetFactory, official
+from tests.factories import ROLE_LEVELS, CommunityFactory, GridFactory, StreetFactory, official
 
 
 def pytest_collection_modifyitems(config, items):
@@ -78,6 +78,14 @@ def other_community(street):
 @pytest.fixture
 def grid(community):
     return GridFactory(community=community, name="第一网格")
+
+
+@pytest.fixture
+def user_of(street, community, grid):
+    """``user_of(role)``: a new official holding ``role`` where it is held (``ROLE_LEVELS``): the street, 芦湖村 or
+    its grid."""
+    nodes = {"street": {"street": street}, "community": {"community": community}, "grid": {"grid": grid}}
+    return lambda role: official(role, **nodes[ROLE_LEVELS[role]])
 
 
 @pytest.fixture

@@ -68,3 +68,17 @@ def official(role: str = Role.COMMUNITY_CADRE, **node):
         node = {"community": CommunityFactory()}
     node.setdefault("community", None)
     return PositionFactory(role=role, **node).user
+
+
+# Where each position is held when a test walks every role, in this order: the street's leaders, staff and
+# supervisors, the community's cadres and party representatives, the grid's workers and unit heads. The
+# ``user_of`` fixture (tests/conftest.py) gives an official of each.
+ROLE_LEVELS = {
+    Role.STREET_LEADER: "street",
+    Role.STREET_STAFF: "street",
+    Role.SUPERVISOR: "street",
+    Role.COMMUNITY_CADRE: "community",
+    Role.PARTY_REP: "community",
+    Role.GRID_WORKER: "grid",
+    Role.UNIT_HEAD: "grid",
+}

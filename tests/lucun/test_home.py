@@ -15,23 +15,13 @@ from points import services as points_services
 from points.models import ServiceClaim
 from tests.cases.factories import open_case
 from tests.deliberation.factories import family_forum
-from tests.factories import CommunityFactory, StreetFactory, UserFactory, official
+from tests.factories import ROLE_LEVELS, CommunityFactory, StreetFactory, UserFactory, official
 from tests.outcomes.factories import callback_for, resolved_case, set_times
 from tests.points.factories import ServiceTypeFactory, VolunteerFactory
 from tests.visits.factories import HouseholdFactory, VisitLogFactory, VisitTeamFactory, VisitTeamMemberFactory
 from visits.models import VisitAssignment, VisitCycle
 
 pytestmark = pytest.mark.django_db
-
-ROLES = {
-    Role.STREET_LEADER: "street",
-    Role.STREET_STAFF: "street",
-    Role.SUPERVISOR: "street",
-    Role.COMMUNITY_CADRE: "community",
-    Role.PARTY_REP: "community",
-    Role.GRID_WORKER: "grid",
-    Role.UNIT_HEAD: "grid",
-}
 
 # The panels each position's home shows, in order (the scope's colours lead for the supervisor and the leaders).
 PANELS = {
@@ -43,12 +33,6 @@ PANELS = {
     Role.GRID_WORKER: ["my-cases", "team-visits", "callbacks", "meetings"],
     Role.UNIT_HEAD: ["my-cases", "team-visits", "meetings"],
 }
-
-
-@pytest.fixture
-def user_of(street, community, grid):
-    nodes = {"street": {"street": street}, "community": {"community": community}, "grid": {"grid": grid}}
-    return lambda role: official(role, **nodes[ROLES[role]])
 
 
 def _panels(response) -> dict:
@@ -82,7 +66,7 @@ def _numbers(client, url: str) -> set[str]:
 # ------------------------------------------------------------------------------------------- who sees what
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(ROLE_LEVELS))
 def test_each_position_sees_its_own_panels_in_order(client, user_of, role):
     client.force_login(user_of(role))
     assert [p.key for p in client.get(reverse("home")).context["panels"]] == PANELS[role]
@@ -301,7 +285,7 @@ EMPTY = {
 }
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(ROLE_LEVELS))
 def test_with_nothing_to_do_every_panel_says_so_in_chinese(client, user_of, role):
     client.force_login(user_of(role))
     response = client.get(reverse("home"))
@@ -356,7 +340,7 @@ def _busy_day(*, street, community, team, user, n: int) -> None:
         HouseholdFactory(community=community)
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(ROLE_LEVELS))
 def test_the_home_page_makes_a_fixed_number_of_queries(
     client, user_of, street, community, role, django_assert_max_num_queries
 ):

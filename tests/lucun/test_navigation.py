@@ -13,19 +13,9 @@ from django.urls import reverse
 from lucun.models import Role
 from lucun.navigation import GROUPS, registered
 from tests.cases.factories import open_case
-from tests.factories import UserFactory, official
+from tests.factories import ROLE_LEVELS, UserFactory, official
 
 pytestmark = pytest.mark.django_db
-
-ROLES = {
-    Role.STREET_LEADER: "street",
-    Role.STREET_STAFF: "street",
-    Role.SUPERVISOR: "street",
-    Role.COMMUNITY_CADRE: "community",
-    Role.PARTY_REP: "community",
-    Role.GRID_WORKER: "grid",
-    Role.UNIT_HEAD: "grid",
-}
 
 EXPECTED_TABLE = """
 # group     entry                                 lead stff supv cadr prty grid unit
@@ -70,17 +60,11 @@ def _table():
         if line.startswith("#"):
             continue
         group, key, *cells = line.split()
-        rows[key] = (group, dict(zip(ROLES, cells, strict=True)))
+        rows[key] = (group, dict(zip(ROLE_LEVELS, cells, strict=True)))
     return rows
 
 
 EXPECTED = _table()
-
-
-@pytest.fixture
-def user_of(street, community, grid):
-    nodes = {"street": {"street": street}, "community": {"community": community}, "grid": {"grid": grid}}
-    return lambda role: official(role, **nodes[ROLES[role]])
 
 
 def _nav(client):
@@ -100,7 +84,7 @@ def test_every_registered_entry_has_a_row_in_the_table():
     assert {item.key: item.group or "-" for item in registered()} == {k: g for k, (g, _) in EXPECTED.items()}
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(ROLE_LEVELS))
 def test_each_position_is_offered_exactly_its_entries_and_each_opens(client, user_of, role):
     client.force_login(user_of(role))
     offered = _entries(_nav(client))
