@@ -1,23 +1,31 @@
 """Browser journeys: Playwright's Python package driving Debian's Chromium against a live test server.
 
 No browser is downloaded: Playwright starts /usr/bin/chromium (``apt-get install chromium``; .ci/run does
-it). Without Chromium these tests are skipped with that reason. Each journey saves screenshots under
-test-artifacts/e2e/<test>/; a failure also leaves the page's HTML there and prints the path.
+it; tests.browser says how). Without Chromium these tests are skipped with that reason. Each journey saves
+screenshots under test-artifacts/e2e/<test>/; a failure also leaves the page's HTML there and prints the path.
 """
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS as ARTIFACTS_ROOT
+from tests.browser import (  # noqa: F401 - pytest_runtest_makereport: this suite's hook, so failures are kept
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    TIMEOUT_MS,
+    artifacts_folder,
+    chromium,
+    failed,
+    keep_page,
+    pytest_runtest_makereport,
+)
 from tests.seeding import configuration_seed
 
-CHROMIUM = os.environ.get("LUCUN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+ARTIFACTS = ARTIFACTS_ROOT / "e2e"
 # A touch screen, so that taps are real taps.
 TOUCH = {"has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 # What WeChat's in-app browser on an Android phone says it is: the villagers scan the cards with WeChat.
@@ -26,15 +34,6 @@ WECHAT_AGENT = (
     "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
     "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def pytest_configure(config):
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,25 +58,8 @@ def seeded_configuration(transactional_db):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
-        yield browser
-        browser.close()
+    with chromium() as started:
+        yield started
 
 
 class Journey:
@@ -117,22 +99,14 @@ class Journey:
 
 
 def _journey(request, browser, live_server, viewport, label: str, **options):
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name) / label
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artifacts_folder(request, "e2e", label)
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     journey = Journey(page, live_server.url, folder)
     yield journey
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    if failed:
-        html = folder / "failure.html"
-        try:
-            page.screenshot(path=str(folder / "failure.png"), full_page=True)
-            html.write_text(page.content(), encoding="utf-8")
-        except Exception as exc:  # the page may be gone: say so and keep the test's own failure
-            html.write_text(f"could not capture the page: {exc}", encoding="utf-8")
+    if failed(request):
+        keep_page(page, folder, "failure")
         print(f"\nbrowser journey failed: screenshot and HTML in {folder}")
     context.close()
 
@@ -156,10 +130,3 @@ def wechat(request, browser, live_server):
 @pytest.fixture
 def desktop(request, browser, live_server):
     yield from _journey(request, browser, live_server, DESKTOP, "desktop")
-
-
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)

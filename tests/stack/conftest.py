@@ -13,27 +13,31 @@ The access-log checks run after every browser test, so they read the logs of the
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS as ARTIFACTS_ROOT
+from tests.browser import (  # noqa: F401 - pytest_runtest_makereport: this suite's hook, so failures are kept
+    CHROMIUM,
+    TIMEOUT_MS,
+    artifacts_folder,
+    chromium,
+    failed,
+    keep_page,
+    pytest_runtest_makereport,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 STACK_URL = os.environ.get("LUCUN_STACK_URL", "").rstrip("/")
 STACK_HTTP_URL = os.environ.get("LUCUN_STACK_HTTP_URL", "").rstrip("/")
 STACK_DIR = Path(os.environ.get("LUCUN_STACK_DIR", "/nonexistent"))
-CHROMIUM = os.environ.get("LUCUN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts" / "stack"
+ARTIFACTS = ARTIFACTS_ROOT / "stack"
 # Distinctive user agents, so the log checks can tell whose requests a line records.
 VILLAGER_AGENT = "Mozilla/5.0 (Linux; Android 13; V2145A) AppleWebKit/537.36 Mobile LucunVillagerPhone/1.0"
 OFFICIAL_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 LucunOfficePC/1.0"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 LAST = "test_access_logs.py"
-
-# Playwright's sync API runs an event loop in this thread; nothing here touches the test database.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _is_stack_test(item) -> bool:
@@ -97,26 +101,8 @@ def stack():
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=15_000)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
-        yield browser
-        browser.close()
+    with chromium() as started:
+        yield started
 
 
 class Visitor:
@@ -125,7 +111,7 @@ class Visitor:
     def __init__(self, context, folder: Path):
         self.context = context
         self.page = context.new_page()
-        self.page.set_default_timeout(15_000)
+        self.page.set_default_timeout(TIMEOUT_MS)
         self.folder = folder
         self.answers: list = []
         self.page.on("response", lambda answer: self.answers.append(answer))
@@ -153,9 +139,7 @@ class Visitor:
 def visitor(request, browser):
     """visitor(agent, viewport) opens a new browser context; a failing test leaves screenshot and HTML behind."""
     opened: list[Visitor] = []
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artifacts_folder(request, "stack")
 
     def open_visitor(agent: str, viewport: dict) -> Visitor:
         context = browser.new_context(
@@ -169,24 +153,13 @@ def visitor(request, browser):
         return opened[-1]
 
     yield open_visitor
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    test_failed = failed(request)
     for n, visitor in enumerate(opened):
-        if failed:
-            try:
-                visitor.page.screenshot(path=str(folder / f"failure-{n}.png"), full_page=True)
-                (folder / f"failure-{n}.html").write_text(visitor.page.content(), encoding="utf-8")
-            except Exception as exc:  # the page may be gone: keep the test's own failure
-                (folder / f"failure-{n}.html").write_text(f"could not capture the page: {exc}", encoding="utf-8")
+        if test_failed:
+            keep_page(visitor.page, folder, f"failure-{n}")
         visitor.context.close()
-    if failed:
+    if test_failed:
         print(f"\nstack test failed: screenshots and HTML in {folder}")
-
-
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
 
 
 def send_feedback(visitor: Visitor, card_url: str, text: str) -> str:

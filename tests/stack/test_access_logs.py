@@ -8,14 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.stack.conftest import (
-    DESKTOP,
-    OFFICIAL_AGENT,
-    PHONE,
-    STACK_DIR,
-    VILLAGER_AGENT,
-    send_feedback,
-)
+from tests.browser import DESKTOP, PHONE
+from tests.stack.conftest import OFFICIAL_AGENT, STACK_DIR, VILLAGER_AGENT, send_feedback
 
 ANONYMOUS = re.compile(r"^/(f|s|api/v1/feedback|points/m)(/|$)")
 REQUEST = re.compile(r'"(?P<method>[A-Z]+) (?P<path>/\S*) HTTP/[\d.]+"')

@@ -4,7 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.stack.conftest import DESKTOP, OFFICIAL_AGENT, PHONE, STACK_URL, VILLAGER_AGENT, send_feedback
+from tests.browser import DESKTOP, PHONE
+from tests.stack.conftest import OFFICIAL_AGENT, STACK_URL, VILLAGER_AGENT, send_feedback
 
 
 def test_a_villager_scans_a_card_sends_a_message_and_follows_it_with_the_lookup_code(stack, visitor):

@@ -2,7 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.stack.conftest import DESKTOP, OFFICIAL_AGENT
+from tests.browser import DESKTOP
+from tests.stack.conftest import OFFICIAL_AGENT
 
 # The stack runs with the default limit: the fifth failure for one account locks it.
 FAILURES_PER_ACCOUNT = 5

@@ -8,7 +8,8 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.stack.conftest import DESKTOP, OFFICIAL_AGENT, PHONE, VILLAGER_AGENT, public_limits_reset
+from tests.browser import DESKTOP, PHONE
+from tests.stack.conftest import OFFICIAL_AGENT, VILLAGER_AGENT, public_limits_reset
 
 STRANGER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 LucunStranger/1.0"
 # Ask for every image now (lazy ones too), wait until each has loaded or failed, and name those that failed:

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.stack.conftest import DESKTOP, OFFICIAL_AGENT, STACK_HTTP_URL, STACK_URL, stack_manage
+from tests.browser import DESKTOP
+from tests.stack.conftest import OFFICIAL_AGENT, STACK_HTTP_URL, STACK_URL, stack_manage
 
 HASHED = re.compile(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$")  # css/lucun.0123456789ab.css
 UNVERIFIED = ssl.create_default_context()
