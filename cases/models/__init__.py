@@ -1,23 +1,21 @@
-"""The cases app's data: cases and their life (case.py), anonymous feedback and its channels (feedback.py)."""
+"""The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
+for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
+(feedback.py), the open-case tally (tally.py)."""
 
+from .approvals import ExtensionRequest, ReturnRequest
 from .case import (
     OPEN_STATES,
     RUNNING_STATES,
     Case,
     CaseCounter,
     CaseEvent,
-    CaseList,
     CasePhoto,
     CaseQuerySet,
     CaseState,
-    Category,
     Colour,
-    ConductKind,
-    ConductViolation,
-    ExtensionRequest,
-    ReturnRequest,
-    Tier,
 )
+from .classification import CaseList, Category, Tier
+from .conduct import ConductKind, ConductViolation
 from .feedback import (
     LOOKUP_ALPHABET,
     LOOKUP_LENGTH,

@@ -1,4 +1,4 @@
-"""分类解: cases with tiers and deadlines, their colours, events and the negative list."""
+"""分类解: cases with their deadlines and colours, numbers, photos and the append-only events of their life."""
 
 from datetime import timedelta
 
@@ -13,55 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import AppendOnlyModel, Community, ConfigRow, Grid, Street
+from lucun.models import AppendOnlyModel, Community, Grid, Street
 
 from .. import clock
 from ..clock import Colour
 from ..states import OPEN_STATES, RUNNING_STATES, CaseState
-
-
-class Category(ConfigRow):
-    """One of the problem categories (6大类), configurable."""
-
-    code = models.SlugField(_("代码"), max_length=30, unique=True)
-
-    class Meta(ConfigRow.Meta):
-        verbose_name = _("问题类别")
-        verbose_name_plural = _("问题类别")
-
-
-class Tier(models.Model):
-    """A handling tier (能办即办 / 分类承办 / 难事特办) with its deadline and thresholds."""
-
-    code = models.SlugField(_("代码"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    rank = models.PositiveSmallIntegerField(_("级别"), unique=True, help_text=_("数字越大,级别越高;只能向上升级。"))
-    time_limit = models.DurationField(_("办理时限"))
-    warn_before = models.DurationField(_("黄色提醒"), help_text=_("距到期还剩多少时间时转为黄色。"))
-    notice_after_red = models.DurationField(_("红色后通报"), help_text=_("红色持续多久后列入通报名单。"))
-    first_contact_limit = models.DurationField(_("首次联系时限"), help_text=_("登记后多久内须联系群众(响应率)。"))
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    is_default = models.BooleanField(_("默认层级"), default=False, help_text=_("登记诉求时预先选定的层级,只能有一个。"))
-
-    class Meta:
-        verbose_name = _("办理层级")
-        verbose_name_plural = _("办理层级")
-        ordering = ["rank"]
-        constraints = [
-            models.CheckConstraint(condition=Q(warn_before__lt=models.F("time_limit")), name="tier_warn_within_limit"),
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="tier_one_default"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CaseList(models.TextChoices):
-    """The three lists (三张清单) that route a problem: 小事不出村、大事不出街、难事镇统筹."""
-
-    SELF = "self", _("群众自商")
-    COMMUNITY = "community", _("村居共议")
-    STREET = "street", _("上级帮办")
+from .classification import CaseList, Category, Tier
 
 
 class CaseCounter(models.Model):
@@ -380,108 +337,3 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"
-
-
-class ExtensionRequest(models.Model):
-    """A handler's request for more time; a supervisor approves or refuses; at most one per case is approved."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("待审批")
-        APPROVED = "approved", _("已批准")
-        REFUSED = "refused", _("已驳回")
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    extra_time = models.DurationField(_("申请延长"))
-    reason = models.TextField(_("理由"), max_length=2000)
-    created_at = models.DateTimeField(default=timezone.now)
-    decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("延期申请")
-        verbose_name_plural = _("延期申请")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(decision="pending"), name="extension_one_pending_per_case"
-            ),
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(decision="approved"), name="extension_at_most_one_approved"
-            ),
-            models.CheckConstraint(condition=Q(extra_time__gt=timedelta(0)), name="extension_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} +{self.extra_time}"
-
-
-class ReturnRequest(models.Model):
-    """A handler's request to send a case back (退回); needs approval so cases don't bounce between offices."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("理由"), max_length=2000)
-    created_at = models.DateTimeField(default=timezone.now)
-    decision = models.CharField(
-        _("审批结果"),
-        max_length=10,
-        choices=ExtensionRequest.Decision.choices,
-        default=ExtensionRequest.Decision.PENDING,
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("退回申请")
-        verbose_name_plural = _("退回申请")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(decision="pending"), name="return_one_pending_per_case"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.get_decision_display()}"
-
-
-class ConductKind(ConfigRow):
-    """One kind of bad conduct on the negative list (负面清单), e.g. 推诿扯皮, 态度恶劣."""
-
-    class Meta(ConfigRow.Meta):
-        verbose_name = _("负面清单情形")
-        verbose_name_plural = _("负面清单情形")
-
-
-class ConductViolation(models.Model):
-    """A recorded violation of the negative list by an official; each one is reported (发现一起通报一起)."""
-
-    official = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="conduct_violations"
-    )
-    kind = models.ForeignKey(ConductKind, verbose_name=_("情形"), on_delete=models.PROTECT, related_name="violations")
-    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(
-        Case, verbose_name=_("相关诉求"), on_delete=models.PROTECT, null=True, blank=True, related_name="violations"
-    )
-    occurred_on = models.DateField(_("发生日期"))
-    note = models.TextField(_("情况说明"), max_length=2000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("作风问题记录")
-        verbose_name_plural = _("作风问题记录")
-        ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["community", "-occurred_on"], name="violation_community_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.official} · {self.kind}"

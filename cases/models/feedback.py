@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from lucun.files import random_name
 from lucun.models import Community, Street
 
-from .case import Case, Category
+from .case import Case
+from .classification import Category
 
 # No look-alikes: 0/O, 1/I/L are left out, so a code read aloud or copied by hand stays right.
 LOOKUP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community
 
+from ..clock import Colour
 from ..states import OPEN_STATES, sql_list
-from .case import Category, Colour, Tier
+from .classification import Category, Tier
 
 
 class CaseTally(models.Model):

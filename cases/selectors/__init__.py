@@ -1,9 +1,8 @@
-"""Reads of the cases app: cases, lists and the dashboard (case.py), anonymous feedback (feedback.py)."""
+"""Reads of the cases app: cases and lists (case.py), the three-colour dashboard (dashboard_figures.py),
+anonymous feedback (feedback.py)."""
 
 from .case import (
-    API_WINDOWS,
     LIST_RELATED,
-    Dashboard,
     approvals_waiting,
     case_events,
     case_get,
@@ -11,16 +10,14 @@ from .case import (
     case_photos_visible,
     case_sender_answers,
     cases_for_source,
-    dashboard,
-    dashboard_resolved_refresh,
     filter_choices,
     handlers_for,
     my_work,
     my_work_colours,
     notice_list,
-    open_colour_totals,
     tier_default,
 )
+from .dashboard_figures import API_WINDOWS, Dashboard, dashboard, dashboard_resolved_refresh, open_colour_totals
 from .feedback import (
     ChannelFigures,
     FeedbackStatus,

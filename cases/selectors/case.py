@@ -1,19 +1,13 @@
-"""Reads of cases: scoped lists, my work, the case page and the supervisors' dashboard."""
+"""Reads of cases: the scoped list, my work, approvals waiting, one case with its events and photos, notices."""
 
-import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import Community, User
 from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
 
-from .. import clock, source_filters
+from .. import source_filters
 from ..models import (
     OPEN_STATES,
     Case,
@@ -21,7 +15,6 @@ from ..models import (
     CaseList,
     CasePhoto,
     CaseState,
-    CaseTally,
     Colour,
     ConductViolation,
     ExtensionRequest,
@@ -104,17 +97,6 @@ def approvals_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Ca
     )
 
 
-def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, int]:
-    """Return the three-colour figures of the user's scope: open cases by live colour, counted as the dashboard
-    counts them (the trigger-kept tally, corrected by the cases that crossed a threshold since the sweep)."""
-    now = now or timezone.now()
-    totals = dict.fromkeys(Colour.values, 0)
-    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now), now=now)
-    for (_tier, _community, colour), n in counts.items():
-        totals[colour] += n
-    return totals
-
-
 def case_get(*, user: User, number: str) -> Case:
     """Return one case the user may see (404 otherwise)."""
     return get_scoped_or_404(
@@ -164,273 +146,10 @@ def notice_list(*, user: User) -> tuple[QuerySet[Case], QuerySet[ConductViolatio
     return cases, violations
 
 
-# --- Dashboard -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Dashboard:
-    now: datetime
-    tiers: list[Tier]
-    colour_by_tier: dict[str, dict[int, int]]
-    community_rows: list[dict]
-    totals: dict[str, int]
-    red_cases: list[Case]
-    yellow_cases: list[Case]
-    resolved: dict
-    # How long resolving took: one bucket per tier (rank order), each up to its time limit, and the rest.
-    resolved_buckets: list[dict]
-    resolved_beyond: dict
-    trend: list[dict]
-    lists: list[dict]
-    filters: dict = field(default_factory=dict)
-    # The figures on resolved cases come from the cache: when they were computed, and whether a case has
-    # been resolved or reopened since (the view then asks for a refresh in the background).
-    resolved_as_of: datetime | None = None
-    resolved_stale: bool = False
-    resolved_key: str = ""
-
-
-def _duration() -> ExpressionWrapper:
-    return ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
-
-
-def dashboard(
-    *, user: User, filters: dict | None = None, now: datetime | None = None, since: datetime | None = None
-) -> Dashboard:
-    """Return everything the three-colour dashboard shows, in a fixed number of queries.
-
-    Open cases are counted from the trigger-kept tally (see ``_open_counts``); the red and yellow
-    lists come through the threshold and running-cases indexes; the figures on resolved cases come
-    from a stored copy, refreshed in the background after a resolve or reopen (``_resolved_figures``).
-    """
-    now = now or timezone.now()
-    since = since or now - timedelta(days=365)
-    return _dashboard_compute(user=user, filters=filters, now=now, since=since)
-
-
-def _resolution_version() -> tuple:
-    """Changes whenever the set of resolved cases changes: the newest resolve and reopen (index lookups)."""
-    return tuple(
-        CaseEvent.objects.filter(kind=kind).aggregate(m=Max("at"))["m"]
-        for kind in (CaseEvent.Kind.RESOLVED, CaseEvent.Kind.REOPENED)
-    )
-
-
-def _dashboard_key(*, user: User, filters: dict, since: datetime, limits: list[int]) -> str:
-    visible = sorted(communities_for(user).values_list("pk", flat=True))
-    parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
-    # The tiers' limits are part of the key: a new tier or a changed limit needs its own bucket counted.
-    raw = f"{visible}|{parts}|{since.date()}|{get_language()}|{limits}"
-    return "cases:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-TALLY_FILTERS = {"community", "category", "tier", "first_responder", "street"}
-
-
-def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) -> dict[tuple[int, int, str], int]:
-    """Count open cases by (tier, community, live colour).
-
-    With the filters the tally keeps, from the trigger-kept counts by stored colour, corrected by the
-    running cases that crossed a threshold since the last sweep (few, found through the sweep indexes);
-    otherwise straight from the cases.
-    """
-    counts: dict[tuple[int, int, str], int] = {}
-    if not set(filters) <= TALLY_FILTERS:
-        for row in (
-            base.filter(state__in=OPEN_STATES)
-            .order_by()
-            .values("live_colour", "tier_id", "community_id")
-            .annotate(n=Count("pk"))
-        ):
-            counts[(row["tier_id"], row["community_id"], row["live_colour"])] = row["n"]
-        return counts
-    tally = CaseTally.objects.filter(community__in=communities_for(user), open_count__gt=0)
-    for key in ("community", "category", "tier", "first_responder"):
-        if filters.get(key):
-            tally = tally.filter(**{key: filters[key]})
-    if filters.get("street"):
-        tally = tally.filter(community__street=filters["street"])
-    for row in tally.values("tier_id", "community_id", "colour").annotate(n=Sum("open_count")).order_by():
-        counts[(row["tier_id"], row["community_id"], row["colour"])] = row["n"]
-    crossed = (
-        base.filter(clock.q_behind(now))
-        .order_by()
-        .values("tier_id", "community_id", "colour", "live_colour")
-        .annotate(n=Count("pk"))
-    )
-    for row in crossed:
-        stored = (row["tier_id"], row["community_id"], row["colour"])
-        live = (row["tier_id"], row["community_id"], row["live_colour"])
-        counts[stored] = counts.get(stored, 0) - row["n"]
-        counts[live] = counts.get(live, 0) + row["n"]
-    return counts
-
-
-def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime, now: datetime, tiers: list[Tier]):
-    """Return (figures, when computed, stale?, cache key) for the resolved cases of the year.
-
-    These aggregates read every case resolved in the year (over a second at a county's million cases),
-    so the page never computes them while a stored copy exists: a copy made before the latest resolve
-    or reopen is shown with its time and refreshed in the background (``dashboard_resolved_refresh``).
-    """
-    limits = _limits(tiers)
-    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
-    version = _resolution_version()
-    cached = cache_get(key)
-    if cached is not None:
-        return cached["figures"], cached["as_of"], cached["version"] != version, key
-    figures = _resolved_compute(base=base, since=since, limits=limits)
-    cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
-    return figures, now, False, key
-
-
-RESOLVED_CACHE_SECONDS = 7 * 24 * 3600
-# The API's deprecated within_day / within_week / within_month / longer keep their fixed windows.
-API_WINDOWS = (timedelta(hours=24), timedelta(days=7), timedelta(days=30))
-
-
-def _limits(tiers: list[Tier]) -> list[int]:
-    """The time limits resolving is counted within, in seconds: each tier's, and the API's fixed windows."""
-    return sorted({int(t.time_limit.total_seconds()) for t in tiers} | {int(w.total_seconds()) for w in API_WINDOWS})
-
-
-def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: datetime | None = None) -> None:
-    """Recompute and store the figures on resolved cases that ``user`` sees with ``filters``."""
-    now = now or timezone.now()
-    filters = filters or {}
-    since = now - timedelta(days=365)
-    version = _resolution_version()  # read first: a resolve during the computation leaves the copy stale
-    base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
-    limits = _limits(list(Tier.objects.order_by("rank")))
-    figures = _resolved_compute(base=base, since=since, limits=limits)
-    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
-    cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
-    cache_delete(refresh_flag(key))
-
-
+# The dashboard's background refresh of its stored figures (dashboard_figures.py) is asked for under this flag.
 def refresh_flag(key: str) -> str:
     """The cache key that marks a refresh of the stored copy ``key`` as asked for."""
     return f"{key}:refreshing"
-
-
-def _resolved_compute(*, base: QuerySet, since: datetime, limits: list[int]) -> tuple[dict, list, list]:
-    """On-time rate, mean and median time to resolve, how many within each limit, the trend and the lists' shares.
-
-    ``within`` maps each limit (seconds) to the cases resolved within it of opening; the buckets are differences.
-    """
-    done = base.filter(resolved_at__isnull=False, resolved_at__gte=since).order_by()
-    stats = done.aggregate(
-        count=Count("pk"),
-        on_time=Count("pk", filter=clock.q_on_time()),
-        mean=Avg(_duration()),
-        **{
-            f"within_{seconds}": Count("pk", filter=Q(resolved_at__lte=F("opened_at") + timedelta(seconds=seconds)))
-            for seconds in limits
-        },
-    )
-    stats["within"] = {seconds: stats.pop(f"within_{seconds}") for seconds in limits}
-    median = None
-    if stats["count"]:
-        middle = (
-            done.annotate(duration=_duration())
-            .order_by("duration")
-            .values_list("duration", flat=True)[(stats["count"] - 1) // 2]
-        )
-        median = middle
-    stats["median"] = median
-    stats["on_time_rate"] = round(100 * stats["on_time"] / stats["count"], 1) if stats["count"] else None
-
-    trend = [
-        {"month": row["month"], "count": row["n"], "mean": row["mean"]}
-        for row in done.annotate(month=TruncMonth("resolved_at"))
-        .values("month")
-        .annotate(n=Count("pk"), mean=Avg(_duration()))
-        .order_by("month")
-    ]
-    list_counts = {row["case_list"]: row["n"] for row in done.values("case_list").annotate(n=Count("pk"))}
-    lists = [
-        {
-            "code": code,
-            "label": label,
-            "count": list_counts.get(code, 0),
-            "share": round(100 * list_counts.get(code, 0) / stats["count"], 1) if stats["count"] else None,
-        }
-        for code, label in CaseList.choices
-    ]
-    return stats, trend, lists
-
-
-def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
-    base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
-
-    tiers = list(Tier.objects.order_by("rank"))
-    counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)
-    colour_by_tier: dict[str, dict[int, int]] = {c: {t.pk: 0 for t in tiers} for c in Colour.values}
-    totals = dict.fromkeys(Colour.values, 0)
-    per_community: dict[int, dict] = {}
-    names = {c.pk: c for c in communities_for(user).only("name", "sort_order")}
-    for (tier_id, community_id, colour), n in counts.items():
-        if not n:
-            continue
-        colour_by_tier[colour][tier_id] = colour_by_tier[colour].get(tier_id, 0) + n
-        totals[colour] += n
-        community = names[community_id]
-        entry = per_community.setdefault(
-            community_id,
-            {"id": community_id, "name": community.name, "order": community.sort_order}
-            | dict.fromkeys(Colour.values, 0),
-        )
-        entry[colour] += n
-    community_rows = sorted(per_community.values(), key=lambda r: (-r["red"], -r["yellow"], r["order"], r["name"]))
-
-    # Written so that the running-cases index on due_at serves them: most overdue first, soonest due first.
-    # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
-    overdue = list(base.filter(clock.q_red_by_deadline(now)).order_by("due_at", "pk")[:50])
-    forced = list(base.filter(clock.q_red_before_deadline(now)).order_by("due_at", "pk")[:50])
-    red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
-    yellow_cases = list(base.filter(clock.q_yellow(now)).order_by("due_at", "pk")[:50])
-
-    (resolved, trend, lists), as_of, stale, key = _resolved_figures(
-        user=user, filters=filters or {}, base=base, since=since, now=now, tiers=tiers
-    )
-    buckets, beyond = _buckets(resolved, tiers)
-    return Dashboard(
-        now=now,
-        tiers=tiers,
-        colour_by_tier=colour_by_tier,
-        community_rows=community_rows,
-        totals=totals,
-        red_cases=red_cases,
-        yellow_cases=yellow_cases,
-        resolved=resolved,
-        resolved_buckets=buckets,
-        resolved_beyond=beyond,
-        trend=trend,
-        lists=lists,
-        filters=filters or {},
-        resolved_as_of=as_of,
-        resolved_stale=stale,
-        resolved_key=key,
-    )
-
-
-def _buckets(resolved: dict, tiers: list[Tier]) -> tuple[list[dict], dict]:
-    """Split the resolved cases by the tiers' limits: each tier's bucket runs from the next shorter limit
-    to its own (tiers sharing a limit show the same cases); ``beyond`` is past the longest limit."""
-    within = resolved["within"]
-    limits = sorted({int(t.time_limit.total_seconds()) for t in tiers})
-    shorter = dict(zip(limits, [None, *limits[:-1]], strict=True))
-    buckets = []
-    for tier in tiers:
-        seconds = int(tier.time_limit.total_seconds())
-        below = shorter[seconds]
-        buckets.append({"tier": tier, "count": within[seconds] - (within[below] if below else 0)})
-    longest = max(limits, default=None)
-    beyond = {
-        "after": timedelta(seconds=longest) if longest else None,
-        "count": resolved["count"] - (within[longest] if longest else 0),
-    }
-    return buckets, beyond
 
 
 def tier_default() -> Tier | None:

@@ -1,4 +1,5 @@
-"""Every write of the cases app: cases and their life (case.py), anonymous feedback (feedback.py)."""
+"""Every write of the cases app: cases and their life (case.py), anonymous feedback as sent (feedback.py), its
+channels (feedback_channels.py) and its triage (feedback_triage.py)."""
 
 from .case import (
     LIST_ORDER,
@@ -28,21 +29,9 @@ from .case import (
     conduct_violation_record,
     dashboard_refresh_request,
 )
-from .feedback import (
-    can_triage,
-    feedback_answer,
-    feedback_can_answer,
-    feedback_channel_create,
-    feedback_channel_deactivate,
-    feedback_channel_street_wide,
-    feedback_create_case,
-    feedback_digest_notify,
-    feedback_merge,
-    feedback_redact,
-    feedback_reject,
-    feedback_submit,
-    redaction_suggest,
-)
+from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
+from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
+from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
 from .sheets import case_sheets_print
 from .tier import tier_make_default
 

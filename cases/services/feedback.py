@@ -1,4 +1,5 @@
-"""Every write of anonymous feedback: channels, submission, triage into cases, redaction, the satisfaction answer.
+"""Every write of anonymous feedback from the sender's side: submission, the satisfaction answer, and the hourly
+digest to the cadres. Channels are in feedback_channels.py, triage into cases in feedback_triage.py.
 
 A submission stores nothing that identifies the sender (no address, no user agent, no exact time) and
 writes no audit row or notification that would carry an exact time. Every staff decision is audited.
@@ -15,160 +16,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.errors import DomainError, require, require_permission
+from lucun.errors import DomainError, require
 from lucun.images import CleanImage, image_delete, image_save, images_clean
-from lucun.models import Community, Grid, Street, User, phone_validator
-from lucun.scoping import STREET_LEVEL_ROLES, has_role, user_positions
-from lucun.services import audit_record, notification_bulk_send
+from lucun.models import Community, User, phone_validator
+from lucun.scoping import has_role
+from lucun.services import notification_bulk_send
 
 from .. import permissions
-from ..audit import AuditAction
-from ..models import (
-    Case,
-    CaseEvent,
-    CaseList,
-    CasePhoto,
-    CaseState,
-    Category,
-    Feedback,
-    FeedbackChannel,
-    FeedbackPhoto,
-    Tier,
-    new_channel_token,
-    new_lookup_code,
-    to_hour,
-)
-from .case import case_open, case_reopen
+from ..models import CaseState, Category, Feedback, FeedbackChannel, FeedbackPhoto, new_lookup_code, to_hour
+from .case import case_reopen
 
 logger = logging.getLogger(__name__)
 
 State = Feedback.State
-Kind = FeedbackChannel.Kind
 # Officials who triage the intake queue and manage channels: the same who dispatch cases.
 TRIAGE_ROLES = permissions.DISPATCH_ROLES
 
 
 def can_triage(user: User, community: Community) -> bool:
     return has_role(user, TRIAGE_ROLES, community)
-
-
-def _can_manage_channel(user: User, street: Street, community: Community | None) -> bool:
-    """Community channels: the community's dispatchers; the street-wide code: street-level officials."""
-    if community is not None:
-        return has_role(user, TRIAGE_ROLES, community)
-    if user.is_superuser:
-        return True
-    return any(
-        p.role in STREET_LEVEL_ROLES and (p.street_id == street.pk or (p.county_id and p.county_id == street.county_id))
-        for p in user_positions(user)
-    )
-
-
-# --- Channels --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def feedback_channel_create(
-    *,
-    kind: str,
-    label: str,
-    community: Community | None = None,
-    street: Street | None = None,
-    created_by: User | None = None,
-) -> FeedbackChannel:
-    """Create a channel with a fresh random token: a card batch, a poster, a meeting notice, the street code.
-
-    A channel names a batch or a place, never a household. ``community`` is required except for the
-    street-wide code (then ``street``). ``created_by`` None means the system (demo, migrations).
-    """
-    require(kind in Kind.values, _("渠道类型无效。"))
-    label = (label or "").strip()
-    require(bool(label), _("请填写渠道名称。"))
-    require(len(label) <= 100, _("渠道名称不能超过100个字。"))
-    if kind == Kind.STREET:
-        require(community is None and street is not None, _("街道总码属于街道,不属于某个村(居)。"))
-        require(
-            not FeedbackChannel.objects.filter(street=street, kind=Kind.STREET, is_active=True).exists(),
-            _("该街道已有启用的街道总码;如需更换,请先停用旧的。"),
-        )
-    else:
-        require(community is not None, _("请选择村(居)。"))
-        require(street is None or community.street_id == street.pk, _("所选村(居)不属于该街道。"))
-        street = community.street
-    require_permission(
-        created_by is None or _can_manage_channel(created_by, street, community),
-        _("您的职务不能为该村(居)创建反馈渠道。"),
-    )
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                channel = FeedbackChannel.objects.create(
-                    token=new_channel_token(),
-                    kind=kind,
-                    street=street,
-                    community=community,
-                    label=label,
-                    created_by=created_by,
-                )
-            break
-        except IntegrityError:
-            # A token collision is astronomically unlikely; the street-code race is not.
-            if (
-                kind == Kind.STREET
-                and FeedbackChannel.objects.filter(street=street, kind=kind, is_active=True).exists()
-            ):
-                raise DomainError(_("该街道已有启用的街道总码。")) from None
-    else:  # pragma: no cover
-        raise DomainError(_("生成二维码令牌失败,请重试。"))
-    audit_record(
-        actor=created_by,
-        action=AuditAction.CHANNEL_CREATE,
-        obj=channel,
-        community=community,
-        summary=f"{channel.get_kind_display()} · {label}",
-    )
-    return channel
-
-
-@transaction.atomic
-def feedback_channel_deactivate(*, channel: FeedbackChannel, user: User | None, reason: str) -> FeedbackChannel:
-    """Stop a channel (cards lost or superseded); its code then says so and offers the street-wide form."""
-    channel = (
-        FeedbackChannel.objects.select_for_update(of=("self",)).select_related("street", "community").get(pk=channel.pk)
-    )
-    require(channel.is_active, _("该渠道已停用。"))
-    require(bool(reason and reason.strip()), _("请填写停用原因(如:联系卡遗失、已换新批次)。"))
-    require_permission(
-        user is None or _can_manage_channel(user, channel.street, channel.community),
-        _("您的职务不能停用该渠道。"),
-    )
-    channel.is_active = False
-    channel.deactivated_at = timezone.now()
-    channel.deactivated_reason = reason.strip()[:200]
-    channel.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
-    audit_record(
-        actor=user,
-        action=AuditAction.CHANNEL_DEACTIVATE,
-        obj=channel,
-        community=channel.community,
-        summary=channel.deactivated_reason,
-        before={"is_active": True},
-        after={"is_active": False},
-    )
-    return channel
-
-
-def feedback_channel_street_wide(*, street: Street) -> FeedbackChannel:
-    """Return the street's active street-wide channel, creating it the first time it is needed."""
-    existing = FeedbackChannel.objects.filter(street=street, kind=Kind.STREET, is_active=True).first()
-    if existing:
-        return existing
-    try:
-        return feedback_channel_create(
-            kind=Kind.STREET, street=street, label=_("%(street)s 街道总码") % {"street": street}
-        )
-    except DomainError:
-        return FeedbackChannel.objects.get(street=street, kind=Kind.STREET, is_active=True)
 
 
 # --- Submission ------------------------------------------------------------------------------------
@@ -276,180 +142,6 @@ def feedback_submit(
         for name in saved:
             image_delete(name, field=FeedbackPhoto._meta.get_field("image"))
         raise
-
-
-# --- Triage ----------------------------------------------------------------------------------------
-
-
-def _locked(feedback: Feedback) -> Feedback:
-    return Feedback.objects.select_for_update(of=("self",)).select_related("community__street").get(pk=feedback.pk)
-
-
-def _mark(feedback: Feedback, user: User, state: str, case: Case | None = None, reason: str = "") -> dict:
-    before = {"state": feedback.state, "case": feedback.case.number if feedback.case_id else ""}
-    feedback.state = state
-    feedback.case = case
-    feedback.state_reason = reason
-    feedback.triaged_by = user
-    feedback.triaged_at = timezone.now()
-    feedback.save(update_fields=["state", "case", "state_reason", "triaged_by", "triaged_at"])
-    return before
-
-
-@transaction.atomic
-def feedback_create_case(
-    *,
-    feedback: Feedback,
-    user: User,
-    title: str,
-    category: Category | None = None,
-    tier: Tier | None = None,
-    case_list: str = CaseList.COMMUNITY,
-    grid: Grid | None = None,
-    handler: User | None = None,
-) -> Case:
-    """立案: open a case from the message (source 匿名反馈); the message links to it, its status page follows it."""
-    feedback = _locked(feedback)
-    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
-    case = case_open(
-        community=feedback.community,
-        title=title,
-        created_by=user,
-        source=Case.Source.FEEDBACK,
-        source_object=feedback,
-        category=category or feedback.category,
-        description=feedback.shareable_text,
-        tier=tier,
-        case_list=case_list,
-        grid=grid,
-        handler=handler,
-        contact_phone=feedback.reply_phone,
-    )
-    CasePhoto.objects.bulk_create(
-        [CasePhoto(case=case, image=photo.image.name, uploaded_by=None) for photo in feedback.photos.all()]
-    )
-    before = _mark(feedback, user, State.CASE_CREATED, case=case)
-    audit_record(
-        actor=user,
-        action=AuditAction.FEEDBACK_CREATE_CASE,
-        obj=feedback,
-        community=feedback.community,
-        summary=case.number,
-        before=before,
-        after={"state": feedback.state, "case": case.number},
-    )
-    return case
-
-
-@transaction.atomic
-def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = "") -> Feedback:
-    """并入: the message repeats a case already registered; the case records it, the message follows it."""
-    feedback = _locked(feedback)
-    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
-    require(case.street_id == feedback.street_id, _("只能并入本街道的诉求。"))
-    require_permission(has_role(user, TRIAGE_ROLES, case.community), _("您无权操作该诉求。"))
-    require(case.state != CaseState.CANCELLED, _("该诉求已撤销,不能并入。"))
-    note = (note or "").strip()
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.MERGED,
-        actor=user,
-        note=(_("并入%(feedback)s") % {"feedback": feedback}) + (f":{note}" if note else ""),
-        after={"feedback": feedback.pk},
-        at=timezone.now(),
-    )
-    before = _mark(feedback, user, State.MERGED, case=case, reason=note[:300])
-    audit_record(
-        actor=user,
-        action=AuditAction.FEEDBACK_MERGE,
-        obj=feedback,
-        community=feedback.community,
-        summary=case.number,
-        before=before,
-        after={"state": feedback.state, "case": case.number},
-    )
-    return feedback
-
-
-_REJECTED = {
-    State.SPAM: AuditAction.FEEDBACK_REJECT_SPAM,
-    State.NOT_ACTIONABLE: AuditAction.FEEDBACK_REJECT_NOT_ACTIONABLE,
-}
-
-
-@transaction.atomic
-def feedback_reject(*, feedback: Feedback, user: User, state: str, reason: str) -> Feedback:
-    """Mark a message as spam (无效信息) or not actionable (无法办理), with a reason; nothing is deleted."""
-    feedback = _locked(feedback)
-    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
-    require(state in (State.SPAM, State.NOT_ACTIONABLE), _("处理方式无效。"))
-    require(feedback.state == State.NEW, _("只有待分拣的反馈可以标记为无效或无法办理。"))
-    reason = (reason or "").strip()
-    require(bool(reason), _("请填写原因。"))
-    before = _mark(feedback, user, state, reason=reason[:300])
-    audit_record(
-        actor=user,
-        action=_REJECTED[state],
-        obj=feedback,
-        community=feedback.community,
-        summary=reason[:300],
-        before=before,
-        after={"state": feedback.state},
-    )
-    return feedback
-
-
-_PATTERNS = [
-    # ID card numbers (18 digits, the last may be X), then mobile and landline numbers.
-    (re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)"), lambda m: f"{m.group(1)}**********{m.group(2)}"),
-    (re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)"), lambda m: f"{m.group(1)}****{m.group(2)}"),
-    (re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)"), lambda m: f"{m.group(1)}****{m.group(2)}"),
-]
-
-
-def redaction_suggest(text: str) -> str:
-    """Return the text with ID card and phone numbers masked: a starting point for the redaction tool."""
-    for pattern, replace in _PATTERNS:
-        text = pattern.sub(replace, text)
-    return text
-
-
-@transaction.atomic
-def feedback_redact(*, feedback: Feedback, user: User, redacted_text: str) -> Feedback:
-    """Store the copy of the text with personal details masked; the original stays for the handling office.
-
-    When the message already became a case whose description is still the original text, the case gets
-    the redacted copy too.
-    """
-    feedback = _locked(feedback)
-    require_permission(can_triage(user, feedback.community), _("您的职务不能处理该村(居)的群众反馈。"))
-    redacted_text = (redacted_text or "").strip()
-    require(bool(redacted_text), _("脱敏后的文本不能为空。"))
-    require(len(redacted_text) <= Feedback.TEXT_MAX, _("脱敏后的文本过长。"))
-    had = bool(feedback.redacted_text)
-    feedback.redacted_text = redacted_text
-    feedback.redacted_by = user
-    feedback.redacted_at = timezone.now()
-    feedback.save(update_fields=["redacted_text", "redacted_by", "redacted_at"])
-    if feedback.case_id and feedback.state == State.CASE_CREATED:
-        case = Case.objects.select_for_update().get(pk=feedback.case_id)
-        if case.description == feedback.text:
-            case.description = redacted_text
-            case.save(update_fields=["description"])
-            CaseEvent.objects.create(
-                case=case, kind=CaseEvent.Kind.NOTE, actor=user, note=_("情况描述已按群众反馈脱敏文本更新。")
-            )
-    # The audit keeps who and when, not the text: the original holds the personal details.
-    audit_record(
-        actor=user,
-        action=AuditAction.FEEDBACK_REDACT,
-        obj=feedback,
-        community=feedback.community,
-        summary=_("更新脱敏文本") if had else _("新增脱敏文本"),
-    )
-    return feedback
 
 
 # --- The sender's answer ---------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """The outcome report (工作成效): every figure computed from the data, for a street or a community and a period.
 
 Figures other apps already compute are taken from them (visit coverage, the case dashboard's resolution
-times, the deliberation figures, the points figures); the three rates come from ``outcomes.rates``.
+times, the deliberation figures, the points figures); the three rates come from ``outcomes.rates``; the figures
+of the outcomes app's own records from ``records.py``.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -21,17 +21,9 @@ from points.selectors import figures as points_figures
 from visits.selectors import coverage
 
 from .. import rates as rates_module
-from ..models import (
-    SECRETARY_TITLE,
-    CadreAdjustment,
-    ExternalFigure,
-    GoalProgress,
-    QuarterlyWarning,
-    SurveySample,
-    TalentRecord,
-)
 from ..periods import Period, add_months
 from ..rates import RateRow, percent
+from .records import _external, _survey_trend, _talent, _warnings, replacement_figures
 
 ADJUSTMENT_YEARS = 3  # the replacement ratio counts adjustments from 1 January, this many years before the period
 TREND_MONTHS = 12
@@ -223,147 +215,6 @@ def _points(user: User, period: Period, community: Community | None) -> dict:
         "issued_period": sum(q["issued"] for i, q in enumerate(f.quarters, start=1) if i in wanted),
         "hours_year": float(f.hours),
     }
-
-
-def _survey_trend(communities) -> list[dict]:
-    rows = (
-        SurveySample.objects.filter(community__in=communities, answered_at__isnull=False, contacted=True)
-        .order_by()
-        .values("survey", "survey__title", "survey__started_at")
-        .annotate(
-            answered=Count("pk"),
-            positive=Count("pk", filter=Q(satisfaction__in=rates_module.POSITIVE)),
-        )
-        .order_by("survey__started_at")
-    )
-    return [
-        {
-            "survey": r["survey__title"],
-            "date": timezone.localtime(r["survey__started_at"]).date().isoformat(),
-            "answered": r["answered"],
-            "rate": percent(r["positive"], r["answered"]),
-        }
-        for r in rows
-    ]
-
-
-def survey_trend_by_community(communities) -> dict[int, list[dict]]:
-    """Return {community id: [{survey, date, answered, rate}]}: the satisfaction trend per community."""
-    result: dict[int, list[dict]] = defaultdict(list)
-    for r in (
-        SurveySample.objects.filter(community__in=communities, answered_at__isnull=False, contacted=True)
-        .order_by()
-        .values("community", "survey", "survey__title", "survey__started_at")
-        .annotate(answered=Count("pk"), positive=Count("pk", filter=Q(satisfaction__in=rates_module.POSITIVE)))
-        .order_by("survey__started_at")
-    ):
-        result[r["community"]].append(
-            {
-                "survey": r["survey__title"],
-                "date": timezone.localtime(r["survey__started_at"]).date().isoformat(),
-                "answered": r["answered"],
-                "rate": percent(r["positive"], r["answered"]),
-            }
-        )
-    return result
-
-
-def _warnings(communities, period: Period) -> dict:
-    q = Q()
-    for year, quarter in period.quarters:
-        q |= Q(year=year, quarter=quarter)
-    rows = list(
-        QuarterlyWarning.objects.filter(q, community__in=communities)
-        .order_by()
-        .values("red_line__name", "red_line__sort_order")
-        .annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
-        .order_by("red_line__sort_order")
-    )
-    behind = GoalProgress.objects.filter(q, goal__community__in=communities, status=GoalProgress.Status.BEHIND).count()
-    return {
-        "total": sum(r["n"] for r in rows),
-        "by_line": [{"red_line": r["red_line__name"], "count": r["n"], "cadres": r["cadres"]} for r in rows],
-        "goals_behind": behind,
-    }
-
-
-def _talent(communities, period: Period) -> dict:
-    records = TalentRecord.objects.filter(community__in=communities, created_at__lt=period.end_at).order_by()
-    stages = dict(records.values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    kinds = dict(records.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    new = records.filter(created_at__gte=period.start_at).count()
-    return {
-        "total": sum(stages.values()),
-        "new_in_period": new,
-        "from_visits": records.filter(visit_log__isnull=False).count(),
-        "by_stage": [
-            {"code": c, "label": str(lbl), "count": stages.get(c, 0)} for c, lbl in TalentRecord.Stage.choices
-        ],
-        "by_kind": [{"code": c, "label": str(lbl), "count": kinds.get(c, 0)} for c, lbl in TalentRecord.Kind.choices],
-        "brought_back": stages.get(TalentRecord.Stage.RETURNED, 0)
-        + stages.get(TalentRecord.Stage.RESERVE_SECRETARY, 0)
-        + stages.get(TalentRecord.Stage.COMMITTEE_MEMBER, 0),
-        "reserve_secretaries": stages.get(TalentRecord.Stage.RESERVE_SECRETARY, 0),
-    }
-
-
-def replacement_figures(communities, *, since: date, until: date) -> dict:
-    """The replacement ratio and the withdrawals, computed from the adjustment records (see DEFINITIONS)."""
-    adjustments = CadreAdjustment.objects.filter(
-        community__in=communities, effective_on__gte=since, effective_on__lt=until
-    ).order_by()
-    replaced = (
-        adjustments.filter(kind=CadreAdjustment.Kind.REPLACED, position_title__contains=SECRETARY_TITLE)
-        .values("community")
-        .distinct()
-        .count()
-    )
-    counts = dict(adjustments.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    total = communities.count()
-    return {
-        "since": since.isoformat(),
-        "communities": total,
-        "secretaries_replaced": replaced,
-        "replacement_ratio": percent(replaced, total),
-        "replaced": counts.get(CadreAdjustment.Kind.REPLACED, 0),
-        "withdrew": counts.get(CadreAdjustment.Kind.WITHDREW, 0),
-        "appointed": counts.get(CadreAdjustment.Kind.APPOINTED, 0),
-    }
-
-
-def _external(street: Street, period: Period) -> list[dict]:
-    """Each figure summed over the months entered in the period, against the same months a year before."""
-    before = period.year_before()
-    entered: dict[str, dict[date, int]] = defaultdict(dict)
-    earlier: dict[str, dict[date, int]] = defaultdict(dict)
-    for kind, month, value in ExternalFigure.objects.filter(
-        Q(month__gte=period.start, month__lt=period.end) | Q(month__gte=before.start, month__lt=before.end),
-        street=street,
-    ).values_list("kind", "month", "value"):
-        if period.contains(month):
-            entered[kind][month] = value
-        else:
-            earlier[kind][month.replace(year=month.year + 1)] = value
-    result = []
-    for code, label in ExternalFigure.Kind.choices:
-        months = entered.get(code, {})
-        now_value = sum(months.values()) if months else None
-        same = [earlier.get(code, {}).get(m) for m in months]
-        before_value = sum(same) if same and all(v is not None for v in same) else None
-        change = None
-        if now_value is not None and before_value:
-            change = round(100 * (now_value - before_value) / before_value, 1)
-        result.append(
-            {
-                "code": code,
-                "label": str(label),
-                "value": now_value,
-                "year_before": before_value,
-                "change": change,
-                "months": len(months),
-            }
-        )
-    return result
 
 
 def report(

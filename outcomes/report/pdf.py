@@ -21,8 +21,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from lucun.printing import cjk_font
 
 from .charts import COLOURS
-from .sections import Chart, Document, Section
-from .sections import Table as SectionTable
+from .layout import Chart, Document, Section
+from .layout import Table as SectionTable
 
 WIDTH = A4[0] - 30 * mm - 12  # between the margins, inside the frame's 6 pt paddings
 HEADER_BG = colors.HexColor("#f1ede6")

@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .sections import Document
+from .layout import Document
 
 BOLD = Font(bold=True)
 

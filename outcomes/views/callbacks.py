@@ -16,7 +16,7 @@ from visits.models import VisitTeam
 
 from .. import forms, permissions, selectors, services
 from ..models import Callback
-from ..report.figures import survey_trend_by_community
+from ..report.records import survey_trend_by_community
 from .common import page
 
 STATES = forms.CALLBACK_STATES

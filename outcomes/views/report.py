@@ -17,8 +17,9 @@ from .. import forms, permissions, rates, selectors, services
 from ..models import ReportSnapshot
 from ..periods import Period, choices
 from ..report import charts
-from ..report.figures import report, survey_trend_by_community
+from ..report.figures import report
 from ..report.pdf import report_pdf
+from ..report.records import survey_trend_by_community
 from ..report.sections import Document, document
 from ..report.xlsx import report_xlsx
 from .common import chosen_scope, page

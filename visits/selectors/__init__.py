@@ -1,5 +1,5 @@
-"""Every scoped read of 直面问: search, the ledger, the timeline, the plan and coverage (visiting.py); contact card
-batches, QR posters and print jobs (cards.py)."""
+"""Every scoped read of 直面问: search, the ledger, the timeline and the plan (visiting.py); the coverage figures
+(figures.py); contact card batches, QR posters and print jobs (cards.py)."""
 
 from .cards import (
     CommunityCards,
@@ -9,15 +9,12 @@ from .cards import (
     print_files_visible,
     print_job_list,
 )
+from .figures import CommunityCoverage, Coverage, TeamCoverage, coverage, year_start
 from .visiting import (
-    CommunityCoverage,
-    Coverage,
     LedgerFilters,
-    TeamCoverage,
     TeamWork,
     assignments_with_state,
     attention_tags,
-    coverage,
     covering_teams,
     current_cycle,
     cycle_list,
@@ -32,7 +29,6 @@ from .visiting import (
     teams_of,
     visit_log_list,
     visit_photos_visible,
-    year_start,
 )
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""Every write of 直面问: plans, households, imports and visit logs (visiting.py); contact card batches, QR
-posters and their printing (cards.py)."""
+"""Every write of 直面问: plans (planning.py), households and imports (households.py), visit logs (visiting.py);
+contact card batches, QR posters and their printing (cards.py)."""
 
 from .cards import (
     card_batch_create,
@@ -9,19 +9,16 @@ from .cards import (
     print_job_create,
     print_job_run,
 )
-from .visiting import (
+from .households import (
     HouseholdData,
     ImportReport,
-    RequestInput,
-    assignment_update,
-    cycle_plan_build,
     household_create,
     household_import,
     household_sensitive_viewed,
     household_update,
-    visitlog_create,
-    visitrequest_convert,
 )
+from .planning import assignment_update, cycle_plan_build
+from .visiting import RequestInput, visitlog_create, visitrequest_convert
 
 __all__ = [
     "HouseholdData",

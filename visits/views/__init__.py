@@ -1,4 +1,5 @@
-"""Pages of 直面问: the field and the ledger (visiting.py); contact cards and QR posters (cards.py)."""
+"""Pages of 直面问: the field and the ledger (visiting.py); teams, the plan and coverage (planning.py); contact cards
+and QR posters (cards.py)."""
 
 from .cards import (
     card_batch_create,
@@ -13,9 +14,8 @@ from .cards import (
     print_job_progress,
     print_job_start,
 )
+from .planning import assignment_edit, coverage, plan, plan_build, team_list
 from .visiting import (
-    assignment_edit,
-    coverage,
     household_detail,
     household_import,
     household_search,
@@ -24,10 +24,7 @@ from .visiting import (
     ledger_export,
     ledger_index,
     ledger_print,
-    plan,
-    plan_build,
     request_convert,
-    team_list,
     visit_create,
 )
 

@@ -1,7 +1,7 @@
-"""现场议: doorstep venues, meetings (family forum, joint meeting, contest, online), agenda items that are cases."""
+"""现场议's meetings (family forum, joint meeting, contest, online): the procedure, who takes part, the steps
+done and the photos."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,53 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import Community, ConfigRow, Grid, Street
+from lucun.models import Community, ConfigRow, Street
 
-
-class Venue(models.Model):
-    """A doorstep place to deliberate (驿站, 红色议事厅, 说事点) and the grids within its 15-minute circle.
-
-    Not a ConfigRow: a venue is a place of one community with staff and hours, not street-wide configuration,
-    though it too is switched off rather than deleted.
-    """
-
-    class Kind(models.TextChoices):
-        STATION = "station", _("网格党群服务驿站")
-        HALL = "hall", _("红色议事厅")
-        TALK_POINT = "talk_point", _("说事点")
-        OTHER = "other", _("其他")
-
-    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="venues")
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.STATION)
-    name = models.CharField(_("名称"), max_length=60)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    grids = models.ManyToManyField(
-        Grid,
-        verbose_name=_("服务网格"),
-        blank=True,
-        related_name="venues",
-        help_text=_("步行15分钟可达的网格(15分钟服务圈)。"),
-    )
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("专职人员"), blank=True, related_name="deliberation_venues"
-    )
-    opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        verbose_name = _("议事场所")
-        verbose_name_plural = _("议事场所")
-        ordering = ["community_id", "kind", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="venue_unique_name_in_community"),
-        ]
-        indexes = [models.Index(fields=["community", "is_active", "kind"], name="venue_community_idx")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("deliberation:venue_detail", kwargs={"pk": self.pk})
+from .venues import Venue
 
 
 class ProcedureStep(ConfigRow):
@@ -248,113 +204,6 @@ class MeetingStep(models.Model):
         return f"{self.meeting_id} {self.step}"
 
 
-class Decision(models.TextChoices):
-    SETTLED = "settled", _("协商解决")
-    FOLLOW_UP = "follow_up", _("需跟进办理")
-    BEYOND = "beyond", _("超出村居权限,提交街道")
-    ASSIGNED = "assigned", _("交办部门限期办结")
-
-
-# Which decisions each kind of meeting may take.
-DECISIONS_FOR = {
-    Meeting.Kind.FAMILY_FORUM: (Decision.SETTLED, Decision.FOLLOW_UP, Decision.BEYOND),
-    Meeting.Kind.ONLINE: (Decision.SETTLED, Decision.FOLLOW_UP, Decision.BEYOND),
-    Meeting.Kind.JOINT: (Decision.SETTLED, Decision.ASSIGNED),
-    Meeting.Kind.CONTEST: (),
-}
-
-
-class AgendaItem(models.Model):
-    """A case on a meeting's agenda, with the discussion and the decision taken on it."""
-
-    meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="agenda_items")
-    case = models.ForeignKey(
-        "cases.Case", verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="agenda_items"
-    )
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("列入人"), on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(_("列入时间"), default=timezone.now)
-    summary = models.TextField(_("讨论情况"), max_length=5000, blank=True)
-    decision = models.CharField(_("决定"), max_length=20, choices=Decision.choices, blank=True)
-    result = models.TextField(_("议定结果"), max_length=5000, blank=True)
-    department = models.CharField(_("承办部门"), max_length=60, blank=True)
-    due_on = models.DateField(_("办结时限"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("议题")
-        verbose_name_plural = _("议题")
-        ordering = ["meeting_id", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "case"], name="agendaitem_case_once_per_meeting"),
-            models.CheckConstraint(
-                condition=Q(decision="", decided_at__isnull=True, decided_by__isnull=True)
-                | (~Q(decision="") & Q(decided_at__isnull=False, decided_by__isnull=False)),
-                name="agendaitem_decision_complete",
-            ),
-            models.CheckConstraint(
-                condition=~Q(decision="assigned") | (~Q(department="") & Q(due_on__isnull=False)),
-                name="agendaitem_assigned_has_department_and_date",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["case", "decision"], name="agendaitem_case_decision_idx"),
-            models.Index(fields=["decision", "decided_at"], name="agendaitem_decided_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.meeting_id} · {self.case_id}"
-
-
-class FollowUpTask(models.Model):
-    """A task agreed at a meeting for a case that needs follow-up: who does what by when."""
-
-    item = models.ForeignKey(AgendaItem, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(_("事项"), max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="deliberation_tasks"
-    )
-    due_on = models.DateField(_("完成时限"))
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    done_note = models.CharField(_("完成情况"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("跟进事项")
-        verbose_name_plural = _("跟进事项")
-        ordering = ["due_on", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(done_at__isnull=True, done_by__isnull=True)
-                | Q(done_at__isnull=False, done_by__isnull=False),
-                name="followuptask_done_complete",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["owner", "due_on"], name="followup_open_idx", condition=Q(done_at__isnull=True)),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 def meeting_photo_path(instance, filename: str) -> str:
     """Store photos under a random name: neither the meeting nor the date shows in it."""
     return random_name("deliberation", ".jpg")
@@ -376,47 +225,3 @@ class MeetingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
-
-
-class ContestCriterion(ConfigRow):
-    """One thing residents judge in a 擂台比武, with its maximum score; configuration."""
-
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    max_score = models.PositiveSmallIntegerField(
-        _("满分"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-
-    class Meta(ConfigRow.Meta):
-        verbose_name = _("擂台比武评分项")
-        verbose_name_plural = _("擂台比武评分项")
-        constraints = [
-            models.CheckConstraint(condition=Q(max_score__gte=1, max_score__lte=100), name="criterion_max_in_range"),
-        ]
-
-
-class ContestScore(models.Model):
-    """One resident judge's score for one community on one criterion in one contest round."""
-
-    meeting = models.ForeignKey(Meeting, verbose_name=_("擂台比武"), on_delete=models.CASCADE, related_name="scores")
-    community = models.ForeignKey(Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+")
-    criterion = models.ForeignKey(
-        ContestCriterion, verbose_name=_("评分项"), on_delete=models.PROTECT, related_name="scores"
-    )
-    judge = models.PositiveSmallIntegerField(_("评委编号"), validators=[MinValueValidator(1)])
-    score = models.PositiveSmallIntegerField(_("得分"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("擂台比武评分")
-        verbose_name_plural = _("擂台比武评分")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "community", "criterion", "judge"], name="contestscore_once_per_judge"
-            ),
-            models.CheckConstraint(condition=Q(judge__gte=1), name="contestscore_judge_positive"),
-        ]
-        indexes = [models.Index(fields=["meeting", "community"], name="contestscore_round_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.meeting_id} {self.community_id} {self.criterion_id} #{self.judge}: {self.score}"

@@ -1,0 +1,191 @@
+"""Triage of anonymous feedback by the community's dispatchers: a new case, merged into a case, rejected, or its
+text redacted. Every decision is audited."""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lucun.errors import require, require_permission
+from lucun.models import Grid, User
+from lucun.scoping import has_role
+from lucun.services import audit_record
+
+from ..audit import AuditAction
+from ..models import Case, CaseEvent, CaseList, CasePhoto, CaseState, Category, Feedback, Tier
+from .case import case_open
+from .feedback import TRIAGE_ROLES, can_triage
+
+State = Feedback.State
+
+
+def _locked(feedback: Feedback) -> Feedback:
+    return Feedback.objects.select_for_update(of=("self",)).select_related("community__street").get(pk=feedback.pk)
+
+
+def _mark(feedback: Feedback, user: User, state: str, case: Case | None = None, reason: str = "") -> dict:
+    before = {"state": feedback.state, "case": feedback.case.number if feedback.case_id else ""}
+    feedback.state = state
+    feedback.case = case
+    feedback.state_reason = reason
+    feedback.triaged_by = user
+    feedback.triaged_at = timezone.now()
+    feedback.save(update_fields=["state", "case", "state_reason", "triaged_by", "triaged_at"])
+    return before
+
+
+@transaction.atomic
+def feedback_create_case(
+    *,
+    feedback: Feedback,
+    user: User,
+    title: str,
+    category: Category | None = None,
+    tier: Tier | None = None,
+    case_list: str = CaseList.COMMUNITY,
+    grid: Grid | None = None,
+    handler: User | None = None,
+) -> Case:
+    """立案: open a case from the message (source 匿名反馈); the message links to it, its status page follows it."""
+    feedback = _locked(feedback)
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
+    case = case_open(
+        community=feedback.community,
+        title=title,
+        created_by=user,
+        source=Case.Source.FEEDBACK,
+        source_object=feedback,
+        category=category or feedback.category,
+        description=feedback.shareable_text,
+        tier=tier,
+        case_list=case_list,
+        grid=grid,
+        handler=handler,
+        contact_phone=feedback.reply_phone,
+    )
+    CasePhoto.objects.bulk_create(
+        [CasePhoto(case=case, image=photo.image.name, uploaded_by=None) for photo in feedback.photos.all()]
+    )
+    before = _mark(feedback, user, State.CASE_CREATED, case=case)
+    audit_record(
+        actor=user,
+        action=AuditAction.FEEDBACK_CREATE_CASE,
+        obj=feedback,
+        community=feedback.community,
+        summary=case.number,
+        before=before,
+        after={"state": feedback.state, "case": case.number},
+    )
+    return case
+
+
+@transaction.atomic
+def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = "") -> Feedback:
+    """并入: the message repeats a case already registered; the case records it, the message follows it."""
+    feedback = _locked(feedback)
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(feedback.state in (State.NEW, State.SPAM, State.NOT_ACTIONABLE), _("该反馈已立案或已并入诉求。"))
+    require(case.street_id == feedback.street_id, _("只能并入本街道的诉求。"))
+    require_permission(has_role(user, TRIAGE_ROLES, case.community), _("您无权操作该诉求。"))
+    require(case.state != CaseState.CANCELLED, _("该诉求已撤销,不能并入。"))
+    note = (note or "").strip()
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.MERGED,
+        actor=user,
+        note=(_("并入%(feedback)s") % {"feedback": feedback}) + (f":{note}" if note else ""),
+        after={"feedback": feedback.pk},
+        at=timezone.now(),
+    )
+    before = _mark(feedback, user, State.MERGED, case=case, reason=note[:300])
+    audit_record(
+        actor=user,
+        action=AuditAction.FEEDBACK_MERGE,
+        obj=feedback,
+        community=feedback.community,
+        summary=case.number,
+        before=before,
+        after={"state": feedback.state, "case": case.number},
+    )
+    return feedback
+
+
+_REJECTED = {
+    State.SPAM: AuditAction.FEEDBACK_REJECT_SPAM,
+    State.NOT_ACTIONABLE: AuditAction.FEEDBACK_REJECT_NOT_ACTIONABLE,
+}
+
+
+@transaction.atomic
+def feedback_reject(*, feedback: Feedback, user: User, state: str, reason: str) -> Feedback:
+    """Mark a message as spam (无效信息) or not actionable (无法办理), with a reason; nothing is deleted."""
+    feedback = _locked(feedback)
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(state in (State.SPAM, State.NOT_ACTIONABLE), _("处理方式无效。"))
+    require(feedback.state == State.NEW, _("只有待分拣的反馈可以标记为无效或无法办理。"))
+    reason = (reason or "").strip()
+    require(bool(reason), _("请填写原因。"))
+    before = _mark(feedback, user, state, reason=reason[:300])
+    audit_record(
+        actor=user,
+        action=_REJECTED[state],
+        obj=feedback,
+        community=feedback.community,
+        summary=reason[:300],
+        before=before,
+        after={"state": feedback.state},
+    )
+    return feedback
+
+
+_PATTERNS = [
+    # ID card numbers (18 digits, the last may be X), then mobile and landline numbers.
+    (re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)"), lambda m: f"{m.group(1)}**********{m.group(2)}"),
+    (re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)"), lambda m: f"{m.group(1)}****{m.group(2)}"),
+    (re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)"), lambda m: f"{m.group(1)}****{m.group(2)}"),
+]
+
+
+def redaction_suggest(text: str) -> str:
+    """Return the text with ID card and phone numbers masked: a starting point for the redaction tool."""
+    for pattern, replace in _PATTERNS:
+        text = pattern.sub(replace, text)
+    return text
+
+
+@transaction.atomic
+def feedback_redact(*, feedback: Feedback, user: User, redacted_text: str) -> Feedback:
+    """Store the copy of the text with personal details masked; the original stays for the handling office.
+
+    When the message already became a case whose description is still the original text, the case gets
+    the redacted copy too.
+    """
+    feedback = _locked(feedback)
+    require_permission(can_triage(user, feedback.community), _("您的职务不能处理该村(居)的群众反馈。"))
+    redacted_text = (redacted_text or "").strip()
+    require(bool(redacted_text), _("脱敏后的文本不能为空。"))
+    require(len(redacted_text) <= Feedback.TEXT_MAX, _("脱敏后的文本过长。"))
+    had = bool(feedback.redacted_text)
+    feedback.redacted_text = redacted_text
+    feedback.redacted_by = user
+    feedback.redacted_at = timezone.now()
+    feedback.save(update_fields=["redacted_text", "redacted_by", "redacted_at"])
+    if feedback.case_id and feedback.state == State.CASE_CREATED:
+        case = Case.objects.select_for_update().get(pk=feedback.case_id)
+        if case.description == feedback.text:
+            case.description = redacted_text
+            case.save(update_fields=["description"])
+            CaseEvent.objects.create(
+                case=case, kind=CaseEvent.Kind.NOTE, actor=user, note=_("情况描述已按群众反馈脱敏文本更新。")
+            )
+    # The audit keeps who and when, not the text: the original holds the personal details.
+    audit_record(
+        actor=user,
+        action=AuditAction.FEEDBACK_REDACT,
+        obj=feedback,
+        community=feedback.community,
+        summary=_("更新脱敏文本") if had else _("新增脱敏文本"),
+    )
+    return feedback
