@@ -43,6 +43,13 @@ from .feedback import (
     feedback_submit,
     redaction_suggest,
 )
+from .open311 import (
+    can_manage_open311,
+    open311_key_issue,
+    open311_key_revoke,
+    open311_request_submit,
+    open311_setting_save,
+)
 from .sheets import case_sheets_print
 from .tier import tier_make_default
 
@@ -50,6 +57,7 @@ __all__ = [
     "LIST_ORDER",
     "Decision",
     "SweepResult",
+    "can_manage_open311",
     "can_triage",
     "case_accept",
     "case_assign",
@@ -86,6 +94,10 @@ __all__ = [
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",
+    "open311_key_issue",
+    "open311_key_revoke",
+    "open311_request_submit",
+    "open311_setting_save",
     "redaction_suggest",
     "tier_make_default",
 ]
