@@ -572,3 +572,21 @@ def test_revoking_a_key_stops_its_channel_and_needs_a_reason(leader, issued):
     key.refresh_from_db()
     key.channel.refresh_from_db()
     assert (key.is_active, key.revoked_reason, key.channel.is_active) == (False, "密钥泄露", False)
+
+
+def test_the_channel_page_shows_an_apps_channel_without_a_qr_code(client, leader, issued):
+    from django.urls import reverse
+
+    client.force_login(leader)
+    page = client.get(reverse("cases:feedback_channels")).content.decode()
+    assert "随手拍 App(Open311)" in page and "无二维码" in page
+    assert reverse("cases:feedback_channel_qr", kwargs={"pk": issued[0].channel.pk}) not in page
+
+
+def test_an_open311_channel_comes_only_with_its_key(street, leader):
+    from lucun.errors import DomainError
+
+    with pytest.raises(DomainError, match="管理后台"):
+        services.feedback_channel_create(
+            kind=FeedbackChannel.Kind.OPEN311, street=street, label="自建接口", created_by=leader
+        )
