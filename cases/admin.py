@@ -1,10 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from lucun.admin import ConfigRowAdmin
 
-from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Tier
-from .services import tier_make_default
+from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Open311Key, Open311Setting, Tier
+from .services import (
+    can_manage_open311,
+    open311_key_issue,
+    open311_key_revoke,
+    open311_setting_save,
+    tier_make_default,
+)
 
 
 @admin.register(Category)
@@ -98,4 +107,143 @@ class FeedbackAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Open311 ------------------------------------------------------------------------------------------------
+
+
+def _take(obj, saved) -> None:
+    """Make the admin's unsaved ``obj`` the row a service saved, so the admin logs and links the right one."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+class StreetManagerForm(forms.ModelForm):
+    """A form that refuses a street the signed-in user does not manage (the services refuse it too)."""
+
+    user = None  # set per request by the admin's get_form
+
+    def clean(self):
+        data = super().clean()
+        street = data.get("street") or getattr(self.instance, "street", None)
+        if street is not None and not can_manage_open311(self.user, street):
+            raise forms.ValidationError(_("只有该街道街道一级的工作人员(或超级管理员)可以管理它的 Open311 设置。"))
+        return data
+
+
+class Open311KeyForm(StreetManagerForm):
+    revoke_reason = forms.CharField(
+        label=_("吊销原因"),
+        required=False,
+        max_length=200,
+        help_text=_("填写后保存即吊销此密钥:使用它的 App 不能再提交,它的反馈渠道一并停用。吊销不能撤回。"),
+    )
+
+    class Meta:
+        model = Open311Key
+        fields = ["street", "name", "hourly_limit"]
+
+    def clean_hourly_limit(self) -> int:
+        limit = self.cleaned_data["hourly_limit"]
+        if limit < 1:
+            raise forms.ValidationError(_("每小时提交上限至少为 1。"))
+        return limit
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    """Issue a key (shown once, only its hash kept), change its name or limit, revoke it with a reason."""
+
+    form = Open311KeyForm
+    list_display = ["name", "street", "prefix", "hourly_limit", "is_active", "created_at", "revoked_at"]
+    list_filter = ["is_active", "street"]
+    list_select_related = ["street"]
+    search_fields = ["name", "prefix"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["street", "name", "hourly_limit"]
+        fields = ["street", "name", "hourly_limit", "prefix", "channel", "is_active", "created_by", "created_at"]
+        if obj.is_active:
+            return [*fields, "revoke_reason"]
+        return [*fields, "revoked_by", "revoked_at", "revoked_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fields = ["street", "prefix", "channel", "is_active", "created_by", "created_at"]
+        if not obj.is_active:
+            fields += ["name", "hourly_limit", "revoked_by", "revoked_at", "revoked_reason"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            key, secret = open311_key_issue(
+                street=obj.street, name=obj.name, hourly_limit=obj.hourly_limit, user=request.user
+            )
+            _take(obj, key)
+            request.open311_secret = secret  # shown once by response_add, stored nowhere
+            return
+        if form.changed_data and set(form.changed_data) - {"revoke_reason"}:
+            obj.save(update_fields=["name", "hourly_limit"])
+        if form.cleaned_data.get("revoke_reason"):
+            _take(obj, open311_key_revoke(key=obj, user=request.user, reason=form.cleaned_data["revoke_reason"]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        secret = getattr(request, "open311_secret", None)
+        if secret is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("API 密钥已签发"),
+            "key": obj,
+            "secret": secret,
+        }
+        response = TemplateResponse(request, "admin/cases/open311key/issued.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class Open311SettingForm(StreetManagerForm):
+    class Meta:
+        model = Open311Setting
+        fields = ["street", "public_listing", "service_notice"]
+
+
+@admin.register(Open311Setting)
+class Open311SettingAdmin(admin.ModelAdmin):
+    """A street's switch for the public list (off until turned on here) and its notice; every change audited."""
+
+    form = Open311SettingForm
+    list_display = ["street", "public_listing", "service_notice"]
+    list_select_related = ["street"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["street"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        setting = open311_setting_save(
+            street=obj.street,
+            user=request.user,
+            public_listing=obj.public_listing,
+            service_notice=obj.service_notice,
+        )
+        _take(obj, setting)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

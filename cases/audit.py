@@ -19,3 +19,6 @@ class AuditAction(models.TextChoices):
     CASE_EXPORT = "cases.export", _("导出诉求清单")
     FEEDBACK_EXPORT = "cases.feedback_export", _("导出群众反馈")
     CASE_SHEETS_PRINT = "cases.print", _("打印诉求办理单")
+    OPEN311_KEY_ISSUE = "cases.open311_key_issue", _("签发 Open311 API 密钥")
+    OPEN311_KEY_REVOKE = "cases.open311_key_revoke", _("吊销 Open311 API 密钥")
+    OPEN311_SETTING_CHANGE = "cases.open311_setting_change", _("修改 Open311 街道设置")

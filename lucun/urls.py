@@ -50,6 +50,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", CachedSpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Open311 GeoReport v2 for civic apps (not the REST API: the spec fixes its own shapes and formats).
+    path("open311/v2/", include("cases.open311.urls")),
     path("visits/", include("visits.urls")),
     path("cases/", include("cases.urls")),
     path("deliberation/", include("deliberation.urls")),

@@ -198,7 +198,10 @@ class RedactForm(forms.Form):
 
 
 class ChannelForm(forms.Form):
-    kind = forms.ChoiceField(label=_("渠道类型"), choices=FeedbackChannel.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("渠道类型"),
+        choices=[c for c in FeedbackChannel.Kind.choices if c[0] != FeedbackChannel.Kind.OPEN311],
+    )
     community = forms.ModelChoiceField(
         label=_("村(居)"), queryset=None, required=False, empty_label=_("(街道总码不选)")
     )

@@ -29,9 +29,11 @@ from .feedback import (
     new_lookup_code,
     to_hour,
 )
+from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
 from .tally import CaseTally
 
 __all__ = [
+    "KEY_PREFIX",
     "LOOKUP_ALPHABET",
     "LOOKUP_LENGTH",
     "OPEN_STATES",
@@ -54,9 +56,13 @@ __all__ = [
     "FeedbackChannel",
     "FeedbackPhoto",
     "FeedbackQuerySet",
+    "Open311Key",
+    "Open311Setting",
     "QrSource",
     "ReturnRequest",
     "Tier",
+    "api_key_hash",
+    "new_api_key",
     "new_channel_token",
     "new_lookup_code",
     "to_hour",

@@ -55,6 +55,7 @@ class FeedbackChannel(models.Model):
         MEETING = "meeting", _("议事公示")
         STREET = "street", _("街道总码")
         OTHER = "other", _("其他")
+        OPEN311 = "open311", _("Open311 接口")
 
     token = models.CharField(_("二维码令牌"), max_length=40, unique=True, default=new_channel_token, editable=False)
     kind = models.CharField(_("渠道类型"), max_length=20, choices=Kind.choices)
@@ -68,7 +69,7 @@ class FeedbackChannel(models.Model):
         null=True,
         blank=True,
         related_name="feedback_channels",
-        help_text=_("街道总码不属于某个村(居);其他渠道必须选择村(居)。"),
+        help_text=_("街道总码和 Open311 接口不属于某个村(居);其他渠道必须选择村(居)。"),
     )
     label = models.CharField(_("名称"), max_length=100, help_text=_("如:芦湖村 联系卡第3批、芦湖村文化广场。"))
     is_active = models.BooleanField(_("启用"), default=True)
@@ -90,7 +91,8 @@ class FeedbackChannel(models.Model):
         ordering = ["street_id", "kind", "label"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="street", community__isnull=True) | (~Q(kind="street") & Q(community__isnull=False)),
+                condition=Q(kind__in=["street", "open311"], community__isnull=True)
+                | (~Q(kind__in=["street", "open311"]) & Q(community__isnull=False)),
                 name="feedbackchannel_community_unless_street",
             ),
             models.CheckConstraint(

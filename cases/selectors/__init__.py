@@ -37,6 +37,20 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
+from .open311 import (
+    open311_communities,
+    open311_community,
+    open311_key,
+    open311_only_street,
+    open311_public_case,
+    open311_public_cases,
+    open311_service,
+    open311_services,
+    open311_setting,
+    open311_street,
+    open311_streets,
+    open311_url,
+)
 from .sheets import case_sheets
 
 __all__ = [
@@ -71,6 +85,18 @@ __all__ = [
     "my_work_colours",
     "normalize_lookup_code",
     "notice_list",
+    "open311_communities",
+    "open311_community",
+    "open311_key",
+    "open311_only_street",
+    "open311_public_case",
+    "open311_public_cases",
+    "open311_service",
+    "open311_services",
+    "open311_setting",
+    "open311_street",
+    "open311_streets",
+    "open311_url",
     "open_colour_totals",
     "public_form_options",
     "street_channels",

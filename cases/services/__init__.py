@@ -32,6 +32,13 @@ from .case import (
 from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
 from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
+from .open311 import (
+    can_manage_open311,
+    open311_key_issue,
+    open311_key_revoke,
+    open311_request_submit,
+    open311_setting_save,
+)
 from .sheets import case_sheets_print
 from .tier import tier_make_default
 
@@ -39,6 +46,7 @@ __all__ = [
     "LIST_ORDER",
     "Decision",
     "SweepResult",
+    "can_manage_open311",
     "can_triage",
     "case_accept",
     "case_assign",
@@ -75,6 +83,10 @@ __all__ = [
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",
+    "open311_key_issue",
+    "open311_key_revoke",
+    "open311_request_submit",
+    "open311_setting_save",
     "redaction_suggest",
     "tier_make_default",
 ]

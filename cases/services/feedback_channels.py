@@ -44,6 +44,8 @@ def feedback_channel_create(
     street-wide code (then ``street``). ``created_by`` None means the system (demo, migrations).
     """
     require(kind in Kind.values, _("渠道类型无效。"))
+    # An Open311 channel comes with its key (cases.services.open311), issued in the admin.
+    require(kind != Kind.OPEN311, _("Open311 接口渠道随 API 密钥在管理后台签发,不能在这里创建。"))
     label = (label or "").strip()
     require(bool(label), _("请填写渠道名称。"))
     require(len(label) <= 100, _("渠道名称不能超过100个字。"))

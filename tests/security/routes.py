@@ -171,6 +171,14 @@ ROUTES = [
             "supervise",
         )
     ],
+    # cases: Open311 GeoReport v2 (anonymous by design: GET is public, POST takes a street's API key, never a
+    # session; the request id is the sender's lookup code)
+    Route("open311:discovery", lambda w: {"fmt": "json"}),
+    Route("open311:services", lambda w: {"fmt": "json"}),
+    Route("open311:service_definition", lambda w: {"fmt": "xml", "code": "infrastructure"}),
+    Route("open311:requests", lambda w: {"fmt": "json"}, P),
+    Route("open311:request", lambda w: {"fmt": "json", "request_id": w.o["feedback"].lookup_code}),
+    Route("open311:token", lambda w: {"fmt": "xml", "token": w.o["feedback"].lookup_code}),
     # deliberation: pages
     Route("deliberation:calendar"),
     Route("deliberation:meeting_list"),

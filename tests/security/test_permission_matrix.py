@@ -7,6 +7,8 @@ cadre and party representative at 芦湖村; grid worker and unit head at its gr
 400 (or the page's redirect with a message) and a refused one 403 — or 404 when the object lies outside its
 communities. The resolver is enumerated: a URL without a row fails ``test_every_url_has_a_row_in_the_matrix``.
 Every HTML page answered with 200 must also carry the Content-Security-Policy without inline script.
+The Open311 rows (open311:*) are open to anyone on purpose, signed in or not: their GETs are public (the request
+id is the sender's lookup code) and their POST is authorised by a street's API key, never by a session.
 """
 
 import re
@@ -131,6 +133,12 @@ api_case_resume                            403  400  400  400  400  400  400  40
 api_case_reopen                            403  400  400  400  400  400  400  400  404
 api_case_cancel                            403  400  400  400  400  400  400  400  404
 api_case_supervise                         403  400  400  400  400  400  400  400  404
+open311:discovery                          200  200  200  200  200  200  200  200  200
+open311:services                           200  200  200  200  200  200  200  200  200
+open311:service_definition                 200  200  200  200  200  200  200  200  200
+open311:requests                           403  403  403  403  403  403  403  403  403
+open311:request                            200  200  200  200  200  200  200  200  200
+open311:token                              200  200  200  200  200  200  200  200  200
 deliberation:calendar                        L  200  200  200  200  200  200  200  200
 deliberation:meeting_list                    L  200  200  200  200  200  200  200  200
 deliberation:meeting_create                  L  200  200  200  200  200  200  200  200
