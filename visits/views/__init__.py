@@ -10,6 +10,7 @@ from .cards import (
     feedback_point_deactivate,
     feedback_point_pdf,
     feedback_points,
+    print_job_download,
     print_job_progress,
     print_job_start,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "ledger_print",
     "plan",
     "plan_build",
+    "print_job_download",
     "print_job_progress",
     "print_job_start",
     "request_convert",
