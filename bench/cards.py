@@ -54,7 +54,7 @@ def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:
                 address=f"https://lucun.example.org/f/{batch.channel.token}/",
                 cards=cards,
                 per_page=PER_PAGE,
-                pages_total=pages_for(cards),
+                total=pages_for(cards),
             )
             report, peak_kb = _run_child(job.pk, media)
             seconds.append(report["seconds"])

@@ -1,17 +1,20 @@
-"""The case list and the feedback queue as Excel files: the rows the page shows, built by the page's own form and
-selector (registered with ``lucun.exports`` in ``CasesConfig.ready``)."""
+"""The case list and the feedback queue as Excel files, and the case list's cases as printed case sheets (a PDF):
+the rows the page shows, built by the page's own form and selector (registered with ``lucun.exports`` in
+``CasesConfig.ready``)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lucun import exports
+from lucun.errors import require
 from lucun.exports.columns import Column, column_table
 from lucun.models import User
 from lucun.scoping import communities_for, has_role
 from lucun.text import mask_phone
 
-from . import forms, selectors
+from . import forms, printing, selectors
 from .audit import AuditAction
 from .models import Colour
 from .services.feedback import TRIAGE_ROLES
@@ -76,6 +79,47 @@ def feedback_table(*, user: User, query: QueryDict) -> exports.Table:
     return column_table(title=_("群众反馈"), rows=rows, columns=FEEDBACK_COLUMNS)
 
 
+def sheet_table(*, user: User, query: QueryDict) -> exports.Table:
+    """The cases to print as case sheets: the ticked ones (``number``, repeated) among all the person may see, else
+    the case list's filtered cases in its order."""
+    numbers = [n.strip() for n in query.getlist("number") if n.strip()]
+    filters = forms.case_list_filter_form(user=user, data=query).filters()
+    rows = selectors.case_sheets(user=user, filters=filters, numbers=numbers or None)
+    return exports.Table(title=_("诉求办理单"), columns=[], rows=rows, cells=lambda case: case)
+
+
+def _sheets_write(out, table: exports.Table, *, on_rows=None, site: str = "") -> int:
+    on_page = (lambda done, _total: on_rows(done)) if on_rows is not None else None
+    total = exports.row_count(table)
+    return printing.case_sheets_file(out, exports.rows_of(table), total=total, site=site, on_page=on_page)
+
+
+def sheets_check(count: int) -> None:
+    """Refuse to print no case at all, or more than one file holds (LUCUN_CASE_SHEETS_JOB_MAX)."""
+    require(count > 0, _("没有符合条件的诉求可以打印。"), code="nothing_to_print")
+    limit = settings.LUCUN_CASE_SHEETS_JOB_MAX
+    require(
+        count <= limit,
+        _("一次最多打印 %(limit)d 份办理单,当前筛选出 %(count)d 件。请增加筛选条件(如村居、状态、颜色)后再打印。")
+        % {"limit": limit, "count": count},
+        code="too_many_sheets",
+    )
+
+
+def sheets_direct_max() -> int:
+    """The most case sheets printed at once, in the request; more are made in the background."""
+    return settings.LUCUN_CASE_SHEETS_MAX
+
+
+SHEETS_PDF = exports.FileFormat(
+    extension="pdf",
+    content_type="application/pdf",
+    label=_("PDF 文件"),
+    unit=_("份"),
+    write=_sheets_write,
+)
+SHEETS_KIND = "cases.case_sheets"
+
 EXPORTERS = (
     exports.Exporter(
         kind="cases.case_list",
@@ -92,5 +136,16 @@ EXPORTERS = (
         page="cases:feedback_queue",
         action=AuditAction.FEEDBACK_EXPORT,
         filename="feedback",
+    ),
+    exports.Exporter(
+        kind=SHEETS_KIND,
+        label=_("诉求办理单"),
+        table=sheet_table,
+        page="cases:case_list",
+        action=AuditAction.CASE_SHEETS_PRINT,
+        filename="case-sheets",
+        format=SHEETS_PDF,
+        direct_max=sheets_direct_max,
+        check=sheets_check,
     ),
 )

@@ -302,3 +302,17 @@ def case_sheets_pdf(
         pdf.showPage()
     pdf.save()
     return page
+
+
+def case_sheets_file(
+    out: BinaryIO,
+    cases: Iterable[Case],
+    *,
+    total: int,
+    site: str,
+    on_page: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the sheets of ``cases`` (loaded by ``selectors.case_sheets``) to ``out``, a page each, and return the
+    number of pages; each QR code holds ``site`` (the site's absolute address) and the case page's path."""
+    sheets = (sheet_for(case, address=site + case.get_absolute_url()) for case in cases)
+    return case_sheets_pdf(out, sheets, total=total, on_page=on_page)

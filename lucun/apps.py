@@ -12,6 +12,7 @@ class LucunConfig(AppConfig):
     periodic_tasks = [
         ("发件箱补发 outbox flush", "lucun.tasks.outbox_flush", 60),
         ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 24 * 60 * 60),
+        ("导出与打印文件清理 job files expire", "lucun.tasks.job_files_expire", 60 * 60),
     ]
 
     def ready(self) -> None:

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 
 from . import services
 from .exports import services as export_services
+from .jobs import services as job_services
 from .login_limits import services as login_limits_services
 
 
@@ -18,6 +21,11 @@ def outbox_flush() -> int:
 @shared_task(name="lucun.tasks.login_log_prune", ignore_result=True, soft_time_limit=240, time_limit=300)
 def login_log_prune() -> int:
     return login_limits_services.login_log_prune(older_than_days=settings.LUCUN_LOGIN_LOG_DAYS)
+
+
+@shared_task(name="lucun.tasks.job_files_expire", ignore_result=True, soft_time_limit=240, time_limit=300)
+def job_files_expire() -> int:
+    return job_services.job_files_expire(older_than=timedelta(days=settings.LUCUN_JOB_FILES_DAYS))
 
 
 # The hard time limit stays below services.DELIVERY_CLAIM_LEASE: a worker still delivering keeps its claims.

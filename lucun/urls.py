@@ -43,7 +43,7 @@ urlpatterns = [
     path("files/<slug:kind>/<int:pk>/thumbnail/", files.serve, {"thumbnail": True}, name="private_file_thumbnail"),
     path("exports/<int:pk>/", export_views.export_job, name="export_job"),
     path("exports/<int:pk>/progress.json", export_views.export_job_progress, name="export_job_progress"),
-    path("exports/<int:pk>/download/", files.serve, {"kind": "export"}, name="export_job_download"),
+    path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -209,6 +209,6 @@ class FeedbackPointAdmin(_ReadOnlyAdmin):
 
 @admin.register(PrintJob)
 class PrintJobAdmin(_ReadOnlyAdmin):
-    list_display = ["__str__", "state", "pages_done", "pages_total", "created_by", "created_at", "finished_at"]
+    list_display = ["__str__", "state", "done", "total", "created_by", "created_at", "finished_at", "expired_at"]
     list_filter = ["state"]
     list_select_related = ["batch", "batch__community", "created_by"]

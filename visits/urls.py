@@ -11,7 +11,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/visit/", views.visit_create, name="visit_create"),
     path("requests/<int:pk>/convert/", views.request_convert, name="request_convert"),
-    # Visit photos and print files keep their addresses here; the one private-file view serves them.
+    # Visit photos keep their addresses here; the one private-file view serves them (print files too).
     path("photos/<int:pk>/", files.serve, {"kind": "visit-photo"}, name="photo"),
     path("ledger/", views.ledger_index, name="ledger_index"),
     path("ledger/<int:community_id>/", views.ledger, name="ledger"),
@@ -33,7 +33,7 @@ urlpatterns = [
     path("cards/batches/<int:pk>/print/", views.print_job_start, name="print_job_start"),
     path("cards/batches/<int:pk>/deactivate/", views.card_batch_deactivate, name="card_batch_deactivate"),
     path("cards/jobs/<int:pk>/progress.json", views.print_job_progress, name="print_job_progress"),
-    path("cards/jobs/<int:pk>/download/", files.serve, {"kind": "print-job"}, name="print_job_download"),
+    path("cards/jobs/<int:pk>/download/", views.print_job_download, name="print_job_download"),
     path("cards/posters/<int:pk>/poster.pdf", views.feedback_point_pdf, name="feedback_point_pdf"),
     path("cards/posters/<int:pk>/deactivate/", views.feedback_point_deactivate, name="feedback_point_deactivate"),
 ]

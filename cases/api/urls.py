@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import feedback_views as fv
 from . import views
@@ -18,6 +18,7 @@ urlpatterns = [
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),
     path("tiers/", views.TierListView.as_view(), name="api_tier_list"),
     path("cases/", views.CaseListCreateView.as_view(), name="api_case_list"),
+    path("", include("cases.api.jobs")),  # before cases/<number>/: cases/sheets/ is no case number
     path("cases/dashboard/", views.DashboardView.as_view(), name="api_case_dashboard"),
     path("cases/extension-requests/<int:pk>/decide/", views.ExtensionDecideView.as_view(), name="api_extension_decide"),
     path("cases/return-requests/<int:pk>/decide/", views.ReturnDecideView.as_view(), name="api_return_decide"),

@@ -1,21 +1,25 @@
-"""The printed case sheets (民情诉求办理单): one case from its page, many from the case list."""
+"""The printed case sheets (民情诉求办理单): one case from its page, many from the case list — at once up to
+LUCUN_CASE_SHEETS_MAX, in the background (a job with progress and a download, like a large export) beyond."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from lucun.errors import DomainError, error_message
 from lucun.exports import page_query
+from lucun.exports.views import export
 from lucun.printing import absolute_url
 
-from .. import forms, selectors, services
+from .. import selectors, services
+from ..exports import SHEETS_KIND, sheet_table, sheets_check, sheets_direct_max
 
 
-def _pdf(request: HttpRequest, cases: list, filename: str) -> HttpResponse:
+def sheets_pdf_response(request: HttpRequest, cases: list, filename: str) -> HttpResponse:
+    """The sheets of ``cases`` as a PDF shown in the browser, the print audited (the API answers the same)."""
     content = services.case_sheets_print(
         actor=request.user, cases=cases, address=lambda case: absolute_url(case.get_absolute_url(), request)
     )
@@ -30,25 +34,24 @@ def case_sheet(request: HttpRequest, number: str) -> HttpResponse:
     cases = list(selectors.case_sheets(user=request.user, numbers=[number]))
     if not cases:
         raise Http404
-    return _pdf(request, cases, f"case-sheet-{number}.pdf")
+    return sheets_pdf_response(request, cases, f"case-sheet-{number}.pdf")
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_sheets(request: HttpRequest) -> HttpResponse:
-    """The case sheets of the ticked cases (?number=…), or of every case the list shows with its filters."""
-    numbers = [n.strip() for n in request.GET.getlist("number") if n.strip()]
-    filters = forms.case_list_filter_form(user=request.user, data=request.GET).filters()
-    queryset = selectors.case_sheets(user=request.user, filters=filters, numbers=numbers or None)
-    count, limit = queryset.count(), settings.LUCUN_CASE_SHEETS_MAX
-    back = reverse("cases:case_list") + "?" + page_query(request.GET)
-    if count > limit:
-        messages.error(
-            request,
-            _("一次最多打印 %(limit)d 份办理单,当前筛选出 %(count)d 件。请增加筛选条件(如村居、状态、颜色)后再打印。")
-            % {"limit": limit, "count": count},
-        )
-        return redirect(back)
-    if count == 0:
-        messages.error(request, _("没有符合条件的诉求可以打印。"))
-        return redirect(back)
-    return _pdf(request, list(queryset), f"case-sheets-{timezone.localtime():%Y%m%d-%H%M}.pdf")
+    """The case sheets of the ticked cases (?number=…), or of every case the list shows with its filters.
+
+    Up to LUCUN_CASE_SHEETS_MAX the PDF is answered at once; more are offered, then made, as a background job
+    whose page follows the progress and offers the file (``lucun.exports.views.export``).
+    """
+    queryset = sheet_table(user=request.user, query=request.GET).rows
+    count = queryset.count()
+    try:
+        sheets_check(count)
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+        return redirect(reverse("cases:case_list") + "?" + page_query(request.GET))
+    if request.method == "GET" and count <= sheets_direct_max():
+        return sheets_pdf_response(request, list(queryset), f"case-sheets-{timezone.localtime():%Y%m%d-%H%M}.pdf")
+    return export(request, kind=SHEETS_KIND)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..exports import api as exports
 from . import views
 
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
     path("grids/", views.GridListView.as_view(), name="api_grid_list"),
     path("notifications/", views.NotificationListView.as_view(), name="api_notification_list"),
     path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
+    path("exports/", exports.ExportStartView.as_view(), name="api_export_start"),
+    path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="api_export_job"),
+    path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="api_export_job_download"),
 ]

@@ -1,11 +1,13 @@
-"""Exports of list pages to Excel: each app registers what its pages export; lucun writes, queues and serves them.
+"""Exports of list pages to files: each app registers what its pages export; lucun writes, queues and serves them.
 
 An app registers, in its ``AppConfig.ready()``, an ``Exporter``: a function that turns the person and the page's
 query string into a ``Table`` built with the page's own filter form and selector, so an export holds exactly the
 rows the page would show across all its pages, within the person's scope, and is refused (``PermissionDenied``)
-where the page is. Up to ``LUCUN_EXPORT_DIRECT_MAX`` rows the file is answered at once; a larger export becomes an
-``ExportJob`` that a Celery task writes with progress (``services``), kept as a private file only the person who
-asked may download (``lucun.files``). lucun imports no app: it knows the exporters only through this registry.
+where the page is. The file is an Excel sheet unless the exporter names another ``FileFormat`` (the printed
+case sheets are a PDF, a page a row). Up to the exporter's ``direct_max`` rows (``LUCUN_EXPORT_DIRECT_MAX``) the
+file is answered at once; a larger export becomes an ``ExportJob`` that a Celery task writes with progress
+(``services``, ``lucun.jobs``), kept as a private file only the person who asked may download (``lucun.files``)
+until it expires. lucun imports no app: it knows the exporters only through this registry.
 """
 
 from collections.abc import Callable, Iterable
@@ -15,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +34,41 @@ class Table:
 
 
 @dataclass(frozen=True)
+class FileFormat:
+    """The kind of file an export writes, and what one row of its table becomes in it."""
+
+    extension: str  # "xlsx"
+    content_type: str
+    label: str  # what the page offers to download: Excel 文件
+    unit: str  # what the progress counts: 行 (rows of a sheet), 份 (printed pages)
+    # write(out, table, *, on_rows=None, site="") -> the rows written, calling on_rows(done) after each;
+    # ``site`` is the site's absolute address, for what the file prints (a QR code).
+    write: Callable[..., int]
+    progress_step: int = 1  # the job records its progress at most every this many rows
+
+
+def _xlsx_write(out, table: Table, *, on_rows=None, site: str = "") -> int:
+    from . import xlsx  # it builds on this module
+
+    return xlsx.write(out, table, on_rows=on_rows)
+
+
+XLSX = FileFormat(
+    extension="xlsx",
+    content_type=XLSX_CONTENT_TYPE,
+    label=gettext_lazy("Excel 文件"),
+    unit=gettext_lazy("行"),
+    write=_xlsx_write,
+    progress_step=500,
+)
+
+
+def default_direct_max() -> int:
+    """The most rows an Excel export answers at once; more go to the background."""
+    return settings.LUCUN_EXPORT_DIRECT_MAX
+
+
+@dataclass(frozen=True)
 class Exporter:
     """One page's export: ``table(user=..., query=QueryDict)`` builds its rows as the page does."""
 
@@ -40,6 +78,10 @@ class Exporter:
     page: str  # the URL name of the page exported, for the way back
     action: str  # the audit action of an export
     filename: str  # the start of the downloaded file's name: cases → cases-20260301-0930.xlsx
+    format: FileFormat = XLSX
+    direct_max: Callable[[], int] = default_direct_max  # up to this many rows the file is answered at once
+    # check(rows) refuses (lucun.errors.DomainError) a number of rows it will not make into a file, e.g. none.
+    check: Callable[[int], None] | None = None
 
 
 _exporters: dict[str, Exporter] = {}
@@ -62,11 +104,6 @@ def get(kind: str) -> Exporter:
         raise Http404 from exc
 
 
-def direct_max() -> int:
-    """The most rows an export answers at once; more go to the background."""
-    return settings.LUCUN_EXPORT_DIRECT_MAX
-
-
 def page_query(query: QueryDict) -> str:
     """The page's filters as a query string, without the page number: an export holds every page."""
     query = query.copy()
@@ -76,7 +113,13 @@ def page_query(query: QueryDict) -> str:
 
 def file_name(exporter: Exporter, moment=None) -> str:
     """The name the file is saved under on the official's computer: what it holds and when it was made."""
-    return f"{exporter.filename}-{timezone.localtime(moment):%Y%m%d-%H%M}.xlsx"
+    return f"{exporter.filename}-{timezone.localtime(moment):%Y%m%d-%H%M}.{exporter.format.extension}"
+
+
+def row_count(table: Table) -> int:
+    """How many rows the table holds (one query for a queryset)."""
+    rows = table.rows
+    return rows.count() if hasattr(rows, "iterator") else len(rows)
 
 
 def rows_of(table: Table) -> Iterable:

@@ -39,7 +39,7 @@ def _cell(ws, value):
     return cell
 
 
-def write(out: BinaryIO, table: Table, *, on_rows: Callable[[int], None] | None = None, every: int = 500) -> int:
+def write(out: BinaryIO, table: Table, *, on_rows: Callable[[int], None] | None = None, every: int = 1) -> int:
     """Write the table to ``out`` and return the number of rows; ``on_rows(done)`` is called every ``every`` rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=table.title[:31])

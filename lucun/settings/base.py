@@ -294,7 +294,11 @@ LUCUN_CASE_AUTO_CLOSE_DAYS = env.int("LUCUN_CASE_AUTO_CLOSE_DAYS", default=7)
 # A list exported to xlsx with up to this many rows is answered at once; a larger one is made in the background.
 LUCUN_EXPORT_DIRECT_MAX = env.int("LUCUN_EXPORT_DIRECT_MAX", default=2000)
 # The most case sheets (办理单) printed into one PDF at once: about a tenth of a second each, in the request.
+# More are printed in the background, up to LUCUN_CASE_SHEETS_JOB_MAX in one file.
 LUCUN_CASE_SHEETS_MAX = env.int("LUCUN_CASE_SHEETS_MAX", default=50)
+LUCUN_CASE_SHEETS_JOB_MAX = env.int("LUCUN_CASE_SHEETS_JOB_MAX", default=2000)
+# The files of exports and print jobs are deleted this many days after they were made (an hourly beat job).
+LUCUN_JOB_FILES_DAYS = env.int("LUCUN_JOB_FILES_DAYS", default=7)
 
 # manage.py backup: where the dated archives go and how many of the newest are kept.
 LUCUN_BACKUP_DIR = Path(env.str("LUCUN_BACKUP_DIR", default=str(VAR_DIR / "backups")))

@@ -1,4 +1,4 @@
-/* Follow a background job (an export): poll its progress every few seconds and offer the file when it is done. */
+/* Follow a background job (an export, a print job, case sheets): poll its progress every few seconds and offer the file when it is done. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");

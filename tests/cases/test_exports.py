@@ -135,7 +135,7 @@ def test_a_large_export_runs_in_the_background_and_gives_the_same_rows(
     job = ExportJob.objects.get()
     assert started.status_code == 302 and started.url == reverse("export_job", args=[job.pk])
     assert job.state == ExportJob.State.DONE and job.created_by == cadre
-    assert job.rows_total == job.rows_done == len(at_once[1])
+    assert job.total == job.done == len(at_once[1])
 
     progress = client.get(reverse("export_job_progress", args=[job.pk])).json()
     download = reverse("export_job_download", args=[job.pk])
@@ -155,7 +155,7 @@ def test_a_queued_export_shows_its_progress_and_follows_it_with_the_static_scrip
     client.force_login(cadre)
     client.post(f"{reverse('cases:case_export')}?state=all")  # the task is sent after commit: not in this test
     job = ExportJob.objects.get()
-    assert job.state == ExportJob.State.QUEUED and job.rows_total == 30 and job.query == "state=all"
+    assert job.state == ExportJob.State.QUEUED and job.total == 30 and job.query == "state=all"
     progress = client.get(reverse("export_job_progress", args=[job.pk])).json()
     assert progress["state"] == "queued" and progress["percent"] == 0 and progress["download_url"] == ""
     assert progress["text"] == "排队中 · 0 / 30 行"

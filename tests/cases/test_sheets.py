@@ -1,7 +1,9 @@
 """The printed case sheet (民情诉求办理单): one A4 page per case, its facts, its QR code to the case page, many
-cases in one file from the case list within the official's scope, up to a limit."""
+cases in one file from the case list within the official's scope, at once up to a limit and in the background
+beyond it."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from pypdf import PdfReader
 
 from cases import services
 from cases.models import Case
-from lucun.models import AuditEvent
+from lucun.models import AuditEvent, ExportJob
 from tests.cases.factories import open_case
 from tests.visits.qr import decode_pdf_page, needs_poppler
 
@@ -182,14 +184,65 @@ def test_the_ticked_cases_print_and_a_foreign_number_among_them_is_left_out(clie
     assert ours[3].number in text and ours[1].number in text and theirs[0].number not in text
 
 
-def test_more_cases_than_the_limit_are_refused_with_a_chinese_message(client, cadre, many, settings):
+def test_more_sheets_than_print_at_once_are_made_in_the_background_with_progress_and_a_download(
+    client, cadre, many, settings, django_capture_on_commit_callbacks
+):
+    ours, _theirs = many
     settings.LUCUN_CASE_SHEETS_MAX = 3
+    client.force_login(cadre)
+    offer = client.get(reverse("cases:case_sheets"), {"state": "all", "page": "2"})
+    html = offer.content.decode()
+    assert offer.status_code == 200 and "text/html" in offer["Content-Type"]
+    assert "共 5 份,超过 3 份,将在后台生成 PDF 文件" in html
+    assert not AuditEvent.objects.filter(action="cases.print").exists()
+
+    action = re.search(r'<form method="post" action="(\?[^"]*)">', html).group(1)  # the 开始生成 form
+    assert action == "?state=all"  # every page of the list, not the page shown
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("cases:case_sheets") + action)
+    job = ExportJob.objects.get()
+    assert started.status_code == 302 and started.url == reverse("export_job", args=[job.pk])
+    assert (job.kind, job.state, job.total, job.done, job.created_by) == ("cases.case_sheets", "done", 5, 5, cadre)
+
+    page = client.get(started.url).content.decode()
+    download = reverse("export_job_download", args=[job.pk])
+    assert f'href="{download}"' in page and "下载 PDF 文件" in page and "已完成 · 5 / 5 份" in page
+    response = client.get(download)
+    assert response["Content-Disposition"].startswith('attachment; filename="case-sheets-')
+    reader = PdfReader(io.BytesIO(response.getvalue()))
+    expected = Case.objects.filter(pk__in=[c.pk for c in ours]).order_by("due_at", "pk")
+    assert [next(c.number for c in ours if c.number in _text(reader, i)) for i in range(5)] == [
+        c.number for c in expected
+    ]
+    event = AuditEvent.objects.get(action="cases.print")
+    assert event.actor == cadre and event.object_id == str(job.pk) and event.changes["after"]["rows"] == 5
+
+
+@needs_poppler
+def test_sheets_made_in_the_background_hold_the_address_the_list_was_asked_on(
+    client, cadre, many, settings, django_capture_on_commit_callbacks
+):
+    settings.LUCUN_PUBLIC_BASE_URL = ""
+    settings.LUCUN_CASE_SHEETS_MAX = 3
+    client.force_login(cadre)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:case_sheets"))
+    job = ExportJob.objects.get()
+    pdf = client.get(reverse("export_job_download", args=[job.pk])).getvalue()
+    first = Case.objects.filter(community=cadre.positions.get().community).order_by("due_at", "pk").first()
+    assert decode_pdf_page(pdf, 1) == [f"http://testserver/cases/{first.number}/"]
+
+
+def test_more_sheets_than_one_file_holds_are_refused_with_a_chinese_message(client, cadre, many, settings):
+    settings.LUCUN_CASE_SHEETS_MAX = 2
+    settings.LUCUN_CASE_SHEETS_JOB_MAX = 3
     client.force_login(cadre)
     response = client.get(reverse("cases:case_sheets"), {"state": "all", "page": "2"}, follow=True)
     assert response.redirect_chain[-1][0] == f"{reverse('cases:case_list')}?state=all"
-    html = response.content.decode()
-    assert "一次最多打印 3 份办理单,当前筛选出 5 件" in html
-    assert not AuditEvent.objects.filter(action="cases.print").exists()
+    assert "一次最多打印 3 份办理单,当前筛选出 5 件" in response.content.decode()
+    response = client.post(f"{reverse('cases:case_sheets')}?state=all", follow=True)
+    assert "一次最多打印 3 份办理单" in response.content.decode()
+    assert not ExportJob.objects.exists() and not AuditEvent.objects.filter(action="cases.print").exists()
 
 
 def test_nothing_to_print_says_so(client, cadre, many):

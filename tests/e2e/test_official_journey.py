@@ -83,7 +83,7 @@ def test_the_batch_page_follows_a_print_job_until_the_file_is_offered(desktop, c
         address=f"{desktop.base_url}/f/{batch.channel.token}/",
         cards=40,
         per_page=printing.PER_PAGE,
-        pages_total=printing.pages_for(40),
+        total=printing.pages_for(40),
         created_by=cadre,
     )
     page = desktop.page

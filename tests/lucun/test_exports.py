@@ -2,6 +2,7 @@
 worker) and the private file only its owner may download."""
 
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -43,13 +44,19 @@ def exporter(seen):
             raise PermissionDenied
 
         def cells(community):
-            seen.append(ExportJob.objects.values_list("rows_done", flat=True).first())
+            seen.append(ExportJob.objects.values_list("done", flat=True).first())
             return [community.name, timezone.now()]
 
         return exports.Table(title="村居", columns=["名称", "时间"], rows=Community.objects.order_by("pk"), cells=cells)
 
     entry = exports.Exporter(
-        kind="tests.communities", label="村居", table=table, page="org_tree", action="tests.export", filename="c"
+        kind="tests.communities",
+        label="村居",
+        table=table,
+        page="org_tree",
+        action="tests.export",
+        filename="c",
+        format=replace(exports.XLSX, progress_step=3),  # progress every three rows, so a few rows show it
     )
     exports.register(entry)
     yield entry
@@ -70,15 +77,14 @@ def test_text_that_looks_like_a_formula_stays_text_and_times_are_local():
     assert when.value == datetime(2026, 3, 1, 9, 30)  # Asia/Shanghai, as the pages show it
 
 
-def test_a_job_records_its_progress_as_it_writes(exporter, seen, cadre, street, monkeypatch):
+def test_a_job_records_its_progress_as_it_writes(exporter, seen, cadre, street):
     for n in range(9):
         CommunityFactory(street=street, name=f"村{n}")
-    monkeypatch.setattr(services, "PROGRESS_MIN_STEP", 3)
     job = _job(exporter, cadre)
     assert OutboxMessage.objects.filter(task_name="lucun.tasks.export_job_run", kwargs={"job_id": job.pk}).exists()
     job = services.export_job_run(job_id=job.pk)
     total = Community.objects.count()
-    assert job.state == ExportJob.State.DONE and job.rows_done == job.rows_total == total
+    assert job.state == ExportJob.State.DONE and job.done == job.total == total
     assert seen[0] == 0 and seen[3] == 3 and seen[6] == 6 and seen == sorted(seen)
     assert [row[0] for row in xlsx_rows(job.file.read())[1]] == list(
         Community.objects.order_by("pk").values_list("name", flat=True)

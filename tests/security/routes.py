@@ -72,6 +72,9 @@ ROUTES = [
     Route("api_grid_list"),
     Route("api_notification_list"),
     Route("api_notification_mark_read", method=P),
+    Route("api_export_start", method=P),
+    Route("api_export_job", _pk("export_job")),
+    Route("api_export_job_download", _pk("export_job")),
     Route("api_schema"),
     Route("api_docs"),
     # visits: pages
@@ -153,6 +156,8 @@ ROUTES = [
     Route("api_return_decide", _pk("return_request"), P),
     Route("api_case_detail", _number()),
     Route("api_case_events", _number()),
+    Route("api_case_sheets", method=P),
+    Route("api_case_sheet", _number()),
     *[
         Route(f"api_case_{move}", _number(), P)
         for move in (

@@ -44,6 +44,9 @@ api_community_detail                       403  200  200  200  200  200  200  20
 api_grid_list                              403  200  200  200  200  200  200  200  200
 api_notification_list                      403  200  200  200  200  200  200  200  200
 api_notification_mark_read                 403  200  200  200  200  200  200  200  200
+api_export_start                           403  400  400  400  400  400  400  400  400
+api_export_job                             403  404  404  404  200  404  404  404  404
+api_export_job_download                    403  404  404  404  200  404  404  404  404
 api_schema                                 200  200  200  200  200  200  200  200  200
 api_docs                                   200  200  200  200  200  200  200  200  200
 visits:search                                L  200  200  200  200  200  200  200  200
@@ -120,6 +123,8 @@ api_extension_decide                       403  400  400  400  400  400  400  40
 api_return_decide                          403  400  400  400  400  400  400  400  404
 api_case_detail                            403  200  200  200  200  200  200  200  404
 api_case_events                            403  200  200  200  200  200  200  200  404
+api_case_sheets                            403  200  200  200  200  200  200  200  200
+api_case_sheet                             403  200  200  200  200  200  200  200  404
 api_case_accept                            403  403  403  403  200  403  403  403  404
 api_case_progress                          403  400  400  400  400  400  400  400  404
 api_case_assign                            403  400  400  400  400  400  400  400  404

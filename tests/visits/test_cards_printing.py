@@ -79,7 +79,7 @@ def test_a_print_job_is_queued_through_the_outbox_and_made_by_the_task(
     job = run_print(batch, cadre, django_capture_on_commit_callbacks)
     message = OutboxMessage.objects.get(task_name="visits.tasks.print_job_run")
     assert message.kwargs == {"job_id": job.pk} and message.sent_at is not None
-    assert job.state == PrintJob.State.DONE and job.pages_done == job.pages_total == 3
+    assert job.state == PrintJob.State.DONE and job.done == job.total == 3
     path = Path(job.file.path)
     assert path.is_relative_to(Path(settings.MEDIA_ROOT)) and path.read_bytes().startswith(b"%PDF")
     assert job.started_at <= job.finished_at
@@ -93,7 +93,7 @@ def test_the_task_records_progress_page_by_page(batch, cadre, monkeypatch):
         def recorded(done, total):
             on_page(done, total)
             job = PrintJob.objects.get()
-            seen.append((job.state, job.pages_done))
+            seen.append((job.state, job.done))
 
         return real(out, on_page=recorded, **kwargs)
 
@@ -110,7 +110,7 @@ def test_a_redelivered_task_does_not_print_twice(batch, cadre, django_capture_on
     assert job.state == PrintJob.State.DONE and len(list(Path(settings.MEDIA_ROOT, "print").glob("*.pdf"))) >= 1
 
 
-def test_a_failing_render_marks_the_job_failed_with_the_error(batch, cadre, monkeypatch):
+def test_a_failing_render_marks_the_job_failed_in_chinese_and_logs_the_error(batch, cadre, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
@@ -118,7 +118,9 @@ def test_a_failing_render_marks_the_job_failed_with_the_error(batch, cadre, monk
     job = services.print_job_create(actor=cadre, batch=batch, address=address_of(batch.channel))
     services.print_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert job.state == PrintJob.State.FAILED and job.error == "disk full" and not job.file
+    assert job.state == PrintJob.State.FAILED and not job.file
+    assert job.error == "生成失败,请重试;仍不成功请联系系统管理员。"
+    assert "disk full" in caplog.text
 
 
 def test_a_stopped_batch_is_not_printed_again(batch, cadre):
@@ -141,7 +143,7 @@ def test_twelve_thousand_cards_are_printed_by_the_task_in_seconds(community, cad
     started = time.monotonic()
     job = run_print(batch, cadre, django_capture_on_commit_callbacks)
     elapsed = time.monotonic() - started
-    assert job.state == PrintJob.State.DONE and job.pages_done == job.pages_total == 1200
+    assert job.state == PrintJob.State.DONE and job.done == job.total == 1200
     pdf = Path(job.file.path).read_bytes()
     assert pdf_pages(pdf) == 1200
     assert decode_pdf_page(pdf, 1200) == [address_of(batch.channel)] * printing.PER_PAGE

@@ -156,9 +156,10 @@ def test_printing_from_the_page_shows_progress_and_offers_the_file(
     assert progress == {
         "state": "done",
         "state_label": "已完成",
-        "pages_done": 3,
-        "pages_total": 3,
+        "done": 3,
+        "total": 3,
         "percent": 100,
+        "text": "已完成 · 3 / 3 页",
         "download_url": download,
         "error": "",
     }
@@ -171,7 +172,7 @@ def test_a_running_job_is_followed_by_the_static_script_not_an_inline_one(cadre_
     job = services.print_job_create(actor=cadre, batch=batch, address="https://lucun.example.gov.cn/f/x/")
     html = cadre_client.get(batch.get_absolute_url()).content.decode()
     assert f'data-progress-url="{reverse("visits:print_job_progress", args=[job.pk])}"' in html
-    assert "visits/print-progress" in html and "<script>" not in html
+    assert "js/job-progress.js" in html and "visits/print-progress" not in html and "<script>" not in html
     progress = cadre_client.get(reverse("visits:print_job_progress", args=[job.pk])).json()
     assert progress["state"] == "queued" and progress["download_url"] == ""
     assert cadre_client.get(reverse("visits:print_job_download", args=[job.pk])).status_code == 404

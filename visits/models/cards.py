@@ -4,15 +4,15 @@ A QR code names a batch of cards or a poster, never a household: every card of a
 code, so a message sent through it cannot be traced to the family that was given the card.
 """
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import QrSource
 from lucun.files import random_name
+from lucun.jobs.models import BackgroundJob
 from lucun.models import Community, phone_validator
 
 from .visiting import VisitTeam
@@ -101,18 +101,14 @@ class FeedbackPoint(QrSource):
 
 
 def print_file_path(instance: "PrintJob", filename: str) -> str:
-    """Keep printed files under a random name: the address of a file is not guessable."""
+    """Keep printed files under a random name (the migrations' name for ``lucun.jobs.models.job_file_path``)."""
     return random_name("print", ".pdf")
 
 
-class PrintJob(models.Model):
-    """One print-ready PDF of a card batch, made by a Celery task that records its progress here."""
+class PrintJob(BackgroundJob):
+    """One print-ready PDF of a card batch, made by a Celery task that records its progress here (pages)."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+    file_folder = "print"
 
     batch = models.ForeignKey(
         ContactCardBatch, verbose_name=_("联系卡批次"), on_delete=models.PROTECT, related_name="print_jobs"
@@ -120,32 +116,13 @@ class PrintJob(models.Model):
     address = models.CharField(_("二维码地址"), max_length=300, help_text=_("印在二维码里的完整网址。"))
     cards = models.PositiveIntegerField(_("张数"))
     per_page = models.PositiveSmallIntegerField(_("每页张数"))
-    pages_total = models.PositiveIntegerField(_("总页数"))
-    pages_done = models.PositiveIntegerField(_("已生成页数"), default=0)
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
-    file = models.FileField(_("文件"), upload_to=print_file_path, blank=True, max_length=200)
-    error = models.TextField(_("错误"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("打印任务")
         verbose_name_plural = _("打印任务")
-        ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(pages_done__lte=F("pages_total")), name="printjob_progress_bounded"),
+            *BackgroundJob.Meta.constraints,
             models.CheckConstraint(condition=Q(cards__gte=1, per_page__gte=1), name="printjob_something_to_print"),
-            models.CheckConstraint(condition=~Q(state="done") | ~Q(file=""), name="printjob_done_has_file"),
-            models.CheckConstraint(condition=~Q(state="failed") | ~Q(error=""), name="printjob_failed_has_error"),
         ]
         indexes = [models.Index(fields=["batch", "-created_at"], name="printjob_batch_idx")]
 
@@ -156,11 +133,3 @@ class PrintJob(models.Model):
     def download_name(self) -> str:
         """The name the PDF is saved under on the official's computer."""
         return f"contact-cards-{self.batch.community_id}-{self.batch.number}-{self.cards}.pdf"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.pages_done / self.pages_total) if self.pages_total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)

@@ -4,14 +4,7 @@ A batch or a poster gets its own anonymous-feedback channel from the cases app, 
 deactivating it stops the channel too, so a lost card's code says so and sends people to the street.
 """
 
-import logging
-import os
-import tempfile
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import FeedbackChannel
 from cases.services import feedback_channel_create, feedback_channel_deactivate
 from lucun.errors import DomainError, require
+from lucun.jobs.services import job_claim, job_file_write
 from lucun.models import Community, User, phone_validator
 from lucun.services import audit_record, outbox_enqueue
 
@@ -28,11 +22,7 @@ from ..audit import AuditAction
 from ..models import ContactCardBatch, DeactivationReason, FeedbackPoint, PrintJob, VisitTeam
 from ..models.cards import wechat_validator
 
-logger = logging.getLogger(__name__)
-
 PRINT_TASK = "visits.tasks.print_job_run"
-# A job still "running" this long after it started was lost with its worker (the task limit is 15 minutes).
-STALE_AFTER = timedelta(minutes=20)
 
 
 def _require_manager(actor: User | None, community: Community) -> None:
@@ -225,7 +215,7 @@ def print_job_create(
             address=address,
             cards=cards,
             per_page=printing.PER_PAGE,
-            pages_total=printing.pages_for(cards),
+            total=printing.pages_for(cards),
             created_by=actor,
         )
         audit_record(
@@ -240,30 +230,9 @@ def print_job_create(
     return job
 
 
-def _claim(job_id: int) -> PrintJob | None:
-    """Mark the job running, once: a redelivered task finds it taken (unless its worker died long ago)."""
-    with transaction.atomic():
-        job = (
-            PrintJob.objects.select_for_update(of=("self",))
-            .select_related("batch", "batch__community", "batch__community__street")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None:
-            return None
-        stale = job.state == PrintJob.State.RUNNING and job.started_at and job.started_at < timezone.now() - STALE_AFTER
-        if job.state != PrintJob.State.QUEUED and not stale:
-            return None
-        job.state = PrintJob.State.RUNNING
-        job.started_at = timezone.now()
-        job.pages_done = 0
-        job.save(update_fields=["state", "started_at", "pages_done"])
-    return job
-
-
 def print_job_run(*, job_id: int) -> PrintJob | None:
     """Render the job's PDF page by page into MEDIA_ROOT, recording progress; return the job (None if taken)."""
-    job = _claim(job_id)
+    job = job_claim(model=PrintJob, job_id=job_id, related=("batch", "batch__community", "batch__community__street"))
     if job is None:
         return None
     batch = job.batch
@@ -276,27 +245,10 @@ def print_job_run(*, job_id: int) -> PrintJob | None:
         hotline=batch.hotline,
         label=str(batch),
     )
-    step = max(1, job.pages_total // 50)
 
-    def progress(done: int, total: int) -> None:
-        if done % step == 0 or done == total:
-            PrintJob.objects.filter(pk=job.pk).update(pages_done=done)
-
-    os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
-    try:
-        with tempfile.TemporaryFile(dir=settings.MEDIA_ROOT) as out:
-            printing.card_sheets_pdf(out, text=text, address=job.address, cards=job.cards, on_page=progress)
-            out.seek(0)
-            job.file.save(f"cards-{batch.pk}.pdf", File(out), save=False)
-    except Exception as exc:
-        logger.exception("print job %s failed", job.pk)
-        PrintJob.objects.filter(pk=job.pk).update(
-            state=PrintJob.State.FAILED, error=(str(exc) or type(exc).__name__)[:500], finished_at=timezone.now()
+    def write(out, progress) -> int:
+        return printing.card_sheets_pdf(
+            out, text=text, address=job.address, cards=job.cards, on_page=lambda done, _total: progress(done)
         )
-        job.refresh_from_db()
-        return job
-    job.state = PrintJob.State.DONE
-    job.pages_done = job.pages_total
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "state", "pages_done", "finished_at"])
-    return job
+
+    return job_file_write(job=job, name=f"cards-{batch.pk}.pdf", write=write)

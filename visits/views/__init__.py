@@ -11,6 +11,7 @@ from .cards import (
     feedback_point_deactivate,
     feedback_point_pdf,
     feedback_points,
+    print_job_download,
     print_job_progress,
     print_job_start,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "ledger_print",
     "plan",
     "plan_build",
+    "print_job_download",
     "print_job_progress",
     "print_job_start",
     "request_convert",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import feedback_channel_public_url
 from lucun.errors import page_errors
+from lucun.jobs.views import job_file, job_progress
 from lucun.models import Community
 from lucun.scoping import communities_for, get_scoped_or_404
 
@@ -92,12 +93,14 @@ def _batch(request: HttpRequest, pk: int) -> ContactCardBatch:
 def card_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     jobs = list(batch.print_jobs.select_related("created_by").order_by("-created_at", "-pk")[:JOBS_SHOWN])
+    running = next((j for j in jobs if not j.finished), None)
     context = {
         "batch": batch,
         "community": batch.community,
         "address": feedback_channel_public_url(channel=batch.channel, request=request),
         "jobs": jobs,
-        "running": next((j for j in jobs if not j.finished), None),
+        "running": running,
+        "progress": _job_state(running) if running else None,
         "can_manage": permissions.can_manage_cards(request.user, batch.community),
         "deactivate_form": DeactivateForm(reasons=BATCH_REASONS),
         "per_page": printing.PER_PAGE,
@@ -142,15 +145,7 @@ def _job(request: HttpRequest, pk: int) -> PrintJob:
 
 
 def _job_state(job: PrintJob) -> dict:
-    return {
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "pages_done": job.pages_done,
-        "pages_total": job.pages_total,
-        "percent": job.percent,
-        "download_url": reverse("visits:print_job_download", args=[job.pk]) if job.state == job.State.DONE else "",
-        "error": _("生成失败,请重试;仍不成功请联系系统管理员。") if job.state == job.State.FAILED else "",
-    }
+    return job_progress(job, unit=_("页"), download_url=reverse("visits:print_job_download", args=[job.pk]))
 
 
 @never_cache
@@ -158,6 +153,12 @@ def _job_state(job: PrintJob) -> dict:
 def print_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's progress, for the batch page to poll."""
     return JsonResponse(_job_state(_job(request, pk)))
+
+
+def print_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's PDF for whoever may see its batch (404 for anyone else, signed in or not); 410 once expired."""
+    job = _job(request, pk)
+    return job_file(request, job, kind="print-job", back=reverse("visits:card_batch_detail", args=[job.batch_id]))
 
 
 # ----------------------------------------------------------------------------------------------- posters
