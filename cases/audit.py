@@ -19,3 +19,6 @@ class AuditAction(models.TextChoices):
     CASE_EXPORT = "cases.export", _("导出诉求清单")
     FEEDBACK_EXPORT = "cases.feedback_export", _("导出群众反馈")
     CASE_SHEETS_PRINT = "cases.print", _("打印诉求办理单")
+    BULLETIN_CREATE = "cases.bulletin_create", _("起草通报")
+    BULLETIN_UPDATE = "cases.bulletin_update", _("修改通报草稿")
+    BULLETIN_PUBLISH = "cases.bulletin_publish", _("发布通报")

@@ -31,14 +31,19 @@ from .feedback import (
     new_lookup_code,
     to_hour,
 )
+from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .tally import CaseTally
 
 __all__ = [
+    "BULLETIN_READERS_DEFAULT",
     "LOOKUP_ALPHABET",
     "LOOKUP_LENGTH",
     "OPEN_STATES",
     "RUNNING_STATES",
     "TOKEN_PATTERN",
+    "Bulletin",
+    "BulletinItem",
+    "BulletinReader",
     "Case",
     "CaseCounter",
     "CaseEvent",

@@ -1,4 +1,5 @@
-"""Every write of the cases app: cases and their life (case.py), anonymous feedback (feedback.py)."""
+"""Every write of the cases app: cases and their life (case.py), anonymous feedback (feedback.py), the negative
+list and its 通报 (notices.py)."""
 
 from .case import (
     LIST_ORDER,
@@ -43,13 +44,25 @@ from .feedback import (
     feedback_submit,
     redaction_suggest,
 )
+from .notices import (
+    BulletinEntry,
+    bulletin_create,
+    bulletin_publish,
+    bulletin_update,
+    conduct_violation_notify,
+    conduct_violation_report,
+)
 from .sheets import case_sheets_print
 from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
+    "BulletinEntry",
     "Decision",
     "SweepResult",
+    "bulletin_create",
+    "bulletin_publish",
+    "bulletin_update",
     "can_triage",
     "case_accept",
     "case_assign",
@@ -73,7 +86,9 @@ __all__ = [
     "case_sheets_print",
     "case_supervise",
     "cases_auto_close",
+    "conduct_violation_notify",
     "conduct_violation_record",
+    "conduct_violation_report",
     "dashboard_refresh_request",
     "feedback_answer",
     "feedback_can_answer",
