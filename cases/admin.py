@@ -4,9 +4,21 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from lucun.admin import ConfigRowAdmin
+from lucun.admin import ConfigRowAdmin, ReadOnlyAdmin
 
-from .models import Category, ConductKind, Feedback, FeedbackChannel, FeedbackPhoto, Open311Key, Open311Setting, Tier
+from .models import (
+    Bulletin,
+    BulletinItem,
+    BulletinReader,
+    Category,
+    ConductKind,
+    Feedback,
+    FeedbackChannel,
+    FeedbackPhoto,
+    Open311Key,
+    Open311Setting,
+    Tier,
+)
 from .services import (
     can_manage_open311,
     open311_key_issue,
@@ -50,6 +62,42 @@ class TierAdmin(admin.ModelAdmin):
 class ConductKindAdmin(ConfigRowAdmin):
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
+
+
+@admin.register(BulletinReader)
+class BulletinReaderAdmin(admin.ModelAdmin):
+    """Which positions read the 通报 of the streets they work in (supervisors and street leaders always do)."""
+
+    list_display = ["role", "is_active"]
+    list_editable = ["is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # switched off, never deleted, like every row of configuration
+
+
+class BulletinItemInline(admin.TabularInline):
+    model = BulletinItem
+    extra = 0
+    can_delete = False
+    fields = ["violation", "handling", "sort_order"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(ReadOnlyAdmin):
+    """通报 are drafted and published on their pages (audited); a published one is never changed."""
+
+    list_display = ["title", "street", "state", "year", "serial", "period_from", "period_to", "published_at"]
+    list_filter = ["state", "street"]
+    search_fields = ["title"]
+    list_select_related = ["street"]
+    inlines = [BulletinItemInline]
 
 
 @admin.register(FeedbackChannel)

@@ -19,7 +19,7 @@ class CasesConfig(AppConfig):
         from . import selectors
         from .exports import EXPORTERS
         from .home import register_panels
-        from .models import CasePhoto, FeedbackPhoto
+        from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
         from .permissions import DASHBOARD_ROLES, SUPERVISE_ROLES
         from .services.feedback import TRIAGE_ROLES
@@ -43,7 +43,14 @@ class CasesConfig(AppConfig):
             navigation.NavItem(
                 label=_("三色督办"), url_name="cases:dashboard", order=33, roles=DASHBOARD_ROLES, group=solve
             ),
+            # One entry for 通报: readers find the published ones there; supervisors, their drafts and the way to
+            # what is still to be reported (the notice board). The readers are configuration (BulletinReader); the
+            # entry is offered to the positions the seed names, and the page itself asks the configuration.
             navigation.NavItem(
-                label=_("通报"), url_name="cases:notice_list", order=34, roles=SUPERVISE_ROLES, group=solve
+                label=_("通报"),
+                url_name="cases:bulletin_list",
+                order=34,
+                roles=frozenset(BULLETIN_READERS_DEFAULT) | SUPERVISE_ROLES,
+                group=solve,
             ),
         )

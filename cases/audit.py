@@ -22,3 +22,6 @@ class AuditAction(models.TextChoices):
     OPEN311_KEY_ISSUE = "cases.open311_key_issue", _("签发 Open311 API 密钥")
     OPEN311_KEY_REVOKE = "cases.open311_key_revoke", _("吊销 Open311 API 密钥")
     OPEN311_SETTING_CHANGE = "cases.open311_setting_change", _("修改 Open311 街道设置")
+    BULLETIN_CREATE = "cases.bulletin_create", _("起草通报")
+    BULLETIN_UPDATE = "cases.bulletin_update", _("修改通报草稿")
+    BULLETIN_PUBLISH = "cases.bulletin_publish", _("发布通报")

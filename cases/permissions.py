@@ -1,7 +1,12 @@
 """Who may do what to a case: one place for the rules, used by pages, API and services alike."""
 
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from lucun.errors import NotAllowed
 from lucun.models import Role
-from lucun.scoping import communities_for, has_role
+from lucun.scoping import communities_for, has_role, roles_for, user_positions
 
 from .models import Case
 
@@ -42,3 +47,59 @@ def can_dispatch(user, case: Case) -> bool:
 
 def can_supervise(user, case: Case) -> bool:
     return has_role(user, SUPERVISE_ROLES, case.community)
+
+
+# --- 通报 (bulletins) ----------------------------------------------------------------------------------
+# A 通报 belongs to a street. Its supervisors and leaders (at the street, or the county above it) draft and publish
+# it; the positions the configuration names (``BulletinReader``) read the published ones of the streets they work in.
+BULLETIN_WRITE_ROLES = SUPERVISE_ROLES
+
+
+def _covers_street(position, street) -> bool:
+    if position.street_id:
+        return position.street_id == street.pk
+    return bool(position.county_id) and position.county_id == street.county_id
+
+
+def _works_in_street(position, street) -> bool:
+    if position.community_id:
+        return position.community.street_id == street.pk
+    if position.grid_id:
+        return position.grid.community.street_id == street.pk
+    return _covers_street(position, street)
+
+
+def can_write_bulletins(user, street) -> bool:
+    """Tell whether the user drafts and publishes the 通报 of ``street``."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(p.role in BULLETIN_WRITE_ROLES and _covers_street(p, street) for p in user_positions(user))
+
+
+def can_read_bulletins(user, street, readers: Iterable[str]) -> bool:
+    """Tell whether the user reads the published 通报 of ``street``, ``readers`` being the configured positions."""
+    if can_write_bulletins(user, street):
+        return True
+    readers = set(readers)
+    return any(p.role in readers and _works_in_street(p, street) for p in user_positions(user))
+
+
+def can_read_bulletin(user, bulletin, readers: Iterable[str]) -> bool:
+    """Tell whether the user reads this 通报: a draft is for who writes the street's 通报, a published one for its
+    readers too."""
+    if bulletin.is_published:
+        return can_read_bulletins(user, bulletin.street, readers)
+    return can_write_bulletins(user, bulletin.street)
+
+
+def reads_bulletins(user, readers: Iterable[str]) -> bool:
+    """Tell whether the user holds any position that reads 通报 (or writes them), wherever it is."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_for(user) & (set(readers) | BULLETIN_WRITE_ROLES))
+
+
+def require_bulletin_reader(user, bulletin, readers: Iterable[str]) -> None:
+    """Refuse (403) a person who may not read this 通报, saying why."""
+    if not can_read_bulletin(user, bulletin, readers):
+        raise NotAllowed(_("您的职务不在通报的阅读范围内。") if bulletin.is_published else _("这期通报尚未发布。"))

@@ -3,7 +3,7 @@ from django.urls import include, path
 from lucun.exports.views import export
 
 from . import views
-from .views import feedback
+from .views import feedback, notices
 
 app_name = "cases"
 
@@ -27,8 +27,14 @@ urlpatterns = [
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.case_create, name="case_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("notices/", views.notice_list, name="notice_list"),
-    path("notices/violations/new/", views.violation_create, name="violation_create"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/violations/new/", notices.violation_create, name="violation_create"),
+    path("bulletins/", notices.bulletin_list, name="bulletin_list"),
+    path("bulletins/new/", notices.bulletin_create, name="bulletin_create"),
+    path("bulletins/<int:pk>/", notices.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/edit/", notices.bulletin_edit, name="bulletin_edit"),
+    path("bulletins/<int:pk>/publish/", notices.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/bulletin.pdf", notices.bulletin_pdf_view, name="bulletin_pdf"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("returns/<int:pk>/decide/", views.return_decide, name="return_decide"),
     path("<str:number>/", views.case_detail, name="case_detail"),

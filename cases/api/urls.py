@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from . import bulletin_views as bv
 from . import feedback_views as fv
 from . import views
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("feedback/intake/<int:pk>/redact/", fv.IntakeRedactView.as_view(), name="api_feedback_redact"),
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),
     path("tiers/", views.TierListView.as_view(), name="api_tier_list"),
+    path("bulletins/", bv.BulletinListCreateView.as_view(), name="api_bulletin_list"),
+    path("bulletins/<int:pk>/", bv.BulletinDetailView.as_view(), name="api_bulletin_detail"),
+    path("bulletins/<int:pk>/bulletin.pdf", bv.BulletinPdfView.as_view(), name="api_bulletin_pdf"),
+    path("bulletins/<int:pk>/publish/", bv.BulletinPublishView.as_view(), name="api_bulletin_publish"),
     path("cases/", views.CaseListCreateView.as_view(), name="api_case_list"),
     path("", include("cases.api.jobs")),  # before cases/<number>/: cases/sheets/ is no case number
     path("cases/dashboard/", views.DashboardView.as_view(), name="api_case_dashboard"),

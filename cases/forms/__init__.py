@@ -1,4 +1,4 @@
-"""Forms of the cases app: cases (case.py) and feedback (feedback.py)."""
+"""Forms of the cases app: cases (case.py), feedback (feedback.py) and 通报 (notices.py)."""
 
 from .case import (
     AssignForm,
@@ -29,10 +29,13 @@ from .feedback import (
     RedactForm,
     RejectForm,
 )
+from .notices import BulletinForm, CandidateRow
 
 __all__ = [
     "AnswerForm",
     "AssignForm",
+    "BulletinForm",
+    "CandidateRow",
     "CaseFilterForm",
     "CaseOpenForm",
     "ChannelForm",

@@ -29,16 +29,21 @@ from .feedback import (
     new_lookup_code,
     to_hour,
 )
+from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
 from .tally import CaseTally
 
 __all__ = [
+    "BULLETIN_READERS_DEFAULT",
     "KEY_PREFIX",
     "LOOKUP_ALPHABET",
     "LOOKUP_LENGTH",
     "OPEN_STATES",
     "RUNNING_STATES",
     "TOKEN_PATTERN",
+    "Bulletin",
+    "BulletinItem",
+    "BulletinReader",
     "Case",
     "CaseCounter",
     "CaseEvent",

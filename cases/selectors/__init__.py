@@ -37,6 +37,16 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
+from .notices import (
+    bulletin_candidates,
+    bulletin_get,
+    bulletin_items,
+    bulletin_list,
+    bulletin_reader_roles,
+    bulletin_readers,
+    bulletin_streets_to_write,
+    notice_board,
+)
 from .open311 import (
     open311_communities,
     open311_community,
@@ -60,6 +70,13 @@ __all__ = [
     "Dashboard",
     "FeedbackStatus",
     "approvals_waiting",
+    "bulletin_candidates",
+    "bulletin_get",
+    "bulletin_items",
+    "bulletin_list",
+    "bulletin_reader_roles",
+    "bulletin_readers",
+    "bulletin_streets_to_write",
     "case_events",
     "case_get",
     "case_list",
@@ -84,6 +101,7 @@ __all__ = [
     "my_work",
     "my_work_colours",
     "normalize_lookup_code",
+    "notice_board",
     "notice_list",
     "open311_communities",
     "open311_community",

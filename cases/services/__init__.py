@@ -1,5 +1,6 @@
 """Every write of the cases app: cases and their life (case.py), anonymous feedback as sent (feedback.py), its
-channels (feedback_channels.py) and its triage (feedback_triage.py)."""
+channels (feedback_channels.py) and its triage (feedback_triage.py), the negative list and its 通报 (notices.py),
+Open311 (open311.py)."""
 
 from .case import (
     LIST_ORDER,
@@ -32,6 +33,14 @@ from .case import (
 from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
 from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
+from .notices import (
+    BulletinEntry,
+    bulletin_create,
+    bulletin_publish,
+    bulletin_update,
+    conduct_violation_notify,
+    conduct_violation_report,
+)
 from .open311 import (
     can_manage_open311,
     open311_key_issue,
@@ -44,8 +53,12 @@ from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
+    "BulletinEntry",
     "Decision",
     "SweepResult",
+    "bulletin_create",
+    "bulletin_publish",
+    "bulletin_update",
     "can_manage_open311",
     "can_triage",
     "case_accept",
@@ -70,7 +83,9 @@ __all__ = [
     "case_sheets_print",
     "case_supervise",
     "cases_auto_close",
+    "conduct_violation_notify",
     "conduct_violation_record",
+    "conduct_violation_report",
     "dashboard_refresh_request",
     "feedback_answer",
     "feedback_can_answer",

@@ -1,4 +1,5 @@
-"""Pages of the cases app: cases (case.py), the feedback intake queue (feedback.py), the public pages (public.py)."""
+"""Pages of the cases app: cases (case.py), the feedback intake queue (feedback.py), the public pages (public.py),
+the negative list and its 通报 (notices.py)."""
 
 from .case import (
     MOVES,
@@ -11,9 +12,17 @@ from .case import (
     dashboard,
     extension_decide,
     my_work,
-    notice_list,
     quick_accept,
     return_decide,
+)
+from .notices import (
+    bulletin_create,
+    bulletin_detail,
+    bulletin_edit,
+    bulletin_list,
+    bulletin_pdf_view,
+    bulletin_publish,
+    notice_list,
     violation_create,
 )
 from .sheets import case_sheet, case_sheets
@@ -22,6 +31,12 @@ __all__ = [
     "MOVES",
     "PAGE_SIZE",
     "Move",
+    "bulletin_create",
+    "bulletin_detail",
+    "bulletin_edit",
+    "bulletin_list",
+    "bulletin_pdf_view",
+    "bulletin_publish",
     "case_create",
     "case_detail",
     "case_list",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lucun.errors import flash_refused, page_errors
 from lucun.scoping import communities_for, has_role
-from lucun.selectors import audit_for_object, officials_in_scope
+from lucun.selectors import audit_for_object
 
 from .. import forms, permissions, selectors, services
 from ..models import Case, CaseList, CaseState, Colour, ExtensionRequest, ReturnRequest
@@ -335,50 +335,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "lists": CaseList,
         },
     )
-
-
-@login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, permissions.SUPERVISE_ROLES):
-        raise PermissionDenied
-    cases, violations = selectors.notice_list(user=request.user)
-    return render(
-        request,
-        "cases/notice_list.html",
-        {
-            "cases": Paginator(cases, 50).get_page(request.GET.get("page")),
-            "violations": Paginator(violations, 50).get_page(request.GET.get("vpage")),
-        },
-    )
-
-
-@login_required
-def violation_create(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, permissions.SUPERVISE_ROLES):
-        raise PermissionDenied
-    communities = communities_for(request.user).order_by("sort_order", "name")
-    form = forms.ViolationForm(
-        request.POST or None, officials=officials_in_scope(user=request.user), communities=communities
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        case = None
-        if data["case_number"]:
-            case = Case.objects.filter(number=data["case_number"].strip(), community=data["community"]).first()
-            if case is None:
-                form.add_error("case_number", _("在该村(居)找不到这个诉求编号。"))
-        if form.is_valid():
-            with page_errors(request, form) as call:
-                services.conduct_violation_record(
-                    user=request.user,
-                    official=data["official"],
-                    kind=data["kind"],
-                    community=data["community"],
-                    occurred_on=data["occurred_on"],
-                    note=data["note"],
-                    case=case,
-                )
-            if call.ok:
-                messages.success(request, _("作风问题已记录并列入通报。"))
-                return redirect("cases:notice_list")
-    return render(request, "cases/violation_form.html", {"form": form})

@@ -35,7 +35,7 @@ solve       cases:my_work                           x    x    x    x    x    x  
 solve       cases:case_list                         x    x    x    x    x    x    x
 solve       cases:feedback_queue                    x    x    x    x    .    .    .
 solve       cases:dashboard                         x    x    x    x    .    .    .
-solve       cases:notice_list                       x    .    x    .    .    .    .
+solve       cases:bulletin_list                     x    x    x    x    .    x    .
 points      points:volunteer_list                   x    x    x    x    x    x    x
 points      points:claim_list                       x    x    .    x    .    .    .
 points      points:redeem_start                     .    x    .    x    .    x    .

@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from cases.models import ConductKind
 from cases.services import (
+    BulletinEntry,
+    bulletin_create,
+    bulletin_publish,
     case_request_extension,
     case_request_return,
     conduct_violation_record,
@@ -124,6 +127,23 @@ def _cases(w: World) -> None:
         note="推诿扯皮",
         case=w.o["case"],
     )
+
+    # 通报 of the street listing our violation: one published, two drafts (one for the page, one for the API to
+    # publish). A 通报 is street-wide: every official of the street reads it, those of 稻香村 too.
+    def bulletin(title: str):
+        today = timezone.localdate()
+        return bulletin_create(
+            user=w.users["supervisor"],
+            street=w.street,
+            title=title,
+            period_from=today - timedelta(days=7),
+            period_to=today,
+            entries=[BulletinEntry(w.o["violation"], "诫勉谈话")],
+        )
+
+    w.o["bulletin"] = bulletin_publish(user=w.users["supervisor"], bulletin=bulletin("本周作风问题通报"))
+    w.o["bulletin_draft"] = bulletin("通报草稿")
+    w.o["bulletin_draft_api"] = bulletin("接口发布的通报草稿")
     w.o["channel"] = make_channel(community=w.community, label="芦湖村文化广场")
     w.f["channel"] = make_channel(community=w.other, label="稻香村文化广场")
     w.o["street_channel"] = make_channel(street=w.street, label="芦湖街道总码")

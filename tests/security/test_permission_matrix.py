@@ -82,6 +82,12 @@ cases:case_create                            L  200  200  200  200  200  200  20
 cases:dashboard                              L  200  200  200  200  403  403  403  200
 cases:notice_list                            L  200  403  200  403  403  403  403  403
 cases:violation_create                       L  200  403  200  403  403  403  403  403
+cases:bulletin_list                          L  200  200  200  200  200  403  403  200
+cases:bulletin_create                        L  200  403  200  403  403  403  403  403
+cases:bulletin_detail                        L  200  200  200  200  200  403  403  200
+cases:bulletin_pdf                           L  200  200  200  200  200  403  403  200
+cases:bulletin_edit                          L  200  403  200  403  403  403  403  403
+cases:bulletin_publish                       L  302  403  302  403  403  403  403  403
 cases:extension_decide                       L  302  302  302  302  302  302  302  404
 cases:return_decide                          L  302  302  302  302  302  302  302  404
 cases:case_detail                            L  200  200  200  200  200  200  200  404
@@ -117,6 +123,10 @@ api_feedback_reject                        403  400  400  400  400  403  403  40
 api_feedback_redact                        403  400  400  400  400  403  403  403  404
 api_category_list                          403  200  200  200  200  200  200  200  200
 api_tier_list                              403  200  200  200  200  200  200  200  200
+api_bulletin_list                          403  200  200  200  200  200  403  403  200
+api_bulletin_detail                        403  200  200  200  200  200  403  403  200
+api_bulletin_pdf                           403  200  200  200  200  200  403  403  200
+api_bulletin_publish                       403  200  403  200  403  403  403  403  403
 api_case_list                              403  200  200  200  200  200  200  200  200
 api_case_dashboard                         403  200  200  200  200  403  403  403  200
 api_extension_decide                       403  400  400  400  400  400  400  400  404
