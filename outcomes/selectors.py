@@ -27,7 +27,10 @@ CALLBACK_RELATED = ("case", "case__tier", "community", "team", "assignee", "reco
 
 
 def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
-    """The callbacks the user may see; ``pending``: staff callbacks of the case's current round not yet answered."""
+    """The callbacks the user may see; ``pending``: staff callbacks of the case's current round not yet answered;
+    ``mine``: the pending ones that are the user's to make (``callbacks_to_make``)."""
+    if state == "mine":
+        return callbacks_to_make(user=user)
     qs = scope(Callback.objects.all(), user).select_related(*CALLBACK_RELATED)
     if state == "pending":
         qs = qs.filter(mode=Callback.Mode.STAFF, answered_at__isnull=True, round=F("case__reopen_count"))
@@ -40,8 +43,9 @@ def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
 
 
 def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
-    """The pending staff callbacks (as ``callback_list(state="pending")``) in the communities where the user
-    records callbacks, longest waiting first."""
+    """The pending staff callbacks (as ``callback_list(state="pending")``) that are this user's to make, longest
+    waiting first: those assigned to the user, and those assigned to nobody in the communities where the user
+    records callbacks — never one of a case the user handles or first received."""
     return (
         Callback.objects.filter(
             mode=Callback.Mode.STAFF,
@@ -49,13 +53,18 @@ def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
             round=F("case__reopen_count"),
             community__in=communities_with_role(user, permissions.CALLBACK_ROLES),
         )
+        .filter(Q(assignee=user.pk) | Q(assignee__isnull=True))
+        .exclude(case__handler=user.pk)
+        .exclude(case__first_responder=user.pk)
         .select_related(*CALLBACK_RELATED)
         .order_by("resolved_at", "pk")
     )
 
 
 def callback_get(*, user: User, pk: int) -> Callback:
-    return get_scoped_or_404(Callback.objects.select_related(*CALLBACK_RELATED, "case__community"), user, pk=pk)
+    return get_scoped_or_404(
+        Callback.objects.select_related(*CALLBACK_RELATED, "case__community", "case__handler"), user, pk=pk
+    )
 
 
 def sender_answers(*, callback: Callback) -> list[Feedback]:

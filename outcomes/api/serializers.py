@@ -5,6 +5,7 @@ from rest_framework import serializers
 from lucun.text import mask_phone
 
 from .. import permissions
+from ..independence import dependent_assignee
 from ..models import (
     Callback,
     ContactMethod,
@@ -32,6 +33,10 @@ class CallbackSerializer(serializers.ModelSerializer):
     case_title = serializers.CharField(source="case.title", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    assignee_name = serializers.SerializerMethodField(help_text="回访责任人;为空表示待指派")
+    needs_reassignment = serializers.SerializerMethodField(
+        help_text="回访责任人是该诉求的承办人或首问责任人(规则施行前的指派),需改派"
+    )
 
     class Meta:
         model = Callback
@@ -48,6 +53,8 @@ class CallbackSerializer(serializers.ModelSerializer):
             "team",
             "team_name",
             "assignee",
+            "assignee_name",
+            "needs_reassignment",
             "office",
             "attempts",
             "contacted",
@@ -59,6 +66,24 @@ class CallbackSerializer(serializers.ModelSerializer):
             "reopened",
         ]
         read_only_fields = fields
+
+    def get_assignee_name(self, callback: Callback) -> str | None:
+        return str(callback.assignee) if callback.assignee_id else None
+
+    def get_needs_reassignment(self, callback: Callback) -> bool:
+        return dependent_assignee(callback)
+
+
+class CallbackAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text="回访责任人的用户编号,取自可指派人员(candidates)")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class CallbackCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    pool = serializers.CharField(help_text="所属回访人员库")
+    waiting = serializers.IntegerField(help_text="此人待回访的件数")
 
 
 class CallbackRecordSerializer(serializers.Serializer):

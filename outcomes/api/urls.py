@@ -6,6 +6,12 @@ urlpatterns = [
     path("outcomes/callbacks/", views.CallbackListView.as_view(), name="api_callback_list"),
     path("outcomes/callbacks/<int:pk>/", views.CallbackDetailView.as_view(), name="api_callback_detail"),
     path("outcomes/callbacks/<int:pk>/record/", views.CallbackRecordView.as_view(), name="api_callback_record"),
+    path("outcomes/callbacks/<int:pk>/assign/", views.CallbackAssignView.as_view(), name="api_callback_assign"),
+    path(
+        "outcomes/callbacks/<int:pk>/candidates/",
+        views.CallbackCandidatesView.as_view(),
+        name="api_callback_candidates",
+    ),
     path("outcomes/rates/", views.RatesView.as_view(), name="api_rates"),
     path("outcomes/red-lines/", views.RedLineListView.as_view(), name="api_red_line_list"),
     path("outcomes/warnings/", views.WarningListView.as_view(), name="api_warning_list"),

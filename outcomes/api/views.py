@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -6,10 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lucun.api.serializers import ApiErrorSerializer
+from lucun.errors import require_permission
+from lucun.models import User
 from lucun.scoping import communities_for, streets_for
 
+from .. import permissions, selectors, services
 from .. import rates as rates_module
-from .. import selectors, services
+from ..independence import callback_candidates
 from ..models import Callback, QuarterlyWarning, RedLine, ReportSnapshot, TalentRecord, TermGoal
 from ..periods import Period
 from ..report.figures import report
@@ -68,6 +72,45 @@ class CallbackRecordView(APIView):
         body.is_valid(raise_exception=True)
         callback = services.callback_record(callback=callback, user=request.user, **body.validated_data)
         return Response(s.CallbackSerializer(callback).data)
+
+
+class CallbackCandidatesView(APIView):
+    """The people a waiting callback may be given to: the pool (回访人员库) less the case's handler and first
+    responder, fewest callbacks waiting first. For the supervisor and the street leaders."""
+
+    @extend_schema(responses=s.CallbackCandidateSerializer(many=True), summary="可指派的回访人员")
+    def get(self, request, pk: int):
+        callback = selectors.callback_get(user=request.user, pk=pk)
+        require_permission(
+            permissions.can_assign_callback(request.user, callback.community),
+            _("只有纪工委或街道班子成员可以指派回访人员。"),
+        )
+        rows = [
+            {"id": user.pk, "name": str(user), "pool": c.pool, "waiting": c.waiting}
+            for user, c in callback_candidates(callback=callback)
+        ]
+        return Response(s.CallbackCandidateSerializer(rows, many=True).data)
+
+
+class CallbackAssignView(APIView):
+    """Give a waiting callback to a person of the pool; the case's handler or first responder is refused."""
+
+    @extend_schema(request=s.CallbackAssignSerializer, responses=s.CallbackSerializer, summary="指派回访人员")
+    def post(self, request, pk: int):
+        callback = selectors.callback_get(user=request.user, pk=pk)
+        require_permission(
+            permissions.can_assign_callback(request.user, callback.community),
+            _("只有纪工委或街道班子成员可以指派回访人员。"),
+        )
+        body = s.CallbackAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignee = User.objects.filter(pk=body.validated_data["assignee"], is_active=True).first()
+        if assignee is None:
+            raise ValidationError({"assignee": "没有这个人员。"})
+        callback = services.callback_assign(
+            callback=callback, user=request.user, assignee=assignee, note=body.validated_data["note"]
+        )
+        return Response(s.CallbackSerializer(selectors.callback_get(user=request.user, pk=callback.pk)).data)
 
 
 def _row(row, **extra) -> dict:

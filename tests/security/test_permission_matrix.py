@@ -217,6 +217,7 @@ outcomes:external                            L  200  200  200  200  200  200  20
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
 outcomes:callback_export                     L  200  200  200  200  200  200  200  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
+outcomes:callback_assign                     L  302  403  302  403  403  403  403  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
 outcomes:my_samples                          L  200  200  200  200  200  200  200  200
@@ -238,6 +239,8 @@ outcomes:talent_advance                      L  302  302  302  302  403  403  40
 api_callback_list                          403  200  200  200  200  200  200  200  200
 api_callback_detail                        403  200  200  200  200  200  200  200  404
 api_callback_record                        403  400  400  400  400  400  400  400  404
+api_callback_assign                        403  400  403  400  403  403  403  403  404
+api_callback_candidates                    403  200  403  200  403  403  403  403  404
 api_rates                                  403  200  200  200  200  200  200  200  200
 api_red_line_list                          403  200  200  200  200  200  200  200  200
 api_warning_list                           403  200  200  200  200  200  200  200  200
