@@ -1,5 +1,9 @@
 """Every scoped read of the outcomes app: ready querysets for lists, pages and the API."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
@@ -22,6 +26,7 @@ from .models import (
     TalentStep,
     TermGoal,
 )
+from .periods import Period
 
 CALLBACK_RELATED = ("case", "case__tier", "community", "team", "assignee", "recorded_by")
 
@@ -249,3 +254,47 @@ def snapshot_get(*, user: User, pk: int) -> ReportSnapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+@dataclass(frozen=True)
+class MeasuredLine:
+    line: RedLine
+    value: Decimal | None
+    text: str
+    breached: bool  # by the figures so far; a warning only once the quarter is complete
+
+
+@dataclass(frozen=True)
+class RedLineMeasures:
+    """The measured red lines of the user's communities for one quarter; ``provisional`` while it runs."""
+
+    period: Period
+    provisional: bool
+    lines: list[RedLine]
+    rows: list[tuple[Community, list[MeasuredLine]]]
+
+
+def red_line_measures(*, user: User, year: int, quarter: int, today: date | None = None) -> RedLineMeasures:
+    """Measure the measurable red lines for each community the user sees, in a fixed number of queries.
+
+    For the quarter running the figures are provisional (暂定): shown, never a warning (that is judged by
+    ``services.redlines_evaluate`` once the quarter is complete).
+    """
+    from .services.cadres import breached, measure
+
+    period = Period.quarter(year, quarter)
+    communities = communities_for(user).order_by("sort_order", "name")
+    lines = list(RedLine.objects.active().exclude(metric=RedLine.Metric.RECORDED).order_by("sort_order", "name"))
+    measures = measure(communities=communities, period=period)
+    rows = [
+        (
+            community,
+            [
+                MeasuredLine(line=line, value=m.value, text=m.text, breached=breached(line, m))
+                for line in lines
+                for m in [measures[line.metric][community.pk]]
+            ],
+        )
+        for community in communities
+    ]
+    return RedLineMeasures(period=period, provisional=not period.is_complete(today), lines=lines, rows=rows)

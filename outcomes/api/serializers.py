@@ -131,6 +131,9 @@ class WarningSerializer(serializers.ModelSerializer):
     red_line_name = serializers.CharField(source="red_line.name", read_only=True)
     cadre_name = serializers.CharField(source="cadre.get_full_name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
+    provisional = serializers.BooleanField(
+        source="is_provisional", read_only=True, help_text="季度尚未结束(暂定);红线按完整季度判定"
+    )
 
     class Meta:
         model = QuarterlyWarning
@@ -149,13 +152,40 @@ class WarningSerializer(serializers.ModelSerializer):
             "threshold",
             "evidence",
             "created_at",
+            "provisional",
         ]
 
 
 class GoalProgressSerializer(serializers.ModelSerializer):
+    provisional = serializers.BooleanField(
+        source="is_provisional",
+        read_only=True,
+        help_text="季度进行中:暂定进展,季度结束前可修改,进度滞后不作预警",
+    )
+
     class Meta:
         model = GoalProgress
-        fields = ["year", "quarter", "percent", "status", "note"]
+        fields = ["year", "quarter", "percent", "status", "note", "provisional"]
+
+
+class MeasuredLineSerializer(serializers.Serializer):
+    code = serializers.CharField(source="line.code")
+    name = serializers.CharField(source="line.name")
+    value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    text = serializers.CharField()
+    breached = serializers.BooleanField(help_text="按目前数据已超出阈值;季度进行中时只是暂定,不是预警")
+
+
+class CommunityMeasuresSerializer(serializers.Serializer):
+    community = serializers.IntegerField()
+    community_name = serializers.CharField()
+    lines = MeasuredLineSerializer(many=True)
+
+
+class RedLineMeasuresSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="如 2026-Q2")
+    provisional = serializers.BooleanField(help_text="季度尚未结束:数据为暂定,不产生预警和通知")
+    communities = CommunityMeasuresSerializer(many=True)
 
 
 class GoalReviewSerializer(serializers.ModelSerializer):

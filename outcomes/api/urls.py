@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("outcomes/rates/", views.RatesView.as_view(), name="api_rates"),
     path("outcomes/red-lines/", views.RedLineListView.as_view(), name="api_red_line_list"),
+    path("outcomes/red-lines/measures/", views.RedLineMeasuresView.as_view(), name="api_red_line_measures"),
     path("outcomes/warnings/", views.WarningListView.as_view(), name="api_warning_list"),
     path("outcomes/goals/", views.GoalListView.as_view(), name="api_goal_list"),
     path("outcomes/talent/", views.TalentListView.as_view(), name="api_talent_list"),

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics
@@ -15,7 +16,7 @@ from .. import permissions, selectors, services
 from .. import rates as rates_module
 from ..independence import callback_candidates
 from ..models import Callback, QuarterlyWarning, RedLine, ReportSnapshot, TalentRecord, TermGoal
-from ..periods import Period
+from ..periods import Period, quarter_of
 from ..report.figures import report
 from . import serializers as s
 
@@ -161,6 +162,45 @@ class RedLineListView(generics.ListAPIView):
     serializer_class = s.RedLineSerializer
     community_field = None
     queryset = RedLine.objects.order_by("sort_order")
+
+
+class RedLineMeasuresView(APIView):
+    """The measured red lines of the caller's communities for a quarter (default: the one running).
+
+    A quarter still running is ``provisional``: its figures are shown, and they warn nobody; warnings are
+    judged on complete quarters (``warnings``).
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="年度;默认本季度所在年度"),
+            OpenApiParameter("quarter", int, description="季度 1–4;默认进行中的季度"),
+        ],
+        responses=s.RedLineMeasuresSerializer,
+        summary="红线测算(含进行中季度的暂定数据)",
+    )
+    def get(self, request):
+        require_permission(permissions.can_view_cadres(request.user), _("您的职务不能查看红线测算。"))
+        year, quarter = quarter_of(timezone.localdate())
+        try:
+            year = int(request.query_params.get("year", year))
+            quarter = int(request.query_params.get("quarter", quarter))
+        except ValueError as exc:
+            raise ValidationError({"quarter": "年度和季度须为数字。"}) from exc
+        if not (1 <= quarter <= 4 and 2000 <= year <= 2100):
+            raise ValidationError({"quarter": "季度须为 1 到 4。"})
+        if not Period.quarter(year, quarter).has_started():
+            raise ValidationError({"quarter": "该季度尚未开始。"})
+        measures = selectors.red_line_measures(user=request.user, year=year, quarter=quarter)
+        data = {
+            "period": measures.period.key,
+            "provisional": measures.provisional,
+            "communities": [
+                {"community": community.pk, "community_name": community.name, "lines": cells}
+                for community, cells in measures.rows
+            ],
+        }
+        return Response(s.RedLineMeasuresSerializer(data).data)
 
 
 class WarningListView(generics.ListAPIView):

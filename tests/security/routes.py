@@ -290,6 +290,7 @@ ROUTES = [
     Route("api_callback_candidates", _pk("callback")),
     Route("api_rates"),
     Route("api_red_line_list"),
+    Route("api_red_line_measures"),
     Route("api_warning_list"),
     Route("api_goal_list"),
     Route("api_talent_list"),

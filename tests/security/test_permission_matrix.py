@@ -243,6 +243,7 @@ api_callback_assign                        403  400  403  400  403  403  403  40
 api_callback_candidates                    403  200  403  200  403  403  403  403  404
 api_rates                                  403  200  200  200  200  200  200  200  200
 api_red_line_list                          403  200  200  200  200  200  200  200  200
+api_red_line_measures                      403  200  200  200  200  403  403  403  200
 api_warning_list                           403  200  200  200  200  200  200  200  200
 api_goal_list                              403  200  200  200  200  200  200  200  200
 api_talent_list                            403  200  200  200  200  200  200  200  200
