@@ -49,8 +49,9 @@ def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
 
 def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
     """The pending staff callbacks (as ``callback_list(state="pending")``) that are this user's to make, longest
-    waiting first: those assigned to the user, and those assigned to nobody in the communities where the user
-    records callbacks — never one of a case the user handles or first received."""
+    waiting first: those assigned to the user, and those assigned to nobody (or, from before the rule, to the
+    case's own handler or first responder) in the communities where the user records callbacks — never one of a
+    case the user handles or first received."""
     return (
         Callback.objects.filter(
             mode=Callback.Mode.STAFF,
@@ -58,7 +59,13 @@ def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
             round=F("case__reopen_count"),
             community__in=communities_with_role(user, permissions.CALLBACK_ROLES),
         )
-        .filter(Q(assignee=user.pk) | Q(assignee__isnull=True))
+        # Assigned to nobody, or to the case's own people before that was refused: anyone independent may make it.
+        .filter(
+            Q(assignee=user.pk)
+            | Q(assignee__isnull=True)
+            | Q(assignee=F("case__handler"))
+            | Q(assignee=F("case__first_responder"))
+        )
         .exclude(case__handler=user.pk)
         .exclude(case__first_responder=user.pk)
         .select_related(*CALLBACK_RELATED)

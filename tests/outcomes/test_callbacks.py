@@ -324,3 +324,14 @@ def test_callback_pool_is_seeded_configuration():
         ("role", "supervisor"),
         ("other_team", ""),
     ]
+
+
+def test_a_callback_assigned_to_its_handler_before_the_rule_is_offered_to_independent_officials(community, cadre):
+    colleague = official(Role.COMMUNITY_CADRE, community=community)
+    legacy = callback_for(resolved_case(community=community, by=cadre), assignee=cadre)
+    other = callback_for(resolved_case(community=community, by=colleague), assignee=official(Role.SUPERVISOR))
+
+    assert list(callbacks_to_make(user=colleague)) == [legacy]  # not the one another person was given
+    assert list(callbacks_to_make(user=cadre)) == []
+    assert _record(legacy, colleague, solved=True, satisfaction="satisfied").recorded_by == colleague
+    assert other.assignee != colleague
