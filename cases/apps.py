@@ -14,7 +14,7 @@ class CasesConfig(AppConfig):
     demo_seeder = "cases.demo.seed"
 
     def ready(self) -> None:
-        from lucun import db, exports, files, navigation
+        from lucun import db, exports, files, navigation, search
 
         from . import selectors
         from .exports import EXPORTERS
@@ -22,6 +22,7 @@ class CasesConfig(AppConfig):
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
         from .permissions import DASHBOARD_ROLES, SUPERVISE_ROLES
+        from .search import PROVIDERS as SEARCH_PROVIDERS
         from .services.feedback import TRIAGE_ROLES
         from .signals import connect
 
@@ -32,6 +33,7 @@ class CasesConfig(AppConfig):
             files.PrivateFile("feedback-photo", FeedbackPhoto, "image", selectors.feedback_photos_visible),
         )
         exports.register(*EXPORTERS)
+        search.register(*SEARCH_PROVIDERS)
         register_panels()
         solve = navigation.SOLVE
         navigation.register(

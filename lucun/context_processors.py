@@ -6,10 +6,18 @@ def shell(request) -> dict:
     """Give the base template the navigation and the unread count (one query each, whatever the page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav": None, "unread_count": 0}
+        return {"nav_items": [], "nav": None, "unread_count": 0, "can_search": False, "search_q": ""}
     from .selectors import notification_unread_count
 
     match = request.resolver_match
-    items = items_for(user, roles_for(user))
+    roles = roles_for(user)
+    items = items_for(user, roles)
     nav = grouped(items, path=request.path, params=request.GET.dict(), namespace=match.namespace if match else "")
-    return {"nav_items": items, "nav": nav, "unread_count": notification_unread_count(user=user)}
+    return {
+        "nav_items": items,
+        "nav": nav,
+        "unread_count": notification_unread_count(user=user),
+        # The search box (lucun.search) for officials: a person without a position finds nothing.
+        "can_search": bool(roles) or user.is_superuser,
+        "search_q": request.GET.get("q", "") if match and match.url_name == "search" else "",
+    }

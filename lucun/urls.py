@@ -35,6 +35,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("search/", views.search, name="search"),
     path("org/", views.org_tree, name="org_tree"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import home as home_panels
+from . import search as site_search
 from . import selectors, services
 from .scoping import communities_for, user_positions
 
@@ -23,6 +24,27 @@ def home(request: HttpRequest) -> HttpResponse:
         "panels": home_panels.panels_for(request.user) if positions or request.user.is_superuser else [],
     }
     return render(request, "lucun/home.html", context)
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """站内搜索: cases, feedback and households of the person's communities (``lucun.search``), one kind a page."""
+    results = site_search.search(user=request.user, raw=request.GET.get("q"), kind=request.GET.get("kind", ""))
+    page_obj, hits = None, []
+    if results.rows is not None:
+        page_obj = Paginator(results.rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = results.hits(page_obj.object_list, user=request.user)
+    context = {
+        "results": results,
+        "q": (request.GET.get("q") or "").strip(),
+        "page_obj": page_obj,
+        "hits": hits,
+        "min_length": site_search.MIN_LENGTH,
+    }
+    return render(request, "lucun/search.html", context)
 
 
 @login_required

@@ -5,6 +5,7 @@ from lucun.admin import ConfigRowAdmin
 from .models import (
     CadreAdjustment,
     Callback,
+    CallbackPool,
     ExternalFigure,
     GoalProgress,
     GoalReview,
@@ -27,6 +28,14 @@ class RedLineAdmin(ConfigRowAdmin):
     list_editable = ["threshold", "min_base", "is_active", "sort_order"]
 
 
+@admin.register(CallbackPool)
+class CallbackPoolAdmin(ConfigRowAdmin):
+    """Who calls residents back (回访人员库): never the case's handler or first responder, whatever the rows say."""
+
+    list_display = ["name", "kind", "role", "is_active", "sort_order"]
+    list_editable = ["is_active", "sort_order"]
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """History: recorded through the pages and services, read here."""
 
@@ -42,9 +51,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Callback)
 class CallbackAdmin(ReadOnlyAdmin):
-    list_display = ["case", "round", "community", "mode", "satisfaction", "solved", "answered_at"]
+    list_display = ["case", "round", "community", "mode", "assignee", "satisfaction", "solved", "answered_at"]
     list_filter = ["mode", "satisfaction", "community"]
-    list_select_related = ["case", "community"]
+    list_select_related = ["case", "community", "assignee"]
 
 
 @admin.register(QuarterlyWarning)

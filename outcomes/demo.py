@@ -19,6 +19,7 @@ from lucun.models import Street
 from visits.models import Household, VisitAssignment, VisitLog, VisitTeamMember
 from visits.selectors import covering_teams
 
+from .independence import Pool
 from .models import (
     CadreAdjustment,
     Callback,
@@ -121,8 +122,19 @@ def _callbacks(ctx: DemoContext) -> str:
     cases = list(
         Case.objects.filter(community__in=ctx.communities, state__in=[CaseState.RESOLVED, CaseState.CLOSED])
         .order_by("resolved_at")
-        .values("pk", "community_id", "resolved_at", "handler_id", "handler_office", "source", "contact_phone")
+        .values(
+            "pk",
+            "community_id",
+            "resolved_at",
+            "handler_id",
+            "first_responder_id",
+            "handler_office",
+            "source",
+            "contact_phone",
+        )
     )
+    # Called back by someone of the pool, never by the case's handler or first responder.
+    pool = Pool(c["community_id"] for c in cases)
     # The demo's weakest community had a bad first quarter (its secretary gets a red-line warning).
     weak = ctx.communities[6].pk if len(ctx.communities) > 6 else None
     callbacks: list[Callback] = []
@@ -131,11 +143,15 @@ def _callbacks(ctx: DemoContext) -> str:
     for c in cases:
         resolved = c["resolved_at"]
         team = team_of(c["community_id"], timezone.localdate(resolved))
+        found = pool.candidates(
+            community_id=c["community_id"], team_id=team, exclude={c["handler_id"], c["first_responder_id"]}
+        )
+        caller = rng.choice(found).user_id if found else None
         base = {
             "case_id": c["pk"],
             "community_id": c["community_id"],
             "team_id": team,
-            "assignee_id": c["handler_id"],
+            "assignee_id": caller,
             "office": c["handler_office"],
         }
         if c["source"] == Case.Source.FEEDBACK and not c["contact_phone"]:
@@ -165,7 +181,7 @@ def _callbacks(ctx: DemoContext) -> str:
                 satisfaction=satisfaction,
                 method=rng.choice(["phone", "phone", "visit"]),
                 note="群众反映问题仍未彻底解决" if again else "",
-                recorded_by_id=c["handler_id"],
+                recorded_by_id=caller,
                 answered_at=answered,
                 reopened=again,
                 created_at=resolved,
@@ -205,7 +221,7 @@ def _callbacks(ctx: DemoContext) -> str:
                     solved=True if done else None,
                     satisfaction=("basically" if done else ""),
                     method="visit" if done else "",
-                    recorded_by_id=c["handler_id"] if done else None,
+                    recorded_by_id=caller if done else None,
                     answered_at=later if done else None,
                     **base,
                 )

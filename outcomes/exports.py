@@ -23,9 +23,9 @@ def _yes_no(value: bool | None) -> str:
 def _responsible(callback: Callback) -> str:
     if callback.mode == Callback.Mode.ANONYMOUS:
         return _("群众凭查询码自评")
-    if callback.team_id:
-        return callback.team.name
-    return " ".join(p for p in (str(callback.assignee) if callback.assignee_id else "", callback.office) if p)
+    if callback.assignee_id:
+        return str(callback.assignee)
+    return _("待指派")
 
 
 CALLBACK_COLUMNS = (

@@ -22,6 +22,7 @@ YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 CALLBACK_STATES = [
     ("pending", _("待回访")),
+    ("mine", _("我的回访")),
     ("answered", _("已回访")),
     ("anonymous", _("匿名自评")),
     ("all", _("全部")),
@@ -61,6 +62,49 @@ class CallbackForm(forms.Form):
             if not data.get("satisfaction"):
                 self.add_error("satisfaction", _("请选择满意度。"))
         return data
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    """A person of the pool, shown with the pool row and how many callbacks wait for them."""
+
+    def __init__(self, *args, **kwargs):
+        self.notes: dict[int, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        note = self.notes.get(obj.pk)
+        return f"{obj}({note})" if note else str(obj)
+
+
+class CallbackAssignForm(forms.Form):
+    """Give a callback to a person independent of its case: the choices are the pool less the case's people."""
+
+    assignee = CandidateChoiceField(
+        label=_("回访责任人"),
+        queryset=None,
+        empty_label=_("请选择"),
+        error_messages={
+            "required": _("请选择回访责任人。"),
+            "invalid_choice": _("所选人员不在可指派的回访人员中:承办人、首问责任人不能回访自己办理的诉求。"),
+        },
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Case, IntegerField, When
+
+        from lucun.models import User
+
+        ids = [user.pk for user, _c in candidates]
+        self.has_candidates = bool(ids)
+        field = self.fields["assignee"]
+        # In the candidates' order (fewest callbacks waiting first).
+        order = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], default=len(ids), output_field=IntegerField())
+        field.queryset = User.objects.filter(pk__in=ids).order_by(order, "pk")
+        field.notes = {
+            user.pk: _("%(pool)s,待回访 %(n)d 件") % {"pool": c.pool, "n": c.waiting} for user, c in candidates
+        }
 
 
 class SurveyStartForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The outcomes app's panel on the home page (lucun.home): callbacks to make."""
+"""The outcomes app's panel on the home page (lucun.home): callbacks to make (those of the person's own cases
+go to someone independent of them, never to the person)."""
 
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,7 +26,7 @@ def callbacks(*, user, now) -> Panel | None:
         key="callbacks",
         title=_("待回访"),
         label=_("件办结诉求待回访"),
-        url=reverse("outcomes:callback_list") + "?state=pending",
+        url=reverse("outcomes:callback_list") + "?state=mine",
         items=selectors.callbacks_to_make(user=user),
         row=_callback_row,
         empty=_("没有待回访的诉求。"),

@@ -118,6 +118,18 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
 
+    def is_complete(self, today: date | None = None) -> bool:
+        """Tell whether the period has ended (by the local date): only a complete period is judged."""
+        return (today or timezone.localdate()) >= self.end
+
+    def has_started(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) >= self.start
+
+
+def last_complete_quarter(today: date | None = None) -> Period:
+    """The quarter that ended last: the one red lines and term goals are judged on."""
+    return Period.quarter(*quarter_of(today or timezone.localdate())).previous()
+
 
 def choices(today: date | None = None, months: int = 12) -> list[Period]:
     """The periods offered in selectors: this and last year, the last quarters and months."""

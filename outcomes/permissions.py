@@ -8,6 +8,8 @@ from visits.permissions import can_see_sensitive
 CALLBACK_ROLES = frozenset(
     {Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR, Role.COMMUNITY_CADRE, Role.GRID_WORKER}
 )
+# Who gives a callback to a person of the pool (回访人员库): the supervisor and the street leaders.
+CALLBACK_ASSIGN_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
 # Officials who ask sampled households in a survey round (the visit teams and the grassroots members).
 SURVEY_RECORD_ROLES = frozenset(Role.values)
 # The supervisor and the street leaders start survey rounds, record red lines and adjustments, reconcile goals.
@@ -24,6 +26,10 @@ EXTERNAL_FIGURE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER, Role.STR
 
 def can_record_callback(user, community: Community) -> bool:
     return has_role(user, CALLBACK_ROLES, community)
+
+
+def can_assign_callback(user, community: Community) -> bool:
+    return has_role(user, CALLBACK_ASSIGN_ROLES, community)
 
 
 def can_record_survey(user, community: Community) -> bool:

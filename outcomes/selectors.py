@@ -1,5 +1,9 @@
 """Every scoped read of the outcomes app: ready querysets for lists, pages and the API."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Feedback
@@ -22,12 +26,16 @@ from .models import (
     TalentStep,
     TermGoal,
 )
+from .periods import Period
 
 CALLBACK_RELATED = ("case", "case__tier", "community", "team", "assignee", "recorded_by")
 
 
 def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
-    """The callbacks the user may see; ``pending``: staff callbacks of the case's current round not yet answered."""
+    """The callbacks the user may see; ``pending``: staff callbacks of the case's current round not yet answered;
+    ``mine``: the pending ones that are the user's to make (``callbacks_to_make``)."""
+    if state == "mine":
+        return callbacks_to_make(user=user)
     qs = scope(Callback.objects.all(), user).select_related(*CALLBACK_RELATED)
     if state == "pending":
         qs = qs.filter(mode=Callback.Mode.STAFF, answered_at__isnull=True, round=F("case__reopen_count"))
@@ -40,8 +48,10 @@ def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:
 
 
 def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
-    """The pending staff callbacks (as ``callback_list(state="pending")``) in the communities where the user
-    records callbacks, longest waiting first."""
+    """The pending staff callbacks (as ``callback_list(state="pending")``) that are this user's to make, longest
+    waiting first: those assigned to the user, and those assigned to nobody (or, from before the rule, to the
+    case's own handler or first responder) in the communities where the user records callbacks — never one of a
+    case the user handles or first received."""
     return (
         Callback.objects.filter(
             mode=Callback.Mode.STAFF,
@@ -49,13 +59,24 @@ def callbacks_to_make(*, user: User) -> QuerySet[Callback]:
             round=F("case__reopen_count"),
             community__in=communities_with_role(user, permissions.CALLBACK_ROLES),
         )
+        # Assigned to nobody, or to the case's own people before that was refused: anyone independent may make it.
+        .filter(
+            Q(assignee=user.pk)
+            | Q(assignee__isnull=True)
+            | Q(assignee=F("case__handler"))
+            | Q(assignee=F("case__first_responder"))
+        )
+        .exclude(case__handler=user.pk)
+        .exclude(case__first_responder=user.pk)
         .select_related(*CALLBACK_RELATED)
         .order_by("resolved_at", "pk")
     )
 
 
 def callback_get(*, user: User, pk: int) -> Callback:
-    return get_scoped_or_404(Callback.objects.select_related(*CALLBACK_RELATED, "case__community"), user, pk=pk)
+    return get_scoped_or_404(
+        Callback.objects.select_related(*CALLBACK_RELATED, "case__community", "case__handler"), user, pk=pk
+    )
 
 
 def sender_answers(*, callback: Callback) -> list[Feedback]:
@@ -240,3 +261,47 @@ def snapshot_get(*, user: User, pk: int) -> ReportSnapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+@dataclass(frozen=True)
+class MeasuredLine:
+    line: RedLine
+    value: Decimal | None
+    text: str
+    breached: bool  # by the figures so far; a warning only once the quarter is complete
+
+
+@dataclass(frozen=True)
+class RedLineMeasures:
+    """The measured red lines of the user's communities for one quarter; ``provisional`` while it runs."""
+
+    period: Period
+    provisional: bool
+    lines: list[RedLine]
+    rows: list[tuple[Community, list[MeasuredLine]]]
+
+
+def red_line_measures(*, user: User, year: int, quarter: int, today: date | None = None) -> RedLineMeasures:
+    """Measure the measurable red lines for each community the user sees, in a fixed number of queries.
+
+    For the quarter running the figures are provisional (暂定): shown, never a warning (that is judged by
+    ``services.redlines_evaluate`` once the quarter is complete).
+    """
+    from .services.cadres import breached, measure
+
+    period = Period.quarter(year, quarter)
+    communities = communities_for(user).order_by("sort_order", "name")
+    lines = list(RedLine.objects.active().exclude(metric=RedLine.Metric.RECORDED).order_by("sort_order", "name"))
+    measures = measure(communities=communities, period=period)
+    rows = [
+        (
+            community,
+            [
+                MeasuredLine(line=line, value=m.value, text=m.text, breached=breached(line, m))
+                for line in lines
+                for m in [measures[line.metric][community.pk]]
+            ],
+        )
+        for community in communities
+    ]
+    return RedLineMeasures(period=period, provisional=not period.is_complete(today), lines=lines, rows=rows)

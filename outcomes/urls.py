@@ -19,6 +19,7 @@ urlpatterns = [
     path("callbacks/", callbacks.callback_list, name="callback_list"),
     path("callbacks/export.xlsx", export, {"kind": "outcomes.callback_list"}, name="callback_export"),
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback_detail"),
+    path("callbacks/<int:pk>/assign/", callbacks.callback_assign, name="callback_assign"),
     path("callbacks/<int:pk>/close/", callbacks.callback_close, name="callback_close"),
     path("surveys/", callbacks.survey_list, name="survey_list"),
     path("surveys/mine/", callbacks.my_samples, name="my_samples"),

@@ -1,4 +1,5 @@
-"""Read a form as a person's browser sees it: its action, and the choices its radio and check boxes offer.
+"""Read a form as a person's browser sees it: its action, and the choices its radio and check boxes and its
+drop-down lists offer.
 
 Tests submit what the page actually renders (names and values taken from the HTML), not what the test
 writer believes the form contains, so a page whose choices are missing cannot pass.
@@ -22,6 +23,13 @@ class Form:
     radios: dict[str, list[Choice]] = field(default_factory=dict)
     checkboxes: dict[str, list[Choice]] = field(default_factory=dict)
     hidden: dict[str, str] = field(default_factory=dict)
+    selects: dict[str, list[Choice]] = field(default_factory=dict)
+
+    def option(self, name: str, label: str) -> str:
+        """Return the value of the option of ``name`` whose visible text starts with ``label`` (exactly one)."""
+        found = [c.value for c in self.selects.get(name, []) if c.label.startswith(label)]
+        assert len(found) == 1, f"{name}: {label!r} among {[c.label for c in self.selects.get(name, [])]}"
+        return found[0]
 
     def choice(self, name: str, label: str) -> str:
         """Return the value of the radio ``name`` whose visible label is ``label`` (exactly one)."""
@@ -38,6 +46,8 @@ class _Parser(HTMLParser):
         self.form: Form | None = None
         self.label_stack: list[Choice | None] = []  # open <label> elements: the radio they wrap, if any
         self.text: list[str] = []
+        self.select: str | None = None  # the name of the open <select>
+        self.option: Choice | None = None  # the open <option>
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -50,6 +60,12 @@ class _Parser(HTMLParser):
         if tag == "label":
             self.label_stack.append(None)
             self.text = []
+        elif tag == "select" and a.get("name"):
+            self.select = a["name"]
+            self.form.selects.setdefault(self.select, [])
+        elif tag == "option" and self.select is not None:
+            self.option = Choice(value=a.get("value", ""), label="", checked="selected" in a)
+            self.form.selects[self.select].append(self.option)
         elif tag == "input":
             kind = (a.get("type") or "text").lower()
             if kind in ("radio", "checkbox") and a.get("name"):
@@ -62,13 +78,19 @@ class _Parser(HTMLParser):
                 self.form.hidden[a["name"]] = a.get("value", "")
 
     def handle_data(self, data):
-        if self.label_stack:
+        if self.option is not None:
+            self.option.label += data.strip()
+        elif self.label_stack:
             self.text.append(data)
 
     def handle_endtag(self, tag):
         if self.form is None:
             return
-        if tag == "label" and self.label_stack:
+        if tag == "option":
+            self.option = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "label" and self.label_stack:
             choice = self.label_stack.pop()
             if choice is not None:
                 choice.label = "".join(self.text).strip()

@@ -1,4 +1,5 @@
-"""The configuration rows the data migrations seed (tiers, categories, tags, steps, service types, red lines).
+"""The configuration rows the data migrations seed (tiers, categories, tags, steps, service types, red lines,
+callback pool).
 
 A test that runs against committed data (a live server, a backup read by another process) empties the database
 when it ends; the next such test puts the seeded configuration back first with ``configuration_seed()``.
@@ -14,6 +15,7 @@ SEEDED_CONFIGURATION = [
     ("deliberation.migrations.0002_default_configuration", "seed"),
     ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),
     ("outcomes.migrations.0002_default_red_lines", "seed"),
+    ("outcomes.migrations.0004_callback_pool", "seed"),
 ]
 
 

@@ -9,13 +9,14 @@ class VisitsConfig(AppConfig):
     demo_seeder = "visits.demo.seed"
 
     def ready(self) -> None:
-        from lucun import files
+        from lucun import files, search
         from lucun.navigation import ASK, OFFICIAL_ROLES, NavItem, register
 
         from . import selectors
         from .home import register_panels
         from .models import PrintJob, VisitPhoto
         from .permissions import CARD_ROLES, COVERAGE_ROLES
+        from .search import PROVIDERS as SEARCH_PROVIDERS
 
         register(
             NavItem(label=_("入户走访"), url_name="visits:search", order=10, roles=OFFICIAL_ROLES, group=ASK),
@@ -36,6 +37,7 @@ class VisitsConfig(AppConfig):
             ),
         )
         self._register_team_filter()
+        search.register(*SEARCH_PROVIDERS)
         register_panels()
 
     @staticmethod

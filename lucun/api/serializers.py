@@ -87,3 +87,29 @@ class ApiErrorSerializer(serializers.Serializer):
         required=False,
         help_text="拒绝的原因:refused(规则不允许,400)、not_allowed(职务不允许,403),或具体规则,如 insufficient_points",
     )
+
+
+class SearchKindSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="case 诉求 / feedback 群众反馈 / household 住户")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="该对象的页面地址")
+    community = serializers.CharField()
+    detail = serializers.CharField()
+    phone = serializers.CharField(help_text="有权限的职务得到完整号码,其他职务得到掩码号码")
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField(allow_blank=True)
+    hint = serializers.CharField(allow_blank=True, help_text="查询词太短时的提示;否则为空")
+    kinds = SearchKindSerializer(many=True, help_text="各类结果的条数(只含您职责范围内的)")
+    kind = serializers.CharField(help_text="本页结果的类别")
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = SearchHitSerializer(many=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("communities/", views.CommunityListView.as_view(), name="api_community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="api_community_detail"),
     path("grids/", views.GridListView.as_view(), name="api_grid_list"),
+    path("search/", views.SearchView.as_view(), name="api_search"),
     path("notifications/", views.NotificationListView.as_view(), name="api_notification_list"),
     path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
     path("exports/", exports.ExportStartView.as_view(), name="api_export_start"),

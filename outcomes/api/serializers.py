@@ -5,6 +5,7 @@ from rest_framework import serializers
 from lucun.text import mask_phone
 
 from .. import permissions
+from ..independence import dependent_assignee
 from ..models import (
     Callback,
     ContactMethod,
@@ -32,6 +33,10 @@ class CallbackSerializer(serializers.ModelSerializer):
     case_title = serializers.CharField(source="case.title", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    assignee_name = serializers.SerializerMethodField(help_text="回访责任人;为空表示待指派")
+    needs_reassignment = serializers.SerializerMethodField(
+        help_text="回访责任人是该诉求的承办人或首问责任人(规则施行前的指派),需改派"
+    )
 
     class Meta:
         model = Callback
@@ -48,6 +53,8 @@ class CallbackSerializer(serializers.ModelSerializer):
             "team",
             "team_name",
             "assignee",
+            "assignee_name",
+            "needs_reassignment",
             "office",
             "attempts",
             "contacted",
@@ -59,6 +66,24 @@ class CallbackSerializer(serializers.ModelSerializer):
             "reopened",
         ]
         read_only_fields = fields
+
+    def get_assignee_name(self, callback: Callback) -> str | None:
+        return str(callback.assignee) if callback.assignee_id else None
+
+    def get_needs_reassignment(self, callback: Callback) -> bool:
+        return dependent_assignee(callback)
+
+
+class CallbackAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text="回访责任人的用户编号,取自可指派人员(candidates)")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class CallbackCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    pool = serializers.CharField(help_text="所属回访人员库")
+    waiting = serializers.IntegerField(help_text="此人待回访的件数")
 
 
 class CallbackRecordSerializer(serializers.Serializer):
@@ -106,6 +131,9 @@ class WarningSerializer(serializers.ModelSerializer):
     red_line_name = serializers.CharField(source="red_line.name", read_only=True)
     cadre_name = serializers.CharField(source="cadre.get_full_name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
+    provisional = serializers.BooleanField(
+        source="is_provisional", read_only=True, help_text="季度尚未结束(暂定);红线按完整季度判定"
+    )
 
     class Meta:
         model = QuarterlyWarning
@@ -124,13 +152,40 @@ class WarningSerializer(serializers.ModelSerializer):
             "threshold",
             "evidence",
             "created_at",
+            "provisional",
         ]
 
 
 class GoalProgressSerializer(serializers.ModelSerializer):
+    provisional = serializers.BooleanField(
+        source="is_provisional",
+        read_only=True,
+        help_text="季度进行中:暂定进展,季度结束前可修改,进度滞后不作预警",
+    )
+
     class Meta:
         model = GoalProgress
-        fields = ["year", "quarter", "percent", "status", "note"]
+        fields = ["year", "quarter", "percent", "status", "note", "provisional"]
+
+
+class MeasuredLineSerializer(serializers.Serializer):
+    code = serializers.CharField(source="line.code")
+    name = serializers.CharField(source="line.name")
+    value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    text = serializers.CharField()
+    breached = serializers.BooleanField(help_text="按目前数据已超出阈值;季度进行中时只是暂定,不是预警")
+
+
+class CommunityMeasuresSerializer(serializers.Serializer):
+    community = serializers.IntegerField()
+    community_name = serializers.CharField()
+    lines = MeasuredLineSerializer(many=True)
+
+
+class RedLineMeasuresSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="如 2026-Q2")
+    provisional = serializers.BooleanField(help_text="季度尚未结束:数据为暂定,不产生预警和通知")
+    communities = CommunityMeasuresSerializer(many=True)
 
 
 class GoalReviewSerializer(serializers.ModelSerializer):

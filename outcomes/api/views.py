@@ -1,4 +1,6 @@
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -6,12 +8,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lucun.api.serializers import ApiErrorSerializer
+from lucun.errors import require_permission
+from lucun.models import User
 from lucun.scoping import communities_for, streets_for
 
+from .. import permissions, selectors, services
 from .. import rates as rates_module
-from .. import selectors, services
+from ..independence import callback_candidates
 from ..models import Callback, QuarterlyWarning, RedLine, ReportSnapshot, TalentRecord, TermGoal
-from ..periods import Period
+from ..periods import Period, quarter_of
 from ..report.figures import report
 from . import serializers as s
 
@@ -70,6 +75,45 @@ class CallbackRecordView(APIView):
         return Response(s.CallbackSerializer(callback).data)
 
 
+class CallbackCandidatesView(APIView):
+    """The people a waiting callback may be given to: the pool (回访人员库) less the case's handler and first
+    responder, fewest callbacks waiting first. For the supervisor and the street leaders."""
+
+    @extend_schema(responses=s.CallbackCandidateSerializer(many=True), summary="可指派的回访人员")
+    def get(self, request, pk: int):
+        callback = selectors.callback_get(user=request.user, pk=pk)
+        require_permission(
+            permissions.can_assign_callback(request.user, callback.community),
+            _("只有纪工委或街道班子成员可以指派回访人员。"),
+        )
+        rows = [
+            {"id": user.pk, "name": str(user), "pool": c.pool, "waiting": c.waiting}
+            for user, c in callback_candidates(callback=callback)
+        ]
+        return Response(s.CallbackCandidateSerializer(rows, many=True).data)
+
+
+class CallbackAssignView(APIView):
+    """Give a waiting callback to a person of the pool; the case's handler or first responder is refused."""
+
+    @extend_schema(request=s.CallbackAssignSerializer, responses=s.CallbackSerializer, summary="指派回访人员")
+    def post(self, request, pk: int):
+        callback = selectors.callback_get(user=request.user, pk=pk)
+        require_permission(
+            permissions.can_assign_callback(request.user, callback.community),
+            _("只有纪工委或街道班子成员可以指派回访人员。"),
+        )
+        body = s.CallbackAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignee = User.objects.filter(pk=body.validated_data["assignee"], is_active=True).first()
+        if assignee is None:
+            raise ValidationError({"assignee": "没有这个人员。"})
+        callback = services.callback_assign(
+            callback=callback, user=request.user, assignee=assignee, note=body.validated_data["note"]
+        )
+        return Response(s.CallbackSerializer(selectors.callback_get(user=request.user, pk=callback.pk)).data)
+
+
 def _row(row, **extra) -> dict:
     return {**extra, **row.as_dict()}
 
@@ -118,6 +162,45 @@ class RedLineListView(generics.ListAPIView):
     serializer_class = s.RedLineSerializer
     community_field = None
     queryset = RedLine.objects.order_by("sort_order")
+
+
+class RedLineMeasuresView(APIView):
+    """The measured red lines of the caller's communities for a quarter (default: the one running).
+
+    A quarter still running is ``provisional``: its figures are shown, and they warn nobody; warnings are
+    judged on complete quarters (``warnings``).
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="年度;默认本季度所在年度"),
+            OpenApiParameter("quarter", int, description="季度 1–4;默认进行中的季度"),
+        ],
+        responses=s.RedLineMeasuresSerializer,
+        summary="红线测算(含进行中季度的暂定数据)",
+    )
+    def get(self, request):
+        require_permission(permissions.can_view_cadres(request.user), _("您的职务不能查看红线测算。"))
+        year, quarter = quarter_of(timezone.localdate())
+        try:
+            year = int(request.query_params.get("year", year))
+            quarter = int(request.query_params.get("quarter", quarter))
+        except ValueError as exc:
+            raise ValidationError({"quarter": "年度和季度须为数字。"}) from exc
+        if not (1 <= quarter <= 4 and 2000 <= year <= 2100):
+            raise ValidationError({"quarter": "季度须为 1 到 4。"})
+        if not Period.quarter(year, quarter).has_started():
+            raise ValidationError({"quarter": "该季度尚未开始。"})
+        measures = selectors.red_line_measures(user=request.user, year=year, quarter=quarter)
+        data = {
+            "period": measures.period.key,
+            "provisional": measures.provisional,
+            "communities": [
+                {"community": community.pk, "community_name": community.name, "lines": cells}
+                for community, cells in measures.rows
+            ],
+        }
+        return Response(s.RedLineMeasuresSerializer(data).data)
 
 
 class WarningListView(generics.ListAPIView):

@@ -10,7 +10,7 @@ from .cadres import (
     RedLineRun,
     TermGoal,
 )
-from .callbacks import Callback, ContactMethod, Satisfaction, SurveyRound, SurveySample
+from .callbacks import Callback, CallbackPool, ContactMethod, Satisfaction, SurveyRound, SurveySample
 from .report import ExternalFigure, ReportSnapshot
 from .talent import TalentRecord, TalentStep
 
@@ -18,6 +18,7 @@ __all__ = [
     "SECRETARY_TITLE",
     "CadreAdjustment",
     "Callback",
+    "CallbackPool",
     "ContactMethod",
     "ExternalFigure",
     "GoalProgress",

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community, ConfigRow, Street
 
+from ..periods import Period
+
 SECRETARY_TITLE = "书记"  # a community cadre whose position title contains it leads the community
 
 
@@ -87,6 +89,11 @@ class QuarterlyWarning(models.Model):
     def __str__(self) -> str:
         return f"{self.year}Q{self.quarter} {self.community_id} {self.red_line}"
 
+    @property
+    def is_provisional(self) -> bool:
+        """Recorded for a quarter not yet complete (only before red lines were judged on whole quarters)."""
+        return not Period.quarter(self.year, self.quarter).is_complete()
+
 
 class RedLineRun(models.Model):
     """One computation of the measured red lines for a street and quarter (the periodic job runs it once)."""
@@ -160,6 +167,11 @@ class GoalProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id} {self.year}Q{self.quarter} {self.percent}%"
+
+    @property
+    def is_provisional(self) -> bool:
+        """The quarter is still running: the progress may change and 进度滞后 warns nobody yet."""
+        return not Period.quarter(self.year, self.quarter).is_complete()
 
 
 class GoalReview(models.Model):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import Community, Street
+from lucun.models import Community, ConfigRow, Role, Street
 
 
 class Satisfaction(models.TextChoices):
@@ -20,6 +20,39 @@ class Satisfaction(models.TextChoices):
 class ContactMethod(models.TextChoices):
     PHONE = "phone", _("电话回访")
     VISIT = "visit", _("上门回访")
+
+
+class CallbackPool(ConfigRow):
+    """Who calls residents back (回访人员库): a group of officials independent of the cases they check.
+
+    A callback is never made by the case's handler or first responder: it goes to someone of the pool, the
+    active rows taken together — the holders of a role covering the case's community (the supervisors, 纪工委),
+    or the members of a visit team other than the one whose visit raised the case. Only officials who may
+    record callbacks in the community (``outcomes.permissions.CALLBACK_ROLES``) are ever chosen from a row.
+    """
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("某一职务的人员")
+        OTHER_TEAM = "other_team", _("其他走访队伍的队员")
+
+    kind = models.CharField(_("人员来源"), max_length=20, choices=Kind.choices)
+    role = models.CharField(
+        _("职务类别"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("人员来源为“某一职务的人员”时必填:该职务覆盖诉求所在村(居)的在岗人员。"),
+    )
+
+    class Meta(ConfigRow.Meta):
+        verbose_name = _("回访人员库")
+        verbose_name_plural = _("回访人员库")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="role") | ~Q(role=""),
+                name="callbackpool_role_named",
+            ),
+        ]
 
 
 class Callback(models.Model):
@@ -41,15 +74,17 @@ class Callback(models.Model):
     resolved_at = models.DateTimeField(_("办结时间"))
     team = models.ForeignKey(
         "visits.VisitTeam",
-        verbose_name=_("回访队伍"),
+        verbose_name=_("走访队伍"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("提出该诉求的走访队伍,否则为该村(居)最近轮换的队伍;用于按队伍统计,回访由其他人进行。"),
     )
+    # Never the case's handler or first responder (outcomes.services.callback_assign): nobody checks their own work.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("承办人"),
+        verbose_name=_("回访责任人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -67,9 +67,11 @@ def survey_trend_by_community(communities) -> dict[int, list[dict]]:
 
 
 def _warnings(communities, period: Period) -> dict:
-    q = Q()
+    """Warnings and goals behind in the period's complete quarters: a quarter still running warns nobody."""
+    q = Q(pk__in=[])
     for year, quarter in period.quarters:
-        q |= Q(year=year, quarter=quarter)
+        if Period.quarter(year, quarter).is_complete():
+            q |= Q(year=year, quarter=quarter)
     rows = list(
         QuarterlyWarning.objects.filter(q, community__in=communities)
         .order_by()

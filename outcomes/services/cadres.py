@@ -126,13 +126,27 @@ def breached(red_line: RedLine, m: Measure) -> bool:
     return m.value > red_line.threshold
 
 
+def require_complete_quarter(year: int, quarter: int, *, what: str) -> Period:
+    """Refuse a judgement on a quarter that has not ended: red lines and term goals are judged on whole quarters."""
+    require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
+    period = Period.quarter(year, quarter)
+    require(
+        period.is_complete(),
+        _("%(period)s尚未结束:%(what)s按完整季度判定,进行中的季度只显示暂定数据,季度结束后再办理。")
+        % {"period": period.label, "what": what},
+        code="quarter_running",
+    )
+    return period
+
+
 def redlines_evaluate(*, street: Street, year: int, quarter: int, now=None) -> RedLineRun:
-    """Compute the measured red lines of a street's communities for one quarter; record each breach once.
+    """Compute the measured red lines of a street's communities for one complete quarter; record each breach once.
 
     A breach becomes a 季度预警 on the party secretary's record, and the secretary and the street's
-    supervisors are told. Safe to run again: a warning already recorded is kept, not duplicated.
+    supervisors are told. Safe to run again: a warning already recorded is kept, not duplicated. A quarter
+    still running is refused: its figures are provisional (``redlines_measure_provisional``) and warn nobody.
     """
-    period = Period.quarter(year, quarter)
+    period = require_complete_quarter(year, quarter, what=_("红线"))
     communities = Community.objects.filter(street=street)
     lines = list(RedLine.objects.active().exclude(metric=Metric.RECORDED))
     measures = measure(communities=communities, period=period)
@@ -235,7 +249,7 @@ def warning_record(
 ) -> QuarterlyWarning:
     """Record a red line the data cannot measure (e.g. collective economy last), with evidence."""
     require_permission(permissions.can_supervise(user, community), _("只有纪工委或街道班子成员可以记录红线。"))
-    require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
+    require_complete_quarter(year, quarter, what=_("红线"))
     require(bool(evidence and evidence.strip()), _("请填写依据。"))
     heads = secretaries(communities=Community.objects.filter(pk=community.pk), period=Period.quarter(year, quarter))
     require(community.pk in heads, _("该村(居)在该季度没有登记党组织书记的职务,无法记录。"))
@@ -286,23 +300,38 @@ def goal_create(
 def goal_progress_record(
     *, user: User, goal: TermGoal, year: int, quarter: int, percent: int, status: str, note: str
 ) -> GoalProgress:
-    """Record a goal's progress for a quarter; 进度滞后 is the goal's quarterly warning."""
+    """Record a goal's progress for a quarter; 进度滞后 is the goal's quarterly warning.
+
+    The quarter running is provisional (暂定): its progress may be reported and corrected until the quarter
+    ends, and warns nobody meanwhile; a complete quarter's progress is reported once and then stands.
+    """
     require_permission(permissions.can_record_progress(user, goal.community), _("您的职务不能填报该村(居)的目标进展。"))
     require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
     require(1 <= quarter <= 4, _("季度须为 1 到 4。"))
+    period = Period.quarter(year, quarter)
+    require(period.has_started(), _("%(period)s尚未开始,不能填报进展。") % {"period": period.label})
     require(0 <= percent <= 100, _("完成进度须在 0 到 100 之间。"))
     require(status in GoalProgress.Status.values, _("请选择状态。"))
     require(bool(note and note.strip()), _("请填写进展说明。"))
-    require(not GoalProgress.objects.filter(goal=goal, year=year, quarter=quarter).exists(), _("该季度的进展已填报。"))
-    progress = GoalProgress.objects.create(
-        goal=goal, year=year, quarter=quarter, percent=percent, status=status, note=note.strip(), recorded_by=user
-    )
+    progress = GoalProgress.objects.select_for_update().filter(goal=goal, year=year, quarter=quarter).first()
+    before = None
+    if progress is not None:
+        require(not period.is_complete(), _("该季度的进展已填报。"))
+        before = {"percent": progress.percent, "status": progress.status, "note": progress.note}
+        progress.percent, progress.status, progress.note, progress.recorded_by = percent, status, note.strip(), user
+        progress.save(update_fields=["percent", "status", "note", "recorded_by"])
+    else:
+        progress = GoalProgress.objects.create(
+            goal=goal, year=year, quarter=quarter, percent=percent, status=status, note=note.strip(), recorded_by=user
+        )
     audit_record(
         actor=user,
         action=AuditAction.GOAL_PROGRESS_RECORD,
         obj=progress,
         community=goal.community,
-        summary=f"{year}Q{quarter} {percent}%",
+        summary=f"{year}Q{quarter} {percent}%" + ("" if period.is_complete() else _("(暂定)")),
+        before=before,
+        after={"percent": percent, "status": status},
     )
     return progress
 
@@ -314,6 +343,11 @@ def goal_review_record(*, user: User, goal: TermGoal, year: int, result: str, ev
     require(result in GoalReview.Result.values, _("请选择对账结果。"))
     require(bool(evidence and evidence.strip()), _("请填写依据。"))
     require(goal.term_start <= year <= goal.term_end, _("该年度不在目标的任期内。"))
+    require(
+        Period.year(year).is_complete(),
+        _("%(year)d年尚未结束:年度对账按完整的四个季度判定,请在年度结束后进行。") % {"year": year},
+        code="quarter_running",
+    )
     require(not GoalReview.objects.filter(goal=goal, year=year).exists(), _("该目标本年度已对账。"))
     review = GoalReview.objects.create(goal=goal, year=year, result=result, evidence=evidence.strip(), recorded_by=user)
     audit_record(

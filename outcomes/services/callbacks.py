@@ -3,6 +3,10 @@
 The cases app has no hook for this app: the job finds, in one statement, the resolved cases that have
 no callback for their current resolution round and inserts them in bulk. "Not solved" or 不满意
 reopens the case through the cases service (发回重办); a second reopening turns it red there.
+
+A callback is made by someone independent of the case (``outcomes.independence``): the job assigns it to a
+person of the configured pool, never the case's handler or first responder, and neither of them may be given
+it by hand or record it.
 """
 
 from datetime import datetime, timedelta
@@ -15,14 +19,17 @@ from django.utils.translation import gettext as _
 from cases import permissions as case_permissions
 from cases.models import Case, CaseState
 from cases.services import case_close, case_reopen
-from lucun.errors import require, require_permission
+from lucun.errors import DomainError, require, require_permission
 from lucun.models import User
 from lucun.services import audit_record, notification_bulk_send
 from visits.models import VisitAssignment, VisitRequest
 
 from .. import permissions
 from ..audit import AuditAction
+from ..independence import Pool, case_people, dependence
 from ..models import Callback, ContactMethod, Satisfaction
+
+NOT_INDEPENDENT = "not_independent"  # the code of the refusal when someone would call back their own case
 
 # Cases resolved longer ago than this when the job first sees them get no callback (history before install).
 CALLBACK_WINDOW = timedelta(days=30)
@@ -36,8 +43,9 @@ def anonymous_q(prefix: str = "") -> Q:
 def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBACK_WINDOW) -> int:
     """Create the missing callbacks for resolved cases, set-based; return how many were created.
 
-    The team is the one whose visit raised the case, else the team last assigned to the community;
-    without a team the callback goes to the handler (and the handler's office).
+    The team is the one whose visit raised the case, else the team last assigned to the community (for the
+    figures by team). A staff callback goes to the person of the pool with the fewest callbacks waiting, never
+    the case's handler or first responder; with nobody in the pool it waits to be assigned by hand.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -59,6 +67,7 @@ def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBAC
             "community_id",
             "resolved_at",
             "handler_id",
+            "first_responder_id",
             "handler_office",
             "number",
             "title",
@@ -72,6 +81,18 @@ def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBAC
     if not rows:
         return 0
     stamp = timezone.now()
+    pool = Pool(r["community_id"] for r in rows if not r["anonymous"])
+    for r in rows:
+        r["team"] = r["visit_team"] or r["rota_team"]
+        r["assignee"] = (
+            None
+            if r["anonymous"]
+            else pool.choose(
+                community_id=r["community_id"],
+                team_id=r["team"],
+                exclude={pk for pk in (r["handler_id"], r["first_responder_id"]) if pk},
+            )
+        )
     Callback.objects.bulk_create(
         [
             Callback(
@@ -80,8 +101,8 @@ def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBAC
                 community_id=r["community_id"],
                 resolved_at=r["resolved_at"],
                 mode=Callback.Mode.ANONYMOUS if r["anonymous"] else Callback.Mode.STAFF,
-                team_id=r["visit_team"] or r["rota_team"],
-                assignee_id=r["handler_id"],
+                team_id=r["team"],
+                assignee_id=r["assignee"],
                 office=r["handler_office"],
                 created_at=stamp,
             )
@@ -91,25 +112,67 @@ def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBAC
         batch_size=1000,
     )
     created = list(
-        Callback.objects.filter(created_at=stamp, mode=Callback.Mode.STAFF)
-        .select_related("case", "team")
-        .only("pk", "case__number", "case__title", "team__leader_id", "assignee_id")
+        Callback.objects.filter(created_at=stamp, mode=Callback.Mode.STAFF, assignee__isnull=False)
+        .select_related("case")
+        .only("pk", "case__number", "case__title", "assignee_id")
     )
-    messages = []
-    for callback in created:
-        recipient = callback.team.leader_id if callback.team_id and callback.team.leader_id else callback.assignee_id
-        if recipient:
-            messages.append(
-                {
-                    "recipient_id": recipient,
-                    "title": _("待回访:%(number)s %(title)s")
-                    % {"number": callback.case.number, "title": callback.case.title},
-                    "url": callback.get_absolute_url(),
-                    "dedupe_key": f"callback:{callback.pk}",
-                }
-            )
-    notification_bulk_send(messages=messages)
+    notification_bulk_send(messages=[_assigned_message(callback, callback.assignee_id) for callback in created])
     return len(rows)
+
+
+def _assigned_message(callback: Callback, recipient_id: int) -> dict:
+    return {
+        "recipient_id": recipient_id,
+        "title": _("待回访:%(number)s %(title)s") % {"number": callback.case.number, "title": callback.case.title},
+        "url": callback.get_absolute_url(),
+        "dedupe_key": f"callback:{callback.pk}",
+    }
+
+
+def _pending(callback: Callback) -> None:
+    require(callback.mode == Callback.Mode.STAFF, _("匿名反馈的诉求由群众凭查询码自行评价,无需干部回访。"))
+    require(callback.answered_at is None, _("该回访已记录,不能修改。"))
+    require(callback.case.reopen_count == callback.round, _("该诉求已发回重办,本轮回访已失效。"))
+
+
+@transaction.atomic
+def callback_assign(*, callback: Callback, user: User, assignee: User, note: str = "") -> Callback:
+    """Give a waiting callback to a person of the pool; never to the case's handler or first responder."""
+    callback = Callback.objects.select_for_update(of=("self",)).select_related("case", "community").get(pk=callback.pk)
+    require_permission(
+        permissions.can_assign_callback(user, callback.community), _("只有纪工委或街道班子成员可以指派回访人员。")
+    )
+    _pending(callback)
+    case = callback.case
+    if assignee.pk in case_people(case):
+        role = _("承办人") if assignee.pk == case.handler_id else _("首问责任人")
+        raise DomainError(
+            _("%(name)s是诉求 %(number)s 的%(role)s,不能回访自己办理的诉求。请从回访人员库中另选与该诉求无关的人员。")
+            % {"name": assignee, "number": case.number, "role": role},
+            code=NOT_INDEPENDENT,
+        )
+    pool = Pool([callback.community_id])
+    members = pool.members(community_id=callback.community_id, team_id=callback.team_id)
+    require(
+        assignee.pk in members,
+        _("%(name)s不在%(community)s的回访人员库中(纪工委督办人员、其他走访队伍队员等,可在后台配置),请另选。")
+        % {"name": assignee, "community": callback.community.name},
+    )
+    require(assignee.pk != callback.assignee_id, _("该回访已由%(name)s负责。") % {"name": assignee})
+    before = callback.assignee_id
+    callback.assignee = assignee
+    callback.save(update_fields=["assignee"])
+    audit_record(
+        actor=user,
+        action=AuditAction.CALLBACK_ASSIGN,
+        obj=callback,
+        community=callback.community,
+        summary=f"{case.number} → {assignee}",
+        before={"assignee": before},
+        after={"assignee": assignee.pk, "note": (note or "").strip()},
+    )
+    notification_bulk_send(messages=[_assigned_message(callback, assignee.pk)])
+    return callback
 
 
 @transaction.atomic
@@ -130,12 +193,15 @@ def callback_record(
     (or basically satisfied) closes a case still awaiting its callback, when ``close_case``.
     """
     callback = Callback.objects.select_for_update().select_related("case", "community").get(pk=callback.pk)
-    require(callback.mode == Callback.Mode.STAFF, _("匿名反馈的诉求由群众凭查询码自行评价,无需干部回访。"))
-    require(callback.answered_at is None, _("该回访已记录,不能修改。"))
+    _pending(callback)
     require_permission(permissions.can_record_callback(user, callback.community), _("您的职务不能回访该村(居)的诉求。"))
-    require(method in ContactMethod.values, _("请选择回访形式。"))
     case = callback.case
-    require(case.reopen_count == callback.round, _("该诉求已发回重办,本轮回访已失效。"))
+    if reason := dependence(user, case):
+        raise DomainError(
+            _("%(reason)s,不能回访自己办理的诉求:回访须由与该诉求无关的人员进行。") % {"reason": reason},
+            code=NOT_INDEPENDENT,
+        )
+    require(method in ContactMethod.values, _("请选择回访形式。"))
     now = timezone.now()
     callback.method = method
     callback.note = (note or "").strip()

@@ -18,14 +18,14 @@ from lucun.scoping import communities_for, is_street_level, streets_for
 
 from .. import forms, permissions, selectors, services
 from ..models import RedLineRun
-from ..periods import Period, quarter_of
+from ..periods import Period, last_complete_quarter, quarter_of
 from ..report.figures import ADJUSTMENT_YEARS, replacement_figures
 from .common import page
 
 
 def _quarter(request: HttpRequest) -> tuple[int, int]:
-    year, quarter = quarter_of(timezone.localdate())
-    last = Period.quarter(year, quarter).previous()
+    """The quarter asked for; by default the last complete one (red lines are judged on whole quarters)."""
+    last = last_complete_quarter()
     try:
         year = int(request.GET.get("year", last.start.year))
         quarter = int(request.GET.get("quarter", last.quarter_number))
@@ -44,11 +44,19 @@ def cadres(request: HttpRequest) -> HttpResponse:
             raise Http404
         return redirect("outcomes:cadre_record", community_id=community.pk)
     year, quarter = _quarter(request)
+    period = Period.quarter(year, quarter)
     visible = communities_for(request.user).order_by("sort_order", "name")
     warnings = selectors.warning_list(user=request.user, year=year, quarter=quarter)
     today = timezone.localdate()
     since = date(today.year - ADJUSTMENT_YEARS, 1, 1)
-    warning_form = forms.WarningForm(initial={"year": year, "quarter": quarter})
+    complete, started = period.is_complete(today), period.has_started(today)
+    # The quarter running is shown with its provisional figures; it warns nobody until it is complete.
+    measures = (
+        selectors.red_line_measures(user=request.user, year=year, quarter=quarter) if started and not complete else None
+    )
+    last = last_complete_quarter(today)
+    record_in = (year, quarter) if complete else (last.start.year, last.quarter_number)
+    warning_form = forms.WarningForm(initial={"year": record_in[0], "quarter": record_in[1]})
     warning_form.fields["community"].queryset = visible
     warning_form.fields["red_line"].queryset = selectors.red_lines().filter(metric="recorded")
     adjustment_form = forms.AdjustmentForm()
@@ -60,6 +68,9 @@ def cadres(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "quarter": quarter,
+            "complete": complete,
+            "started": started,
+            "measures": measures,
             "years": [y for y, _label in forms._year_choices()],
             "red_lines": selectors.red_lines(),
             "warnings": list(warnings),
@@ -86,12 +97,14 @@ def redlines_evaluate(request: HttpRequest) -> HttpResponse:
         return redirect("outcomes:cadres")
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
     total = 0
-    for street in streets_for(request.user):
-        if permissions.can_supervise(request.user, street.communities.first()):
-            total += services.redlines_evaluate(street=street, year=year, quarter=quarter).warnings
-    messages.success(
-        request, _("已测算 %(y)d 年第 %(q)d 季度,新增预警 %(n)d 条。") % {"y": year, "q": quarter, "n": total}
-    )
+    with page_errors(request) as call:
+        for street in streets_for(request.user):
+            if permissions.can_supervise(request.user, street.communities.first()):
+                total += services.redlines_evaluate(street=street, year=year, quarter=quarter).warnings
+    if call.ok:
+        messages.success(
+            request, _("已测算 %(y)d 年第 %(q)d 季度,新增预警 %(n)d 条。") % {"y": year, "q": quarter, "n": total}
+        )
     return redirect(f"{reverse('outcomes:cadres')}?year={year}&quarter={quarter}")
 
 
@@ -136,6 +149,7 @@ def cadre_record(request: HttpRequest, community_id: int) -> HttpResponse:
 
     today = timezone.localdate()
     period = Period.quarter(*quarter_of(today))
+    last = last_complete_quarter(today)
     head_id = secretaries(communities=communities_for(request.user).filter(pk=community.pk), period=period).get(
         community.pk
     )
@@ -162,8 +176,9 @@ def cadre_record(request: HttpRequest, community_id: int) -> HttpResponse:
             "can_supervise": supervise,
             "can_progress": permissions.can_record_progress(request.user, community),
             "goal_form": forms.GoalForm(initial={"term_start": today.year, "term_end": today.year + 4}),
-            "progress_form": forms.GoalProgressForm(initial={"year": today.year, "quarter": quarter_of(today)[1]}),
-            "review_form": forms.GoalReviewForm(initial={"year": today.year}),
+            # By default the quarter last ended; the one running may be reported too, as provisional.
+            "progress_form": forms.GoalProgressForm(initial={"year": last.start.year, "quarter": last.quarter_number}),
+            "review_form": forms.GoalReviewForm(initial={"year": today.year - 1}),
         },
     )
 

@@ -2,24 +2,28 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cases import permissions as case_permissions
-from lucun.errors import page_errors
+from lucun.errors import error_message, flash_refused, page_errors, require_permission
 from lucun.scoping import communities_for, streets_for
 from lucun.text import mask_phone
 from visits.models import VisitTeam
 
 from .. import forms, permissions, selectors, services
+from ..independence import callback_candidates, dependence, dependent_assignee
 from ..models import Callback
 from ..report.records import survey_trend_by_community
 from .common import page
 
 STATES = forms.CALLBACK_STATES
+ASSIGN_REFUSED = _lazy("只有纪工委或街道班子成员可以指派回访人员。")
 
 
 @login_required
@@ -31,15 +35,29 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _waiting(callback: Callback) -> bool:
+    return (
+        callback.mode == Callback.Mode.STAFF
+        and callback.answered_at is None
+        and callback.round == callback.case.reopen_count
+    )
+
+
+def _assign_form(request: HttpRequest, callback: Callback, data=None) -> forms.CallbackAssignForm | None:
+    """The form giving the callback to someone of the pool, for those who assign; None for the others."""
+    if not (_waiting(callback) and permissions.can_assign_callback(request.user, callback.community)):
+        return None
+    return forms.CallbackAssignForm(data, candidates=callback_candidates(callback=callback))
+
+
 @login_required
 def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     callback = selectors.callback_get(user=request.user, pk=pk)
     case = callback.case
+    # The case's handler and first responder never call it back (outcomes.independence).
+    not_independent = dependence(request.user, case)
     can_record = (
-        callback.mode == Callback.Mode.STAFF
-        and callback.answered_at is None
-        and callback.round == case.reopen_count
-        and permissions.can_record_callback(request.user, callback.community)
+        _waiting(callback) and permissions.can_record_callback(request.user, callback.community) and not not_independent
     )
     form = forms.CallbackForm(request.POST or None)
     if request.method == "POST" and can_record and form.is_valid():
@@ -65,6 +83,9 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "form": form,
             "can_record": can_record,
+            "not_independent": not_independent if _waiting(callback) else "",
+            "dependent_assignee": dependent_assignee(callback),
+            "assign_form": _assign_form(request, callback),
             "phone": mask_phone(case.contact_phone),
             "answers": selectors.sender_answers(callback=callback),
             "can_close": case.state == "resolved"
@@ -72,6 +93,35 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and case_permissions.can_dispatch(request.user, case),
         },
     )
+
+
+@login_required
+@require_POST
+def callback_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the callback to a person of the pool (never the case's handler or first responder)."""
+    callback = selectors.callback_get(user=request.user, pk=pk)
+    require_permission(permissions.can_assign_callback(request.user, callback.community), ASSIGN_REFUSED)
+    form = _assign_form(request, callback, request.POST)
+    if form is None:
+        messages.error(request, _("该回访已记录或已失效,无需指派。"))
+    elif not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, _("未能指派:%(problems)s") % {"problems": error_message(ValidationError(problems))})
+    else:
+        with page_errors(request, form) as call:
+            services.callback_assign(
+                callback=callback,
+                user=request.user,
+                assignee=form.cleaned_data["assignee"],
+                note=form.cleaned_data["note"],
+            )
+        if call.ok:
+            messages.success(
+                request, _("已指派 %(name)s 回访,并已通知本人。") % {"name": form.cleaned_data["assignee"]}
+            )
+        else:
+            flash_refused(request, _("指派"), form)
+    return redirect(callback.get_absolute_url())
 
 
 @login_required

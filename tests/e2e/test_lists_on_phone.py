@@ -1,6 +1,8 @@
 """The visiting official's lists on a 360×740 phone: the household ledger and the volunteers list show each row
 as a card that fits the screen, nothing scrolls sideways, and every link is a target a thumb can hit."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -95,3 +97,24 @@ def test_an_official_finds_a_partner_among_fifty_visitors_by_typing_pinyin_initi
     checked = page.locator("input[name=visitors]:checked")
     expect(checked).to_have_count(2)
     assert page.evaluate(FITS)
+
+
+def test_an_official_searches_from_the_header_on_a_phone_and_opens_the_household(phone, community, other_community):
+    grid_worker = official(Role.GRID_WORKER, community=community)
+    household = HouseholdFactory(community=community, head_name="欧阳秀英", phone="13912345678")
+    HouseholdFactory(community=other_community, head_name="欧阳秀兰")
+
+    phone.login(grid_worker.username)
+    page = phone.page
+    page.get_by_role("searchbox").fill("欧阳秀")
+    page.get_by_role("button", name="搜索").click()
+    results = page.get_by_test_id("search-results")
+    expect(results).to_contain_text("欧阳秀英")
+    expect(results).not_to_contain_text("欧阳秀兰")  # another community's
+    expect(results).to_contain_text("139****5678")  # a grid worker reads masked numbers
+    assert page.evaluate(FITS), page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    small = [(t, h) for t, h, _r in link_heights(page, "[data-testid=search-results] a") if h < TARGET]
+    assert not small, small
+    phone.shot("search")
+    results.get_by_role("link", name="欧阳秀英").click()
+    expect(page).to_have_url(re.compile(household.get_absolute_url() + "$"))

@@ -239,16 +239,27 @@ def test_claims_waiting_for_approval_are_counted_for_those_who_approve(client, s
 
 
 def test_callbacks_to_make_are_the_unanswered_ones_of_the_current_resolution(client, community):
+    handler = official(Role.COMMUNITY_CADRE, community=community)
     cadre = official(Role.COMMUNITY_CADRE, community=community)
-    waiting = callback_for(resolved_case(community=community, by=cadre, title="待回访的"))
-    callback_for(resolved_case(community=community, by=cadre, title="已回访的"), solved=True, satisfaction="satisfied")
+    waiting = callback_for(resolved_case(community=community, by=handler, title="待回访的"))
+    callback_for(
+        resolved_case(community=community, by=handler, title="已回访的"), solved=True, satisfaction="satisfied"
+    )
     client.force_login(cadre)
     response = client.get(reverse("home"))
     count, url = _figures(response)["callbacks"]
-    assert (count, url) == (1, reverse("outcomes:callback_list") + "?state=pending")
+    assert (count, url) == (1, reverse("outcomes:callback_list") + "?state=mine")
     assert client.get(url).context["page_obj"].paginator.count == 1
     (row,) = _panels(response)["callbacks"].rows
     assert row.url == reverse("outcomes:callback_detail", kwargs={"pk": waiting.pk})
+
+
+def test_the_handler_is_not_asked_to_call_back_their_own_cases(client, community):
+    handler = official(Role.COMMUNITY_CADRE, community=community)
+    callback_for(resolved_case(community=community, by=handler, title="自己办的"))
+    client.force_login(handler)
+    panel = _panels(client.get(reverse("home")))["callbacks"]
+    assert (panel.figures[0].count, panel.rows) == (0, ())
 
 
 def test_meetings_this_week_count_the_visible_ones_not_cancelled(client, community, other_community):

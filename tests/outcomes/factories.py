@@ -18,7 +18,7 @@ def resolved_case(*, community, by, **kwargs) -> Case:
     return case_resolve(case=case, user=by, resolution="已处理完毕")
 
 
-def callback_for(case: Case, **answer) -> Callback:
+def callback_for(case: Case, *, assignee=None, **answer) -> Callback:
     """Create the callback of the case's current resolution, optionally answered (fields set directly)."""
     case.refresh_from_db()
     callback = Callback.objects.create(
@@ -26,7 +26,7 @@ def callback_for(case: Case, **answer) -> Callback:
         round=case.reopen_count,
         community_id=case.community_id,
         resolved_at=case.resolved_at or timezone.now(),
-        assignee_id=case.handler_id,
+        assignee=assignee,
     )
     if answer:
         answer.setdefault("contacted", True)

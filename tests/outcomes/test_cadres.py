@@ -8,9 +8,10 @@ from django.urls import reverse
 from cases.models import ConductKind
 from cases.services import conduct_violation_record
 from lucun.errors import DomainError, NotAllowed
-from lucun.models import Community, Role
+from lucun.models import AuditEvent, Community, Notification, Role
 from outcomes.models import CadreAdjustment, GoalProgress, QuarterlyWarning, RedLine, RedLineRun
-from outcomes.report.figures import replacement_figures
+from outcomes.periods import Period
+from outcomes.report.figures import replacement_figures, report
 from outcomes.services import (
     adjustment_record,
     goal_create,
@@ -92,10 +93,11 @@ def test_periodic_job_computes_the_quarter_just_ended_once_per_street(community)
     assert RedLineRun.objects.get().quarter == 1
 
 
+@time_machine.travel(datetime(2026, 4, 2, 9, tzinfo=SH), tick=False)
 def test_recorded_red_line_needs_the_supervisor_and_evidence(community, cadre, supervisor):
     head = secretary(community)
     line = RedLine.objects.get(code="collective_economy")
-    year = date.today().year
+    year = 2026
     with pytest.raises(NotAllowed):
         warning_record(user=cadre, red_line=line, community=community, year=year, quarter=1, evidence="末位")
     warning = warning_record(
@@ -114,8 +116,9 @@ def test_seven_red_lines_are_seeded():
     assert RedLine.objects.filter(metric="recorded").count() == 3
 
 
+@time_machine.travel(datetime(2027, 1, 5, 9, tzinfo=SH), tick=False)
 def test_term_goal_quarterly_progress_and_annual_reconciliation(community, cadre, supervisor):
-    year = date.today().year
+    year = 2026
     goal = goal_create(user=supervisor, community=community, title="村集体经济增收", term_start=year, term_end=year + 4)
     progress = goal_progress_record(
         user=cadre, goal=goal, year=year, quarter=1, percent=20, status=GoalProgress.Status.BEHIND, note="项目未落地"
@@ -168,3 +171,119 @@ def test_cadres_page_lists_warnings_for_the_street(client, community, cadre, sup
     client.force_login(official(Role.STREET_LEADER, street=community.street))
     response = client.get(reverse("outcomes:cadres") + "?year=2025&quarter=4")
     assert "受到警告处分" in response.content.decode()
+
+
+# ------------------------------------------------------------------------- complete quarters only
+
+LAST_HOUR_OF_Q1 = datetime(2026, 3, 31, 23, 30, tzinfo=SH)
+FIRST_HOUR_OF_Q2 = datetime(2026, 4, 1, 0, 30, tzinfo=SH)
+
+
+def test_a_running_quarter_is_not_judged_and_warns_nobody_until_it_ends(community, cadre, supervisor):
+    head = secretary(community)
+    with time_machine.travel(LAST_HOUR_OF_Q1, tick=False):
+        _answers(community, cadre, satisfied=2, dissatisfied=8)  # 20 % < 60 %
+        with pytest.raises(DomainError, match="2026年第1季度尚未结束:红线按完整季度判定") as refused:
+            redlines_evaluate(street=community.street, year=2026, quarter=1)
+        assert refused.value.code == "quarter_running"
+        with pytest.raises(DomainError, match="尚未结束"):
+            redlines_evaluate(street=community.street, year=2026, quarter=2)
+        assert redlines_evaluate_due() == 1  # the job judges the quarter before: 2025 Q4, nothing to warn
+        assert not QuarterlyWarning.objects.exists()
+        assert not Notification.objects.filter(title__startswith="季度预警").exists()
+
+    with time_machine.travel(FIRST_HOUR_OF_Q2, tick=False):
+        assert redlines_evaluate_due() == 1
+        run = RedLineRun.objects.get(year=2026, quarter=1)
+
+    assert run.warnings == 1
+    assert QuarterlyWarning.objects.get().cadre == head
+    assert head.notifications.filter(title__startswith="季度预警").count() == 1
+
+
+def test_a_red_line_is_recorded_only_for_a_complete_quarter(community, supervisor):
+    secretary(community)
+    line = RedLine.objects.get(code="stability")
+    with time_machine.travel(LAST_HOUR_OF_Q1, tick=False), pytest.raises(DomainError, match="2026年第1季度尚未结束"):
+        warning_record(user=supervisor, red_line=line, community=community, year=2026, quarter=1, evidence="上访")
+    assert not QuarterlyWarning.objects.exists()
+    with time_machine.travel(FIRST_HOUR_OF_Q2, tick=False):
+        warning_record(user=supervisor, red_line=line, community=community, year=2026, quarter=1, evidence="上访")
+    assert QuarterlyWarning.objects.count() == 1
+
+
+def test_cadres_page_shows_the_running_quarter_as_provisional(client, community, cadre, supervisor):
+    secretary(community)
+    with time_machine.travel(datetime(2026, 5, 10, 10, tzinfo=SH), tick=False):
+        for i in range(10):
+            case = resolved_case(community=community, by=cadre)
+            callback_for(case, solved=True, satisfaction="satisfied" if i < 3 else "dissatisfied")
+        client.force_login(supervisor)
+
+        running = client.get(reverse("outcomes:cadres") + "?year=2026&quarter=2").content.decode()
+        judged = client.get(reverse("outcomes:cadres")).content.decode()  # by default the quarter last ended
+
+    assert "进行中 · 暂定" in running and "满意率 30.0%" in running and "暂定超线" in running
+    assert "测算本季度红线" not in running
+    assert "2026 年第 1 季度预警" in judged and "测算本季度红线" in judged and "进行中" not in judged
+    assert not QuarterlyWarning.objects.exists()
+    assert not Notification.objects.filter(title__startswith="季度预警").exists()
+
+
+def test_measures_api_flags_the_running_quarter_as_provisional(client, community, supervisor):
+    client.force_login(supervisor)
+    url = reverse("api_red_line_measures")
+    with time_machine.travel(LAST_HOUR_OF_Q1, tick=False):
+        running = client.get(url).json()
+    with time_machine.travel(FIRST_HOUR_OF_Q2, tick=False):
+        ended = client.get(url + "?year=2026&quarter=1").json()
+        future = client.get(url + "?year=2026&quarter=3")
+    assert (running["period"], running["provisional"]) == ("2026-Q1", True)
+    assert (ended["period"], ended["provisional"]) == ("2026-Q1", False)
+    assert [c["community_name"] for c in ended["communities"]] == ["芦湖村"]
+    assert {line["code"] for line in ended["communities"][0]["lines"]} == {
+        "satisfaction",
+        "red_cases",
+        "conduct",
+        "coverage",
+    }
+    assert future.status_code == 400
+
+
+def test_goal_progress_of_the_running_quarter_is_provisional_until_it_ends(client, community, cadre, supervisor):
+    goal = goal_create(user=supervisor, community=community, title="道路硬化", term_start=2026, term_end=2028)
+    behind = {"status": GoalProgress.Status.BEHIND, "note": "项目审批未完成"}
+    with time_machine.travel(LAST_HOUR_OF_Q1, tick=False):
+        goal_progress_record(user=cadre, goal=goal, year=2026, quarter=1, percent=10, **behind)
+        goal_progress_record(user=cadre, goal=goal, year=2026, quarter=1, percent=15, **behind)  # corrected
+        with pytest.raises(DomainError, match="2026年第2季度尚未开始"):
+            goal_progress_record(user=cadre, goal=goal, year=2026, quarter=2, percent=0, **behind)
+        client.force_login(cadre)
+        page = client.get(reverse("outcomes:cadre_record", args=[community.pk])).content.decode()
+        api = client.get(reverse("api_goal_list")).json()["results"][0]["progress"]
+        figures = report(user=supervisor, period=Period.quarter(2026, 1), street=community.street)
+
+    assert "进行中 · 暂定" in page and "进度滞后(暂定,季度结束后判定)" in page
+    assert "badge--yellow" not in page
+    assert [(p["percent"], p["provisional"]) for p in api] == [(15, True)]
+    assert figures.warnings["goals_behind"] == 0
+    assert AuditEvent.objects.filter(action="outcomes.goal_progress_record").count() == 2
+
+    with time_machine.travel(FIRST_HOUR_OF_Q2, tick=False):
+        with pytest.raises(DomainError, match="该季度的进展已填报"):
+            goal_progress_record(user=cadre, goal=goal, year=2026, quarter=1, percent=50, **behind)
+        api = client.get(reverse("api_goal_list")).json()["results"][0]["progress"]
+        figures = report(user=supervisor, period=Period.quarter(2026, 1), street=community.street)
+    assert [(p["percent"], p["provisional"]) for p in api] == [(15, False)]
+    assert figures.warnings["goals_behind"] == 1
+
+
+def test_annual_reconciliation_waits_for_the_year_to_end(community, supervisor):
+    goal = goal_create(user=supervisor, community=community, title="村集体经济增收", term_start=2026, term_end=2028)
+    with (
+        time_machine.travel(datetime(2026, 12, 31, 20, tzinfo=SH), tick=False),
+        pytest.raises(DomainError, match="2026年尚未结束"),
+    ):
+        goal_review_record(user=supervisor, goal=goal, year=2026, result="met", evidence="完成")
+    with time_machine.travel(datetime(2027, 1, 2, 9, tzinfo=SH), tick=False):
+        assert goal_review_record(user=supervisor, goal=goal, year=2026, result="met", evidence="完成").year == 2026

@@ -26,6 +26,7 @@ EXPECTED_TABLE = """
 home                                         L  200  200  200  200  200  200  200  200
 login                                      200  200  200  200  200  200  200  200  200
 logout                                       L    L    L    L    L    L    L    L    L
+search                                       L  200  200  200  200  200  200  200  200
 org_tree                                     L  200  200  200  200  200  200  200  200
 notification_list                            L  200  200  200  200  200  200  200  200
 notification_mark_read                       L  302  302  302  302  302  302  302  302
@@ -42,6 +43,7 @@ api_street_list                            403  200  200  200  200  200  200  20
 api_community_list                         403  200  200  200  200  200  200  200  200
 api_community_detail                       403  200  200  200  200  200  200  200  404
 api_grid_list                              403  200  200  200  200  200  200  200  200
+api_search                                 403  200  200  200  200  200  200  200  200
 api_notification_list                      403  200  200  200  200  200  200  200  200
 api_notification_mark_read                 403  200  200  200  200  200  200  200  200
 api_export_start                           403  400  400  400  400  400  400  400  400
@@ -240,6 +242,7 @@ outcomes:external                            L  200  200  200  200  200  200  20
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
 outcomes:callback_export                     L  200  200  200  200  200  200  200  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
+outcomes:callback_assign                     L  302  403  302  403  403  403  403  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
 outcomes:my_samples                          L  200  200  200  200  200  200  200  200
@@ -261,8 +264,11 @@ outcomes:talent_advance                      L  302  302  302  302  403  403  40
 api_callback_list                          403  200  200  200  200  200  200  200  200
 api_callback_detail                        403  200  200  200  200  200  200  200  404
 api_callback_record                        403  400  400  400  400  400  400  400  404
+api_callback_assign                        403  400  403  400  403  403  403  403  404
+api_callback_candidates                    403  200  403  200  403  403  403  403  404
 api_rates                                  403  200  200  200  200  200  200  200  200
 api_red_line_list                          403  200  200  200  200  200  200  200  200
+api_red_line_measures                      403  200  200  200  200  403  403  403  200
 api_warning_list                           403  200  200  200  200  200  200  200  200
 api_goal_list                              403  200  200  200  200  200  200  200  200
 api_talent_list                            403  200  200  200  200  200  200  200  200
@@ -340,6 +346,13 @@ SEARCHES = [
     "/cases/feedback/?state=",
     "/api/v1/households/?search=外村&page_size=200",
     "/api/v1/cases/?search=外村&page_size=200",
+    # The site search (lucun.search), each kind in turn; the query itself is echoed, so it names no mark.
+    "/search/?q=外村",
+    "/search/?q=外村&kind=feedback",
+    "/search/?q=外村&kind=household",
+    "/search/?q=稻香",
+    "/api/v1/search/?q=外村&page_size=200",
+    "/api/v1/search/?q=外村&kind=household&page_size=200",
 ]
 
 
@@ -415,3 +428,9 @@ def test_a_street_leader_does_see_both_communities_so_the_leak_check_can_fail(wo
     client.force_login(world.users["street_leader"])
     text = client.get("/cases/").content.decode() + client.get("/api/v1/households/").content.decode()
     assert world.f["case"].number in text and "外村户主" in text
+
+
+def test_a_street_leader_finds_the_other_community_in_the_search_so_its_leak_check_can_fail(world, client):
+    client.force_login(world.users["street_leader"])
+    assert "外村户主" in client.get("/search/?q=外村&kind=household").content.decode()
+    assert "外村反馈内容" in client.get("/search/?q=外村&kind=feedback").content.decode()
