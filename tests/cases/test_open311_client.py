@@ -17,7 +17,7 @@ georeport = pytest.importorskip(
     "georeport", reason="georeport is not installed: .venv/bin/pip install georeport==0.3.1 (pyproject's dev extra)"
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
