@@ -16,7 +16,6 @@ from cases.models import Case, CaseList, CaseState
 from lucun.errors import DomainError
 from lucun.models import Role
 from tests.cases.factories import open_case
-from tests.factories import CommunityFactory, GridFactory, official
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +44,16 @@ ROLES = ("街道班子", "督办人员", "街道干部", "村居干部", "网格
 
 
 @pytest.fixture
-def people(street, community):
-    grid = GridFactory(community=community)
+def people(user_of, other_cadre):
+    """One official of each position the test walks; the handler is a second grid worker of the grid."""
     return {
-        "街道班子": official(Role.STREET_LEADER, street=street),
-        "督办人员": official(Role.SUPERVISOR, street=street),
-        "街道干部": official(Role.STREET_STAFF, street=street),
-        "村居干部": official(Role.COMMUNITY_CADRE, community=community),
-        "网格员": official(Role.GRID_WORKER, grid=grid),
-        "承办人": official(Role.GRID_WORKER, grid=grid),
-        "外村干部": official(Role.COMMUNITY_CADRE, community=CommunityFactory(street=street)),
+        "街道班子": user_of(Role.STREET_LEADER),
+        "督办人员": user_of(Role.SUPERVISOR),
+        "街道干部": user_of(Role.STREET_STAFF),
+        "村居干部": user_of(Role.COMMUNITY_CADRE),
+        "网格员": user_of(Role.GRID_WORKER),
+        "承办人": user_of(Role.GRID_WORKER),
+        "外村干部": other_cadre,
     }
 
 
