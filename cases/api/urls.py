@@ -29,17 +29,8 @@ urlpatterns = [
     path("cases/return-requests/<int:pk>/decide/", views.ReturnDecideView.as_view(), name="api_return_decide"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="api_case_detail"),
     path("cases/<str:number>/events/", views.CaseEventListView.as_view(), name="api_case_events"),
-    path("cases/<str:number>/accept/", views.CaseAcceptView.as_view(), name="api_case_accept"),
-    path("cases/<str:number>/progress/", views.CaseProgressView.as_view(), name="api_case_progress"),
-    path("cases/<str:number>/assign/", views.CaseAssignView.as_view(), name="api_case_assign"),
-    path("cases/<str:number>/resolve/", views.CaseResolveView.as_view(), name="api_case_resolve"),
-    path("cases/<str:number>/close/", views.CaseCloseView.as_view(), name="api_case_close"),
-    path("cases/<str:number>/extension/", views.CaseExtensionView.as_view(), name="api_case_extension"),
-    path("cases/<str:number>/return/", views.CaseReturnView.as_view(), name="api_case_return"),
-    path("cases/<str:number>/escalate/", views.CaseEscalateView.as_view(), name="api_case_escalate"),
-    path("cases/<str:number>/pause/", views.CasePauseView.as_view(), name="api_case_pause"),
-    path("cases/<str:number>/resume/", views.CaseResumeView.as_view(), name="api_case_resume"),
-    path("cases/<str:number>/reopen/", views.CaseReopenView.as_view(), name="api_case_reopen"),
-    path("cases/<str:number>/cancel/", views.CaseCancelView.as_view(), name="api_case_cancel"),
-    path("cases/<str:number>/supervise/", views.CaseSuperviseView.as_view(), name="api_case_supervise"),
+    *[
+        path(f"cases/<str:number>/{name}/", view.as_view(), name=f"api_case_{name}")
+        for name, view in views.MOVE_VIEWS.items()
+    ],
 ]

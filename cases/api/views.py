@@ -1,5 +1,4 @@
 import functools
-from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -14,6 +13,7 @@ from lucun.scoping import require_role
 
 from .. import permissions, selectors, services
 from ..models import Case, CaseList, CaseState, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+from ..moves import MOVES, Move
 from . import serializers as s
 
 
@@ -123,103 +123,42 @@ class CaseEventListView(generics.ListAPIView):
         return selectors.case_events(case=selectors.case_get(user=self.request.user, number=self.kwargs["number"]))
 
 
-class _MoveView(APIView):
-    """A move on one case: validate the body, call the service, answer with the case."""
+class CaseMoveView(APIView):
+    """A move of ``cases.moves`` on one case: refuse a person who may not make it, then read the body.
 
-    input_serializer: type = s.NoteSerializer
+    The caller's scope (404) and right (403) come before the body, so an empty body from someone who may not
+    make the move is refused as such, not answered with the fields it lacks (400).
+    """
 
-    def perform(self, case: Case, user, data: dict):  # pragma: no cover - each subclass says
-        raise NotImplementedError
+    move: Move
 
     def post(self, request, number: str):
         case = selectors.case_get(user=request.user, number=number)
-        body = self.input_serializer(data=request.data)
+        self.move.check_who(request.user, case)
+        body = self.move.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
-        self.perform(case, request.user, body.validated_data)
+        self.move.run(case=case, user=request.user, data=body.validated_data)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=number)).data)
 
 
-def _move(name: str, serializer, perform, summary: str):
-    """Make the API view of one move; each gets its own documented ``post``."""
+def _move_view(move: Move) -> type[CaseMoveView]:
+    """Make the API view of one move, with its own documented ``post`` (request serializer and summary)."""
 
     def post(self, request, number: str):
-        return _MoveView.post(self, request, number)
+        return CaseMoveView.post(self, request, number)
 
-    return type(
-        f"Case{name.title().replace('_', '')}View",
-        (_MoveView,),
-        {
-            "input_serializer": serializer,
-            "perform": lambda self, case, user, data: perform(case, user, data),
-            "post": extend_schema(request=serializer, responses=s.CaseSerializer, summary=summary)(post),
-        },
+    states = "、".join(str(CaseState(state).label) for state in move.states)
+    schema = extend_schema(
+        request=move.serializer_class,
+        responses=s.CaseSerializer,
+        summary=str(move.summary or move.label),
+        description=f"诉求处于{states}时可以办理;无权办理答 403,状态或规则不允许答 400。",
     )
+    return type(f"Case{move.name.title()}View", (CaseMoveView,), {"move": move, "post": schema(post)})
 
 
-CaseAcceptView = _move("accept", s.NoteSerializer, lambda c, u, d: services.case_accept(case=c, user=u), "签收")
-CaseProgressView = _move(
-    "progress",
-    s.ProgressSerializer,
-    lambda c, u, d: services.case_record_progress(case=c, user=u, note=d["note"], contacted=d["contacted"]),
-    "记录办理进展",
-)
-CaseAssignView = _move(
-    "assign",
-    s.AssignSerializer,
-    lambda c, u, d: services.case_assign(case=c, user=u, handler=d["handler"], handler_office=d["handler_office"]),
-    "指派承办人",
-)
-CaseResolveView = _move(
-    "resolve",
-    s.ResolveSerializer,
-    lambda c, u, d: services.case_resolve(
-        case=c, user=u, resolution=d["resolution"], public_reply=d["public_reply"], case_list=d["case_list"]
-    ),
-    "办结",
-)
-CaseCloseView = _move(
-    "close", s.NoteSerializer, lambda c, u, d: services.case_close(case=c, user=u, note=d["note"]), "归档"
-)
-CaseExtensionView = _move(
-    "extension",
-    s.ExtensionAskSerializer,
-    lambda c, u, d: services.case_request_extension(
-        case=c, user=u, extra_time=timedelta(days=d["days"]), reason=d["reason"]
-    ),
-    "申请延期",
-)
-CaseReturnView = _move(
-    "return",
-    s.ReasonSerializer,
-    lambda c, u, d: services.case_request_return(case=c, user=u, reason=d["reason"]),
-    "申请退回",
-)
-CaseEscalateView = _move(
-    "escalate",
-    s.EscalateSerializer,
-    lambda c, u, d: services.case_escalate(
-        case=c, user=u, reason=d["reason"], tier=d.get("tier"), case_list=d.get("case_list")
-    ),
-    "升级层级或清单",
-)
-CasePauseView = _move(
-    "pause", s.ReasonSerializer, lambda c, u, d: services.case_pause(case=c, user=u, reason=d["reason"]), "暂停计时"
-)
-CaseResumeView = _move(
-    "resume", s.NoteSerializer, lambda c, u, d: services.case_resume(case=c, user=u, note=d["note"]), "恢复计时"
-)
-CaseReopenView = _move(
-    "reopen", s.ReasonSerializer, lambda c, u, d: services.case_reopen(case=c, user=u, reason=d["reason"]), "发回重办"
-)
-CaseCancelView = _move(
-    "cancel", s.ReasonSerializer, lambda c, u, d: services.case_cancel(case=c, user=u, reason=d["reason"]), "撤销"
-)
-CaseSuperviseView = _move(
-    "supervise",
-    s.RequiredNoteSerializer,
-    lambda c, u, d: services.case_supervise(case=c, user=u, note=d["note"]),
-    "督办",
-)
+# One view per move, by the move's name (the URL names are ``api_case_<name>``).
+MOVE_VIEWS: dict[str, type[CaseMoveView]] = {name: _move_view(move) for name, move in MOVES.items()}
 
 
 class _DecideView(APIView):

@@ -10,7 +10,7 @@ from lucun.widgets import DateInput
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
 from ..selectors import tier_default
-from ..services.case import MAX_CASE_PHOTOS
+from ..services.opening import MAX_CASE_PHOTOS
 
 
 class CaseOpenForm(forms.Form):

@@ -1,38 +1,35 @@
-"""Every write of the cases app: cases and their life (case.py), anonymous feedback as sent (feedback.py), its
-channels (feedback_channels.py) and its triage (feedback_triage.py), the negative list and its 通报 (notices.py),
-Open311 (open311.py)."""
+"""Every write of the cases app.
 
-from .case import (
-    LIST_ORDER,
-    Decision,
-    SweepResult,
+A case is opened (opening.py) and moved through its life as ``cases.moves`` declares (moving.py); it asks for
+more time or to go back (approvals.py) and changes colour in the sweep (sweep.py); supervisors record conduct
+violations (conduct.py) and publish the negative list's 通报 (notices.py); the dashboard's stored figures are
+refreshed (dashboard.py). Anonymous feedback as sent (feedback.py), its channels (feedback_channels.py), its
+triage (feedback_triage.py), and Open311 (open311.py).
+"""
+
+from .approvals import case_decide_extension, case_decide_return, case_request_extension, case_request_return
+from .base import LIST_ORDER, Decision
+from .conduct import conduct_violation_record
+from .dashboard import dashboard_refresh_request
+from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
+from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
+from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
+from .moving import (
     case_accept,
     case_assign,
     case_cancel,
     case_close,
-    case_colours_sweep,
-    case_decide_extension,
-    case_decide_return,
     case_escalate,
-    case_events_notify,
     case_note_add,
-    case_open,
     case_pause,
     case_record_progress,
     case_reopen,
-    case_request_extension,
-    case_request_return,
     case_resolve,
     case_resume,
     case_set_deadline,
     case_supervise,
     cases_auto_close,
-    conduct_violation_record,
-    dashboard_refresh_request,
 )
-from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
-from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
-from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
 from .notices import (
     BulletinEntry,
     bulletin_create,
@@ -48,7 +45,9 @@ from .open311 import (
     open311_request_submit,
     open311_setting_save,
 )
+from .opening import case_open
 from .sheets import case_sheets_print
+from .sweep import SweepResult, case_colours_sweep, case_events_notify
 from .tier import tier_make_default
 
 __all__ = [

@@ -24,7 +24,7 @@ from lucun.services import notification_bulk_send
 
 from .. import permissions
 from ..models import CaseState, Category, Feedback, FeedbackChannel, FeedbackPhoto, new_lookup_code, to_hour
-from .case import case_reopen
+from .moving import case_reopen
 
 logger = logging.getLogger(__name__)
 

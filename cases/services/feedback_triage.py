@@ -14,8 +14,8 @@ from lucun.services import audit_record
 
 from ..audit import AuditAction
 from ..models import Case, CaseEvent, CaseList, CasePhoto, CaseState, Category, Feedback, Tier
-from .case import case_open
 from .feedback import TRIAGE_ROLES, can_triage
+from .opening import case_open
 
 State = Feedback.State
 

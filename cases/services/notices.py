@@ -27,7 +27,7 @@ from .. import permissions
 from ..audit import AuditAction
 from ..models import Bulletin, BulletinItem, Case, CaseEvent, ConductKind, ConductViolation
 from ..selectors.notices import bulletin_reader_roles, bulletin_readers
-from .case import conduct_violation_record
+from .conduct import conduct_violation_record
 
 PERIOD_MAX = timedelta(days=366)
 ITEMS_MAX = 200

@@ -2,9 +2,7 @@
 the negative list and its 通报 (notices.py)."""
 
 from .case import (
-    MOVES,
     PAGE_SIZE,
-    Move,
     case_create,
     case_detail,
     case_list,
@@ -28,9 +26,7 @@ from .notices import (
 from .sheets import case_sheet, case_sheets
 
 __all__ = [
-    "MOVES",
     "PAGE_SIZE",
-    "Move",
     "bulletin_create",
     "bulletin_detail",
     "bulletin_edit",

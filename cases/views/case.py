@@ -1,6 +1,3 @@
-from dataclasses import dataclass
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lucun.errors import flash_refused, page_errors
@@ -16,137 +12,10 @@ from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object
 
 from .. import forms, permissions, selectors, services
-from ..models import Case, CaseList, CaseState, Colour, ExtensionRequest, ReturnRequest
+from ..models import Case, CaseList, Colour, ExtensionRequest, ReturnRequest
+from ..moves import MOVES, moves_open_to
 
 PAGE_SIZE = 25
-
-
-@dataclass(frozen=True)
-class Move:
-    """One action on the case page: its form, who may see it, and the service it calls."""
-
-    label: str
-    form: type
-    allowed: object
-    run: object
-    danger: bool = False
-
-
-def _handler_or_dispatcher(user, case) -> bool:
-    return permissions.can_handle(user, case) or permissions.can_dispatch(user, case)
-
-
-MOVES: dict[str, Move] = {
-    "accept": Move(
-        gettext_lazy("签收"),
-        forms.EmptyForm,
-        lambda u, c: c.state == CaseState.REGISTERED and permissions.can_handle(u, c),
-        lambda c, u, d: services.case_accept(case=c, user=u),
-    ),
-    "progress": Move(
-        gettext_lazy("记录进展"),
-        forms.ProgressForm,
-        lambda u, c: (
-            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
-            and permissions.can_handle(u, c)
-        ),
-        lambda c, u, d: services.case_record_progress(case=c, user=u, note=d["note"], contacted=d["contacted"]),
-    ),
-    "resolve": Move(
-        gettext_lazy("办结"),
-        forms.ResolveForm,
-        lambda u, c: (
-            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
-            and _handler_or_dispatcher(u, c)
-        ),
-        lambda c, u, d: services.case_resolve(
-            case=c, user=u, resolution=d["resolution"], public_reply=d["public_reply"], case_list=d["case_list"]
-        ),
-    ),
-    "assign": Move(
-        gettext_lazy("指派承办人"),
-        forms.AssignForm,
-        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
-        lambda c, u, d: services.case_assign(case=c, user=u, handler=d["handler"], handler_office=d["handler_office"]),
-    ),
-    "extension": Move(
-        gettext_lazy("申请延期"),
-        forms.ExtensionForm,
-        lambda u, c: c.is_open and not c.extended and permissions.can_handle(u, c),
-        lambda c, u, d: services.case_request_extension(
-            case=c, user=u, extra_time=timedelta(days=d["days"]), reason=d["reason"]
-        ),
-    ),
-    "return": Move(
-        gettext_lazy("申请退回"),
-        forms.ReasonForm,
-        lambda u, c: (
-            c.state in (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.REGISTERED) and c.handler_id == u.pk
-        ),
-        lambda c, u, d: services.case_request_return(case=c, user=u, reason=d["reason"]),
-    ),
-    "escalate": Move(
-        gettext_lazy("升级"),
-        forms.EscalateForm,
-        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
-        lambda c, u, d: services.case_escalate(
-            case=c, user=u, reason=d["reason"], tier=d["tier"], case_list=d["case_list"] or None
-        ),
-    ),
-    "pause": Move(
-        gettext_lazy("暂停计时"),
-        forms.ReasonForm,
-        lambda u, c: (
-            c.state in (CaseState.REGISTERED, CaseState.ACCEPTED, CaseState.IN_PROGRESS)
-            and _handler_or_dispatcher(u, c)
-        ),
-        lambda c, u, d: services.case_pause(case=c, user=u, reason=d["reason"]),
-    ),
-    "resume": Move(
-        gettext_lazy("恢复计时"),
-        forms.NoteForm,
-        lambda u, c: c.state == CaseState.PAUSED and _handler_or_dispatcher(u, c),
-        lambda c, u, d: services.case_resume(case=c, user=u, note=d["note"]),
-    ),
-    "supervise": Move(
-        gettext_lazy("督办"),
-        forms.SuperviseForm,
-        lambda u, c: c.is_open and permissions.can_supervise(u, c),
-        lambda c, u, d: services.case_supervise(case=c, user=u, note=d["note"]),
-    ),
-    "close": Move(
-        gettext_lazy("归档"),
-        forms.NoteForm,
-        lambda u, c: c.state == CaseState.RESOLVED and permissions.can_dispatch(u, c),
-        lambda c, u, d: services.case_close(case=c, user=u, note=d["note"]),
-    ),
-    "reopen": Move(
-        gettext_lazy("发回重办"),
-        forms.ReasonForm,
-        lambda u, c: c.state in (CaseState.RESOLVED, CaseState.CLOSED) and permissions.can_dispatch(u, c),
-        lambda c, u, d: services.case_reopen(case=c, user=u, reason=d["reason"]),
-        danger=True,
-    ),
-    "cancel": Move(
-        gettext_lazy("撤销"),
-        forms.ReasonForm,
-        lambda u, c: c.is_open and permissions.can_dispatch(u, c),
-        lambda c, u, d: services.case_cancel(case=c, user=u, reason=d["reason"]),
-        danger=True,
-    ),
-}
-
-
-def _move_form(name: str, case: Case, data=None):
-    form_class = MOVES[name].form
-    prefix = name
-    if form_class is forms.AssignForm:
-        return form_class(data, prefix=prefix, handlers=selectors.handlers_for(community=case.community))
-    if form_class is forms.EscalateForm:
-        return form_class(data, prefix=prefix, case=case)
-    if form_class is forms.ResolveForm:
-        return form_class(data, prefix=prefix, initial={"case_list": case.case_list})
-    return form_class(data, prefix=prefix)
 
 
 def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
@@ -203,20 +72,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object] | None = None) -> dict:
     user = request.user
-    moves = []
-    for name, move in MOVES.items():
-        if not move.allowed(user, case):
-            continue
-        form = failed[1] if failed and failed[0] == name else _move_form(name, case)
-        moves.append(
-            {
-                "name": name,
-                "label": move.label,
-                "form": form,
-                "danger": move.danger,
-                "open": bool(failed) and failed[0] == name,
-            }
-        )
+    moves = [
+        {
+            "name": move.name,
+            "label": move.label,
+            "form": failed[1] if failed and failed[0] == move.name else move.make_form(case),
+            "danger": move.danger,
+            "open": bool(failed) and failed[0] == move.name,
+        }
+        for move in moves_open_to(user, case)
+    ]
     pending_extension = case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
     pending_return = case.return_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
     can_decide = permissions.can_supervise(user, case)
@@ -245,17 +110,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
+    """Make one move of ``cases.moves`` from the case page; a person who may not make it is refused first."""
     case = selectors.case_get(user=request.user, number=number)
     if move not in MOVES:
         raise PermissionDenied
-    form = _move_form(move, case, request.POST)
+    declared = MOVES[move]
+    declared.check_who(request.user, case)
+    form = declared.make_form(case, request.POST)
     if form.is_valid():
         with page_errors(request, form, database_errors=True) as call:
-            MOVES[move].run(case, request.user, form.cleaned_data)
+            declared.run(case=case, user=request.user, data=form.cleaned_data)
         if call.ok:
-            messages.success(request, _("已%(action)s。") % {"action": MOVES[move].label})
+            messages.success(request, _("已%(action)s。") % {"action": declared.label})
             return redirect(case)
-    flash_refused(request, MOVES[move].label, form)
+    flash_refused(request, declared.label, form)
     case.refresh_from_db()
     return render(request, "cases/case_detail.html", _detail_context(request, case, failed=(move, form)), status=400)
 

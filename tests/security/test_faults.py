@@ -164,7 +164,7 @@ def _case_form(world, title):
 def test_a_failed_write_when_opening_a_case_shows_a_message_and_leaves_nothing(world, client, failure):
     client.force_login(world.users["community_cadre"])
     before = (Case.objects.count(), CaseEvent.objects.count())
-    with mock.patch("cases.services.case._event", side_effect=failure):  # after the case row is written
+    with mock.patch("cases.services.opening.add_event", side_effect=failure):  # after the case row is written
         response = client.post("/cases/new/", _case_form(world, "路面塌陷"))
     assert response.status_code == 400
     assert "保存失败" in response.content.decode()
@@ -178,7 +178,7 @@ def test_a_failed_write_when_moving_a_case_shows_a_message_and_changes_nothing(w
     client.force_login(world.users["community_cadre"])
     case = world.o["case"]
     events = case.events.count()
-    with mock.patch("cases.services.case._event", side_effect=failure):
+    with mock.patch("cases.services.moving.add_event", side_effect=failure):
         response = client.post(f"/cases/{case.number}/progress/", {"progress-note": "已联系施工队"})
     assert response.status_code == 400 and "保存失败" in response.content.decode()
     assert case.events.count() == events
