@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .figures import DEFINITIONS
+from .summary import paragraphs
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     definitions: list[tuple[str, str]] = field(default_factory=list)  # (term or "", text)
+    paragraphs: list[str] = field(default_factory=list)  # running text, before the figures
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,13 @@ def _row(name, *values, rates: tuple[int, ...] = ()) -> list[Cell]:
 
 def _month(value: str) -> str:
     return value[:7]
+
+
+def _summary(d: dict) -> Section | None:
+    texts = paragraphs(d)
+    if not texts:
+        return None
+    return Section(key="summary", heading=_("综述"), paragraphs=texts)
 
 
 def _visits(d: dict) -> Section:
@@ -403,6 +412,7 @@ def _external(d: dict) -> Section | None:
 def sections(data: dict) -> list[Section]:
     """Lay the report's figures out in the order the page shows them."""
     built = [
+        _summary(data),
         _visits(data),
         _cases(data),
         _rates(data),
