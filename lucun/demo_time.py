@@ -14,6 +14,7 @@ Every function takes and returns aware datetimes and works in the street's local
 working time of a range, on a grid of ``step`` minutes, from the caller's ``random.Random``.
 """
 
+import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -151,8 +152,25 @@ def _day_grid(hours: Hours, step: int) -> tuple[time, ...]:
     )
 
 
-def _full_day(hours: Hours, step: int) -> int:
-    return len(_day_grid(hours, step))
+@cache
+def _open_days(year: int, every_day: bool) -> tuple[date, ...]:
+    """The days of a year a draw may fall on, in order."""
+    first = date(year, 1, 1)
+    days = (first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days))
+    return tuple(d for d in days if every_day or is_working_day(d))
+
+
+def _whole_days(after: date, before: date, hours: Hours) -> list[date]:
+    """The open days strictly between two days."""
+    result: list[date] = []
+    for year in range(after.year, before.year + 1):
+        days = _open_days(year, hours.every_day)
+        result += days[bisect.bisect_right(days, after) : bisect.bisect_left(days, before)]
+    return result
+
+
+def _partial(day: date, hours: Hours, first: datetime, last: datetime, step: int) -> list[tuple[datetime, int]]:
+    return _points(_day_spans(day, hours, first, last), step) if _is_open_day(day, hours) else []
 
 
 def draw(rng: random.Random, start: datetime, end: datetime, hours: Hours = OFFICE, step: int = 1) -> datetime | None:
@@ -160,30 +178,27 @@ def draw(rng: random.Random, start: datetime, end: datetime, hours: Hours = OFFI
     first, last = local(start), local(end)
     if first > last:
         return None
-    days: list[tuple[date, int]] = []
-    day = first.date()
-    while day <= last.date():
-        if _is_open_day(day, hours):
-            whole = first.date() < day < last.date()
-            count = (
-                _full_day(hours, step)
-                if whole
-                else sum(c for _f, c in _points(_day_spans(day, hours, first, last), step))
-            )
-            if count:
-                days.append((day, count))
-        day += timedelta(days=1)
-    total = sum(count for _day, count in days)
+    head = _partial(first.date(), hours, first, last, step)
+    if first.date() == last.date():
+        middle, tail = [], []
+    else:
+        middle = _whole_days(first.date(), last.date(), hours)
+        tail = _partial(last.date(), hours, first, last, step)
+    grid = _day_grid(hours, step)
+    counts = (sum(n for _p, n in head), len(middle) * len(grid), sum(n for _p, n in tail))
+    total = sum(counts)
     if not total:
         return None
     index = rng.randrange(total)
-    for day, count in days:
-        if index < count:
-            for point, n in _points(_day_spans(day, hours, first, last), step):
-                if index < n:
-                    return point + timedelta(minutes=step * index)
-                index -= n
-        index -= count
+    if index >= counts[0] and index < counts[0] + counts[1]:
+        day, offset = divmod(index - counts[0], len(grid))
+        return datetime.combine(middle[day], grid[offset], TZ)
+    points = head if index < counts[0] else tail
+    index = index if index < counts[0] else index - counts[0] - counts[1]
+    for point, n in points:
+        if index < n:
+            return point + timedelta(minutes=step * index)
+        index -= n
     raise AssertionError("unreachable")
 
 
