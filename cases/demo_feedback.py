@@ -218,7 +218,8 @@ def _seed(ctx: DemoContext) -> None:
     for kind, count in (("spam", PLAN["spam"]), ("not_actionable", PLAN["not_actionable"])):
         for _i in range(count * ctx.scale):
             community = rng.choice(ctx.communities)
-            received = demo_time.draw(rng, year_start(now), now - timedelta(days=3), RESIDENT)
+            # Two weeks back at the latest: taken up by now even across the longest holiday.
+            received = demo_time.draw(rng, year_start(now), now - timedelta(days=14), RESIDENT)
             if kind == "spam":
                 text, reason = rng.choice(SPAM), "广告或无意义内容"
             else:

@@ -201,6 +201,8 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
             submitted = demo_time.on_day(rng, day, RESIDENT)
         else:
             submitted = demo_time.on_day(rng, demo_time.working_day_after(day, rng.randint(0, 1)))
+            if submitted > now:  # a holiday since: the volunteer entered it themselves
+                via, submitted = ServiceClaim.Via.SELF, demo_time.on_day(rng, day, RESIDENT)
         claim = ServiceClaim(
             volunteer=volunteer,
             community_id=volunteer.community_id,
