@@ -48,8 +48,13 @@ LIST_MIX = {
     "assigned": ((CaseList.SELF, 15), (CaseList.COMMUNITY, 55), (CaseList.STREET, 30)),
     "escalated": ((CaseList.SELF, 5), (CaseList.COMMUNITY, 25), (CaseList.STREET, 70)),
 }
-# Hours from registration to resolution at the end of the year, per tier; earlier in the year it took longer.
-RESOLUTION_HOURS = {"immediate": (0.2, 8), "assigned": (26, 110), "escalated": (170, 560)}
+# Hours from registration to resolution, per tier: (low, high) a year ago and now. Problems are solved faster as
+# the year goes on: the mean time to resolve falls from about four days to about two.
+RESOLUTION_HOURS = {
+    "immediate": ((2, 20), (0.2, 4)),
+    "assigned": ((60, 160), (24, 72)),
+    "escalated": ((400, 700), (170, 400)),
+}
 LATE_SHARE = 0.05  # resolved after the deadline
 LATE_CONTACT_SHARE = 0.08  # first contacted after the tier's first-contact limit
 IN_PROGRESS_TIERS = ["immediate", "assigned", "assigned", "escalated"]
@@ -83,14 +88,11 @@ def _hours(start: datetime, hours: float) -> datetime:
 def _resolution(rng, tier: Tier, opened: datetime, now: datetime) -> datetime:
     """When a case of ``tier`` registered at ``opened`` was resolved: in working time, mostly within its clock."""
     limit = tier.time_limit.total_seconds() / 3600
-    low, high = RESOLUTION_HOURS[tier.code]
-    # Earlier in the year problems took longer: the mean time falls month by month.
-    slower = 0.7 + 1.6 * (now - opened).days / 365
+    (early_low, early_high), (late_low, late_high) = RESOLUTION_HOURS[tier.code]
+    past = min(1.0, (now - opened).days / 365)  # 1 a year ago, 0 now
+    low, high = late_low + (early_low - late_low) * past, late_high + (early_high - late_high) * past
     if rng.random() < LATE_SHARE:
         low, high = limit, limit * 1.25
-    else:
-        high = min(high * slower, limit * 0.98)
-        low = min(low * slower, high / 2)
     resolved = demo_time.draw(rng, _hours(opened, low), _hours(opened, high))
     return resolved or demo_time.next_working(_hours(opened, low))
 
