@@ -119,7 +119,7 @@ def _plans(ctx: DemoContext, tiers: dict[str, Tier], now: datetime) -> list[tupl
                     break
             plans.append((code, case_list, opened, resolved))
     codes = [rng.choice(IN_PROGRESS_TIERS) for _ in range(SEED.in_progress * ctx.scale)]
-    lists = {code: iter(_lists(rng, code, codes.count(code))) for code in set(codes)}
+    lists = {code: iter(_lists(rng, code, codes.count(code))) for code in sorted(set(codes))}
     for code in codes:
         # Still open: registered recently enough that most are on track, some due soon, a few overdue.
         limit = tiers[code].time_limit
