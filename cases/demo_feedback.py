@@ -1,7 +1,9 @@
 """Demo anonymous feedback: the street-wide code, a poster per community, card batches, a year of messages.
 
 The demo cases whose source is 匿名反馈 get the message they came from; more messages were merged into
-existing cases as duplicates, some were spam or not actionable, and the latest wait in the queue.
+existing cases as duplicates, some were spam or not actionable, and the latest wait in the queue. Residents
+write from 07:00 to 22:00 on any day; officials triage in office hours on working days (``lucun.demo_time``).
+The senders' answers follow the year's satisfaction (78 % rising to 90 %, ``lucun.demo.satisfaction_target``).
 Rows are bulk-inserted; the result is what the services would have produced.
 """
 
@@ -11,7 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from lucun.demo import DemoContext
+from lucun import demo_time
+from lucun.demo import DemoContext, satisfaction_target, year_start
+from lucun.demo_time import RESIDENT
 
 from .models import (
     LOOKUP_ALPHABET,
@@ -60,9 +64,32 @@ def seed_feedback(ctx: DemoContext) -> None:
         _seed(ctx)
 
 
+def _triaged(rng, received):
+    """When an official took up a message: in office hours, within a working day of its arrival."""
+    start = received + timedelta(minutes=30)
+    return demo_time.draw(rng, start, start + timedelta(hours=20)) or demo_time.next_working(start)
+
+
+def _answers(rng, answered: list[Feedback], now) -> None:
+    """Give the senders' answers the year's satisfaction: each quarter's share of satisfied answers exactly."""
+    by_quarter: dict[float, list[Feedback]] = {}
+    for feedback in answered:
+        by_quarter.setdefault(satisfaction_target(feedback.answered_at, now), []).append(feedback)
+    for target, rows in by_quarter.items():
+        positive = round(target * len(rows))
+        rng.shuffle(rows)
+        for index, feedback in enumerate(rows):
+            if index < positive:
+                feedback.solved = True
+                feedback.satisfaction = rng.choice(["satisfied"] * 7 + ["basically"] * 2)
+            else:
+                feedback.solved = rng.random() < 0.3
+                feedback.satisfaction = "dissatisfied"
+
+
 def _seed(ctx: DemoContext) -> None:
     rng, street, now = ctx.rng, ctx.street, timezone.now()
-    year_ago = now - timedelta(days=365)
+    year_ago = demo_time.on_day(rng, demo_time.previous_working_day(year_start(now).date() - timedelta(days=7)))
     used_codes = set(Feedback.objects.values_list("lookup_code", flat=True))
 
     def token() -> str:
@@ -105,9 +132,9 @@ def _seed(ctx: DemoContext) -> None:
                         street=street,
                         community=community,
                         label=f"{community.name} 联系卡第{batch}批",
-                        created_at=year_ago + timedelta(days=30 * batch),
+                        created_at=demo_time.next_working(year_ago + timedelta(days=30 * batch)),
                         is_active=not lost,
-                        deactivated_at=year_ago + timedelta(days=90) if lost else None,
+                        deactivated_at=demo_time.next_working(year_ago + timedelta(days=90)) if lost else None,
                         deactivated_reason="联系卡遗失,已换发第2批" if lost else "",
                     )
                 )
@@ -135,8 +162,10 @@ def _seed(ctx: DemoContext) -> None:
     sourced = list(
         Case.objects.filter(street=street, source=Case.Source.FEEDBACK, source_type__isnull=True).order_by("pk")
     )
+    answered: list[Feedback] = []
     for case in sourced:
-        received = case.opened_at - timedelta(hours=rng.uniform(0.5, 30))
+        latest = case.opened_at - timedelta(minutes=30)
+        received = demo_time.draw(rng, latest - timedelta(hours=30), latest, RESIDENT) or latest
         feedback = Feedback(
             channel=channel_for(case.community_id, received),
             street=street,
@@ -151,9 +180,11 @@ def _seed(ctx: DemoContext) -> None:
             triaged_at=case.opened_at,
         )
         if case.state in (CaseState.RESOLVED, CaseState.CLOSED) and rng.random() < 0.6:
-            feedback.solved = True
-            feedback.satisfaction = rng.choice(["satisfied"] * 7 + ["basically"] * 2)
-            feedback.answered_at = to_hour(case.resolved_at + timedelta(hours=rng.uniform(2, 72)))
+            start = case.resolved_at + timedelta(hours=2)
+            at = demo_time.draw(rng, start, min(start + timedelta(hours=70), now), RESIDENT)
+            if at is not None:
+                feedback.answered_at = to_hour(at)
+                answered.append(feedback)
         rows.append(feedback)
         links.append((feedback, case))
 
@@ -161,10 +192,11 @@ def _seed(ctx: DemoContext) -> None:
     candidates = list(Case.objects.filter(street=street).exclude(state=CaseState.CANCELLED).order_by("pk"))
     events: list[CaseEvent] = []
     for case in rng.sample(candidates, min(len(candidates), PLAN["merged"] * ctx.scale)):
-        received = case.opened_at + timedelta(hours=rng.uniform(1, 72))
-        if received >= now:
+        after = case.opened_at + timedelta(hours=1)
+        received = demo_time.draw(rng, after, after + timedelta(hours=71), RESIDENT)
+        triaged = _triaged(rng, received)
+        if triaged >= now:
             continue
-        triaged = received + timedelta(hours=rng.uniform(1, 20))
         rows.append(
             Feedback(
                 channel=channel_for(case.community_id, received),
@@ -177,16 +209,17 @@ def _seed(ctx: DemoContext) -> None:
                 state=Feedback.State.MERGED,
                 case=case,
                 triaged_by=triager,
-                triaged_at=min(triaged, now),
+                triaged_at=triaged,
             )
         )
-        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.MERGED, actor=triager, at=min(triaged, now)))
+        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.MERGED, actor=triager, at=triaged))
 
     # 3. Spam and messages that cannot be handled as a case, each with its reason.
     for kind, count in (("spam", PLAN["spam"]), ("not_actionable", PLAN["not_actionable"])):
         for _i in range(count * ctx.scale):
             community = rng.choice(ctx.communities)
-            received = now - timedelta(days=rng.uniform(3, 360))
+            # Two weeks back at the latest: taken up by now even across the longest holiday.
+            received = demo_time.draw(rng, year_start(now), now - timedelta(days=14), RESIDENT)
             if kind == "spam":
                 text, reason = rng.choice(SPAM), "广告或无意义内容"
             else:
@@ -202,14 +235,14 @@ def _seed(ctx: DemoContext) -> None:
                     state=kind,
                     state_reason=reason,
                     triaged_by=triager,
-                    triaged_at=received + timedelta(hours=rng.uniform(1, 24)),
+                    triaged_at=_triaged(rng, received),
                 )
             )
 
     # 4. The latest messages, waiting in the queue.
     for _i in range(PLAN["pending"] * ctx.scale):
         community = rng.choice(ctx.communities)
-        received = now - timedelta(hours=rng.uniform(1, 72))
+        received = demo_time.draw(rng, now - timedelta(hours=72), now - timedelta(hours=1), RESIDENT)
         rows.append(
             Feedback(
                 channel=channel_for(community.pk, received),
@@ -223,6 +256,7 @@ def _seed(ctx: DemoContext) -> None:
             )
         )
 
+    _answers(rng, answered, now)
     Feedback.objects.bulk_create(rows, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     ids = dict(Feedback.objects.filter(street=street).values_list("lookup_code", "pk"))

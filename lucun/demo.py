@@ -6,14 +6,54 @@ Each app adds its own demo data through a ``demo_seeder`` on its AppConfig, call
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .demo_time import TZ
 from .models import Community, County, Grid, Position, Role, Street, User
 
 DEMO_PASSWORD = "lucun-demo-2026"  # noqa: S105 - demo logins only; seed_demo refuses production settings
+
+
+@dataclass(frozen=True)
+class SeedFigures:
+    """The seed report's figures for 芦湖街道 (工作成效, 今年以来) that the demo reproduces at scale 1.
+
+    The demo's year is the 365 days ending today ("近一年" in the outcome report): everything the seed counts
+    "this year" happened in it. Each app's demo takes its volumes from here, and tests/lucun/test_demo_figures.py
+    checks what the seeded data computes against them.
+    """
+
+    households_visited: int = 11_050
+    collected: int = 730
+    resolved_by_tier: tuple[tuple[str, int], ...] = (("immediate", 398), ("assigned", 230), ("escalated", 67))
+    in_progress: int = 35
+    volunteers: int = 2_400
+    satisfaction_from: float = 78.0  # %, at the start of the year
+    satisfaction_to: float = 90.0  # %, at its end
+    complaints_change: float = -20.0  # % year on year
+    petitions_change: float = -41.4
+
+
+SEED = SeedFigures()
+YEAR_DAYS = 365
+# The year's satisfaction by quarter, oldest first: it rises in steps from the seed's 78 % to its 90 %.
+SATISFACTION_STEPS = (0.78, 0.82, 0.86, 0.90)
+
+
+def year_start(now: datetime) -> datetime:
+    """The first moment of the demo's year: local midnight 364 days before today (today is its 365th day)."""
+    first = now.astimezone(TZ).date() - timedelta(days=YEAR_DAYS - 1)
+    return datetime.combine(first, time.min, TZ)
+
+
+def satisfaction_target(at: datetime, now: datetime) -> float:
+    """The share of satisfied answers the demo aims at for an answer given at ``at`` (by quarter of the year)."""
+    quarter = min(3, max(0, int((at - year_start(now)).days // 91.25)))
+    return SATISFACTION_STEPS[quarter]
+
 
 COMMUNITIES = [
     # (name, kind, grid names) — the first four are named in the seed report

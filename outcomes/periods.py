@@ -1,14 +1,17 @@
-"""Reporting periods: a month (2026-05), a quarter (2026-Q2) or a year (2026), as half-open date ranges."""
+"""Reporting periods: a month (2026-05), a quarter (2026-Q2), a year (2026) or the last 365 days (recent, 近一年),
+as half-open date ranges."""
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+RECENT = "recent"
+RECENT_DAYS = 365
 
 
 def next_month(day: date) -> date:
@@ -31,7 +34,7 @@ def quarter_of(day: date) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # month | quarter | year
+    kind: str  # month | quarter | year | recent
     start: date  # first day
     end: date  # first day after the period
 
@@ -50,9 +53,17 @@ class Period:
         return cls("year", date(year, 1, 1), date(year + 1, 1, 1))
 
     @classmethod
+    def recent(cls, today: date | None = None) -> "Period":
+        """The 365 days ending today (近一年): a year that is always whole, whatever the month."""
+        today = today or timezone.localdate()
+        return cls(RECENT, today - timedelta(days=RECENT_DAYS - 1), today + timedelta(days=1))
+
+    @classmethod
     def parse(cls, value: str | None, default: "Period | None" = None) -> "Period":
-        """Read 2026-05, 2026-Q2 or 2026; anything else gives ``default`` (the current year)."""
+        """Read 2026-05, 2026-Q2, 2026 or recent; anything else gives ``default`` (the current year)."""
         value = (value or "").strip()
+        if value == RECENT:
+            return cls.recent()
         try:
             if m := _MONTH.match(value):
                 return cls.month(int(m[1]), int(m[2]))
@@ -70,6 +81,8 @@ class Period:
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == RECENT:
+            return RECENT
         return str(self.start.year)
 
     @property
@@ -78,7 +91,13 @@ class Period:
             return f"{self.start.year}年{self.start.month}月"
         if self.kind == "quarter":
             return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        if self.kind == RECENT:
+            return f"近一年({self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d})"
         return f"{self.start.year}年"
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def quarter_number(self) -> int:
@@ -105,9 +124,14 @@ class Period:
         return sorted({quarter_of(m) for m in self.months})
 
     def year_before(self) -> "Period":
+        if self.kind == RECENT:
+            shift = timedelta(days=RECENT_DAYS)
+            return Period(self.kind, self.start - shift, self.end - shift)
         return Period(self.kind, self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1))
 
     def previous(self) -> "Period":
+        if self.kind == RECENT:
+            return self.year_before()
         if self.kind == "month":
             return Period.month(add_months(self.start, -1).year, add_months(self.start, -1).month)
         if self.kind == "quarter":
@@ -132,10 +156,10 @@ def last_complete_quarter(today: date | None = None) -> Period:
 
 
 def choices(today: date | None = None, months: int = 12) -> list[Period]:
-    """The periods offered in selectors: this and last year, the last quarters and months."""
+    """The periods offered in selectors: this year, the last 365 days, last year, the last quarters and months."""
     today = today or timezone.localdate()
     year, quarter = quarter_of(today)
-    result = [Period.year(year), Period.year(year - 1)]
+    result = [Period.year(year), Period.recent(today), Period.year(year - 1)]
     for back in range(0, 4):
         index = year * 4 + quarter - 1 - back
         result.append(Period.quarter(index // 4, index % 4 + 1))

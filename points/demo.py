@@ -1,7 +1,10 @@
-"""Demo data: about 2,400 volunteers (× scale) in service corps, a year of claims and quarterly redemptions.
+"""Demo data: 2,400 volunteers on the books (× scale; about 100 more have left) in service corps, a year of claims
+and quarterly redemptions.
 
 Everything is inserted in bulk, after simulating each volunteer's year in time order, so every balance
-equals the sum of its ledger and no running balance ever dips below zero.
+equals the sum of its ledger and no running balance ever dips below zero. Volunteers serve on any day (a Saturday
+clean-up); officials register, approve and redeem in office hours on working days, and volunteers submit their
+own claims between 07:00 and 22:00 (``lucun.demo_time``).
 """
 
 import random
@@ -13,7 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lucun.demo import DemoContext
+from lucun import demo_time
+from lucun.demo import SEED, DemoContext
+from lucun.demo_time import RESIDENT
 from visits.models import HouseholdMember
 
 from .defaults import ensure_defaults
@@ -34,7 +39,8 @@ from .models import (
 from .periods import quarter_of, shift_quarter
 from .selectors import quarter_windows
 
-VOLUNTEERS_PER_SCALE = 2400
+VOLUNTEERS_PER_SCALE = SEED.volunteers
+LEFT_SHARE = 0.04
 BATCH = 2000
 # The share of volunteers registered as themselves in the household ledger (where their community has households).
 MEMBER_SHARE = 0.35
@@ -109,24 +115,31 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
     stock_left = {r.pk: r.stock for r in rewards}
 
     # --- volunteers ----------------------------------------------------------------------------------------
-    total = VOLUNTEERS_PER_SCALE * ctx.scale
+    # The seed's 2,400 are those on the books now; a few more joined and have since left (inactive).
+    active = VOLUNTEERS_PER_SCALE * ctx.scale
+    flags = [True] * active + [False] * round(active * LEFT_SHARE)
+    rng.shuffle(flags)
+    total = len(flags)
     weights = [WEIGHTS.get(c.name, 1.0) for c in ctx.communities]
     share = [round(total * w / sum(weights)) for w in weights]
     share[0] += total - sum(share)
     now = timezone.now()
     volunteers = []
+    still = iter(flags)
     for community, count in zip(ctx.communities, share, strict=True):
         for _ in range(count):
+            joined = demo_time.next_working_day(today - timedelta(days=rng.randint(30, 3 * 365)))
+            registered = demo_time.on_day(rng, joined)
             volunteers.append(
                 Volunteer(
                     community=community,
                     name=ctx.random_name(),
                     phone=ctx.random_phone() if rng.random() < 0.85 else "",
-                    joined_on=today - timedelta(days=rng.randint(30, 3 * 365)),
-                    active=rng.random() < 0.96,
+                    joined_on=joined,
+                    active=next(still),
                     token=new_token(),
-                    token_issued_at=now,
-                    created_at=now,
+                    token_issued_at=registered,
+                    created_at=registered,
                 )
             )
     linked = _link_members(ctx, volunteers)
@@ -156,6 +169,8 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
         for month_back in (2, 5, 8, 11):
             day = today - timedelta(days=30 * month_back + rng.randint(0, 20))
             service_type = meeting if month_back % 2 == 0 else cleanup
+            if service_type == meeting:
+                day = demo_time.next_working_day(day)  # meetings on working days; a clean-up may be on a Saturday
             batches.append(
                 ClaimBatch(
                     community=community,
@@ -164,7 +179,7 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
                     service_date=day,
                     quantity=1 if service_type == meeting else 3,
                     created_by=cadre_for[community.pk],
-                    created_at=_aware(day, 18, 0),
+                    created_at=demo_time.next_working(_aware(day, 17, 30)),
                 )
             )
             pool = by_community[community.pk]
@@ -180,6 +195,14 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
     def add_claim(volunteer, service_type, day, quantity, via, batch=None):
         points = quantity * service_type.points_per_unit
         age = (today - day).days
+        if batch is not None:
+            submitted = batch.created_at
+        elif via == ServiceClaim.Via.SELF:
+            submitted = demo_time.on_day(rng, day, RESIDENT)
+        else:
+            submitted = demo_time.on_day(rng, demo_time.working_day_after(day, rng.randint(0, 1)))
+            if submitted > now:  # a holiday since: the volunteer entered it themselves
+                via, submitted = ServiceClaim.Via.SELF, demo_time.on_day(rng, day, RESIDENT)
         claim = ServiceClaim(
             volunteer=volunteer,
             community_id=volunteer.community_id,
@@ -191,15 +214,15 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
             batch=batch,
             note=batch.title if batch else "",
             submitted_by=None if via == ServiceClaim.Via.SELF else cadre_for[volunteer.community_id],
-            created_at=_aware(day, rng.randint(17, 21), rng.randint(0, 59)),
+            created_at=submitted,
         )
-        if age > 10 or (age > 2 and rng.random() < 0.5):
-            decided = day + timedelta(days=rng.randint(1, min(7, max(age, 1))))
+        decided = demo_time.on_day(rng, demo_time.working_day_after(submitted.date(), rng.randint(1, 5)))
+        if decided <= now and (age > 10 or (age > 2 and rng.random() < 0.5)):
             key = (volunteer.pk, service_type.pk, day.year, day.month)
             cap = service_type.monthly_cap
             awarded = points if cap is None else min(points, cap - month_used[key])
             claim.decided_by = cadre_for[volunteer.community_id]
-            claim.decided_at = _aware(min(decided, today), 9, rng.randint(0, 59))
+            claim.decided_at = decided
             if rng.random() < 0.04 or awarded <= 0:
                 claim.status = ServiceClaim.Status.REJECTED
                 claim.reject_reason = "本月该类服务积分已达上限" if awarded <= 0 else "未能核实服务情况"
@@ -220,7 +243,7 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
         for _ in range(rng.choice((0, 2, 4, 5, 6, 7, 8, 9, 10, 12))):
             service_type = rng.choice(types)
             first_day = max(year_ago, volunteer.joined_on)
-            span = (today - first_day).days
+            span = (today - first_day).days - 3  # served at least three days ago: registered by now
             if span < 0:
                 continue
             day = first_day + timedelta(days=rng.randint(0, span))
@@ -237,11 +260,13 @@ def _seed(ctx: DemoContext, policy: PointsPolicy) -> dict[str, int]:
         for opens_on, closes_on in quarter_windows(ctx.communities[0], *shift_quarter(year, quarter, -back), policy):
             if opens_on <= today and closes_on >= year_ago:
                 windows.append((max(opens_on, year_ago), min(closes_on, today)))
+    window_days = [demo_time.working_days(opens_on, closes_on + timedelta(days=1)) for opens_on, closes_on in windows]
     for volunteer in volunteers:
-        for opens_on, closes_on in windows:
-            if rng.random() < 0.6:
-                day = opens_on + timedelta(days=rng.randint(0, (closes_on - opens_on).days))
-                events[volunteer.pk].append((_aware(day, rng.randint(8, 11), rng.randint(0, 59)), 1, "redeem", None))
+        for days in window_days:
+            if days and rng.random() < 0.6:
+                at = demo_time.on_day(rng, rng.choice(days))
+                if at <= now:
+                    events[volunteer.pk].append((at, 1, "redeem", None))
 
     # --- walk each volunteer's year: balances, redemptions, ledger --------------------------------------------------
     redemptions: list[Redemption] = []

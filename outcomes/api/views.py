@@ -20,7 +20,9 @@ from ..periods import Period, quarter_of
 from ..report.figures import report
 from . import serializers as s
 
-PERIOD = OpenApiParameter("period", str, description="统计期:2026、2026-Q2 或 2026-05;默认本年度")
+PERIOD = OpenApiParameter(
+    "period", str, description="统计期:2026、2026-Q2、2026-05 或 recent(近一年,截至今天的 365 天);默认本年度"
+)
 COMMUNITY = OpenApiParameter("community", int, description="村(居)编号;不填为可见的全部村(居)")
 NO_COMMUNITY = OpenApiResponse(ApiErrorSerializer, "该村(居)不存在或不在您的范围内")
 

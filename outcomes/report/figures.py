@@ -24,6 +24,7 @@ from .. import rates as rates_module
 from ..periods import Period, add_months
 from ..rates import RateRow, percent
 from .records import _external, _survey_trend, _talent, _warnings, replacement_figures
+from .summary import summary_figures
 
 ADJUSTMENT_YEARS = 3  # the replacement ratio counts adjustments from 1 January, this many years before the period
 TREND_MONTHS = 12
@@ -67,6 +68,7 @@ class Report:
     talent: dict
     adjustments: dict
     external: list[dict]
+    summary: dict = field(default_factory=dict)
     definitions: dict = field(default_factory=lambda: DEFINITIONS)
 
     @property
@@ -98,6 +100,7 @@ class Report:
             "talent": self.talent,
             "adjustments": self.adjustments,
             "external": self.external,
+            "summary": self.summary,
         }
 
 
@@ -195,8 +198,9 @@ def _deliberation(user: User, period: Period, community: Community | None) -> di
 
 
 def _points(user: User, period: Period, community: Community | None) -> dict:
-    f = points_figures(user=user, year=period.start.year)
-    wanted = {q for y, q in period.quarters if y == period.start.year}
+    year = period.last_day.year  # the year the period ends in (the last 365 days begin the year before)
+    f = points_figures(user=user, year=year)
+    wanted = {q for y, q in period.quarters if y == year}
     if community is not None:
         row = next((r for r in f.by_community if r["community"].pk == community.pk), None)
         return {
@@ -228,7 +232,12 @@ def report(
     cov = coverage(user=user, street=street, start=period.start, end=max(last_day, period.start))
     rows = [r for r in cov.communities if community is None or r.community.pk == community.pk]
     households, visited = sum(r.households for r in rows), sum(r.visited for r in rows)
-    visits = {"households": households, "visited": visited, "coverage": percent(visited, households)}
+    visits = {
+        "households": households,
+        "visited": visited,
+        "coverage": percent(visited, households),
+        "communities_visited": sum(1 for r in rows if r.visited),
+    }
     scope_filter = {"community": community.pk} if community is not None else {"street": street.pk}
 
     period_rates = rates_module.rates(communities=communities, period=period, dimension="community", now=now)
@@ -247,6 +256,7 @@ def report(
         for month, row in trend_rates.by_bucket.items()
     ]
     until = period.end
+    survey_trend = _survey_trend(communities)
     return Report(
         period=period,
         street=street,
@@ -260,11 +270,12 @@ def report(
         rates=period_rates.total,
         rate_groups=period_rates.groups,
         satisfaction_trend=satisfaction_trend,
-        survey_trend=_survey_trend(communities),
+        survey_trend=survey_trend,
         warnings=_warnings(communities, period),
         talent=_talent(communities, period),
         adjustments=replacement_figures(
-            communities, since=date(period.start.year - ADJUSTMENT_YEARS, 1, 1), until=until
+            communities, since=date(period.last_day.year - ADJUSTMENT_YEARS, 1, 1), until=until
         ),
         external=_external(street, period) if community is None else [],
+        summary=summary_figures(communities, period, survey_trend, now),
     )

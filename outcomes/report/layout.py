@@ -61,6 +61,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     definitions: list[tuple[str, str]] = field(default_factory=list)  # (term or "", text)
+    paragraphs: list[str] = field(default_factory=list)  # running text, before the figures
 
 
 @dataclass(frozen=True)

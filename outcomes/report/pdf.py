@@ -225,6 +225,8 @@ def report_pdf(doc: Document, *, note: str = "") -> bytes:
         story.append(Paragraph(escape(note), st.muted))
     for section in doc.sections:
         block: list = [CondPageBreak(40 * mm), Paragraph(escape(section.heading), st.heading)]
+        for text in section.paragraphs:
+            block += [Paragraph(escape(text), st.body), Spacer(1, 1.5 * mm)]
         figures = _figures(section, st)
         if figures is not None:
             block.append(figures)

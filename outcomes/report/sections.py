@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .figures import DEFINITIONS
 from .layout import Cell, Chart, Document, Figure, Section, Table
+from .summary import paragraphs
 
 
 def _text(value) -> str:
@@ -39,6 +40,13 @@ def _row(name, *values, rates: tuple[int, ...] = ()) -> list[Cell]:
 
 def _month(value: str) -> str:
     return value[:7]
+
+
+def _summary(d: dict) -> Section | None:
+    texts = paragraphs(d)
+    if not texts:
+        return None
+    return Section(key="summary", heading=_("综述"), paragraphs=texts)
 
 
 def _visits(d: dict) -> Section:
@@ -331,6 +339,7 @@ def _external(d: dict) -> Section | None:
 def sections(data: dict) -> list[Section]:
     """Lay the report's figures out in the order the page shows them."""
     built = [
+        _summary(data),
         _visits(data),
         _cases(data),
         _rates(data),

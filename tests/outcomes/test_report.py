@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -138,3 +139,20 @@ def test_rates_page_shows_groups_and_definitions(client, data, leader):
         assert response.status_code == 200
     body = client.get(reverse("outcomes:rates") + "?period=2026").content.decode()
     assert "响应率 = " in body and "芦湖村" in body
+
+
+def test_the_last_365_days_open_with_a_summary_written_from_the_figures(client, community, cadre, leader, street):
+    with time_machine.travel(datetime(2025, 8, 1, 10, tzinfo=SH), tick=False):
+        callback_for(resolved_case(community=community, by=cadre), solved=True, satisfaction="satisfied")
+    with time_machine.travel(NOW, tick=False):
+        callback_for(
+            resolved_case(community=community, by=cadre, tier_code="immediate"), solved=True, satisfaction="basically"
+        )
+        client.force_login(leader)
+        body = client.get(reverse("outcomes:report"), {"period": "recent"}).content.decode()
+        this_year = report(user=leader, period=Period.year(2026), street=street)
+    assert '<option value="recent" selected>近一年(2025-05-21 至 2026-05-20)</option>' in body
+    summary = re.findall(r'<p data-testid="summary">(.*?)</p>', body)
+    assert summary[0].startswith(f"{street.name}近一年(2025-05-21 至 2026-05-20):")
+    assert "群众关心问题2个,已办结2个,正在推进0个;办结的问题中即办1个、承办1个" in summary[0]
+    assert this_year.cases["collected"] == 1  # the case of August 2025 is in the last 365 days, not in 2026

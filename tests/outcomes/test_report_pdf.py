@@ -94,7 +94,7 @@ def test_pdf_carries_every_section_of_the_page_with_its_figures(client, data, le
     assert response["Content-Type"] == "application/pdf"
     lines = _pdf_lines(response.content)
 
-    expected = ["直面问 · 入户走访", "分类解 · 问题办理", "三率与群众满意度", "现场议 · 议事协商"]
+    expected = ["综述", "直面问 · 入户走访", "分类解 · 问题办理", "三率与群众满意度", "现场议 · 议事协商"]
     expected += ["志愿服务与积分", "干部考验 · 红线与调整", "后备人才"]
     expected += ["市民投诉与信访"] if scope == "street" else []
     assert page["headings"] == expected
