@@ -1,7 +1,7 @@
 from dataclasses import asdict
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -103,7 +103,7 @@ class SearchView(APIView):
             OpenApiParameter("page", int, description="页码,从 1 开始"),
             OpenApiParameter("page_size", int, description="每页条数,默认 20,最多 200"),
         ],
-        responses=SearchResultSerializer,
+        responses={200: SearchResultSerializer, 404: OpenApiResponse(description="页码超出结果范围")},
         summary="站内搜索",
     )
     def get(self, request):

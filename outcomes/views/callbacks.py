@@ -47,7 +47,8 @@ def _assign_form(request: HttpRequest, callback: Callback, data=None) -> forms.C
     """The form giving the callback to someone of the pool, for those who assign; None for the others."""
     if not (_waiting(callback) and permissions.can_assign_callback(request.user, callback.community)):
         return None
-    return forms.CallbackAssignForm(data, candidates=callback_candidates(callback=callback))
+    # Its own ids: the callback form on the same page has a "note" too.
+    return forms.CallbackAssignForm(data, candidates=callback_candidates(callback=callback), auto_id="assign_%s")
 
 
 @login_required
