@@ -20,7 +20,19 @@ from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer,
 from lucun.printing import cjk_font
 
 from .models import Bulletin, BulletinItem
-from .printing import HEADER_BG, LINE, MARGIN, MUTED, PAGE_W, RED, WIDTH, _cut, _Styles, _text, _when
+from .printing import (
+    HEADER_BG,
+    LINE,
+    MARGIN,
+    MUTED,
+    PAGE_W,
+    RED,
+    WIDTH,
+    SheetStyles,
+    markup_text,
+    moment_text,
+    text_cut,
+)
 
 NOTE_MAX = 300
 
@@ -70,7 +82,7 @@ def bulletin_doc(bulletin: Bulletin, items: list[BulletinItem]) -> BulletinDoc:
                 official=str(item.violation.official),
                 kind=item.violation.kind.name,
                 case_number=item.violation.case.number if item.violation.case_id else "",
-                note=_cut(item.violation.note, NOTE_MAX),
+                note=text_cut(item.violation.note, NOTE_MAX),
                 handling=item.handling,
             )
             for item in items
@@ -80,36 +92,36 @@ def bulletin_doc(bulletin: Bulletin, items: list[BulletinItem]) -> BulletinDoc:
     )
 
 
-def _flow(doc: BulletinDoc, st: _Styles) -> list:
+def _flow(doc: BulletinDoc, st: SheetStyles) -> list:
     centred = ParagraphStyle("centred", parent=st.strong, alignment=TA_CENTER)
     masthead = ParagraphStyle("masthead", parent=centred, fontSize=22, leading=30, textColor=RED)
     right = ParagraphStyle("right", parent=st.body, alignment=TA_RIGHT)
     flow = [
-        Paragraph(_text(f"{doc.street}作风问题通报"), masthead),
-        Paragraph(_text(doc.number or "(草稿)"), centred),
+        Paragraph(markup_text(f"{doc.street}作风问题通报"), masthead),
+        Paragraph(markup_text(doc.number or "(草稿)"), centred),
         Spacer(0, 1.5 * mm),
         HRFlowable(width="100%", thickness=1.5, color=RED, spaceAfter=4 * mm),
-        Paragraph(_text(doc.title), ParagraphStyle("title", parent=centred, fontSize=14, leading=20)),
+        Paragraph(markup_text(doc.title), ParagraphStyle("title", parent=centred, fontSize=14, leading=20)),
         Spacer(0, 2 * mm),
-        Paragraph(_text(f"通报期间:{doc.period_from:%Y-%m-%d} 至 {doc.period_to:%Y-%m-%d}"), st.body),
+        Paragraph(markup_text(f"通报期间:{doc.period_from:%Y-%m-%d} 至 {doc.period_to:%Y-%m-%d}"), st.body),
     ]
     if doc.corrects:
-        flow.append(Paragraph(_text(f"本期通报更正 {doc.corrects},以本期为准。"), st.body))
+        flow.append(Paragraph(markup_text(f"本期通报更正 {doc.corrects},以本期为准。"), st.body))
     if doc.body:
-        flow += [Spacer(0, 2 * mm), Paragraph(_text(doc.body), st.body)]
+        flow += [Spacer(0, 2 * mm), Paragraph(markup_text(doc.body), st.body)]
     flow += [Spacer(0, 3 * mm), _table(doc, st), Spacer(0, 2 * mm)]
-    flow.append(Paragraph(_text(f"以上共 {len(doc.rows)} 起。发现一起,通报一起。"), st.body))
+    flow.append(Paragraph(markup_text(f"以上共 {len(doc.rows)} 起。发现一起,通报一起。"), st.body))
     flow += [
         Spacer(0, 8 * mm),
-        Paragraph(_text(doc.street), right),
-        Paragraph(_text(f"发布人:{doc.published_by or '—'}  {_when(doc.published_at)}"), right),
+        Paragraph(markup_text(doc.street), right),
+        Paragraph(markup_text(f"发布人:{doc.published_by or '—'}  {moment_text(doc.published_at)}"), right),
     ]
     return flow
 
 
-def _table(doc: BulletinDoc, st: _Styles) -> Table:
+def _table(doc: BulletinDoc, st: SheetStyles) -> Table:
     def p(value: str) -> Paragraph:
-        return Paragraph(_text(value), st.cell)
+        return Paragraph(markup_text(value), st.cell)
 
     header = ["序号", "发生日期", "村(居)", "干部", "情形", "相关诉求", "情况说明", "处理情况"]
     rows = [
@@ -149,7 +161,7 @@ def _table(doc: BulletinDoc, st: _Styles) -> Table:
 def bulletin_pdf(out: BinaryIO, doc: BulletinDoc) -> int:
     """Write the 通报 to ``out`` as an A4 PDF and return its number of pages."""
     font = cjk_font()
-    st = _Styles(font)
+    st = SheetStyles(font)
     printed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     foot = f"{doc.street} · {doc.number or '草稿'} · 打印时间 {printed_at}"
 

@@ -86,7 +86,7 @@ class Sheet:
     address: str  # the absolute address of the case page, in the QR code
 
 
-def _cut(text: str, limit: int) -> str:
+def text_cut(text: str, limit: int) -> str:
     text = (text or "").strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -98,7 +98,7 @@ def _events(events: list[CaseEvent]) -> tuple[list[SheetEvent], int]:
             at=e.at,
             kind=e.get_kind_display(),
             actor=str(e.actor) if e.actor_id else "系统",
-            note=_cut(e.note, NOTE_MAX),
+            note=text_cut(e.note, NOTE_MAX),
         )
         for e in kept
     ]
@@ -118,7 +118,7 @@ def sheet_for(case: Case, *, address: str, now: datetime | None = None) -> Sheet
         street=case.community.street.name,
         community=community,
         title=case.title,
-        description=_cut(case.description, DESCRIPTION_MAX),
+        description=text_cut(case.description, DESCRIPTION_MAX),
         tier=case.tier.name,
         case_list=case.get_case_list_display(),
         category=case.category.name,
@@ -134,21 +134,21 @@ def sheet_for(case: Case, *, address: str, now: datetime | None = None) -> Sheet
         contact=" ".join(p for p in (case.contact_name, mask_phone(case.contact_phone)) if p),
         events=events,
         events_left_out=left_out,
-        resolution=_cut(case.resolution, REPLY_MAX),
-        public_reply=_cut(case.public_reply, REPLY_MAX),
+        resolution=text_cut(case.resolution, REPLY_MAX),
+        public_reply=text_cut(case.public_reply, REPLY_MAX),
         address=address,
     )
 
 
-def _when(moment: datetime | None) -> str:
+def moment_text(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _text(value: str) -> str:
+def markup_text(value: str) -> str:
     return escape(value or "").replace("\n", "<br/>")
 
 
-class _Styles:
+class SheetStyles:
     def __init__(self, font: str):
         self.font = font
         self.heading = ParagraphStyle(
@@ -160,18 +160,18 @@ class _Styles:
         self.muted = ParagraphStyle("muted", parent=self.cell, textColor=MUTED)
 
 
-def _facts(sheet: Sheet, st: _Styles) -> Table:
+def _facts(sheet: Sheet, st: SheetStyles) -> Table:
     def p(value: str) -> Paragraph:
-        return Paragraph(_text(value), st.cell)
+        return Paragraph(markup_text(value), st.cell)
 
     rows = [
         ["编号", p(sheet.number), "村(居)", p(sheet.community)],
         ["办理层级", p(sheet.tier), "清单", p(sheet.case_list)],
-        ["办理期限", p(_when(sheet.due_at)), "督办颜色", p(sheet.colour_label)],
-        ["登记时间", p(_when(sheet.opened_at)), "状态", p(sheet.state)],
+        ["办理期限", p(moment_text(sheet.due_at)), "督办颜色", p(sheet.colour_label)],
+        ["登记时间", p(moment_text(sheet.opened_at)), "状态", p(sheet.state)],
         ["首问责任人", p(sheet.first_responder), "承办人", p(sheet.handler)],
         ["类别", p(sheet.category), "来源", p(sheet.source)],
-        ["群众", p(sheet.contact or "—"), "办结时间", p(_when(sheet.resolved_at))],
+        ["群众", p(sheet.contact or "—"), "办结时间", p(moment_text(sheet.resolved_at))],
     ]
     label_w = 22 * mm
     value_w = (WIDTH - 2 * label_w) / 2
@@ -192,16 +192,16 @@ def _facts(sheet: Sheet, st: _Styles) -> Table:
     return table
 
 
-def _timeline(sheet: Sheet, st: _Styles) -> list:
+def _timeline(sheet: Sheet, st: SheetStyles) -> list:
     if not sheet.events:
         return [Paragraph("—", st.muted)]
     header = ["时间", "事项", "操作人", "说明"]
     rows = [
         [
-            _when(e.at),
-            Paragraph(_text(e.kind), st.cell),
-            Paragraph(_text(e.actor), st.cell),
-            Paragraph(_text(e.note), st.cell),
+            moment_text(e.at),
+            Paragraph(markup_text(e.kind), st.cell),
+            Paragraph(markup_text(e.actor), st.cell),
+            Paragraph(markup_text(e.note), st.cell),
         ]
         for e in sheet.events
     ]
@@ -224,22 +224,22 @@ def _timeline(sheet: Sheet, st: _Styles) -> list:
     return [table]
 
 
-def _body(sheet: Sheet, st: _Styles) -> list:
-    flow = [_facts(sheet, st), Paragraph("诉求内容", st.heading), Paragraph(_text(sheet.title), st.strong)]
+def _body(sheet: Sheet, st: SheetStyles) -> list:
+    flow = [_facts(sheet, st), Paragraph("诉求内容", st.heading), Paragraph(markup_text(sheet.title), st.strong)]
     if sheet.description:
-        flow += [Spacer(0, 1 * mm), Paragraph(_text(sheet.description), st.body)]
+        flow += [Spacer(0, 1 * mm), Paragraph(markup_text(sheet.description), st.body)]
     flow += [Paragraph("办理记录", st.heading), *_timeline(sheet, st), Paragraph("办理结果与答复", st.heading)]
     if sheet.resolution or sheet.public_reply:
         if sheet.resolution:
-            flow.append(Paragraph("办理结果:" + _text(sheet.resolution), st.body))
+            flow.append(Paragraph("办理结果:" + markup_text(sheet.resolution), st.body))
         if sheet.public_reply:
-            flow.append(Paragraph("答复群众:" + _text(sheet.public_reply), st.body))
+            flow.append(Paragraph("答复群众:" + markup_text(sheet.public_reply), st.body))
     else:
         flow.append(Paragraph("(尚未办结)", st.muted))
     return flow
 
 
-def _page(pdf: canvas.Canvas, sheet: Sheet, st: _Styles, *, page: int, total: int, printed_at: str) -> None:
+def _page(pdf: canvas.Canvas, sheet: Sheet, st: SheetStyles, *, page: int, total: int, printed_at: str) -> None:
     font = st.font
     top = PAGE_H - MARGIN
     pdf.setFillColor(RED)
@@ -286,7 +286,7 @@ def case_sheets_pdf(
 ) -> int:
     """Write one A4 page per sheet to ``out`` and return the number of pages (``total`` sheets are expected)."""
     font = cjk_font()
-    st = _Styles(font)
+    st = SheetStyles(font)
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font)
     pdf.setTitle("民情诉求办理单")
     pdf.setCreator("lucun")
