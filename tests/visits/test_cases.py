@@ -89,9 +89,11 @@ def test_household_page_converts_an_open_request(client, cadre, community):
     client.force_login(cadre)
     page = client.get(request.household.get_absolute_url()).content.decode()
     assert reverse("visits:request_convert", args=[request.pk]) in page
-    client.post(reverse("visits:request_convert", args=[request.pk]))
+    page = client.post(reverse("visits:request_convert", args=[request.pk]), follow=True).content.decode()
     request.refresh_from_db()
     assert request.case is not None and request.case.title == "垃圾清运不及时"
+    # The message names the new case as a link the official can follow from the household page.
+    assert f'<a href="{request.case.get_absolute_url()}">{request.case.number}</a>' in page
 
 
 def test_another_community_cannot_convert_a_request(client, other_cadre, community):

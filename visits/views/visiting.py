@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,7 +153,9 @@ def request_convert(request: HttpRequest, pk: int) -> HttpResponse:
     with page_errors(request) as call:
         case = services.visitrequest_convert(request=item, actor=request.user)
     if call.ok:
-        messages.success(request, _("已转为诉求件 %(number)s。") % {"number": case.number})
+        # The number links to the new case: the official stays on the household but can follow it in one tap.
+        link = format_html('<a href="{}">{}</a>', case.get_absolute_url(), case.number)
+        messages.success(request, format_html(_("已转为诉求件 {number}。"), number=link))
     return redirect(item.household.get_absolute_url())
 
 
