@@ -295,3 +295,6 @@ class Open311SettingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from .hotline import admin as hotline_admin  # noqa: E402, F401  (registers the 12345 models)

@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         ("红黄绿督办扫描 colour sweep", "cases.tasks.case_colours_sweep", 60),
         ("办结自动归档 auto close", "cases.tasks.cases_auto_close", 3600),
         ("群众反馈每小时提醒 feedback digest", "cases.tasks.feedback_digest_notify", 3600),
+        ("12345 状态回传重试 hotline deliveries", "cases.tasks.hotline_deliveries_retry", 300),
     ]
     demo_seeder = "cases.demo.seed"
 

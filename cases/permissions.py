@@ -20,6 +20,9 @@ SUPERVISE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
 OPEN_ROLES = frozenset(Role.values)
 # Officials who watch the three-colour dashboard of their communities.
 DASHBOARD_ROLES = SUPERVISE_ROLES | DISPATCH_ROLES
+# Who sees a 12345 caller's name and full phone: the positions that see household phones in full (the rule of
+# visits.permissions.SENSITIVE_DATA_ROLES); everyone else reads them masked (张**, 138****1234).
+CALLER_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_LEADER, Role.SUPERVISOR})
 
 
 def _in_scope(user, case: Case) -> bool:
@@ -28,6 +31,11 @@ def _in_scope(user, case: Case) -> bool:
 
 def can_view(user, case: Case) -> bool:
     return _in_scope(user, case)
+
+
+def can_see_caller(user, community) -> bool:
+    """Tell whether the user sees a hotline caller's name and phone in full in this community."""
+    return user.is_superuser or has_role(user, CALLER_ROLES, community)
 
 
 def can_open(user, community) -> bool:

@@ -48,3 +48,21 @@ def dashboard_resolved_refresh(user_id: int, query: str) -> None:
         return
     form = forms.case_filter_form(user=user, data=QueryDict(query) or None)
     selectors.dashboard_resolved_refresh(user=user, filters=form.filters())
+
+
+@shared_task(
+    name="cases.tasks.hotline_delivery_send",
+    ignore_result=True,
+    autoretry_for=(services.hotline.HotlineDeliveryFailed,),
+    max_retries=5,
+    retry_backoff=60,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def hotline_delivery_send(delivery_id: int) -> bool:
+    return services.hotline_delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="cases.tasks.hotline_deliveries_retry", ignore_result=True, soft_time_limit=240, time_limit=300)
+def hotline_deliveries_retry() -> int:
+    return services.hotline_deliveries_retry()

@@ -3,6 +3,7 @@ from django.urls import include, path
 from lucun.exports.views import export
 
 from . import views
+from .hotline import views as hotline
 from .views import feedback, notices
 
 app_name = "cases"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("feedback/channels/<int:pk>/qr.svg", feedback.feedback_channel_qr, name="feedback_channel_qr"),
     path("feedback/<int:pk>/", feedback.feedback_detail, name="feedback_detail"),
     path("feedback/<int:pk>/<slug:action>/", feedback.feedback_triage, name="feedback_triage"),
+    path("hotline/", hotline.hotline_import, name="hotline_import"),
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.case_create, name="case_create"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -1,5 +1,7 @@
 """Forms of the outcomes app: they check shape only; the services decide."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,3 +192,24 @@ class ExternalFigureForm(forms.Form):
     month = forms.DateField(label=_("月份"), widget=MonthInput(), input_formats=["%Y-%m"])
     value = forms.IntegerField(label=_("数量"), min_value=0)
     source = forms.CharField(label=_("来源"), max_length=100, required=False)
+
+
+class HotlinePeriodForm(forms.Form):
+    """The period of the 12345 results sheet: orders accepted from ``from`` to ``to`` (dates, both included)."""
+
+    start = forms.DateField(label=_("受理日期自"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("至"), required=False, widget=DateInput())
+
+
+def hotline_period(data) -> tuple:
+    """Return (first day, day after the last) of the chosen period; this month when none or a wrong one is given."""
+    today = timezone.localdate()
+    form = HotlinePeriodForm(data or None)
+    start = today.replace(day=1)
+    end = today
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    if end < start:
+        start, end = end, start
+    return start, end + timedelta(days=1)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from cases.models import Feedback
+from cases.models import Feedback, HotlineOrder
 from lucun.models import Community, Position, User
 from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope, streets_for
 
@@ -305,3 +305,30 @@ def red_line_measures(*, user: User, year: int, quarter: int, today: date | None
         for community in communities
     ]
     return RedLineMeasures(period=period, provisional=not period.is_complete(today), lines=lines, rows=rows)
+
+
+def hotline_results(*, user: User, start: date, end: date) -> QuerySet[HotlineOrder]:
+    """The hotline orders accepted in [start, end) in the user's communities, oldest first, each with its case and
+    the latest callback's answer (``cb_*``)."""
+    from datetime import datetime, time
+
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.utils import timezone
+
+    latest = Callback.objects.filter(case_id=OuterRef("case_id")).order_by("-round")
+    since = timezone.make_aware(datetime.combine(start, time.min))
+    until = timezone.make_aware(datetime.combine(end, time.min))
+    return (
+        HotlineOrder.objects.filter(
+            case__community__in=communities_for(user), accepted_at__gte=since, accepted_at__lt=until
+        )
+        .select_related("case")
+        .annotate(
+            cb_exists=Exists(latest),
+            cb_answered_at=Subquery(latest.values("answered_at")[:1]),
+            cb_solved=Subquery(latest.values("solved")[:1]),
+            cb_attempts=Subquery(latest.values("attempts")[:1]),
+            cb_satisfaction=Subquery(latest.values("satisfaction")[:1]),
+        )
+        .order_by("accepted_at", "pk")
+    )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from lucun.exports.views import export
 
-from .views import cadres, callbacks, report, talent
+from .views import cadres, callbacks, hotline, report, talent
 
 app_name = "outcomes"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/<int:pk>.pdf", report.snapshot_print, name="snapshot_pdf"),
     path("rates/", report.rates_page, name="rates"),
     path("external/", report.external_figures, name="external"),
+    path("hotline/", hotline.hotline_results, name="hotline_results"),
+    path("hotline/results.xlsx", export, {"kind": "outcomes.hotline_results"}, name="hotline_export"),
     path("callbacks/", callbacks.callback_list, name="callback_list"),
     path("callbacks/export.xlsx", export, {"kind": "outcomes.callback_list"}, name="callback_export"),
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback_detail"),

@@ -11,6 +11,7 @@ SEEDED_CONFIGURATION = [
     ("cases.migrations.0002_default_configuration", "seed"),
     ("cases.migrations.0016_tier_is_default", "mark_assigned"),
     ("cases.migrations.0018_bulletin", "seed"),
+    ("cases.migrations.0019_hotline", "seed"),
     ("visits.migrations.0002_default_tags", "add_tags"),
     ("deliberation.migrations.0002_default_configuration", "seed"),
     ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from ..hotline.api import HotlineOrderPushView
 from . import bulletin_views as bv
 from . import feedback_views as fv
 from . import views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("feedback/intake/<int:pk>/merge/", fv.IntakeMergeView.as_view(), name="api_feedback_merge"),
     path("feedback/intake/<int:pk>/reject/", fv.IntakeRejectView.as_view(), name="api_feedback_reject"),
     path("feedback/intake/<int:pk>/redact/", fv.IntakeRedactView.as_view(), name="api_feedback_redact"),
+    path("hotline/orders/", HotlineOrderPushView.as_view(), name="api_hotline_orders"),
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),
     path("tiers/", views.TierListView.as_view(), name="api_tier_list"),
     path("bulletins/", bv.BulletinListCreateView.as_view(), name="api_bulletin_list"),

@@ -1,6 +1,6 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py)."""
+(feedback.py), the open-case tally (tally.py), Open311 keys (open311.py) and 12345 hotline orders (hotline.py)."""
 
 from .approvals import ExtensionRequest, ReturnRequest
 from .case import (
@@ -29,12 +29,23 @@ from .feedback import (
     new_lookup_code,
     to_hour,
 )
+from .hotline import (
+    HOTLINE_KEY_PREFIX,
+    HotlineColumn,
+    HotlineDelivery,
+    HotlineField,
+    HotlineKey,
+    HotlineOrder,
+    HotlineSetting,
+    new_hotline_key,
+)
 from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
 from .tally import CaseTally
 
 __all__ = [
     "BULLETIN_READERS_DEFAULT",
+    "HOTLINE_KEY_PREFIX",
     "KEY_PREFIX",
     "LOOKUP_ALPHABET",
     "LOOKUP_LENGTH",
@@ -61,6 +72,12 @@ __all__ = [
     "FeedbackChannel",
     "FeedbackPhoto",
     "FeedbackQuerySet",
+    "HotlineColumn",
+    "HotlineDelivery",
+    "HotlineField",
+    "HotlineKey",
+    "HotlineOrder",
+    "HotlineSetting",
     "Open311Key",
     "Open311Setting",
     "QrSource",
@@ -69,6 +86,7 @@ __all__ = [
     "api_key_hash",
     "new_api_key",
     "new_channel_token",
+    "new_hotline_key",
     "new_lookup_code",
     "to_hour",
 ]

@@ -1,5 +1,5 @@
 """Reads of the cases app: cases and lists (case.py), the three-colour dashboard (dashboard_figures.py),
-anonymous feedback (feedback.py)."""
+anonymous feedback (feedback.py), the 12345 hotline (hotline.py)."""
 
 from .case import (
     LIST_RELATED,
@@ -37,6 +37,7 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
+from .hotline import HotlineCaller, hotline_caller, hotline_key, hotline_streets
 from .notices import (
     bulletin_candidates,
     bulletin_get,
@@ -69,6 +70,7 @@ __all__ = [
     "ChannelFigures",
     "Dashboard",
     "FeedbackStatus",
+    "HotlineCaller",
     "approvals_waiting",
     "bulletin_candidates",
     "bulletin_get",
@@ -98,6 +100,9 @@ __all__ = [
     "feedback_status_url",
     "filter_choices",
     "handlers_for",
+    "hotline_caller",
+    "hotline_key",
+    "hotline_streets",
     "my_work",
     "my_work_colours",
     "normalize_lookup_code",

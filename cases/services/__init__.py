@@ -4,7 +4,7 @@ A case is opened (opening.py) and moved through its life as ``cases.moves`` decl
 more time or to go back (approvals.py) and changes colour in the sweep (sweep.py); supervisors record conduct
 violations (conduct.py) and publish the negative list's 通报 (notices.py); the dashboard's stored figures are
 refreshed (dashboard.py). Anonymous feedback as sent (feedback.py), its channels (feedback_channels.py), its
-triage (feedback_triage.py), and Open311 (open311.py).
+triage (feedback_triage.py), Open311 (open311.py) and the 12345 hotline (hotline.py).
 """
 
 from .approvals import case_decide_extension, case_decide_return, case_request_extension, case_request_return
@@ -14,6 +14,16 @@ from .dashboard import dashboard_refresh_request
 from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
 from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
+from .hotline import (
+    can_manage_hotline,
+    hotline_case_changed,
+    hotline_deliveries_retry,
+    hotline_delivery_send,
+    hotline_key_issue,
+    hotline_key_revoke,
+    hotline_orders_import,
+    hotline_setting_save,
+)
 from .moving import (
     case_accept,
     case_assign,
@@ -58,6 +68,7 @@ __all__ = [
     "bulletin_create",
     "bulletin_publish",
     "bulletin_update",
+    "can_manage_hotline",
     "can_manage_open311",
     "can_triage",
     "case_accept",
@@ -97,6 +108,13 @@ __all__ = [
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",
+    "hotline_case_changed",
+    "hotline_deliveries_retry",
+    "hotline_delivery_send",
+    "hotline_key_issue",
+    "hotline_key_revoke",
+    "hotline_orders_import",
+    "hotline_setting_save",
     "open311_key_issue",
     "open311_key_revoke",
     "open311_request_submit",

@@ -35,9 +35,14 @@ def begin_move(name: str, case: Case, user: User | None) -> Case:
 
 
 def add_event(case: Case, kind: str, actor: User | None, note: str = "", before=None, after=None) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, kind=kind, actor=actor, note=note, before=before or {}, after=after or {}, at=timezone.now()
     )
+    if case.source == Case.Source.HOTLINE:
+        from .hotline import hotline_case_changed  # it builds on this module
+
+        hotline_case_changed(case=case, event=event)
+    return event
 
 
 def notify(case: Case, recipients, title: str, body: str = "", level: str = Notification.Level.INFO) -> None:

@@ -97,6 +97,7 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "photos": case.photos.all(),
         "sender_answers": selectors.case_sender_answers(case=case),
         "source_object": case.source_object,
+        "hotline": selectors.hotline_caller(case=case, user=user),
         "audit_events": audit_for_object(obj=case),
     }
 

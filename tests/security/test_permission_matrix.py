@@ -98,6 +98,7 @@ cases:case_move                              L  403  403  403  400  403  403  40
 cases:feedback_queue                         L  200  200  200  200  403  403  403  200
 cases:feedback_export                        L  200  200  200  200  403  403  403  200
 cases:feedback_channels                      L  200  200  200  200  403  403  403  200
+cases:hotline_import                         L  200  200  200  403  403  403  403  403
 cases:feedback_channel_deactivate            L  302  302  302  302  403  403  403  404
 cases:feedback_channel_qr                    L  200  200  200  200  403  403  403  404
 cases:feedback_detail                        L  200  200  200  200  403  403  403  404
@@ -113,6 +114,7 @@ feedback:lookup                            200  200  200  200  200  200  200  20
 feedback:status                            200  200  200  200  200  200  200  200  200
 feedback:answer                            400  400  400  400  400  400  400  400  400
 api_feedback_submit                        400  400  400  400  400  400  400  400  400
+api_hotline_orders                         403  403  403  403  403  403  403  403  403
 api_feedback_form                          200  200  200  200  200  200  200  200  200
 api_feedback_status                        200  200  200  200  200  200  200  200  200
 api_feedback_answer                        400  400  400  400  400  400  400  400  400
@@ -241,6 +243,8 @@ outcomes:rates                               L  200  200  200  200  200  200  20
 outcomes:external                            L  200  200  200  200  200  200  200  200
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
 outcomes:callback_export                     L  200  200  200  200  200  200  200  200
+outcomes:hotline_results                     L  200  200  200  200  403  403  403  200
+outcomes:hotline_export                      L  200  200  200  200  403  403  403  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
 outcomes:callback_assign                     L  302  403  302  403  403  403  403  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
