@@ -15,9 +15,10 @@ class CasesConfig(AppConfig):
     demo_seeder = "cases.demo.seed"
 
     def ready(self) -> None:
-        from lucun import db, exports, files, navigation, search
+        from lucun import bulk, db, exports, files, navigation, search
 
         from . import selectors
+        from .bulk import ACTIONS as BULK_ACTIONS
         from .exports import EXPORTERS
         from .home import register_panels
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
@@ -34,6 +35,7 @@ class CasesConfig(AppConfig):
             files.PrivateFile("feedback-photo", FeedbackPhoto, "image", selectors.feedback_photos_visible),
         )
         exports.register(*EXPORTERS)
+        bulk.register(*BULK_ACTIONS)
         search.register(*SEARCH_PROVIDERS)
         register_panels()
         solve = navigation.SOLVE

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
+from .bulk import services as bulk_services
 from .exports import services as export_services
 from .jobs import services as job_services
 from .login_limits import services as login_limits_services
@@ -47,3 +48,8 @@ def notification_deliver(notification_ids: list[int]) -> None:
 @shared_task(name="lucun.tasks.export_job_run", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def export_job_run(job_id: int) -> None:
     export_services.export_job_run(job_id=job_id)
+
+
+@shared_task(name="lucun.tasks.bulk_run_execute", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
+def bulk_run_execute(run_id: int) -> None:
+    bulk_services.bulk_run_execute(run_id=run_id)

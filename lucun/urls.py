@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import files, views
 from .api.schema_view import CachedSpectacularAPIView
+from .bulk import views as bulk_views
 from .exports import views as export_views
 from .forms import LoginForm
 
@@ -45,6 +46,9 @@ urlpatterns = [
     path("exports/<int:pk>/", export_views.export_job, name="export_job"),
     path("exports/<int:pk>/progress.json", export_views.export_job_progress, name="export_job_progress"),
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
+    path("bulk/runs/<int:pk>/", bulk_views.bulk_run, name="bulk_run"),
+    path("bulk/runs/<int:pk>/progress.json", bulk_views.bulk_run_progress, name="bulk_run_progress"),
+    path("bulk/<str:kind>/", bulk_views.bulk_start, name="bulk_start"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -15,10 +15,11 @@ class OutcomesConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from lucun import exports
+        from lucun import bulk, exports
         from lucun.navigation import OUTCOMES, STREET_ROLES, NavItem, register
 
         from . import permissions
+        from .bulk import ACTIONS as BULK_ACTIONS
         from .exports import EXPORTERS
         from .home import register_panels
 
@@ -54,4 +55,5 @@ class OutcomesConfig(AppConfig):
             ),
         )
         exports.register(*EXPORTERS)
+        bulk.register(*BULK_ACTIONS)
         register_panels()

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import flash_refused, page_errors
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object
@@ -52,7 +53,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.case_list(user=request.user, filters=filter_form.filters())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     can_open = has_role(request.user, permissions.OPEN_ROLES)
-    return render(request, "cases/case_list.html", {"page_obj": page, "filter_form": filter_form, "can_open": can_open})
+    context = {
+        "page_obj": page,
+        "filter_form": filter_form,
+        "can_open": can_open,
+        **bulk_context(request, "cases:case_list"),
+    }
+    return render(request, "cases/case_list.html", context)
 
 
 @login_required

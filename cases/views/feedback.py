@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import DomainError, flash_refused, page_errors
 from lucun.scoping import communities_for, require_role, streets_for
 from lucun.selectors import audit_for_object
@@ -37,7 +38,8 @@ def feedback_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.feedback_queue(user=request.user, filters=filter_form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "cases/feedback_queue.html", {"page_obj": page, "filter_form": filter_form})
+    context = {"page_obj": page, "filter_form": filter_form, **bulk_context(request, "cases:feedback_queue")}
+    return render(request, "cases/feedback_queue.html", context)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..bulk import api as bulk
 from ..exports import api as exports
 from . import views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="api_search"),
     path("notifications/", views.NotificationListView.as_view(), name="api_notification_list"),
     path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
+    path("bulk/runs/<int:pk>/", bulk.BulkRunView.as_view(), name="api_bulk_run"),
+    path("bulk/<str:kind>/", bulk.BulkStartView.as_view(), name="api_bulk_start"),
     path("exports/", exports.ExportStartView.as_view(), name="api_export_start"),
     path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="api_export_job"),
     path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="api_export_job_download"),

@@ -32,6 +32,8 @@ class BackgroundJob(models.Model):
 
     State = JobState
     file_folder = "jobs"
+    # A job whose result is rows, not a file (a bulk action), says False: the file sweep leaves it alone.
+    makes_file = True
 
     state = models.CharField(_("状态"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     total = models.PositiveIntegerField(_("总数"), default=0)

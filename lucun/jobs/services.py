@@ -37,8 +37,8 @@ Job = TypeVar("Job", bound=BackgroundJob)
 
 
 def job_models() -> list[type[BackgroundJob]]:
-    """Return every kind of background job the installed apps define."""
-    return [model for model in apps.get_models() if issubclass(model, BackgroundJob)]
+    """Return every kind of background job the installed apps define that makes a file."""
+    return [model for model in apps.get_models() if issubclass(model, BackgroundJob) and model.makes_file]
 
 
 def job_claim(*, model: type[Job], job_id: int, related: tuple[str, ...] = ()) -> Job | None:

@@ -1,7 +1,9 @@
 """The core domain shared by every app: people and their positions (people.py), the org tree (org.py), the abstract
-bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py)."""
+bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py), bulk
+actions and their results (bulk.py)."""
 
 from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet
+from .bulk import BulkRun, BulkRunRow
 from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessage
 from .jobs import ExportJob, export_file_path
 from .org import Community, County, Grid, Street
@@ -10,6 +12,8 @@ from .people import Position, PositionQuerySet, Role, User, phone_validator
 __all__ = [
     "AppendOnlyModel",
     "AuditEvent",
+    "BulkRun",
+    "BulkRunRow",
     "Community",
     "ConfigRow",
     "ConfigRowQuerySet",

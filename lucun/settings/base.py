@@ -208,7 +208,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # A choice set used by several components (read, create and patch shapes) needs its one name here.
-    "ENUM_NAME_OVERRIDES": {"RewardKindEnum": "points.models.Reward.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RewardKindEnum": "points.models.Reward.Kind",
+        "JobStateEnum": "lucun.jobs.models.JobState",
+    },
 }
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 ; the console by default.
@@ -299,6 +302,10 @@ LUCUN_CASE_SHEETS_MAX = env.int("LUCUN_CASE_SHEETS_MAX", default=50)
 LUCUN_CASE_SHEETS_JOB_MAX = env.int("LUCUN_CASE_SHEETS_JOB_MAX", default=2000)
 # The files of exports and print jobs are deleted this many days after they were made (an hourly beat job).
 LUCUN_JOB_FILES_DAYS = env.int("LUCUN_JOB_FILES_DAYS", default=7)
+# A bulk action (assign, accept, mark spam … on many rows of a list) on up to this many rows runs in the request;
+# more run as a background job with progress. No bulk action takes more than LUCUN_BULK_MAX rows at once.
+LUCUN_BULK_SYNC_MAX = env.int("LUCUN_BULK_SYNC_MAX", default=50)
+LUCUN_BULK_MAX = env.int("LUCUN_BULK_MAX", default=5000)
 
 # manage.py backup: where the dated archives go and how many of the newest are kept.
 LUCUN_BACKUP_DIR = Path(env.str("LUCUN_BACKUP_DIR", default=str(VAR_DIR / "backups")))

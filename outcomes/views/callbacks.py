@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cases import permissions as case_permissions
+from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import error_message, flash_refused, page_errors, require_permission
 from lucun.scoping import communities_for, streets_for
 from lucun.text import mask_phone
@@ -30,8 +31,9 @@ ASSIGN_REFUSED = _lazy("只有纪工委或街道班子成员可以指派回访�
 def callback_list(request: HttpRequest) -> HttpResponse:
     state = forms.callback_state(request.GET)
     qs = selectors.callback_list(user=request.user, state="" if state == "all" else state)
+    context = {"page_obj": page(request, qs), "state": state, "states": STATES}
     return render(
-        request, "outcomes/callback_list.html", {"page_obj": page(request, qs), "state": state, "states": STATES}
+        request, "outcomes/callback_list.html", {**context, **bulk_context(request, "outcomes:callback_list")}
     )
 
 

@@ -288,6 +288,12 @@ def _exports(w: World) -> None:
         actor=w.users["community_cadre"], exporter=exports.get("cases.case_list"), rows_total=0, query=""
     )
     w.o["export_job"] = export_services.export_job_run(job_id=job.pk)
+    # A finished bulk run of the cadre's: only the cadre may follow it.
+    from lucun.models import BulkRun
+
+    w.o["bulk_run"] = BulkRun.objects.create(
+        kind="cases.case_accept", label="签收", state=BulkRun.State.DONE, created_by=w.users["community_cadre"]
+    )
 
 
 def build_world() -> World:

@@ -36,6 +36,9 @@ private_file_thumbnail                     404  200  200  200  200  200  200  20
 export_job                                   L  404  404  404  200  404  404  404  404
 export_job_progress                          L  404  404  404  200  404  404  404  404
 export_job_download                        404  404  404  404  200  404  404  404  404
+bulk_run                                     L  404  404  404  200  404  404  404  404
+bulk_run_progress                            L  404  404  404  200  404  404  404  404
+bulk_start                                   L  302  302  403  302  302  403  403  302
 favicon                                    302  302  302  302  302  302  302  302  302
 set_language                               302  302  302  302  302  302  302  302  302
 api_me                                     403  200  200  200  200  200  200  200  200
@@ -46,6 +49,8 @@ api_grid_list                              403  200  200  200  200  200  200  20
 api_search                                 403  200  200  200  200  200  200  200  200
 api_notification_list                      403  200  200  200  200  200  200  200  200
 api_notification_mark_read                 403  200  200  200  200  200  200  200  200
+api_bulk_start                             403  400  400  403  400  400  403  403  400
+api_bulk_run                               403  404  404  404  200  404  404  404  404
 api_export_start                           403  400  400  400  400  400  400  400  400
 api_export_job                             403  404  404  404  200  404  404  404  404
 api_export_job_download                    403  404  404  404  200  404  404  404  404

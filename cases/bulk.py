@@ -1,0 +1,242 @@
+"""The bulk actions of the case list and the feedback queue (registered with ``lucun.bulk`` in
+``CasesConfig.ready``): each row goes through the single action's service — a case's move as ``cases.moves``
+declares it, a message's triage — so a bulk action allows and refuses exactly what the single one does."""
+
+from django import forms as django_forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lucun.bulk import BulkAction
+from lucun.errors import require
+from lucun.models import User
+from lucun.scoping import communities_for, communities_with_role, has_role
+
+from . import forms, selectors, services
+from .models import Case, CaseList, Category, Feedback, Tier
+from .moves import MOVES
+from .permissions import DISPATCH_ROLES, HANDLE_ROLES
+from .services.feedback import TRIAGE_ROLES
+
+# --- The case list ------------------------------------------------------------------------------------------
+
+
+def case_rows(*, user: User, query: QueryDict):
+    """The case list's rows: its filters (open cases unless a state is chosen), its scope, its order."""
+    return selectors.case_list(user=user, filters=forms.case_list_filter_form(user=user, data=query).filters())
+
+
+def case_scope(*, user: User):
+    return selectors.case_list(user=user, filters={"state": "all"})
+
+
+def _case_label(case: Case) -> str:
+    return f"{case.number} {Truncator(case.title).chars(40)}"
+
+
+def _accept(case: Case, *, user: User, data: dict) -> str:
+    MOVES["accept"].run(case=case, user=user, data=data)
+    return _("已签收。")
+
+
+class BulkAssignForm(django_forms.Form):
+    """The handler for every ticked case: an official who handles cases in one of the person's communities; each
+    case checks that the handler covers its own community, as the case page's list does."""
+
+    handler = django_forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none())
+    handler_office = django_forms.CharField(label=_("承办单位"), max_length=60, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lucun.models import Position
+
+        communities = communities_with_role(user, DISPATCH_ROLES)
+        positions = Position.objects.current().filter(role__in=sorted(HANDLE_ROLES))
+        covering = (
+            positions.filter(community__in=communities)
+            | positions.filter(grid__community__in=communities)
+            | positions.filter(street__in=communities.values("street"))
+            | positions.filter(county__in=communities.values("street__county"))
+        )
+        self.fields["handler"].queryset = User.objects.filter(is_active=True, pk__in=covering.values("user")).order_by(
+            "real_name", "pk"
+        )
+
+
+def _assign(case: Case, *, user: User, data: dict) -> str:
+    handler = data["handler"]
+    require(
+        selectors.handlers_for(community=case.community).filter(pk=handler.pk).exists(),
+        _("%(name)s不负责%(community)s的诉求,不能承办该诉求。") % {"name": handler, "community": case.community.name},
+    )
+    MOVES["assign"].run(case=case, user=user, data=data)
+    return _("已指派 %(name)s。") % {"name": handler}
+
+
+# --- The feedback queue -------------------------------------------------------------------------------------
+
+
+def feedback_rows(*, user: User, query: QueryDict):
+    """The feedback queue's rows with its filters (the waiting messages unless a state is chosen), for the
+    positions that triage it (403 for others, as the page)."""
+    if not has_role(user, TRIAGE_ROLES):
+        raise PermissionDenied
+    communities = communities_for(user).order_by("sort_order", "name")
+    filters = forms.QueueFilterForm(query or None, communities=communities).filters()
+    return selectors.feedback_queue(user=user, filters=filters)
+
+
+def feedback_scope(*, user: User):
+    return selectors.feedback_queue(user=user, filters={"state": "all"})
+
+
+def _feedback_label(item: Feedback) -> str:
+    return Truncator(item.shareable_text.replace("\n", " ")).chars(40)
+
+
+def _can_triage(user) -> bool:
+    return has_role(user, TRIAGE_ROLES)
+
+
+class BulkCreateCaseForm(django_forms.Form):
+    """立案 for each ticked message: one case each, titled with the start of its text, in its own community."""
+
+    tier = django_forms.ModelChoiceField(label=_("办理层级"), queryset=Tier.objects.order_by("rank"), empty_label=None)
+    case_list = django_forms.ChoiceField(label=_("清单"), choices=CaseList.choices, initial=CaseList.COMMUNITY)
+    category = django_forms.ModelChoiceField(
+        label=_("类别"),
+        queryset=Category.objects.active(),
+        required=False,
+        empty_label=_("(按群众所选类别)"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"tier": selectors.tier_default()})
+        super().__init__(*args, **kwargs)
+
+
+def _create_case(item: Feedback, *, user: User, data: dict) -> str:
+    case = services.feedback_create_case(
+        feedback=item,
+        user=user,
+        title=item.shareable_text.replace("\n", " ")[:30],
+        category=data["category"],
+        tier=data["tier"],
+        case_list=data["case_list"],
+    )
+    return _("已立案:%(number)s。") % {"number": case.number}
+
+
+class BulkMergeForm(django_forms.Form):
+    """The case every ticked message is merged into: one the person may see, by its number."""
+
+    case_number = django_forms.CharField(
+        label=_("并入的诉求编号"), max_length=30, help_text=_("如 LH-2026-000123;所选反馈都并入这一件诉求。")
+    )
+    note = django_forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_case_number(self) -> str:
+        number = self.cleaned_data["case_number"].strip()
+        try:
+            self.cleaned_data["case"] = selectors.case_get(user=self.user, number=number)
+        except Http404 as exc:
+            raise django_forms.ValidationError(_("在您可见的诉求中找不到这个编号。")) from exc
+        return number
+
+
+def _merge(item: Feedback, *, user: User, data: dict) -> str:
+    case = data["case"]
+    case.refresh_from_db()  # the rows before may have merged into it: the service reads it as it stands
+    services.feedback_merge(feedback=item, user=user, case=case, note=data["note"])
+    return _("已并入诉求 %(number)s。") % {"number": case.number}
+
+
+class BulkSpamForm(django_forms.Form):
+    reason = django_forms.CharField(
+        label=_("原因"),
+        max_length=300,
+        widget=django_forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如:广告、无意义内容、重复刷屏。每条反馈都记下这个原因,不会删除。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def _spam(item: Feedback, *, user: User, data: dict) -> str:
+    services.feedback_reject(feedback=item, user=user, state=Feedback.State.SPAM, reason=data["reason"])
+    return _("已标记为无效信息。")
+
+
+ACTIONS = (
+    BulkAction(
+        kind="cases.case_accept",
+        label=gettext_lazy("签收"),
+        page="cases:case_list",
+        unit=gettext_lazy("件"),
+        rows=case_rows,
+        scope=case_scope,
+        run=_accept,
+        describe=_case_label,
+        allowed=lambda user: has_role(user, HANDLE_ROLES),
+        help=gettext_lazy("您签收后成为承办人;已有承办人的诉求只有承办人本人可以签收。"),
+    ),
+    BulkAction(
+        kind="cases.case_assign",
+        label=gettext_lazy("指派承办人"),
+        page="cases:case_list",
+        unit=gettext_lazy("件"),
+        rows=case_rows,
+        scope=case_scope,
+        run=_assign,
+        form=BulkAssignForm,
+        describe=_case_label,
+        allowed=lambda user: has_role(user, DISPATCH_ROLES),
+        help=gettext_lazy("已签收的诉求改派后,需新承办人重新签收;承办人会收到通知。"),
+    ),
+    BulkAction(
+        kind="cases.feedback_create_case",
+        label=gettext_lazy("逐条立案"),
+        page="cases:feedback_queue",
+        unit=gettext_lazy("条"),
+        rows=feedback_rows,
+        scope=feedback_scope,
+        run=_create_case,
+        form=BulkCreateCaseForm,
+        describe=_feedback_label,
+        allowed=_can_triage,
+        help=gettext_lazy("每条反馈各立一件诉求,标题取反馈的开头;同一件事的多条反馈请用“并入同一诉求”。"),
+    ),
+    BulkAction(
+        kind="cases.feedback_merge",
+        label=gettext_lazy("并入同一诉求"),
+        page="cases:feedback_queue",
+        unit=gettext_lazy("条"),
+        rows=feedback_rows,
+        scope=feedback_scope,
+        run=_merge,
+        form=BulkMergeForm,
+        describe=_feedback_label,
+        allowed=_can_triage,
+        help=gettext_lazy("反映同一件事的多条反馈并入一件诉求:可先将其中一条立案,再把其余的并入它。"),
+    ),
+    BulkAction(
+        kind="cases.feedback_spam",
+        label=gettext_lazy("标记为无效信息"),
+        page="cases:feedback_queue",
+        unit=gettext_lazy("条"),
+        rows=feedback_rows,
+        scope=feedback_scope,
+        run=_spam,
+        form=BulkSpamForm,
+        describe=_feedback_label,
+        allowed=_can_triage,
+        danger=True,
+    ),
+)

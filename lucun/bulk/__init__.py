@@ -1,0 +1,82 @@
+"""Bulk actions: one action on many rows of a list page (assign, accept, mark spam …), each row through the same
+service as the single action, in its own transaction, with a result per row.
+
+The runner (``runner.rows_run``) takes the row ids, a per-row callable and the acting person, and knows nothing
+of what a row is: a refusal of one row (any ``DomainError``, ``NotAllowed`` too) is that row's result and does not
+undo the others. On top of it an app registers, in its ``AppConfig.ready()``, a ``BulkAction`` per action of a
+list page: how to read the page's rows with its filters and scope (for "all N matching"), every row of the page
+the person may see (to intersect the ticked ids with: an id from the client is never trusted beyond that), the
+form of the action's input and what one row does. A run (``lucun.models.BulkRun``) is made in the request up to
+``LUCUN_BULK_SYNC_MAX`` rows and by a Celery task with progress beyond (``lucun.jobs``); either way its page
+lists each row's result. lucun imports no app: it knows the actions only through this registry.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import Http404
+from django.utils.functional import Promise
+
+
+class NoInput(forms.Form):
+    """The input of an action that needs none (签收)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """One action a list page offers on many rows.
+
+    ``rows(user=..., query=QueryDict)`` returns the page's rows in its order, built by the page's own filter form
+    and selector (``PermissionDenied`` where the page is refused); ``scope(user=...)`` every row of that page the
+    person may see whatever the filters; ``form(data, user=...)`` the form of the action's input (it checks
+    shape; its ``cleaned_data`` goes to ``run``); ``run(obj, user=..., data=...)`` makes the action on one row by
+    calling the single action's service and returns what the person reads (``DomainError`` to refuse).
+    """
+
+    kind: str  # "cases.case_assign": the key stored on a run and used in the addresses
+    label: Promise  # the button on the list: 指派承办人
+    page: str  # the URL name of the list page, for the way back
+    unit: Promise  # what a row is counted in: 件, 条
+    rows: Callable[..., Any]
+    scope: Callable[..., Any]
+    run: Callable[..., str]
+    form: Callable[..., forms.Form] = NoInput
+    describe: Callable[[Any], str] = str  # the row as the results list names it: a case's number and title
+    link: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
+    allowed: Callable[[Any], bool] = _everyone  # may the person make this action at all (403 otherwise)
+    help: Promise | str = ""  # one line on the confirmation page: what happens to each row
+    danger: bool = False
+
+
+_actions: dict[str, BulkAction] = {}
+
+
+def register(*actions: BulkAction) -> None:
+    for action in actions:
+        _actions[action.kind] = action
+
+
+def registered() -> list[BulkAction]:
+    return list(_actions.values())
+
+
+def get(kind: str) -> BulkAction:
+    """Return the action of ``kind``; an unknown kind is not found."""
+    try:
+        return _actions[kind]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+def for_page(page: str, user) -> list[BulkAction]:
+    """The actions a list page offers this person, in the order registered."""
+    return [action for action in _actions.values() if action.page == page and action.allowed(user)]
