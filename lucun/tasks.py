@@ -7,6 +7,7 @@ from . import services
 from .exports import services as export_services
 from .jobs import services as job_services
 from .login_limits import services as login_limits_services
+from .notify import services as sms_services
 
 
 class DeliveryIncomplete(Exception):
@@ -47,3 +48,14 @@ def notification_deliver(notification_ids: list[int]) -> None:
 @shared_task(name="lucun.tasks.export_job_run", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def export_job_run(job_id: int) -> None:
     export_services.export_job_run(job_id=job_id)
+
+
+# The hard time limits stay below sms_services.SMS_CLAIM_LEASE: a worker still sending keeps its claims.
+@shared_task(name="lucun.tasks.sms_send", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sms_send(message_id: int) -> str:
+    return sms_services.sms_send(message_id=message_id)
+
+
+@shared_task(name="lucun.tasks.sms_flush", ignore_result=True, soft_time_limit=240, time_limit=300)
+def sms_flush() -> None:
+    sms_services.sms_flush()

@@ -1,11 +1,13 @@
 """The core domain shared by every app: people and their positions (people.py), the org tree (org.py), the abstract
-bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py)."""
+bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py),
+text messages (sms.py)."""
 
 from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet
 from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessage
 from .jobs import ExportJob, export_file_path
 from .org import Community, County, Grid, Street
 from .people import Position, PositionQuerySet, Role, User, phone_validator
+from .sms import SmsMessage
 
 __all__ = [
     "AppendOnlyModel",
@@ -22,6 +24,7 @@ __all__ = [
     "Position",
     "PositionQuerySet",
     "Role",
+    "SmsMessage",
     "Street",
     "User",
     "export_file_path",
