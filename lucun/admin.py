@@ -15,6 +15,7 @@ from .models import (
     NotificationDelivery,
     OutboxMessage,
     Position,
+    SmsMessage,
     Street,
     User,
 )
@@ -126,6 +127,16 @@ class NotificationAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
     list_filter = ["task_name"]
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAdmin):
+    """The SMS outbox: what waits (quiet hours, the hourly limit, a provider down), what went, what was dropped."""
+
+    list_display = ["id", "__str__", "created_at", "not_before", "sent_at", "attempts", "dropped_at", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), ("dropped_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=phone", "=dedupe_key"]
+    exclude = ["params"]  # a villager's lookup code is theirs
 
 
 # Sign-in limits (django-axes): failure records and the locks they make. Failure logs are not kept (off in settings).

@@ -13,6 +13,7 @@ class LucunConfig(AppConfig):
         ("发件箱补发 outbox flush", "lucun.tasks.outbox_flush", 60),
         ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 24 * 60 * 60),
         ("导出与打印文件清理 job files expire", "lucun.tasks.job_files_expire", 60 * 60),
+        ("短信补发 SMS flush", "lucun.tasks.sms_flush", 60),
     ]
 
     def ready(self) -> None:
@@ -29,6 +30,7 @@ class LucunConfig(AppConfig):
         navigation.register(
             navigation.NavItem(label=_("工作台"), url_name="home", order=0),
             navigation.NavItem(label=_("组织架构"), url_name="org_tree", order=90, group=settings),
+            navigation.NavItem(label=_("我的设置"), url_name="account_settings", order=91, group=settings),
             navigation.NavItem(
                 label=_("接口文档"), url_name="api_docs", order=98, roles=navigation.STREET_ROLES, group=settings
             ),

@@ -44,5 +44,6 @@ class AuditAction(models.TextChoices):
     LOGIN_LOCK_CLEAR = "lucun.login_lock_clear", _("解除登录锁定")
     JOB_FILES_EXPIRE = "lucun.job_files_expire", _("清理过期的导出与打印文件")
     BULK_RUN = "lucun.bulk_run", _("批量操作")
+    SMS_NOTICES_SET = "lucun.sms_notices_set", _("更改短信提醒设置")
     # A row written before actions were codes whose text matched none of them; the text leads its summary.
     LEGACY = "legacy", _("历史记录")

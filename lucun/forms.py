@@ -109,3 +109,21 @@ class PhotosField(forms.FileField):
 
     def has_changed(self, initial, data) -> bool:
         return bool(data)
+
+
+class SmsNoticesForm(forms.Form):
+    sms_notices = forms.BooleanField(
+        label=_("超期督办和待我审批的申请,也发短信到我的手机"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        help_text = _("同一号码每小时最多 %(n)d 条,多的顺延。") % {"n": settings.LUCUN_SMS_PER_HOUR}
+        if settings.LUCUN_SMS_QUIET_HOURS:
+            help_text = (
+                _("%(hours)s 不发短信,留到安静时段结束再发;") % {"hours": settings.LUCUN_SMS_QUIET_HOURS} + help_text
+            )
+        self.fields["sms_notices"].help_text = help_text

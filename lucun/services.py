@@ -156,17 +156,25 @@ def notification_send(
     url: str = "",
     level: str = Notification.Level.INFO,
     dedupe_key: str | None = None,
+    kind: str = "",
 ) -> list[Notification]:
     """Put a message in each recipient's notification centre and queue the other channels.
 
-    With a ``dedupe_key`` each recipient gets the message at most once, whoever else sends it.
+    With a ``dedupe_key`` each recipient gets the message at most once, whoever else sends it. ``kind`` names
+    what it is for channels that carry only some kinds (SMS, ``SmsMessage.Kind``).
     """
     created: list[Notification] = []
     for recipient in {r.pk: r for r in recipients}.values():
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient=recipient, title=title[:200], body=body, url=url, level=level, dedupe_key=dedupe_key
+                    recipient=recipient,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    level=level,
+                    dedupe_key=dedupe_key,
+                    kind=kind,
                 )
         except IntegrityError:
             if dedupe_key is None:
@@ -256,13 +264,13 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
     return unread.update(read_at=timezone.now())
 
 
-def notification_insert_select(*, select_sql: str, params: list | tuple) -> list[int]:
+def notification_insert_select(*, select_sql: str, params: list | tuple, kind: str = "") -> list[int]:
     """Create notifications from a SELECT in one statement; each (recipient, dedupe_key) at most once.
 
     The set-based counterpart of ``notification_bulk_send`` for thousands of notices (the colour sweep):
     ``select_sql`` yields recipient_id, level, title, body, url, dedupe_key, created_at in that order,
     with a WHERE clause (SQLite needs one before ON CONFLICT). Returns the ids created and queues
-    their delivery through the other channels.
+    their delivery through the other channels; they get ``kind`` (``notification_send``) before that.
     """
     table = connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(
@@ -275,6 +283,8 @@ def notification_insert_select(*, select_sql: str, params: list | tuple) -> list
             params,
         )
         created = [row[0] for row in cursor.fetchall()]
+    if created and kind:
+        Notification.objects.filter(pk__in=created).update(kind=kind)
     if created:
         outbox_enqueue(task_name="lucun.tasks.notification_deliver", notification_ids=created)
     return created
@@ -283,7 +293,7 @@ def notification_insert_select(*, select_sql: str, params: list | tuple) -> list
 def notification_bulk_send(*, messages: list[dict[str, Any]], level: str = Notification.Level.INFO) -> list[int]:
     """Create many notifications in a few statements; each (recipient, dedupe_key) at most once.
 
-    Each message is a dict with recipient_id, title, body, url, dedupe_key and optionally level.
+    Each message is a dict with recipient_id, title, body, url, dedupe_key and optionally level and kind.
     Returns the ids of the notifications this call created (others existed already) and queues
     their delivery through the other channels.
     """
@@ -298,6 +308,7 @@ def notification_bulk_send(*, messages: list[dict[str, Any]], level: str = Notif
                 body=m.get("body", ""),
                 url=m.get("url", ""),
                 level=m.get("level", level),
+                kind=m.get("kind", ""),
                 dedupe_key=m["dedupe_key"],
                 created_at=stamp,
             )
@@ -315,3 +326,22 @@ def notification_bulk_send(*, messages: list[dict[str, Any]], level: str = Notif
     if created:
         outbox_enqueue(task_name="lucun.tasks.notification_deliver", notification_ids=created)
     return created
+
+
+def user_sms_notices_set(*, user: User, enabled: bool) -> User:
+    """The person's own choice: red notices and approval requests also by SMS to their phone (or not)."""
+    enabled = bool(enabled)
+    if user.sms_notices != enabled:
+        before = {"sms_notices": user.sms_notices}
+        user.sms_notices = enabled
+        with transaction.atomic():
+            user.save(update_fields=["sms_notices"])
+            audit_record(
+                actor=user,
+                action=audit.AuditAction.SMS_NOTICES_SET,
+                obj=user,
+                summary="开启短信提醒" if enabled else "关闭短信提醒",
+                before=before,
+                after={"sms_notices": enabled},
+            )
+    return user

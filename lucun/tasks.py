@@ -8,6 +8,7 @@ from .bulk import services as bulk_services
 from .exports import services as export_services
 from .jobs import services as job_services
 from .login_limits import services as login_limits_services
+from .notify import services as sms_services
 
 
 class DeliveryIncomplete(Exception):
@@ -53,3 +54,14 @@ def export_job_run(job_id: int) -> None:
 @shared_task(name="lucun.tasks.bulk_run_execute", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def bulk_run_execute(run_id: int) -> None:
     bulk_services.bulk_run_execute(run_id=run_id)
+
+
+# The hard time limits stay below sms_services.SMS_CLAIM_LEASE: a worker still sending keeps its claims.
+@shared_task(name="lucun.tasks.sms_send", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sms_send(message_id: int) -> str:
+    return sms_services.sms_send(message_id=message_id)
+
+
+@shared_task(name="lucun.tasks.sms_flush", ignore_result=True, soft_time_limit=240, time_limit=300)
+def sms_flush() -> None:
+    sms_services.sms_flush()

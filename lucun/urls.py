@@ -36,6 +36,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/settings/", views.account_settings, name="account_settings"),
     path("search/", views.search, name="search"),
     path("org/", views.org_tree, name="org_tree"),
     path("notifications/", views.notification_list, name="notification_list"),

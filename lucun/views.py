@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import home as home_panels
 from . import search as site_search
 from . import selectors, services
+from .forms import SmsNoticesForm
 from .scoping import communities_for, user_positions
 
 
@@ -74,6 +77,24 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("notification_list")
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """我的设置: what the signed-in person chooses for themselves (SMS reminders)."""
+    user = request.user
+    form = SmsNoticesForm(request.POST or None, initial={"sms_notices": user.sms_notices})
+    if request.method == "POST" and form.is_valid():
+        services.user_sms_notices_set(user=user, enabled=form.cleaned_data["sms_notices"])
+        messages.success(request, _("已保存。"))
+        return redirect("account_settings")
+    phone = user.phone or ""
+    context = {
+        "form": form,
+        "masked_phone": f"{phone[:3]}****{phone[-4:]}" if phone else "",
+        "phone_is_mobile": bool(re.fullmatch(r"1\d{10}", phone)),
+    }
+    return render(request, "lucun/account_settings.html", context)
 
 
 @require_GET

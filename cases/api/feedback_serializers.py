@@ -48,6 +48,9 @@ class FeedbackSubmitSerializer(serializers.Serializer):
     category = serializers.IntegerField(required=False, allow_null=True, help_text="不传或为空表示“其他”")
     text = serializers.CharField(max_length=Feedback.TEXT_MAX, trim_whitespace=True)
     reply_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    notify_sms = serializers.BooleanField(
+        required=False, default=False, help_text="办结后发一条只含查询码的短信,需留11位手机号"
+    )
     photos = serializers.ListField(
         child=serializers.FileField(),
         required=False,

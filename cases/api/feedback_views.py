@@ -159,6 +159,7 @@ class FeedbackSubmitView(PublicAPIView):
             category=category,
             text=data["text"],
             reply_phone=data["reply_phone"],
+            notify_sms=data["notify_sms"],
             photos=photos,
             submit_key=data["submit_key"] or None,
         )

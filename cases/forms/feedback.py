@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lucun.errors import DomainError
 from lucun.forms import PhotosField
 from lucun.models import Community, Grid
 
@@ -53,6 +54,11 @@ class PublicFeedbackForm(TilesMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
         help_text=_("留下电话,工作人员可以打给您;但这样您的反映就不再是匿名的。不留电话也能凭查询码查看办理结果。"),
     )
+    notify_sms = forms.BooleanField(
+        label=_("办结后发短信告诉我(短信里只有查询码)"),
+        required=False,
+        help_text=_("需要在上面留手机号。"),
+    )
     # Hidden from people (CSS and aria-hidden); a robot that fills every field fills this one too.
     website = forms.CharField(label=_("请勿填写此项"), required=False, max_length=200)
     submit_key = forms.RegexField(regex=rf"^{TOKEN_PATTERN}$", required=False, widget=forms.HiddenInput)
@@ -84,6 +90,17 @@ class PublicFeedbackForm(TilesMixin, forms.Form):
         from ..services.feedback import clean_phone
 
         return clean_phone(self.cleaned_data.get("reply_phone", ""))  # its refusal is the field's error
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("notify_sms") and "reply_phone" in data:
+            from ..services.feedback import clean_sms_phone
+
+            try:
+                clean_sms_phone(data["reply_phone"])
+            except DomainError as exc:
+                self.add_error("reply_phone", str(exc))
+        return data
 
     @property
     def is_robot(self) -> bool:

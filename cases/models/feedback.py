@@ -214,6 +214,8 @@ class Feedback(models.Model):
     reply_phone = models.CharField(
         _("回复电话"), max_length=20, blank=True, help_text=_("群众主动留下电话,表示不再匿名、希望回复。")
     )
+    # Ticked by the sender: one SMS with the lookup code when the case is resolved (needs a mobile number).
+    notify_sms = models.BooleanField(_("办结短信告知"), default=False)
     received_at = models.DateTimeField(_("收到时间(整点)"))
     lookup_code = models.CharField(_("查询码"), max_length=LOOKUP_LENGTH, default=new_lookup_code)  # unique: Meta
     # A random key the form carries, so that a double tap on "submit" gives the same code, not two messages.
@@ -277,6 +279,7 @@ class Feedback(models.Model):
                 condition=~Q(state="new") | Q(case__isnull=True, triaged_at__isnull=True),
                 name="feedback_new_is_untriaged",
             ),
+            models.CheckConstraint(condition=Q(notify_sms=False) | ~Q(reply_phone=""), name="feedback_sms_has_phone"),
             models.CheckConstraint(
                 condition=~Q(state__in=["spam", "not_actionable"]) | ~Q(state_reason=""),
                 name="feedback_rejection_has_reason",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.errors import require, require_permission
-from lucun.models import Notification, User
+from lucun.models import Notification, SmsMessage, User
 
 from .. import permissions
 from ..models import Case, CaseEvent, CaseState, ExtensionRequest, ReturnRequest
@@ -32,6 +32,7 @@ def case_request_extension(*, case: Case, user: User, extra_time: timedelta, rea
         _("延期申请待审批:%(number)s") % {"number": case.number},
         body=reason.strip(),
         level=Notification.Level.WARNING,
+        kind=SmsMessage.Kind.APPROVAL_REQUEST,
     )
     return request
 
@@ -78,7 +79,13 @@ def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest
     require(bool(reason and reason.strip()), _("请填写退回理由。"))
     request = ReturnRequest.objects.create(case=case, requested_by=user, reason=reason.strip())
     add_event(case, CaseEvent.Kind.RETURN_REQUESTED, user, note=reason.strip())
-    notify(case, supervisors_of(case), _("退回申请待审批:%(number)s") % {"number": case.number}, body=reason.strip())
+    notify(
+        case,
+        supervisors_of(case),
+        _("退回申请待审批:%(number)s") % {"number": case.number},
+        body=reason.strip(),
+        kind=SmsMessage.Kind.APPROVAL_REQUEST,
+    )
     return request
 
 

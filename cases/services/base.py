@@ -45,10 +45,14 @@ def add_event(case: Case, kind: str, actor: User | None, note: str = "", before=
     return event
 
 
-def notify(case: Case, recipients, title: str, body: str = "", level: str = Notification.Level.INFO) -> None:
+def notify(
+    case: Case, recipients, title: str, body: str = "", level: str = Notification.Level.INFO, kind: str = ""
+) -> None:
     recipients = [r for r in recipients if r is not None]
     if recipients:
-        notification_send(recipients=recipients, title=title, body=body, url=case.get_absolute_url(), level=level)
+        notification_send(
+            recipients=recipients, title=title, body=body, url=case.get_absolute_url(), level=level, kind=kind
+        )
 
 
 def supervisors_of(case: Case):

@@ -61,6 +61,14 @@ def clean_phone(phone: str) -> str:
     return phone
 
 
+def clean_sms_phone(phone: str) -> str:
+    """The phone of a sender who asked for an SMS: a mobile number is needed."""
+    phone = clean_phone(phone)
+    require(bool(phone), _("要收短信,请留下手机号。"))
+    require(bool(re.fullmatch(r"1\d{10}", phone)), _("短信只能发到手机:请填11位手机号。"))
+    return phone
+
+
 def _save_photos(feedback: Feedback, photos: Iterable[CleanImage], saved: list[str]) -> None:
     rows = []
     field = FeedbackPhoto._meta.get_field("image")
@@ -81,10 +89,14 @@ def feedback_submit(
     text: str,
     category: Category | None = None,
     reply_phone: str = "",
+    notify_sms: bool = False,
     photos: Iterable[CleanImage] = (),
     submit_key: str | None = None,
 ) -> tuple[Feedback, bool]:
     """Store an anonymous message and return it (with its lookup code) and whether it was stored now.
+
+    With ``notify_sms`` the sender gets one SMS with the lookup code when the case is resolved (a mobile
+    ``reply_phone`` is then required).
 
     All or nothing. The same ``submit_key`` (a double tap on "send", a client's retry) returns the message
     already stored, and False.
@@ -96,7 +108,7 @@ def feedback_submit(
         require(community.street_id == street_id, _("所选村(居)不属于本街道。"))
         require(category is None or category.is_active, _("所选类别已停用,请重新选择。"))
         text = clean_text(text)
-        reply_phone = clean_phone(reply_phone)
+        reply_phone = clean_sms_phone(reply_phone) if notify_sms else clean_phone(reply_phone)
         require(
             len(photos) <= FeedbackPhoto.MAX_PER_FEEDBACK,
             _("最多上传 %(n)d 张照片。") % {"n": FeedbackPhoto.MAX_PER_FEEDBACK},
@@ -123,6 +135,7 @@ def feedback_submit(
                         category=category,
                         text=text,
                         reply_phone=reply_phone,
+                        notify_sms=notify_sms,
                         received_at=to_hour(timezone.now()),
                         lookup_code=new_lookup_code(),
                         submit_key=submit_key or None,
@@ -180,6 +193,29 @@ def feedback_answer(*, feedback: Feedback, solved: bool, satisfaction: str) -> F
             # Another sender's answer reopened it a moment ago: this answer still counts.
             logger.info("feedback %s: case %s was already reopened", feedback.pk, feedback.case_id)
     return feedback
+
+
+def feedback_resolved_sms(*, case_id: int) -> int:
+    """Text each sender of this case who asked for it: once, the lookup code and nothing else; return how many.
+
+    The SMS names no case and quotes nothing of the message: a phone can be read by others.
+    """
+    from lucun.models import SmsMessage
+    from lucun.notify.services import sms_enqueue
+
+    senders = Feedback.objects.filter(
+        case_id=case_id, state__in=(State.CASE_CREATED, State.MERGED), notify_sms=True
+    ).exclude(reply_phone="")
+    sent = 0
+    for feedback_id, phone, code in senders.values_list("pk", "reply_phone", "lookup_code"):
+        message = sms_enqueue(
+            phone=phone,
+            kind=SmsMessage.Kind.CASE_RESOLVED,
+            params={"code": code},
+            dedupe_key=f"feedback-resolved:{feedback_id}",
+        )
+        sent += message is not None
+    return sent
 
 
 # --- Notification digest -----------------------------------------------------------------------------

@@ -117,6 +117,9 @@ def case_resolve(
     )
     if case.first_responder_id != user.pk:
         notify(case, [case.first_responder], _("诉求已办结:%(number)s") % {"number": case.number})
+    from .feedback import feedback_resolved_sms  # feedback answers reopen cases through this module
+
+    feedback_resolved_sms(case_id=case.pk)
     return case
 
 

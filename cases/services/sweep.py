@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.models import Notification
+from lucun.models import Notification, SmsMessage
 from lucun.selectors import officials_by_community
 from lucun.services import notification_insert_select, outbox_enqueue
 from lucun.text import sql_format
@@ -113,12 +113,14 @@ def case_events_notify(*, kind: str, at: str) -> int:
     """
     events = CaseEvent.objects.filter(kind=kind, at=datetime.fromisoformat(at))
     Kind = CaseEvent.Kind
+    notice_kind = ""
     if kind == Kind.TURNED_YELLOW:
         template, level = _("即将到期提醒:%(number)s %(title)s"), Notification.Level.WARNING
         personal = [Coalesce("case__handler", "case__first_responder")]
     elif kind == Kind.TURNED_RED:
         template, level = _("督办单(超期):%(number)s %(title)s"), Notification.Level.URGENT
         personal = [F("case__handler"), F("case__first_responder")]
+        notice_kind = SmsMessage.Kind.RED_NOTICE
     else:
         template, level = _("列入通报:%(number)s 红色超期未办结"), Notification.Level.URGENT
         personal = []
@@ -167,4 +169,4 @@ def case_events_notify(*, kind: str, at: str) -> int:
         level,
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
-    return len(notification_insert_select(select_sql=select_sql, params=params))
+    return len(notification_insert_select(select_sql=select_sql, params=params, kind=notice_kind))

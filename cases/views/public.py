@@ -143,6 +143,7 @@ def _form_page(
                     category=data["category"],
                     text=data["text"],
                     reply_phone=data["reply_phone"],
+                    notify_sms=data["notify_sms"],
                     photos=data["photos"],
                     submit_key=data["submit_key"] or None,
                 )

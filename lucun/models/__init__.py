@@ -1,6 +1,6 @@
 """The core domain shared by every app: people and their positions (people.py), the org tree (org.py), the abstract
 bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py), bulk
-actions and their results (bulk.py)."""
+actions and their results (bulk.py), text messages (sms.py)."""
 
 from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet
 from .bulk import BulkRun, BulkRunRow
@@ -8,6 +8,7 @@ from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessag
 from .jobs import ExportJob, export_file_path
 from .org import Community, County, Grid, Street
 from .people import Position, PositionQuerySet, Role, User, phone_validator
+from .sms import SmsMessage
 
 __all__ = [
     "AppendOnlyModel",
@@ -26,6 +27,7 @@ __all__ = [
     "Position",
     "PositionQuerySet",
     "Role",
+    "SmsMessage",
     "Street",
     "User",
     "export_file_path",

@@ -63,6 +63,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
     )
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices, default=Level.INFO)
+    # What the message is, for channels that send only some kinds (SMS: the kinds with a template); "" for others.
+    kind = models.CharField(_("消息类型"), max_length=30, blank=True, default="", db_default="")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)

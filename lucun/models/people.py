@@ -21,6 +21,8 @@ class User(AbstractUser):
     phone = models.CharField(
         _("手机号"), max_length=20, null=True, blank=True, unique=True, validators=[phone_validator]
     )
+    # The person's own choice, on their settings page: red notices and approvals they must decide also by SMS.
+    sms_notices = models.BooleanField(_("短信接收督办和审批提醒"), default=False)
 
     objects = UserManager()
 

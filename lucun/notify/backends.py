@@ -65,3 +65,18 @@ class WebhookBackend(Backend):
         )
         with urllib.request.urlopen(request, timeout=5):  # noqa: S310
             pass
+
+
+class SmsBackend(Backend):
+    """SMS to officials who opted in, for red notices and approval requests (``lucun.notify.services``).
+
+    Delivery here stores the text message; the SMS outbox sends it, in its own time (quiet hours, the
+    hourly limit per number, retries while the provider is down).
+    """
+
+    channel = "sms"
+
+    def deliver(self, notification) -> None:
+        from .services import sms_for_notification
+
+        sms_for_notification(notification=notification)

@@ -222,6 +222,25 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="lucun <noreply@local
 LUCUN_NOTIFICATION_BACKENDS = env.list("LUCUN_NOTIFICATION_BACKENDS", default=["lucun.notify.backends.LogBackend"])
 LUCUN_WEBHOOK_URL = env.str("LUCUN_WEBHOOK_URL", default="")
 
+# SMS (短信, README "短信"): "log" writes what would be sent to the log (development); "aliyun" sends through
+# Aliyun 短信服务 SendSms. Officials get SMS when "lucun.notify.backends.SmsBackend" is among the backends above.
+LUCUN_SMS_PROVIDER = env.str("LUCUN_SMS_PROVIDER", default="log")
+LUCUN_SMS_ACCESS_KEY_ID = env.str("LUCUN_SMS_ACCESS_KEY_ID", default="")
+LUCUN_SMS_ACCESS_KEY_SECRET = env.str("LUCUN_SMS_ACCESS_KEY_SECRET", default="")
+LUCUN_SMS_SIGN_NAME = env.str("LUCUN_SMS_SIGN_NAME", default="")
+# The approved template of each kind of message, e.g. "red_notice=SMS_1,approval_request=SMS_2,case_resolved=SMS_3";
+# a kind without a template is not texted.
+LUCUN_SMS_TEMPLATES = env.dict("LUCUN_SMS_TEMPLATES", default={})
+LUCUN_SMS_ENDPOINT = env.str("LUCUN_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+LUCUN_SMS_REGION = env.str("LUCUN_SMS_REGION", default="cn-hangzhou")
+LUCUN_SMS_TIMEOUT = env.float("LUCUN_SMS_TIMEOUT", default=5.0)
+# No SMS in these local hours (TIME_ZONE): messages wait for the morning. Empty: no quiet hours.
+LUCUN_SMS_QUIET_HOURS = env.str("LUCUN_SMS_QUIET_HOURS", default="21:00-08:00")
+# At most this many SMS to one number in any hour; more wait until the hour has room.
+LUCUN_SMS_PER_HOUR = env.int("LUCUN_SMS_PER_HOUR", default=5)
+# A message the provider refused this many times is given up (logged, with the last error).
+LUCUN_SMS_MAX_ATTEMPTS = env.int("LUCUN_SMS_MAX_ATTEMPTS", default=10)
+
 MESSAGE_TAGS = {10: "debug", 20: "info", 25: "success", 30: "warning", 40: "error"}
 
 LOGGING = {

@@ -54,6 +54,7 @@ ROUTES = [
     Route("home"),
     Route("login"),
     Route("logout", method=P),
+    Route("account_settings"),
     Route("search"),
     Route("org_tree"),
     Route("notification_list"),

@@ -26,6 +26,7 @@ EXPECTED_TABLE = """
 home                                         L  200  200  200  200  200  200  200  200
 login                                      200  200  200  200  200  200  200  200  200
 logout                                       L    L    L    L    L    L    L    L    L
+account_settings                             L  200  200  200  200  200  200  200  200
 search                                       L  200  200  200  200  200  200  200  200
 org_tree                                     L  200  200  200  200  200  200  200  200
 notification_list                            L  200  200  200  200  200  200  200  200
