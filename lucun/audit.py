@@ -43,5 +43,7 @@ def action_check(code: str) -> str:
 class AuditAction(models.TextChoices):
     LOGIN_LOCK_CLEAR = "lucun.login_lock_clear", _("解除登录锁定")
     JOB_FILES_EXPIRE = "lucun.job_files_expire", _("清理过期的导出与打印文件")
+    HANDOVER_MAKE = "lucun.handover_make", _("工作交接")
+    POSITION_END = "lucun.position_end", _("结束职务")
     # A row written before actions were codes whose text matched none of them; the text leads its summary.
     LEGACY = "legacy", _("历史记录")

@@ -20,6 +20,7 @@ class OutcomesConfig(AppConfig):
 
         from . import permissions
         from .exports import EXPORTERS
+        from .handover import register_holdings
         from .home import register_panels
 
         register(
@@ -54,4 +55,5 @@ class OutcomesConfig(AppConfig):
             ),
         )
         exports.register(*EXPORTERS)
+        register_holdings()
         register_panels()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..exports import api as exports
+from ..handover import api as handover
 from . import views
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="api_search"),
     path("notifications/", views.NotificationListView.as_view(), name="api_notification_list"),
     path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
+    path("people/<int:pk>/handover/", handover.HandoverMakeView.as_view(), name="api_handover_make"),
+    path("positions/<int:pk>/end/", handover.PositionEndView.as_view(), name="api_position_end"),
     path("exports/", exports.ExportStartView.as_view(), name="api_export_start"),
     path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="api_export_job"),
     path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="api_export_job_download"),
