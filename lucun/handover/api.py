@@ -8,9 +8,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..errors import require_permission
 from ..models import Handover, Position
 from . import services
-from .rules import people, person_get, successors, visible_area
+from .rules import handover_area, person_get, successors, visible_area
 
 
 class HandoverRequestSerializer(serializers.Serializer):
@@ -90,8 +91,12 @@ class PositionEndView(APIView):
     )
     def post(self, request, pk: int):
         position = Position.objects.filter(visible_area(request.user).positions(), pk=pk).first()
-        if position is None or not people(visible_area(request.user)).filter(pk=position.user_id).exists():
+        if position is None:
             raise Http404
+        require_permission(
+            Position.objects.filter(handover_area(request.user).positions(), pk=pk).exists(),
+            _("您的职务不能结束此职务(不在您负责的范围内)。"),
+        )
         body = PositionEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         position = services.position_end(actor=request.user, position=position, reason=body.validated_data["reason"])

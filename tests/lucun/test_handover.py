@@ -270,3 +270,19 @@ def test_api_refusals(client, street, community, street_leader, leaver, successo
         reverse("api_position_end", args=[position.pk]), {"reason": "退休"}, content_type="application/json"
     )
     assert answer.status_code == 400 and answer.json()["code"] == "handover_required"
+
+
+def test_the_admin_refuses_to_end_a_position_while_work_is_left(client, community, leaver, cadre):
+    from django.contrib.auth import get_user_model
+
+    open_case(community=community, by=cadre, handler=leaver)
+    position = Position.objects.get(user=leaver)
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    client.force_login(admin_user)
+    answer = client.post(
+        reverse("admin:lucun_position_change", args=[position.pk]),
+        {"user": leaver.pk, "role": position.role, "community": community.pk, "ended_on": "2020-01-01"},
+    )
+    assert "请先办理工作交接" in answer.content.decode()
+    position.refresh_from_db()
+    assert position.ended_on is None
