@@ -20,6 +20,7 @@ class CasesConfig(AppConfig):
         from . import selectors
         from .bulk import ACTIONS as BULK_ACTIONS
         from .exports import EXPORTERS
+        from .handover import register_holdings
         from .home import register_panels
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
@@ -38,6 +39,7 @@ class CasesConfig(AppConfig):
         bulk.register(*BULK_ACTIONS)
         search.register(*SEARCH_PROVIDERS)
         register_panels()
+        register_holdings()
         solve = navigation.SOLVE
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=30, group=solve),

@@ -1,10 +1,14 @@
 from axes import admin as axes_admin
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessFailureLog
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .errors import error_message
+from .handover.services import position_end_check
 from .login_limits.services import login_lock_clear
 from .models import (
     AuditEvent,
@@ -36,8 +40,27 @@ class ConfigRowAdmin(admin.ModelAdmin):
         return [*first, *(f for f in fields if f not in first and f not in shared), *shared]
 
 
+class PositionForm(forms.ModelForm):
+    """Ending a position here obeys the hand-over rule too: refused while its holder keeps work nobody was given."""
+
+    class Meta:
+        model = Position
+        fields = "__all__"  # noqa: DJ007 - the admin lists its fields itself
+
+    def clean(self):
+        cleaned = super().clean()
+        ended_on = cleaned.get("ended_on")
+        if self.instance.pk and ended_on and ended_on != self.instance.ended_on:
+            try:
+                position_end_check(position=self.instance)
+            except ValidationError as exc:
+                raise ValidationError(error_message(exc)) from exc
+        return cleaned
+
+
 class PositionInline(admin.TabularInline):
     model = Position
+    form = PositionForm
     extra = 0
     autocomplete_fields = ["county", "street", "community", "grid"]
 
@@ -86,6 +109,7 @@ class GridAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
+    form = PositionForm
     list_display = ["user", "role", "title", "county", "street", "community", "grid", "started_on", "ended_on"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__real_name", "title"]

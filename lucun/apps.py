@@ -20,6 +20,7 @@ class LucunConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import db, exports, files, navigation, schedules, selectors
+        from .handover.rules import HANDOVER_ROLES
         from .models import ExportJob
 
         # Each app declares its audit actions in <app>/audit.py; import them all, so the vocabulary is whole.
@@ -31,6 +32,9 @@ class LucunConfig(AppConfig):
             navigation.NavItem(label=_("工作台"), url_name="home", order=0),
             navigation.NavItem(label=_("组织架构"), url_name="org_tree", order=90, group=settings),
             navigation.NavItem(label=_("我的设置"), url_name="account_settings", order=91, group=settings),
+            navigation.NavItem(
+                label=_("人员与交接"), url_name="people_list", order=91, roles=HANDOVER_ROLES, group=settings
+            ),
             navigation.NavItem(
                 label=_("接口文档"), url_name="api_docs", order=98, roles=navigation.STREET_ROLES, group=settings
             ),

@@ -45,5 +45,7 @@ class AuditAction(models.TextChoices):
     JOB_FILES_EXPIRE = "lucun.job_files_expire", _("清理过期的导出与打印文件")
     BULK_RUN = "lucun.bulk_run", _("批量操作")
     SMS_NOTICES_SET = "lucun.sms_notices_set", _("更改短信提醒设置")
+    HANDOVER_MAKE = "lucun.handover_make", _("工作交接")
+    POSITION_END = "lucun.position_end", _("结束职务")
     # A row written before actions were codes whose text matched none of them; the text leads its summary.
     LEGACY = "legacy", _("历史记录")

@@ -10,6 +10,7 @@ from .api.schema_view import CachedSpectacularAPIView
 from .bulk import views as bulk_views
 from .exports import views as export_views
 from .forms import LoginForm
+from .handover import views as handover_views
 
 
 class FaviconView(RedirectView):
@@ -39,6 +40,11 @@ urlpatterns = [
     path("accounts/settings/", views.account_settings, name="account_settings"),
     path("search/", views.search, name="search"),
     path("org/", views.org_tree, name="org_tree"),
+    path("people/", handover_views.people_list, name="people_list"),
+    path("people/<int:pk>/", handover_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/handover/", handover_views.handover_create, name="handover_create"),
+    path("people/<int:pk>/positions/<int:position_pk>/end/", handover_views.position_end, name="position_end"),
+    path("handovers/<int:pk>/", handover_views.handover_detail, name="handover_detail"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/mark-read/", views.notification_mark_read, name="notification_mark_read"),
     path("healthz", views.healthz, name="healthz"),

@@ -21,6 +21,7 @@ class OutcomesConfig(AppConfig):
         from . import permissions
         from .bulk import ACTIONS as BULK_ACTIONS
         from .exports import EXPORTERS
+        from .handover import register_holdings
         from .home import register_panels
 
         register(
@@ -56,4 +57,5 @@ class OutcomesConfig(AppConfig):
         )
         exports.register(*EXPORTERS)
         bulk.register(*BULK_ACTIONS)
+        register_holdings()
         register_panels()

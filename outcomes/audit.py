@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     CALLBACK_UNREACHED = "outcomes.callback_unreached", _("回访未联系上")
     CALLBACK_EXPORT = "outcomes.callback_export", _("导出回访清单")
     HOTLINE_EXPORT = "outcomes.hotline_export", _("导出 12345 办理结果")
+    CALLBACK_HANDOVER = "outcomes.callback_handover", _("交接回访")
     SURVEY_START = "outcomes.survey_start", _("发起满意度调查")
     SURVEY_CLOSE = "outcomes.survey_close", _("结束满意度调查")
     EXTERNAL_FIGURE_RECORD = "outcomes.external_figure_record", _("录入外部数据")

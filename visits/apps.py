@@ -13,6 +13,7 @@ class VisitsConfig(AppConfig):
         from lucun.navigation import ASK, OFFICIAL_ROLES, NavItem, register
 
         from . import selectors
+        from .handover import register_holdings
         from .home import register_panels
         from .models import PrintJob, VisitPhoto
         from .permissions import CARD_ROLES, COVERAGE_ROLES
@@ -38,6 +39,7 @@ class VisitsConfig(AppConfig):
         )
         self._register_team_filter()
         search.register(*SEARCH_PROVIDERS)
+        register_holdings()
         register_panels()
 
     @staticmethod

@@ -21,3 +21,4 @@ class AuditAction(models.TextChoices):
     FEEDBACK_POINT_CREATE = "visits.feedback_point_create", _("张贴意见收集二维码")
     FEEDBACK_POINT_DEACTIVATE = "visits.feedback_point_deactivate", _("停用意见收集二维码")
     PRINT_JOB_CREATE = "visits.print_job_create", _("生成联系卡印刷文件")
+    TEAM_HANDOVER = "visits.team_handover", _("交接走访队伍")

@@ -295,6 +295,7 @@ class CaseEvent(AppendOnlyModel):
         NOTE = "note", _("备注")
         DEADLINE_SET = "deadline_set", _("调整办理期限")
         BULLETINED = "bulletined", _("列入作风通报")
+        HANDED_OVER = "handed_over", _("工作交接")
 
     # Indexed below: the case with the time (a timeline), the actor only where there is one (the
     # sweep writes thousands of events without one, and should not pay for an index of NULLs).

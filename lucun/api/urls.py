@@ -2,6 +2,7 @@ from django.urls import path
 
 from ..bulk import api as bulk
 from ..exports import api as exports
+from ..handover import api as handover
 from . import views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("notifications/mark-read/", views.NotificationMarkReadView.as_view(), name="api_notification_mark_read"),
     path("bulk/runs/<int:pk>/", bulk.BulkRunView.as_view(), name="api_bulk_run"),
     path("bulk/<str:kind>/", bulk.BulkStartView.as_view(), name="api_bulk_start"),
+    path("people/<int:pk>/handover/", handover.HandoverMakeView.as_view(), name="api_handover_make"),
+    path("positions/<int:pk>/end/", handover.PositionEndView.as_view(), name="api_position_end"),
     path("exports/", exports.ExportStartView.as_view(), name="api_export_start"),
     path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="api_export_job"),
     path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="api_export_job_download"),

@@ -296,6 +296,21 @@ def _exports(w: World) -> None:
     )
 
 
+def _handover(w: World) -> None:
+    """A hand-over record of ours (the grid worker's to the unit head), made by the street leader; it moved nothing."""
+    from lucun.models import Handover
+
+    w.o["person"] = w.users["grid_worker"]
+    w.o["person_position"] = w.users["grid_worker"].positions.get()
+    w.o["handover"] = Handover.objects.create(
+        leaver=w.users["grid_worker"],
+        successor=w.users["unit_head"],
+        actor=w.users["street_leader"],
+        reason="岗位调整",
+        street=w.street,
+    )
+
+
 def build_world() -> World:
     street = StreetFactory(name="芦湖街道", code="LH")
     community = CommunityFactory(street=street, name="芦湖村", sort_order=1)
@@ -311,6 +326,7 @@ def build_world() -> World:
     _cards(w)
     _outcomes(w)
     _exports(w)
+    _handover(w)
     return w
 
 

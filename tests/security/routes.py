@@ -83,6 +83,13 @@ ROUTES = [
     Route("api_export_start", method=P),
     Route("api_export_job", _pk("export_job")),
     Route("api_export_job_download", _pk("export_job")),
+    Route("people_list"),
+    Route("person_detail", _pk("person")),
+    Route("handover_create", _pk("person")),
+    Route("position_end", lambda w: {"pk": w.o["person"].pk, "position_pk": w.o["person_position"].pk}, P),
+    Route("handover_detail", _pk("handover")),
+    Route("api_handover_make", _pk("person"), P),
+    Route("api_position_end", _pk("person_position"), P),
     Route("api_schema"),
     Route("api_docs"),
     # visits: pages

@@ -55,6 +55,13 @@ api_bulk_run                               403  404  404  404  200  404  404  40
 api_export_start                           403  400  400  400  400  400  400  400  400
 api_export_job                             403  404  404  404  200  404  404  404  404
 api_export_job_download                    403  404  404  404  200  404  404  404  404
+people_list                                  L  200  403  200  200  403  403  403  200
+person_detail                                L  200  403  200  200  403  403  403  404
+handover_create                              L  200  403  200  200  403  403  403  404
+position_end                                 L  302  403  302  302  403  403  403  404
+handover_detail                              L  200  404  200  200  200  200  404  404
+api_handover_make                          403  400  403  400  400  403  403  403  404
+api_position_end                           403  400  403  400  400  403  403  403  404
 api_schema                                 200  200  200  200  200  200  200  200  200
 api_docs                                   200  200  200  200  200  200  200  200  200
 visits:search                                L  200  200  200  200  200  200  200  200

@@ -1,0 +1,74 @@
+"""Hand-over (工作交接): what an official holds, and how each app passes it to a successor.
+
+lucun knows no app: each app registers, in its ``AppConfig.ready()``, the ``Holding`` kinds it keeps for a
+person (cases: handling and first-responder accountability; outcomes: callbacks and survey samples; visits:
+visit-team seats). A hand-over (``services.handover_make``) asks every holding to move what the leaver holds in
+the scope to the successor, in one transaction; ending a position (``services.position_end``) asks every holding
+what the person would still hold where none of their remaining positions reaches, and refuses while anything is
+left.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One item a holding moved, as the hand-over records it (``HandoverItem``)."""
+
+    kind: str  # a HandoverItem.Kind
+    obj: Model
+    community_id: int | None = None
+    note: str = ""
+    # Someone other than the successor who now holds the item (a callback re-routed for independence).
+    given_to_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One kind of thing a person holds, as its app counts and moves it.
+
+    ``count(user=, communities=, streets=)`` counts what the user holds in those communities (or, for what
+    belongs to a street, such as a visit team, in those streets). ``move(handover=, actor=, communities=,
+    streets=)`` moves what ``handover.leaver`` holds there to ``handover.successor``, under row locks, and
+    returns the items it moved; it writes its app's events and audit and queues its own notifications.
+    """
+
+    key: str
+    label: Promise  # what the person reads: "承办中的诉求"
+    unit: Promise  # its measure word: "件"
+    order: int
+    count: Callable[..., int]
+    move: Callable[..., list[Moved]]
+    extra: dict = field(default_factory=dict)
+
+
+_holdings: dict[str, Holding] = {}
+
+
+def register(*holdings: Holding) -> None:
+    for holding in holdings:
+        _holdings[holding.key] = holding
+
+
+def registered() -> list[Holding]:
+    """Every holding, in the order a hand-over moves them (cases before their callbacks, samples before teams)."""
+    return sorted(_holdings.values(), key=lambda h: (h.order, h.key))
+
+
+@dataclass(frozen=True)
+class Held:
+    holding: Holding
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.holding.label}{self.count}{self.holding.unit}"
+
+
+def held(*, user, communities: QuerySet, streets: QuerySet) -> list[Held]:
+    """Return what ``user`` holds in ``communities`` / ``streets``, kind by kind, only the kinds with something."""
+    found = [Held(h, h.count(user=user, communities=communities, streets=streets)) for h in registered()]
+    return [h for h in found if h.count]
