@@ -80,8 +80,9 @@ def bad_values(name: str, schema: dict) -> list[str]:
 # ----------------------------------------------------------------------------------- query parameters
 
 
-# A background job is seen only by whoever asked for it (404 for anyone else): the world's export is the cadre's.
-OWN_JOBS = ("api_export_job", "api_export_job_download")
+# A background job is seen only by whoever asked for it (404 for anyone else): the world's export and bulk run
+# are the cadre's.
+OWN_JOBS = ("api_export_job", "api_export_job_download", "api_bulk_run")
 
 
 def caller(world, api, url: str) -> APIClient:
