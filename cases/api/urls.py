@@ -15,6 +15,7 @@ urlpatterns = [
     path("feedback/intake/<int:pk>/create-case/", fv.IntakeCreateCaseView.as_view(), name="api_feedback_create_case"),
     path("feedback/intake/<int:pk>/merge/", fv.IntakeMergeView.as_view(), name="api_feedback_merge"),
     path("feedback/intake/<int:pk>/reject/", fv.IntakeRejectView.as_view(), name="api_feedback_reject"),
+    path("feedback/intake/<int:pk>/move/", fv.IntakeMoveView.as_view(), name="api_feedback_move"),
     path("feedback/intake/<int:pk>/redact/", fv.IntakeRedactView.as_view(), name="api_feedback_redact"),
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),
     path("tiers/", views.TierListView.as_view(), name="api_tier_list"),

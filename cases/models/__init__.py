@@ -1,6 +1,6 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py)."""
+(feedback.py), the open-case tally (tally.py), hand-overs between communities (transfers.py)."""
 
 from .approvals import ExtensionRequest, ReturnRequest
 from .case import (
@@ -32,6 +32,7 @@ from .feedback import (
 from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
 from .tally import CaseTally
+from .transfers import CaseTransfer
 
 __all__ = [
     "BULLETIN_READERS_DEFAULT",
@@ -52,6 +53,7 @@ __all__ = [
     "CaseQuerySet",
     "CaseState",
     "CaseTally",
+    "CaseTransfer",
     "Category",
     "Colour",
     "ConductKind",
