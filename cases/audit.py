@@ -30,3 +30,8 @@ class AuditAction(models.TextChoices):
     BULLETIN_UPDATE = "cases.bulletin_update", _("修改通报草稿")
     BULLETIN_PUBLISH = "cases.bulletin_publish", _("发布通报")
     CASE_HANDOVER = "cases.handover", _("交接诉求")
+    CASE_MOVE = "cases.case_move", _("调整诉求所属村(居)或网格")
+    CASE_TRANSFER_REQUEST = "cases.case_transfer_request", _("转交诉求到其他村(居)")
+    CASE_TRANSFER_ACCEPT = "cases.case_transfer_accept", _("接收转交的诉求")
+    CASE_TRANSFER_RETURN = "cases.case_transfer_return", _("退回转交的诉求")
+    FEEDBACK_MOVE = "cases.feedback_move", _("群众反馈转到其他村(居)")

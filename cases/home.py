@@ -1,4 +1,5 @@
-"""The cases app's panels on the home page (lucun.home): the scope's colours, my cases, approvals waiting."""
+"""The cases app's panels on the home page (lucun.home): the scope's colours, my cases, approvals waiting,
+hand-overs from other communities waiting."""
 
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from lucun.scoping import has_role
 
 from . import selectors
 from .models import Colour
-from .permissions import DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES
+from .permissions import DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES, dispatches_for_a_community
 
 COLOUR_LABELS = {
     Colour.RED: lambda: _("红色 · 超时"),
@@ -102,9 +103,28 @@ def approvals(*, user, now) -> Panel | None:
     )
 
 
+def transfers(*, user, now) -> Panel | None:
+    """Cases other communities handed to the community this official works in: accept or send back.
+
+    Street-level officials, who may decide them too, find them on their work page (``?view=incoming``).
+    """
+    if not dispatches_for_a_community(user):
+        return None
+    return count_panel(
+        key="transfers",
+        title=_("待接收的转交"),
+        label=_("其他村(居)转交的诉求"),
+        url=reverse("cases:my_work") + "?view=incoming",
+        items=selectors.transfers_waiting(user=user, now=now),
+        row=lambda case: _case_row(case, _("%(community)s转交") % {"community": case.transfer_from}),
+        empty=_("没有待接收的转交。"),
+    )
+
+
 def register_panels() -> None:
     from lucun import home
 
     home.register("scope-colours", scope_colours, order=0)
     home.register("my-cases", my_cases, order=10)
     home.register("approvals", approvals, order=20)
+    home.register("transfers", transfers, order=25)

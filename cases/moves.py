@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from lucun.errors import DomainError, require, require_permission
 
 from . import permissions
-from .models import OPEN_STATES, RUNNING_STATES, Case, CaseState, ExtensionRequest
+from .models import OPEN_STATES, RUNNING_STATES, Case, CaseState, CaseTransfer, ExtensionRequest
 
 PENDING = ExtensionRequest.Decision.PENDING
 
@@ -126,12 +126,67 @@ NO_PENDING_RETURN = Precondition(
 )
 
 
+def pending_transfer(case: Case) -> CaseTransfer | None:
+    """The hand-over of this case waiting for the receiving community, if any."""
+    return (
+        case.transfers.filter(decision=CaseTransfer.Decision.PENDING)
+        .select_related("to_community__street", "to_grid", "from_community", "requested_by")
+        .first()
+    )
+
+
+def _receives(user, case: Case) -> bool:
+    transfer = pending_transfer(case)
+    return transfer is not None and permissions.can_receive(user, transfer.to_community)
+
+
+NO_PENDING_TRANSFER = Precondition(
+    lambda case: not case.transfers.filter(decision=CaseTransfer.Decision.PENDING).exists(),
+    _("该诉求已转交其他村(居),正在等待对方接收。"),
+)
+
+
+def _street_places(case: Case) -> dict:
+    return {"street": case.street}
+
+
+def _grids(case: Case) -> dict:
+    return {"community": case.community}
+
+
 def _take(*keys: str) -> Callable[[Mapping], dict]:
     return lambda data: {key: data[key] for key in keys}
 
 
 # In the order the case page offers them.
 _DECLARED = (
+    # A case handed over by another community: the receiving community's officials decide first.
+    Move(
+        name="transfer_accept",
+        label=_("接收转交"),
+        summary=_("接收其他村(居)转交的诉求"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能接收。"),
+        who=_receives,
+        who_refused=_("只有接收村(居)的干部可以接收或退回转交的诉求。"),
+        service="case_transfer_accept",
+        arguments=_take("note"),
+        form="NoteForm",
+        serializer="NoteSerializer",
+    ),
+    Move(
+        name="transfer_return",
+        label=_("退回转交"),
+        summary=_("退回其他村(居)转交的诉求"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能退回。"),
+        who=_receives,
+        who_refused=_("只有接收村(居)的干部可以接收或退回转交的诉求。"),
+        service="case_transfer_return",
+        arguments=_take("reason"),
+        form="ReasonForm",
+        serializer="ReasonSerializer",
+    ),
     Move(
         name="accept",
         label=_("签收"),
@@ -181,6 +236,49 @@ _DECLARED = (
         form="AssignForm",
         form_kwargs=_handlers,
         serializer="AssignSerializer",
+    ),
+    Move(
+        name="move",
+        label=_("调整村(居)或网格"),
+        summary=_("把诉求直接调整到本街道的其他村(居)或网格(街道人员)"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能调整村(居)。"),
+        who=permissions.can_move,
+        who_refused=_("只有街道人员可以直接调整诉求所属村(居);村(居)干部请转交。"),
+        service="case_move",
+        arguments=lambda data: {"community": data["community"], "grid": data.get("grid"), "reason": data["reason"]},
+        form="MoveForm",
+        form_kwargs=_street_places,
+        serializer="MoveSerializer",
+    ),
+    Move(
+        name="transfer",
+        label=_("转交其他村(居)"),
+        summary=_("转交其他村(居),由对方接收或退回"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能转交。"),
+        who=permissions.can_transfer,
+        who_refused=_("您的职务不能转交该诉求。"),
+        preconditions=(NO_PENDING_TRANSFER,),
+        service="case_transfer",
+        arguments=lambda data: {"community": data["community"], "grid": data.get("grid"), "reason": data["reason"]},
+        form="TransferForm",
+        form_kwargs=lambda case: {"street": case.street, "exclude": case.community},
+        serializer="MoveSerializer",
+    ),
+    Move(
+        name="regrid",
+        label=_("调整网格"),
+        summary=_("把诉求调整到本村(居)的其他网格"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能调整网格。"),
+        who=permissions.can_transfer,
+        who_refused=_("您的职务不能调整该诉求的网格。"),
+        service="case_regrid",
+        arguments=_take("grid", "reason"),
+        form="RegridForm",
+        form_kwargs=_grids,
+        serializer="RegridSerializer",
     ),
     Move(
         name="extension",

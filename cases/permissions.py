@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from lucun.errors import NotAllowed
 from lucun.models import Role
-from lucun.scoping import communities_for, has_role, roles_for, user_positions
+from lucun.scoping import STREET_LEVEL_ROLES, has_role, roles_for, user_positions
 
 from .models import Case
 
@@ -25,12 +25,11 @@ DASHBOARD_ROLES = SUPERVISE_ROLES | DISPATCH_ROLES
 CALLER_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_LEADER, Role.SUPERVISOR})
 
 
-def _in_scope(user, case: Case) -> bool:
-    return communities_for(user).filter(pk=case.community_id).exists()
-
-
 def can_view(user, case: Case) -> bool:
-    return _in_scope(user, case)
+    """The case is in the user's sight (``selectors.cases_visible``: scope, a hand-over waiting, 首问负责)."""
+    from .selectors import cases_visible
+
+    return cases_visible(user=user).filter(pk=case.pk).exists()
 
 
 def can_see_caller(user, community) -> bool:
@@ -55,6 +54,46 @@ def can_dispatch(user, case: Case) -> bool:
 
 def can_supervise(user, case: Case) -> bool:
     return has_role(user, SUPERVISE_ROLES, case.community)
+
+
+# --- Moving a case to another community or grid ------------------------------------------------------
+# Street-level officials (a street role held at the street or the county above it) move a case directly between
+# the communities of their street; a community official hands it to another community (转交), whose officials
+# accept it or send it back, and moves it between the grids of their own community.
+
+
+def street_wide_in(user, community) -> bool:
+    """Tell whether the user holds a street-level role at the street (or county) above ``community``."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        p.role in STREET_LEVEL_ROLES
+        and (
+            (p.street_id and p.street_id == community.street_id)
+            or (p.county_id and p.county_id == community.street.county_id)
+        )
+        for p in user_positions(user)
+    )
+
+
+def can_move(user, case: Case) -> bool:
+    """Street-level officials move a case directly to another community or grid of the street."""
+    return street_wide_in(user, case.community)
+
+
+def can_transfer(user, case: Case) -> bool:
+    """A community's officials (not street-wide) hand a case to another community, or move it between grids."""
+    return can_dispatch(user, case) and not can_move(user, case)
+
+
+def dispatches_for_a_community(user) -> bool:
+    """Tell whether the user dispatches at a community (not street-wide): the officials hand-overs wait for."""
+    return any(p.role in DISPATCH_ROLES and (p.community_id or p.grid_id) for p in user_positions(user))
+
+
+def can_receive(user, community) -> bool:
+    """The officials who dispatch for ``community`` accept a case handed to it, or send it back."""
+    return has_role(user, DISPATCH_ROLES, community)
 
 
 # --- 通报 (bulletins) ----------------------------------------------------------------------------------

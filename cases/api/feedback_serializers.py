@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from lucun.files import url_for
+from lucun.models import Community
 
 from ..models import CaseList, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 
@@ -174,6 +175,11 @@ class MergeSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[Feedback.State.SPAM, Feedback.State.NOT_ACTIONABLE])
+    reason = serializers.CharField(max_length=300)
+
+
+class FeedbackMoveSerializer(serializers.Serializer):
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), help_text="转到的村(居)编号")
     reason = serializers.CharField(max_length=300)
 
 

@@ -338,6 +338,21 @@ class IntakeRejectView(APIView):
         return _done(request, pk)
 
 
+class IntakeMoveView(APIView):
+    @extend_schema(
+        summary="群众反馈转到其他村(居)",
+        description="只有待分拣的反馈可以转出;转出后由接收村(居)分拣,原村(居)不再看到。",
+        request=s.FeedbackMoveSerializer,
+        responses=s.FeedbackSerializer,
+    )
+    def post(self, request, pk: int):
+        feedback = _get(request, pk)
+        body = s.FeedbackMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        feedback = services.feedback_move(feedback=feedback, user=request.user, **body.validated_data)
+        return Response(s.FeedbackSerializer(feedback, context={"request": request}).data)
+
+
 class IntakeRedactView(APIView):
     @extend_schema(summary="保存脱敏文本", request=s.RedactSerializer, responses=s.FeedbackSerializer)
     def post(self, request, pk: int):

@@ -115,6 +115,27 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class MoveSerializer(serializers.Serializer):
+    """Where the case goes: a community of the case's street (by id), optionally one of its grids."""
+
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), help_text="转到的村(居)编号")
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Grid.objects.all(), required=False, allow_null=True, default=None, help_text="网格编号(可不填)"
+    )
+    reason = serializers.CharField(max_length=2000)
+
+    def validate(self, attrs):
+        grid, community = attrs.get("grid"), attrs["community"]
+        if grid is not None and grid.community_id != community.pk:
+            raise serializers.ValidationError({"grid": ["所选网格不属于该村(居)。"]})
+        return attrs
+
+
+class RegridSerializer(serializers.Serializer):
+    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all(), help_text="本村(居)的网格编号")
+    reason = serializers.CharField(max_length=2000)
+
+
 class ProgressSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     contacted = serializers.BooleanField(default=False)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("feedback/intake/<int:pk>/create-case/", fv.IntakeCreateCaseView.as_view(), name="api_feedback_create_case"),
     path("feedback/intake/<int:pk>/merge/", fv.IntakeMergeView.as_view(), name="api_feedback_merge"),
     path("feedback/intake/<int:pk>/reject/", fv.IntakeRejectView.as_view(), name="api_feedback_reject"),
+    path("feedback/intake/<int:pk>/move/", fv.IntakeMoveView.as_view(), name="api_feedback_move"),
     path("feedback/intake/<int:pk>/redact/", fv.IntakeRedactView.as_view(), name="api_feedback_redact"),
     path("hotline/orders/", HotlineOrderPushView.as_view(), name="api_hotline_orders"),
     path("categories/", views.CategoryListView.as_view(), name="api_category_list"),

@@ -1,5 +1,6 @@
 import functools
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -138,7 +139,11 @@ class CaseMoveView(APIView):
         body = self.move.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         self.move.run(case=case, user=request.user, data=body.validated_data)
-        return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=number)).data)
+        try:
+            case = selectors.case_get(user=request.user, number=number)
+        except Http404:  # sent back, or moved out of the caller's sight: the case as the move left it
+            case = Case.objects.select_related(*selectors.LIST_RELATED).get(pk=case.pk)
+        return Response(s.CaseSerializer(case).data)
 
 
 def _move_view(move: Move) -> type[CaseMoveView]:

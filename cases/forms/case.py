@@ -83,6 +83,55 @@ class AssignForm(forms.Form):
         self.fields["handler"].queryset = handlers
 
 
+class MoveForm(forms.Form):
+    """Where a case goes: a community of the case's street, and optionally one of its grids."""
+
+    community = forms.ModelChoiceField(label=_("转到村(居)"), queryset=None, empty_label=None)
+    grid = forms.ModelChoiceField(
+        label=_("网格"), queryset=Grid.objects.none(), required=False, empty_label=_("(不指定网格)")
+    )
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, street, exclude=None, **kwargs):
+        from lucun.models import Community
+
+        super().__init__(*args, **kwargs)
+        communities = Community.objects.filter(street=street).order_by("sort_order", "name")
+        if exclude is not None:
+            communities = communities.exclude(pk=exclude.pk)
+        self.fields["community"].queryset = communities
+        self.fields["grid"].queryset = (
+            Grid.objects.filter(community__in=communities)
+            .select_related("community")
+            .order_by("community__sort_order", "community__name", "sort_order", "name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        grid, community = data.get("grid"), data.get("community")
+        if grid and community and grid.community_id != community.pk:
+            self.add_error("grid", _("所选网格不属于该村(居)。"))
+        return data
+
+
+class TransferForm(MoveForm):
+    """A community official's hand-over: another community of the street, which accepts it or sends it back."""
+
+    community = forms.ModelChoiceField(label=_("转交给村(居)"), queryset=None, empty_label=None)
+    reason = forms.CharField(label=_("转交理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class RegridForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("转到网格"), queryset=None, empty_label=None)
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = (
+            Grid.objects.filter(community=community).select_related("community").order_by("sort_order", "name")
+        )
+
+
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     public_reply = forms.CharField(

@@ -205,6 +205,21 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class FeedbackMoveForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("转到村(居)"), queryset=None, empty_label=None)
+    reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, feedback: Feedback, **kwargs):
+        from lucun.models import Community
+
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = (
+            Community.objects.filter(street=feedback.street_id)
+            .exclude(pk=feedback.community_id)
+            .order_by("sort_order", "name")
+        )
+
+
 class RedactForm(forms.Form):
     redacted_text = forms.CharField(
         label=_("脱敏文本"),

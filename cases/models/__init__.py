@@ -1,6 +1,7 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py), Open311 keys (open311.py) and 12345 hotline orders (hotline.py)."""
+(feedback.py), the open-case tally (tally.py), Open311 keys (open311.py), 12345 hotline orders (hotline.py) and
+hand-overs between communities (transfers.py)."""
 
 from .approvals import ExtensionRequest, ReturnRequest
 from .case import (
@@ -42,6 +43,7 @@ from .hotline import (
 from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
 from .tally import CaseTally
+from .transfers import CaseTransfer
 
 __all__ = [
     "BULLETIN_READERS_DEFAULT",
@@ -63,6 +65,7 @@ __all__ = [
     "CaseQuerySet",
     "CaseState",
     "CaseTally",
+    "CaseTransfer",
     "Category",
     "Colour",
     "ConductKind",

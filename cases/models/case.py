@@ -296,6 +296,10 @@ class CaseEvent(AppendOnlyModel):
         DEADLINE_SET = "deadline_set", _("调整办理期限")
         BULLETINED = "bulletined", _("列入作风通报")
         HANDED_OVER = "handed_over", _("工作交接")
+        MOVED = "moved", _("调整村(居)或网格")
+        TRANSFER_REQUESTED = "transfer_requested", _("转交其他村(居)")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("接收转交")
+        TRANSFER_RETURNED = "transfer_returned", _("退回转交")
 
     # Indexed below: the case with the time (a timeline), the actor only where there is one (the
     # sweep writes thousands of events without one, and should not pay for an index of NULLs).

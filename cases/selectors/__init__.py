@@ -10,12 +10,14 @@ from .case import (
     case_photos_visible,
     case_sender_answers,
     cases_for_source,
+    cases_visible,
     filter_choices,
     handlers_for,
     my_work,
     my_work_colours,
     notice_list,
     tier_default,
+    transfers_waiting,
 )
 from .dashboard_figures import API_WINDOWS, Dashboard, dashboard, dashboard_resolved_refresh, open_colour_totals
 from .feedback import (
@@ -86,6 +88,7 @@ __all__ = [
     "case_sender_answers",
     "case_sheets",
     "cases_for_source",
+    "cases_visible",
     "channel_by_token",
     "channel_figures",
     "channels_for",
@@ -126,4 +129,5 @@ __all__ = [
     "streets_taking_feedback",
     "tier_default",
     "token_is_wellformed",
+    "transfers_waiting",
 ]

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
-from lucun.models import Community, User
-from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
+from lucun.models import Community, Position, User
+from lucun.scoping import communities_for, communities_with_role, scope
 
 from .. import source_filters
 from ..models import (
@@ -15,21 +16,39 @@ from ..models import (
     CaseList,
     CasePhoto,
     CaseState,
+    CaseTransfer,
     Colour,
     ConductViolation,
     ExtensionRequest,
     ReturnRequest,
     Tier,
 )
-from ..permissions import SUPERVISE_ROLES
+from ..permissions import DISPATCH_ROLES, SUPERVISE_ROLES
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
+
+
+def cases_visible(*, user: User) -> QuerySet[Case]:
+    """Return the cases this user may see, as one lazy queryset.
+
+    The cases of the user's communities (``lucun.scoping``); a case another community handed to one of them, while
+    it waits to be accepted or sent back; and, while the user holds a position, the cases they first received
+    (首问负责): a case moved to another community stays in sight of its first responder, not of the old community.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    communities = communities_for(user)
+    waiting = CaseTransfer.objects.filter(decision=CaseTransfer.Decision.PENDING, to_community__in=communities)
+    first_received = Q(first_responder=user.pk) & Exists(Position.objects.current().filter(user_id=user.pk))
+    return Case.objects.filter(Q(community__in=communities) | Q(pk__in=waiting.values("case")) | first_received)
 
 
 def case_list(*, user: User, filters: dict | None = None, now: datetime | None = None) -> QuerySet[Case]:
     """Return the cases the user may see, filtered, with their live colour, ready for a list page."""
     filters = filters or {}
-    queryset = scope(Case.objects.all(), user).select_related(*LIST_RELATED).with_live_colour(now)
+    queryset = cases_visible(user=user).select_related(*LIST_RELATED).with_live_colour(now)
     if filters.get("q"):
         q = filters["q"].strip()
         queryset = queryset.filter(Q(number__icontains=q) | Q(title__icontains=q))
@@ -56,7 +75,8 @@ def my_work(*, user: User, now: datetime | None = None, colour: str = "") -> Que
     With ``colour``, only those of that live colour.
     """
     queryset = (
-        scope(Case.objects.filter(state__in=OPEN_STATES, responsible_id=user.pk), user)
+        cases_visible(user=user)
+        .filter(state__in=OPEN_STATES, responsible_id=user.pk)
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
     )
@@ -99,16 +119,41 @@ def approvals_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Ca
 
 def case_get(*, user: User, number: str) -> Case:
     """Return one case the user may see (404 otherwise)."""
-    return get_scoped_or_404(
-        Case.objects.select_related(*LIST_RELATED, "grid", "created_by", "source_type", "community__street"),
-        user,
-        number=number,
-    )
+    try:
+        return (
+            cases_visible(user=user)
+            .select_related(*LIST_RELATED, "grid", "created_by", "source_type", "community__street")
+            .get(number=number)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def case_photos_visible(*, user: User) -> QuerySet[CasePhoto]:
-    """Return the case photos the user may see: those of the cases in the user's communities."""
-    return scope(CasePhoto.objects.all(), user, "case__community")
+    """Return the case photos the user may see: those of the cases the user sees."""
+    return CasePhoto.objects.filter(case__in=cases_visible(user=user))
+
+
+def transfers_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
+    """Return the open cases other communities handed to a community this user dispatches for, oldest first.
+
+    Each case carries ``transfer_from`` (the community that handed it over) and ``transfer_at``.
+    """
+    waiting = CaseTransfer.objects.filter(
+        decision=CaseTransfer.Decision.PENDING, to_community__in=communities_with_role(user, DISPATCH_ROLES)
+    )
+    first = waiting.filter(case=OuterRef("pk")).order_by("requested_at")
+    return (
+        Case.objects.filter(pk__in=waiting.values("case"), state__in=OPEN_STATES)
+        .select_related(*LIST_RELATED)
+        .with_live_colour(now)
+        .annotate(
+            transfer_from=Subquery(first.values("from_community__name")[:1]),
+            transfer_to=Subquery(first.values("to_community__name")[:1]),
+            transfer_at=Subquery(first.values("requested_at")[:1]),
+        )
+        .order_by("transfer_at", "pk")
+    )
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

@@ -1,6 +1,7 @@
 """Every write of the cases app.
 
-A case is opened (opening.py) and moved through its life as ``cases.moves`` declares (moving.py); it asks for
+A case is opened (opening.py) and moved through its life as ``cases.moves`` declares (moving.py), and to
+another community or grid when it was sent to the wrong one (relocating.py); it asks for
 more time or to go back (approvals.py) and changes colour in the sweep (sweep.py); supervisors record conduct
 violations (conduct.py) and publish the negative list's 通报 (notices.py); the dashboard's stored figures are
 refreshed (dashboard.py). Anonymous feedback as sent (feedback.py), its channels (feedback_channels.py), its
@@ -13,7 +14,14 @@ from .conduct import conduct_violation_record
 from .dashboard import dashboard_refresh_request
 from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
-from .feedback_triage import feedback_create_case, feedback_merge, feedback_redact, feedback_reject, redaction_suggest
+from .feedback_triage import (
+    feedback_create_case,
+    feedback_merge,
+    feedback_move,
+    feedback_redact,
+    feedback_reject,
+    redaction_suggest,
+)
 from .hotline import (
     can_manage_hotline,
     hotline_case_changed,
@@ -56,6 +64,7 @@ from .open311 import (
     open311_setting_save,
 )
 from .opening import case_open
+from .relocating import case_move, case_regrid, case_transfer, case_transfer_accept, case_transfer_return
 from .sheets import case_sheets_print
 from .sweep import SweepResult, case_colours_sweep, case_events_notify
 from .tier import tier_make_default
@@ -80,10 +89,12 @@ __all__ = [
     "case_decide_return",
     "case_escalate",
     "case_events_notify",
+    "case_move",
     "case_note_add",
     "case_open",
     "case_pause",
     "case_record_progress",
+    "case_regrid",
     "case_reopen",
     "case_request_extension",
     "case_request_return",
@@ -92,6 +103,9 @@ __all__ = [
     "case_set_deadline",
     "case_sheets_print",
     "case_supervise",
+    "case_transfer",
+    "case_transfer_accept",
+    "case_transfer_return",
     "cases_auto_close",
     "conduct_violation_notify",
     "conduct_violation_record",
@@ -105,6 +119,7 @@ __all__ = [
     "feedback_create_case",
     "feedback_digest_notify",
     "feedback_merge",
+    "feedback_move",
     "feedback_redact",
     "feedback_reject",
     "feedback_submit",

@@ -1,5 +1,5 @@
-"""Triage of anonymous feedback by the community's dispatchers: a new case, merged into a case, rejected, or its
-text redacted. Every decision is audited."""
+"""Triage of anonymous feedback by the community's dispatchers: a new case, merged into a case, rejected, moved to
+the community it belongs to, or its text redacted. Every decision is audited."""
 
 import re
 
@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.errors import require, require_permission
-from lucun.models import Grid, User
+from lucun.models import Community, Grid, User
 from lucun.scoping import has_role
-from lucun.services import audit_record
+from lucun.services import audit_record, notification_send
 
 from ..audit import AuditAction
 from ..models import Case, CaseEvent, CaseList, CasePhoto, CaseState, Category, Feedback, Tier
@@ -137,6 +137,46 @@ def feedback_reject(*, feedback: Feedback, user: User, state: str, reason: str) 
         before=before,
         after={"state": feedback.state},
     )
+    return feedback
+
+
+@transaction.atomic
+def feedback_move(*, feedback: Feedback, user: User, community: Community, reason: str) -> Feedback:
+    """转到其他村(居): a message sent to the wrong village goes to the queue of the community it concerns.
+
+    Only a message not yet triaged moves; it leaves the old community's queue at once, and the receiving
+    community's officials are told: they triage it there, or move it on (back) with a reason of their own.
+    """
+    from .relocating import receiving_officials
+
+    feedback = _locked(feedback)
+    require_permission(can_triage(user, feedback.community), _("您的职务不能分拣该村(居)的群众反馈。"))
+    require(feedback.state == State.NEW, _("只有待分拣的反馈可以转到其他村(居)。"))
+    reason = (reason or "").strip()
+    require(bool(reason), _("请填写转出原因。"))
+    require(community.street_id == feedback.street_id, _("只能转到本街道的村(居)。"))
+    require(community.pk != feedback.community_id, _("该反馈已在这个村(居)。"))
+    before = {"community": feedback.community.name}
+    old = feedback.community
+    feedback.community = community
+    feedback.save(update_fields=["community"])
+    audit_record(
+        actor=user,
+        action=AuditAction.FEEDBACK_MOVE,
+        obj=feedback,
+        community=community,
+        summary=f"{old.name} → {community.name}:{reason[:200]}",
+        before=before,
+        after={"community": community.name},
+    )
+    recipients = [official for official in receiving_officials(community) if official.pk != user.pk]
+    if recipients:
+        notification_send(
+            recipients=recipients,
+            title=_("%(community)s转来一条群众反馈待分拣") % {"community": old.name},
+            body=reason,
+            url=feedback.get_absolute_url(),
+        )
     return feedback
 
 

@@ -25,11 +25,16 @@ def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The official's open cases (?colour= narrows them), or with ?view=approvals the requests they decide."""
+    """The official's open cases (?colour= narrows them), with ?view=approvals the requests they decide, with
+    ?view=incoming the cases other communities handed to theirs (accept or send back on the case page)."""
     can_approve = has_role(request.user, permissions.SUPERVISE_ROLES)
+    can_receive = has_role(request.user, permissions.DISPATCH_ROLES)
     approvals = can_approve and request.GET.get("view") == "approvals"
+    incoming = can_receive and request.GET.get("view") == "incoming"
     colour = request.GET.get("colour", "") if request.GET.get("colour") in Colour.values else ""
-    if approvals:
+    if incoming:
+        cases = selectors.transfers_waiting(user=request.user)
+    elif approvals:
         cases = selectors.approvals_waiting(user=request.user)
     else:
         cases = selectors.my_work(user=request.user, colour=colour)
@@ -41,6 +46,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "approvals": approvals,
             "can_approve": can_approve,
+            "incoming": incoming,
+            "can_receive": can_receive,
             "colour": Colour(colour) if colour else None,
         },
     )
@@ -130,6 +137,8 @@ def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
             declared.run(case=case, user=request.user, data=form.cleaned_data)
         if call.ok:
             messages.success(request, _("已%(action)s。") % {"action": declared.label})
+            if not permissions.can_view(request.user, case):  # sent back, or moved out of the person's sight
+                return redirect("cases:my_work")
             return redirect(case)
     flash_refused(request, declared.label, form)
     case.refresh_from_db()

@@ -76,6 +76,11 @@ def _reject(feedback, user, data, request):
     return _("已标记为%(state)s。") % {"state": Feedback.State(data["state"]).label}
 
 
+def _move(feedback, user, data, request):
+    services.feedback_move(feedback=feedback, user=user, community=data["community"], reason=data["reason"])
+    return _("已转到%(community)s。") % {"community": data["community"].name}
+
+
 def _redact(feedback, user, data, request):
     services.feedback_redact(feedback=feedback, user=user, redacted_text=data["redacted_text"])
     return _("脱敏文本已保存。")
@@ -85,13 +90,14 @@ ACTIONS = {
     "create-case": Action(gettext_lazy("立案"), forms.CreateCaseForm, _create_case),
     "merge": Action(gettext_lazy("并入已有诉求"), forms.MergeForm, _merge),
     "reject": Action(gettext_lazy("无效或无法办理"), forms.RejectForm, _reject),
+    "move": Action(gettext_lazy("转到其他村(居)"), forms.FeedbackMoveForm, _move),
     "redact": Action(gettext_lazy("脱敏"), forms.RedactForm, _redact),
 }
 
 
 def _action_form(name: str, feedback: Feedback, data=None):
     form_class = ACTIONS[name].form
-    if form_class is forms.CreateCaseForm:
+    if form_class in (forms.CreateCaseForm, forms.FeedbackMoveForm):
         return form_class(data, prefix=name, feedback=feedback)
     if form_class is forms.RedactForm:
         initial = {"redacted_text": feedback.redacted_text or services.redaction_suggest(feedback.text)}
@@ -103,7 +109,8 @@ def _detail_context(feedback: Feedback, failed: tuple[str, object] | None = None
     actionable = feedback.state in (Feedback.State.NEW, Feedback.State.SPAM, Feedback.State.NOT_ACTIONABLE)
     names = ["redact"]
     if actionable:
-        names = ["create-case", "merge", *(["reject"] if feedback.state == Feedback.State.NEW else []), "redact"]
+        new = feedback.state == Feedback.State.NEW
+        names = ["create-case", "merge", *(["reject", "move"] if new else []), "redact"]
     actions = [
         {
             "name": name,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, CaseList, CaseState
 from lucun.errors import DomainError
-from lucun.models import Role
+from lucun.models import Community, Grid, Role
 from tests.cases.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,24 @@ SERVICES = {
     "归档": lambda case, user, people: services.case_close(case=case, user=user, note="回访满意"),
     "发回重办": lambda case, user, people: services.case_reopen(case=case, user=user, reason="群众反映未解决"),
     "撤销": lambda case, user, people: services.case_cancel(case=case, user=user, reason="重复登记"),
+    "调整村(居)或网格": lambda case, user, people: services.case_move(
+        case=case, user=user, community=_elsewhere(case), reason="地址属稻香村"
+    ),
+    "转交其他村(居)": lambda case, user, people: services.case_transfer(
+        case=case, user=user, community=_elsewhere(case), reason="地址属稻香村"
+    ),
+    "调整网格": lambda case, user, people: services.case_regrid(
+        case=case, user=user, grid=Grid.objects.filter(community=case.community).first(), reason="属第一网格"
+    ),
+    "接收转交": lambda case, user, people: services.case_transfer_accept(case=case, user=user),
+    "退回转交": lambda case, user, people: services.case_transfer_return(case=case, user=user, reason="不属本村"),
 }
+
+
+def _elsewhere(case) -> Community:
+    """The other community of the street (稻香村, where the foreign cadre works)."""
+    return Community.objects.filter(street=case.community.street_id).exclude(pk=case.community_id).get()
+
 
 ROLES = ("街道班子", "督办人员", "街道干部", "村居干部", "网格员", "承办人", "外村干部")
 
@@ -93,6 +110,8 @@ def _build(state: str, variant: str, people, community) -> Case:
             services.case_decide_extension(request=asked, user=people["督办人员"], approve=True)
     if variant == "pending_return":
         services.case_request_return(case=case, user=handler, reason="不属本村")
+    if variant == "pending_transfer":
+        services.case_transfer(case=case, user=cadre, community=_elsewhere(case), reason="地址属稻香村")
     for step in AFTER.get(state, ()):
         case = STEPS[step](case, cadre)
     case = Case.objects.get(pk=case.pk)
@@ -105,6 +124,7 @@ SCENARIOS = [
     (CaseState.REGISTERED, "unassigned"),
     (CaseState.PAUSED, "unassigned"),
     (CaseState.IN_PROGRESS, "extended"),
+    *[(state, "pending_transfer") for state in (CaseState.REGISTERED, CaseState.IN_PROGRESS, CaseState.RESOLVED)],
 ]
 
 ACTIONS = re.compile(r'<section[^>]*aria-labelledby="actions-title"[^>]*>(.*?)</section>', re.S)
@@ -156,8 +176,13 @@ def test_the_case_page_offers_exactly_the_moves_the_services_accept(client, peop
 def test_every_move_is_offered_to_someone_somewhere(client, people, community):
     """The comparison above would pass on pages that offer nothing; here every button shows up at least once."""
     seen = set()
-    for state in (CaseState.REGISTERED, CaseState.PAUSED, CaseState.RESOLVED):
-        case = _build(state, "plain", people, community)
+    for state, variant in (
+        (CaseState.REGISTERED, "plain"),
+        (CaseState.PAUSED, "plain"),
+        (CaseState.RESOLVED, "plain"),
+        (CaseState.IN_PROGRESS, "pending_transfer"),
+    ):
+        case = _build(state, variant, people, community)
         for role in ROLES:
             seen |= _buttons(client, people[role], case)
     assert seen == set(SERVICES)

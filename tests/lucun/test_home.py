@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Colour, ExtensionRequest
-from cases.services import case_decide_extension, case_request_extension, case_request_return
+from cases.services import case_decide_extension, case_request_extension, case_request_return, case_transfer
 from deliberation.services import meeting_cancel
 from lucun.models import Role
 from points import services as points_services
@@ -28,7 +28,7 @@ PANELS = {
     Role.STREET_LEADER: ["scope-colours", "my-cases", "approvals", "team-visits", "callbacks", "claims", "meetings"],
     Role.STREET_STAFF: ["my-cases", "team-visits", "callbacks", "claims", "meetings"],
     Role.SUPERVISOR: ["scope-colours", "my-cases", "approvals", "team-visits", "callbacks", "meetings"],
-    Role.COMMUNITY_CADRE: ["my-cases", "team-visits", "callbacks", "claims", "meetings"],
+    Role.COMMUNITY_CADRE: ["my-cases", "transfers", "team-visits", "callbacks", "claims", "meetings"],
     Role.PARTY_REP: ["my-cases", "team-visits", "meetings"],
     Role.GRID_WORKER: ["my-cases", "team-visits", "callbacks", "meetings"],
     Role.UNIT_HEAD: ["my-cases", "team-visits", "meetings"],
@@ -289,6 +289,7 @@ EMPTY = {
     "scope-colours": "辖区内没有未办结的诉求。",
     "my-cases": "您没有待办的诉求。",
     "approvals": "没有待您审批的延期或退回申请。",
+    "transfers": "没有待接收的转交。",
     "team-visits": "您不在走访队伍中,本轮没有分给您的入户任务。",
     "callbacks": "没有待回访的诉求。",
     "claims": "没有待审核的积分申报。",
@@ -326,7 +327,7 @@ QUERIES = {
     Role.STREET_LEADER: 19,
     Role.STREET_STAFF: 15,
     Role.SUPERVISOR: 18,
-    Role.COMMUNITY_CADRE: 15,
+    Role.COMMUNITY_CADRE: 17,
     Role.PARTY_REP: 12,
     Role.GRID_WORKER: 14,
     Role.UNIT_HEAD: 12,
@@ -338,7 +339,11 @@ def _busy_day(*, street, community, team, user, n: int) -> None:
     cadre = official(Role.COMMUNITY_CADRE, community=community)
     volunteer = VolunteerFactory(community=community)
     kind = ServiceTypeFactory()
+    sending = CommunityFactory(street=street)
+    sender = official(Role.COMMUNITY_CADRE, community=sending)
     for i in range(n):
+        handed = open_case(community=sending, by=sender, title=f"转交{i}")
+        case_transfer(case=handed, user=sender, community=community, reason="该户属本村")
         _colour(open_case(community=community, by=user, title=f"红{i}"), red=True)
         open_case(community=community, by=user, title=f"绿{i}")
         asking = open_case(community=community, by=cadre, handler=cadre, title=f"延期{i}")

@@ -171,6 +171,7 @@ ROUTES = [
     Route("api_feedback_merge", _pk("feedback"), P),
     Route("api_feedback_reject", _pk("feedback"), P),
     Route("api_feedback_redact", _pk("feedback"), P),
+    Route("api_feedback_move", _pk("feedback"), P),
     Route("api_category_list"),
     Route("api_tier_list"),
     Route("api_bulletin_list"),
@@ -201,6 +202,11 @@ ROUTES = [
             "reopen",
             "cancel",
             "supervise",
+            "move",
+            "transfer",
+            "regrid",
+            "transfer_accept",
+            "transfer_return",
         )
     ],
     # cases: Open311 GeoReport v2 (anonymous by design: GET is public, POST takes a street's API key, never a

@@ -138,6 +138,7 @@ api_feedback_create_case                   403  400  400  400  400  403  403  40
 api_feedback_merge                         403  400  400  400  400  403  403  403  404
 api_feedback_reject                        403  400  400  400  400  403  403  403  404
 api_feedback_redact                        403  400  400  400  400  403  403  403  404
+api_feedback_move                          403  400  400  400  400  403  403  403  404
 api_category_list                          403  200  200  200  200  200  200  200  200
 api_tier_list                              403  200  200  200  200  200  200  200  200
 api_bulletin_list                          403  200  200  200  200  200  403  403  200
@@ -165,6 +166,11 @@ api_case_resume                            403  400  400  400  400  403  403  40
 api_case_reopen                            403  400  400  400  400  403  403  403  404
 api_case_cancel                            403  400  400  400  400  403  403  403  404
 api_case_supervise                         403  400  403  400  403  403  403  403  404
+api_case_move                              403  400  400  400  403  403  403  403  404
+api_case_transfer                          403  403  403  403  400  403  403  403  404
+api_case_regrid                            403  403  403  403  400  403  403  403  404
+api_case_transfer_accept                   403  403  403  403  403  403  403  403  404
+api_case_transfer_return                   403  403  403  403  403  403  403  403  404
 open311:discovery                          200  200  200  200  200  200  200  200  200
 open311:services                           200  200  200  200  200  200  200  200  200
 open311:service_definition                 200  200  200  200  200  200  200  200  200
