@@ -25,3 +25,4 @@ class AuditAction(models.TextChoices):
     BULLETIN_CREATE = "cases.bulletin_create", _("起草通报")
     BULLETIN_UPDATE = "cases.bulletin_update", _("修改通报草稿")
     BULLETIN_PUBLISH = "cases.bulletin_publish", _("发布通报")
+    CASE_PUBLIC_TITLE_SET = "cases.case_public_title_set", _("修改诉求公开标题")

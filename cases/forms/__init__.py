@@ -10,6 +10,7 @@ from .case import (
     ExtensionForm,
     NoteForm,
     ProgressForm,
+    PublicTitleForm,
     ReasonForm,
     ResolveForm,
     SuperviseForm,
@@ -28,6 +29,7 @@ from .feedback import (
     QueueFilterForm,
     RedactForm,
     RejectForm,
+    SameQuestionForm,
 )
 from .notices import BulletinForm, CandidateRow
 
@@ -50,11 +52,13 @@ __all__ = [
     "NoteForm",
     "ProgressForm",
     "PublicFeedbackForm",
+    "PublicTitleForm",
     "QueueFilterForm",
     "ReasonForm",
     "RedactForm",
     "RejectForm",
     "ResolveForm",
+    "SameQuestionForm",
     "SuperviseForm",
     "ViolationForm",
     "case_filter_form",
