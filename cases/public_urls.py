@@ -11,6 +11,7 @@ app_name = "feedback"
 urlpatterns = [
     path("f/", street_feedback.street_feedback, name="form_missing"),
     path("f/<str:token>/", public.feedback_form, name="form"),
+    path("f/<str:token>/similar/", public.feedback_similar, name="similar"),
     path("s/", public.feedback_lookup, name="lookup"),
     path("s/<str:code>/", public.feedback_status, name="status"),
     path("s/<str:code>/answer/", public.feedback_answer, name="answer"),

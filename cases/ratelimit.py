@@ -5,8 +5,9 @@ from django.conf import settings
 from lucun import throttle
 
 WINDOW_SECONDS = 600
-# Attempts per address and window: messages sent, unknown lookup codes tried, satisfaction answers.
-LIMITS = {"submit": 5, "lookup": 20, "answer": 10}
+# Attempts per address and window: messages sent (a "我也遇到" counts as one), unknown lookup codes tried,
+# satisfaction answers, and the form's look-ups of similar problems (a few per message typed).
+LIMITS = {"submit": 5, "lookup": 20, "answer": 10, "similar": 60}
 
 
 def limit_exceeded(request, scope: str, *, count: bool = True) -> bool:

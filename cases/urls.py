@@ -42,5 +42,6 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="case_detail"),
     path("<str:number>/sheet.pdf", views.case_sheet, name="case_sheet"),
     path("<str:number>/quick-accept/", views.quick_accept, name="quick_accept"),
+    path("<str:number>/public-title/", views.case_public_title, name="case_public_title"),
     path("<str:number>/<slug:move>/", views.case_move, name="case_move"),
 ]

@@ -11,6 +11,7 @@ from .case import (
     MoveForm,
     NoteForm,
     ProgressForm,
+    PublicTitleForm,
     ReasonForm,
     RegridForm,
     ResolveForm,
@@ -32,6 +33,7 @@ from .feedback import (
     QueueFilterForm,
     RedactForm,
     RejectForm,
+    SameQuestionForm,
 )
 from .notices import BulletinForm, CandidateRow
 
@@ -56,12 +58,14 @@ __all__ = [
     "NoteForm",
     "ProgressForm",
     "PublicFeedbackForm",
+    "PublicTitleForm",
     "QueueFilterForm",
     "ReasonForm",
     "RedactForm",
     "RegridForm",
     "RejectForm",
     "ResolveForm",
+    "SameQuestionForm",
     "SuperviseForm",
     "TransferForm",
     "ViolationForm",

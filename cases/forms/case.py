@@ -12,6 +12,11 @@ from ..models import Case, CaseList, Category, ConductKind, Tier
 from ..selectors import tier_default
 from ..services.opening import MAX_CASE_PHOTOS
 
+PUBLIC_TITLE_HELP = _(
+    "扫码反映的群众能看到,用于“我也遇到”:只写什么地方什么问题(如:芦湖路东段路灯不亮),"
+    "不写姓名、门牌号、电话。留空则不公开。"
+)
+
 
 class CaseOpenForm(forms.Form):
     community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, empty_label=None)
@@ -20,6 +25,7 @@ class CaseOpenForm(forms.Form):
         label=_("类别"), queryset=Category.objects.active(), widget=forms.RadioSelect, empty_label=None
     )
     title = forms.CharField(label=_("标题"), max_length=100)
+    public_title = forms.CharField(label=_("公开标题"), max_length=60, required=False, help_text=PUBLIC_TITLE_HELP)
     description = forms.CharField(
         label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
@@ -51,6 +57,14 @@ class CaseOpenForm(forms.Form):
         if grid and community and grid.community_id != community.pk:
             self.add_error("grid", _("所选网格不属于该村(居)。"))
         return data
+
+
+class PublicTitleForm(forms.Form):
+    public_title = forms.CharField(label=_("公开标题"), max_length=60, required=False, help_text=PUBLIC_TITLE_HELP)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("initial", {"public_title": case.public_title})
+        super().__init__(*args, **kwargs)
 
 
 class EmptyForm(forms.Form):
@@ -242,9 +256,25 @@ def case_filter_form(*, user, data=None) -> CaseFilterForm:
     )
 
 
+class CaseListFilterForm(CaseFilterForm):
+    """The case list's filters, and its order: soonest due (the default) or most 同问 ("我也遇到") first."""
+
+    order = forms.ChoiceField(
+        label=_("排序"), required=False, choices=[("", _("按办理期限")), ("same_question", _("同问最多"))]
+    )
+
+
 def case_list_filter_form(*, user, data=None) -> CaseFilterForm:
     """The case list's filters: without a chosen state, the open cases (the page and its export and print)."""
+    from lucun.scoping import communities_for
+    from lucun.selectors import officials_in_scope
+
     data = data.copy() if data is not None else QueryDict(mutable=True)
     if not data.get("state"):
         data["state"] = "open"
-    return case_filter_form(user=user, data=data)
+    return CaseListFilterForm(
+        data,
+        communities=communities_for(user).order_by("sort_order", "name"),
+        officials=officials_in_scope(user=user),
+        user=user,
+    )

@@ -9,6 +9,7 @@ from lucun.models import Community, Grid
 
 from ..models import TOKEN_PATTERN, CaseList, Category, Feedback, FeedbackChannel, FeedbackPhoto, Tier
 from ..selectors import tier_default
+from .case import PUBLIC_TITLE_HELP
 
 
 class TilesMixin:
@@ -164,8 +165,33 @@ class QueueFilterForm(forms.Form):
         return data
 
 
+class SameQuestionForm(forms.Form):
+    """ "我也遇到" from the public form: the case tapped, the community it was suggested for, the optional phone."""
+
+    same_case = forms.CharField(max_length=30)
+    community = forms.ChoiceField(
+        error_messages={"required": _("请选择村(居)。"), "invalid_choice": _("请重新选择村(居)。")}
+    )
+    reply_phone = forms.CharField(required=False, max_length=20)
+    submit_key = forms.RegexField(regex=rf"^{TOKEN_PATTERN}$", required=False)
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communities = {str(c.pk): c for c in communities}
+        self.fields["community"].choices = [(str(c.pk), c.name) for c in communities]
+
+    def clean_community(self) -> Community:
+        return self.communities[self.cleaned_data["community"]]
+
+    def clean_reply_phone(self) -> str:
+        from ..services.feedback import clean_phone
+
+        return clean_phone(self.cleaned_data.get("reply_phone", ""))
+
+
 class CreateCaseForm(forms.Form):
     title = forms.CharField(label=_("诉求标题"), max_length=100)
+    public_title = forms.CharField(label=_("公开标题"), max_length=60, required=False, help_text=PUBLIC_TITLE_HELP)
     category = forms.ModelChoiceField(
         label=_("类别"), queryset=Category.objects.active(), widget=forms.RadioSelect, empty_label=None
     )

@@ -91,6 +91,16 @@ class Case(models.Model):
         Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     title = models.CharField(_("标题"), max_length=100)
+    # What a villager scanning a QR code may read of the case ("我也遇到" suggestions): written by an official
+    # for that purpose, never derived from the title or the sender's words, which may name people and doors.
+    public_title = models.CharField(
+        _("公开标题"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "扫码反映的群众能看到,用于提示“我也遇到”。只写什么地方什么问题,不写姓名、门牌号、电话;留空则不公开。"
+        ),
+    )
     description = models.TextField(_("情况描述"), max_length=5000, blank=True)
     contact_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
     contact_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
@@ -154,6 +164,8 @@ class Case(models.Model):
     paused_total = models.DurationField(_("累计暂停"), default=timedelta(0))
     extended = models.BooleanField(_("已延期"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("发回重办次数"), default=0)
+    # How many villagers said "我也遇到" on it: a count kept with the anonymous rows (Feedback.same_question).
+    same_question_count = models.PositiveIntegerField(_("同问人数"), default=0)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     resolution = models.TextField(_("办理结果"), max_length=5000, blank=True)
     public_reply = models.TextField(_("公开答复"), max_length=2000, blank=True)
@@ -217,6 +229,12 @@ class Case(models.Model):
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
             models.Index(fields=["source_type", "source_id"], name="case_source_idx"),
             models.Index(fields=["first_responder", "due_at"], name="case_first_responder_idx"),
+            # The cases villagers said "我也遇到" on (few): the dashboard's list and the case list's order.
+            models.Index(
+                fields=["-same_question_count", "due_at"],
+                name="case_same_question_idx",
+                condition=Q(same_question_count__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -221,6 +221,10 @@ class Feedback(models.Model):
     # A random key the form carries, so that a double tap on "submit" gives the same code, not two messages.
     submit_key = models.CharField(max_length=40, null=True, blank=True, editable=False)  # noqa: DJ001 - unique in Meta
 
+    # 同问 ("我也遇到"): a villager joined an open case from the form's suggestions instead of writing a message;
+    # the row has no text, is linked to the case at once (state merged) and follows it with its own lookup code.
+    same_question = models.BooleanField(_("同问"), default=False)
+
     state = models.CharField(_("分拣状态"), max_length=20, choices=State.choices, default=State.NEW)
     state_reason = models.CharField(_("处理说明"), max_length=300, blank=True)
     case = models.ForeignKey(
@@ -288,6 +292,10 @@ class Feedback(models.Model):
                 condition=Q(answered_at__isnull=True, solved__isnull=True, satisfaction="")
                 | Q(answered_at__isnull=False, solved__isnull=False, case__isnull=False) & ~Q(satisfaction=""),
                 name="feedback_answer_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(same_question=False) | Q(state="merged", case__isnull=False, triaged_by__isnull=True),
+                name="feedback_same_question_on_a_case",
             ),
         ]
         indexes = [

@@ -64,6 +64,13 @@ from .open311 import (
     open311_streets,
     open311_url,
 )
+from .same_question import (
+    Duplicate,
+    PublicSuggestion,
+    feedback_duplicates,
+    same_question_case,
+    same_question_suggestions,
+)
 from .sheets import case_sheets
 
 __all__ = [
@@ -71,8 +78,10 @@ __all__ = [
     "LIST_RELATED",
     "ChannelFigures",
     "Dashboard",
+    "Duplicate",
     "FeedbackStatus",
     "HotlineCaller",
+    "PublicSuggestion",
     "approvals_waiting",
     "bulletin_candidates",
     "bulletin_get",
@@ -96,6 +105,7 @@ __all__ = [
     "dashboard_resolved_refresh",
     "feedback_by_code",
     "feedback_channel_public_url",
+    "feedback_duplicates",
     "feedback_get",
     "feedback_photos_visible",
     "feedback_queue",
@@ -125,6 +135,8 @@ __all__ = [
     "open311_url",
     "open_colour_totals",
     "public_form_options",
+    "same_question_case",
+    "same_question_suggestions",
     "street_channels",
     "streets_taking_feedback",
     "tier_default",

@@ -66,6 +66,8 @@ def case_list(*, user: User, filters: dict | None = None, now: datetime | None =
     if filters.get("source"):
         queryset = queryset.filter(source=filters["source"])
     queryset = source_filters.apply(queryset, filters)
+    if filters.get("order") == "same_question":
+        return queryset.order_by("-same_question_count", "due_at", "pk")
     return queryset.order_by("due_at", "pk")
 
 

@@ -51,6 +51,8 @@ class Dashboard:
     resolved_as_of: datetime | None = None
     resolved_stale: bool = False
     resolved_key: str = ""
+    # The open cases most villagers said "我也遇到" on (同问), most first.
+    same_question_cases: list[Case] = field(default_factory=list)
 
 
 def _duration() -> ExpressionWrapper:
@@ -148,6 +150,7 @@ def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datet
 
 
 RESOLVED_CACHE_SECONDS = 7 * 24 * 3600
+SAME_QUESTION_LISTED = 10
 # The API's deprecated within_day / within_week / within_month / longer keep their fixed windows.
 API_WINDOWS = (timedelta(hours=24), timedelta(days=7), timedelta(days=30))
 
@@ -247,6 +250,12 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     forced = list(base.filter(clock.q_red_before_deadline(now)).order_by("due_at", "pk")[:50])
     red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
     yellow_cases = list(base.filter(clock.q_yellow(now)).order_by("due_at", "pk")[:50])
+    # One statement, through the partial index of the cases anyone said "我也遇到" on.
+    same_question_cases = list(
+        base.filter(same_question_count__gt=0, state__in=OPEN_STATES).order_by("-same_question_count", "due_at", "pk")[
+            :SAME_QUESTION_LISTED
+        ]
+    )
 
     (resolved, trend, lists), as_of, stale, key = _resolved_figures(
         user=user, filters=filters or {}, base=base, since=since, now=now, tiers=tiers
@@ -269,6 +278,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         resolved_as_of=as_of,
         resolved_stale=stale,
         resolved_key=key,
+        same_question_cases=same_question_cases,
     )
 
 

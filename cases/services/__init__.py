@@ -12,7 +12,14 @@ from .approvals import case_decide_extension, case_decide_return, case_request_e
 from .base import LIST_ORDER, Decision
 from .conduct import conduct_violation_record
 from .dashboard import dashboard_refresh_request
-from .feedback import can_triage, feedback_answer, feedback_can_answer, feedback_digest_notify, feedback_submit
+from .feedback import (
+    can_triage,
+    feedback_answer,
+    feedback_can_answer,
+    feedback_digest_notify,
+    feedback_submit,
+    same_question_submit,
+)
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
 from .feedback_triage import (
     feedback_create_case,
@@ -63,7 +70,7 @@ from .open311 import (
     open311_request_submit,
     open311_setting_save,
 )
-from .opening import case_open
+from .opening import case_open, case_public_title_set
 from .relocating import case_move, case_regrid, case_transfer, case_transfer_accept, case_transfer_return
 from .sheets import case_sheets_print
 from .sweep import SweepResult, case_colours_sweep, case_events_notify
@@ -93,6 +100,7 @@ __all__ = [
     "case_note_add",
     "case_open",
     "case_pause",
+    "case_public_title_set",
     "case_record_progress",
     "case_regrid",
     "case_reopen",
@@ -135,5 +143,6 @@ __all__ = [
     "open311_request_submit",
     "open311_setting_save",
     "redaction_suggest",
+    "same_question_submit",
     "tier_make_default",
 ]

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,17 @@ from lucun.scoping import has_role
 from lucun.services import notification_bulk_send
 
 from .. import permissions
-from ..models import CaseState, Category, Feedback, FeedbackChannel, FeedbackPhoto, new_lookup_code, to_hour
+from ..models import (
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Category,
+    Feedback,
+    FeedbackChannel,
+    FeedbackPhoto,
+    new_lookup_code,
+    to_hour,
+)
 from .moving import case_reopen
 
 logger = logging.getLogger(__name__)
@@ -155,6 +166,59 @@ def feedback_submit(
         for name in saved:
             image_delete(name, field=FeedbackPhoto._meta.get_field("image"))
         raise
+
+
+# --- 我也遇到 (同问) ---------------------------------------------------------------------------------
+
+
+def same_question_submit(
+    *,
+    channel: FeedbackChannel,
+    case: Case,
+    reply_phone: str = "",
+    submit_key: str | None = None,
+) -> tuple[Feedback, bool]:
+    """Record that one more villager has the problem of an open case, and return their receipt and whether it is new.
+
+    An anonymous row as a message is, without text: linked to the case at once (merged), it follows the case
+    with its own lookup code, and the sender's later answer counts like any other. The case counts it. The same
+    ``submit_key`` (a second tap) returns the row already stored, and False.
+    """
+    if submit_key:
+        existing = Feedback.objects.filter(submit_key=submit_key).first()
+        if existing:
+            return existing, False
+    require(channel.is_active, _("这个二维码已停用,请改用街道的反馈二维码。"))
+    require(case.street_id == channel.street_id, _("所选问题不属于本街道。"))
+    require(
+        case.state in OPEN_STATES and bool(case.public_title), _("这个问题已经办结或不再公开,请直接写下您的情况提交。")
+    )
+    reply_phone = clean_phone(reply_phone)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                feedback = Feedback.objects.create(
+                    channel=channel,
+                    street_id=case.street_id,
+                    community_id=case.community_id,
+                    category_id=case.category_id,
+                    text="",
+                    reply_phone=reply_phone,
+                    received_at=to_hour(timezone.now()),
+                    lookup_code=new_lookup_code(),
+                    submit_key=submit_key or None,
+                    same_question=True,
+                    state=State.MERGED,
+                    case=case,
+                )
+                # One UPDATE of the count, no event: an event's exact time would tell when the villager tapped.
+                Case.objects.filter(pk=case.pk).update(same_question_count=F("same_question_count") + 1)
+            return feedback, True
+        except IntegrityError:
+            existing = Feedback.objects.filter(submit_key=submit_key).first() if submit_key else None
+            if existing:
+                return existing, False
+    raise DomainError(_("提交没有成功,请再试一次。"))  # pragma: no cover
 
 
 # --- The sender's answer ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def feedback_create_case(
     case_list: str = CaseList.COMMUNITY,
     grid: Grid | None = None,
     handler: User | None = None,
+    public_title: str = "",
 ) -> Case:
     """立案: open a case from the message (source 匿名反馈); the message links to it, its status page follows it."""
     feedback = _locked(feedback)
@@ -64,6 +65,7 @@ def feedback_create_case(
         grid=grid,
         handler=handler,
         contact_phone=feedback.reply_phone,
+        public_title=public_title,
     )
     CasePhoto.objects.bulk_create(
         [CasePhoto(case=case, image=photo.image.name, uploaded_by=None) for photo in feedback.photos.all()]

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from lucun.errors import require, require_permission
 from lucun.images import CleanImage, image_save, images_clean
 from lucun.models import Community, Grid, User
+from lucun.services import audit_record
 
 from .. import clock, permissions
+from ..audit import AuditAction
 from ..models import Case, CaseCounter, CaseEvent, CaseList, CasePhoto, Category, Colour, Tier
 from ..selectors.case import tier_default
 from .base import add_event, mark_red, notify
@@ -49,6 +51,7 @@ def case_open(
     contact_phone: str = "",
     opened_at: datetime | None = None,
     photos: Iterable[CleanImage] = (),
+    public_title: str = "",
 ) -> Case:
     """Register a case. The first responder (首问责任人) is whoever first received the person; it never changes.
 
@@ -79,6 +82,7 @@ def case_open(
         grid=grid,
         category=category,
         title=title.strip()[:100],
+        public_title=clean_public_title(public_title),
         description=description.strip(),
         contact_name=contact_name,
         contact_phone=contact_phone,
@@ -109,6 +113,46 @@ def case_open(
     case_photos_save(case=case, user=created_by, photos=photos)
     if handler and handler != created_by:
         notify(case, [handler], _("新诉求待签收:%(number)s %(title)s") % {"number": number, "title": case.title})
+    return case
+
+
+def clean_public_title(public_title: str) -> str:
+    """The public title as stored: one line, not too long, no phone or ID number (villagers read it)."""
+    from .feedback_triage import redaction_suggest
+
+    public_title = " ".join((public_title or "").split())
+    max_length = Case._meta.get_field("public_title").max_length
+    require(
+        len(public_title) <= max_length,
+        _("公开标题最多 %(max)d 个字,现在是 %(n)d 个字。") % {"max": max_length, "n": len(public_title)},
+    )
+    require(
+        redaction_suggest(public_title) == public_title,
+        _("公开标题里有电话或身份证号码:群众都能看到,请去掉。"),
+    )
+    return public_title
+
+
+@transaction.atomic
+def case_public_title_set(*, case: Case, user: User, public_title: str) -> Case:
+    """Set what villagers may read of the case in "我也遇到" suggestions (empty: the case is not suggested)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_permission(permissions.can_dispatch(user, case), _("只有派单人员可以修改公开标题。"))
+    public_title = clean_public_title(public_title)
+    before = case.public_title
+    if before == public_title:
+        return case
+    case.public_title = public_title
+    case.save(update_fields=["public_title"])
+    audit_record(
+        actor=user,
+        action=AuditAction.CASE_PUBLIC_TITLE_SET,
+        obj=case,
+        community=case.community,
+        summary=public_title or _("不公开"),
+        before={"public_title": before},
+        after={"public_title": public_title},
+    )
     return case
 
 

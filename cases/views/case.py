@@ -113,6 +113,11 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "source_object": case.source_object,
         "hotline": selectors.hotline_caller(case=case, user=user),
         "audit_events": audit_for_object(obj=case),
+        "public_title_form": (
+            (failed[1] if failed and failed[0] == "public-title" else forms.PublicTitleForm(case=case))
+            if permissions.can_dispatch(user, case)
+            else None
+        ),
     }
 
 
@@ -143,6 +148,26 @@ def case_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
     flash_refused(request, declared.label, form)
     case.refresh_from_db()
     return render(request, "cases/case_detail.html", _detail_context(request, case, failed=(move, form)), status=400)
+
+
+@login_required
+@require_POST
+def case_public_title(request: HttpRequest, number: str) -> HttpResponse:
+    """Set the title villagers may read in "我也遇到" suggestions (dispatchers of the case's community)."""
+    case = selectors.case_get(user=request.user, number=number)
+    if not permissions.can_dispatch(request.user, case):
+        raise PermissionDenied
+    form = forms.PublicTitleForm(request.POST, case=case)
+    if form.is_valid():
+        with page_errors(request, form) as call:
+            services.case_public_title_set(case=case, user=request.user, public_title=form.cleaned_data["public_title"])
+        if call.ok:
+            messages.success(request, _("公开标题已保存。"))
+            return redirect(case)
+    flash_refused(request, _("修改公开标题"), form)
+    return render(
+        request, "cases/case_detail.html", _detail_context(request, case, failed=("public-title", form)), status=400
+    )
 
 
 @login_required

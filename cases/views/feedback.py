@@ -58,6 +58,7 @@ def _create_case(feedback, user, data, request):
         tier=data["tier"],
         case_list=data["case_list"],
         grid=data["grid"],
+        public_title=data["public_title"],
     )
     return _("已立案:%(number)s。") % {"number": case.number}
 
@@ -125,6 +126,7 @@ def _detail_context(feedback: Feedback, failed: tuple[str, object] | None = None
         "photos": list(feedback.photos.all()),
         "actions": actions,
         "audit_events": audit_for_object(obj=feedback),
+        "duplicates": selectors.feedback_duplicates(feedback=feedback),
     }
 
 

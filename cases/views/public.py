@@ -7,7 +7,7 @@ person who takes their time (the forms have no time limit). Abuse is held back b
 
 import secrets
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -125,7 +125,12 @@ def _form_page(
         initial={"community": community.pk if community else None, "submit_key": _new_submit_key()},
     )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("same_case"):
+        response = _same_question(request, channel, form, options)
+        if response is not None:
+            return response
+        status = 400
+    elif request.method == "POST":
         status = 400
         if form.is_robot:
             limit_exceeded(request, "submit")
@@ -164,6 +169,7 @@ def _form_page(
             "hotline": channel.street.hotline,
             "notice": notice,
             "action": _url(request, "form", token=channel.token),
+            "similar_url": _url(request, "similar", token=channel.token),
             "lookup_url": _url(request, "lookup"),
             "initial_community": initial_community,
             "photos_lost": request.method == "POST" and bool(request.FILES),
@@ -172,6 +178,71 @@ def _form_page(
         status=status,
     )
     response.submit_key = form.initial["submit_key"]
+    return response
+
+
+def _same_question(request: HttpRequest, channel: FeedbackChannel, form, options: dict) -> HttpResponse | None:
+    """ "我也遇到" on a suggested case: the receipt of a 同问, or None with the refusal added to the form.
+
+    Only the community, the case, the phone (when the villager left one to be called back) and the submit key are
+    read; the text typed and the photos are not kept.
+    """
+    if form.is_robot:
+        limit_exceeded(request, "submit")
+        form.add_error(None, _("提交没有成功:请不要填写“请勿填写此项”那一栏,然后再点一次“提交”。"))
+        return None
+    same = forms.SameQuestionForm(request.POST, communities=options["communities"])
+    if not same.is_valid():
+        for error in same.errors.values():
+            form.add_error(None, error)
+        return None
+    if limit_exceeded(request, "submit"):
+        return _limited(request, channel.street)
+    data = same.cleaned_data
+    case = selectors.same_question_case(community=data["community"], number=data["same_case"])
+    if case is None:
+        form.add_error(None, _("这个问题已经办结或不再公开。请写下您的情况,点“提交”。"))
+        return None
+    with page_errors(request, form) as call:
+        feedback, _created = services.same_question_submit(
+            channel=channel, case=case, reply_phone=data["reply_phone"], submit_key=data["submit_key"] or None
+        )
+    if not call.ok:
+        return None
+    response = _status_page(request, feedback, just_sent=True, street=channel.street)
+    add_never_cache_headers(response)
+    return response
+
+
+@csrf_exempt
+@no_referrer
+@require_POST
+def feedback_similar(request: HttpRequest, token: str) -> JsonResponse:
+    """The form's look-up of open cases like the one being written (JSON; the form works without it).
+
+    POST, so that the words typed never appear in an address or a log. Only what is public of a case is
+    answered, and only cases of the chosen community of this code's street and of the chosen category.
+    """
+    channel = selectors.channel_by_token(token)
+    if channel is None:
+        return _json({"suggestions": [], "error": _("二维码无效。")}, status=404)
+    if limit_exceeded(request, "similar"):
+        return _json({"suggestions": [], "error": _("查询太频繁,请稍后再试。")}, status=429)
+    options = selectors.public_form_options(street=channel.street)
+    communities = {str(c.pk): c for c in options["communities"]}
+    categories = {str(c.pk): c for c in options["categories"]}
+    community = communities.get(request.POST.get("community", ""))
+    category = categories.get(request.POST.get("category", ""))
+    text = (request.POST.get("text") or "")[: Feedback.TEXT_MAX]
+    if community is None:
+        return _json({"suggestions": []})
+    found = selectors.same_question_suggestions(community=community, category=category, text=text)
+    return _json({"suggestions": [s.as_json() for s in found]})
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    add_never_cache_headers(response)
     return response
 
 

@@ -107,6 +107,7 @@ cases:extension_decide                       L  302  302  302  302  302  302  30
 cases:return_decide                          L  302  302  302  302  302  302  302  404
 cases:case_detail                            L  200  200  200  200  200  200  200  404
 cases:quick_accept                           L  403  403  403  302  403  403  403  404
+cases:case_public_title                      L  302  302  302  302  403  403  403  404
 cases:case_move                              L  403  403  403  400  403  403  403  404
 cases:feedback_queue                         L  200  200  200  200  403  403  403  200
 cases:feedback_export                        L  200  200  200  200  403  403  403  200
@@ -118,11 +119,13 @@ cases:feedback_detail                        L  200  200  200  200  403  403  40
 cases:feedback_triage                        L  400  400  400  400  403  403  403  404
 cases:feedback:form_missing                200  200  200  200  200  200  200  200  200
 cases:feedback:form                        200  200  200  200  200  200  200  200  200
+cases:feedback:similar                     200  200  200  200  200  200  200  200  200
 cases:feedback:lookup                      200  200  200  200  200  200  200  200  200
 cases:feedback:status                      200  200  200  200  200  200  200  200  200
 cases:feedback:answer                      400  400  400  400  400  400  400  400  400
 feedback:form_missing                      200  200  200  200  200  200  200  200  200
 feedback:form                              200  200  200  200  200  200  200  200  200
+feedback:similar                           200  200  200  200  200  200  200  200  200
 feedback:lookup                            200  200  200  200  200  200  200  200  200
 feedback:status                            200  200  200  200  200  200  200  200  200
 feedback:answer                            400  400  400  400  400  400  400  400  400
