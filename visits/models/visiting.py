@@ -89,7 +89,11 @@ class VisitCycle(models.Model):
         indexes = [models.Index(fields=["street", "starts_on", "ends_on"], name="visitcycle_dates_idx")]
 
     def __str__(self) -> str:
-        return f"第{self.number}轮({self.starts_on:%m-%d}—{self.ends_on:%m-%d})"
+        return _("第%(number)s轮(%(start)s—%(end)s)") % {
+            "number": self.number,
+            "start": f"{self.starts_on:%m-%d}",
+            "end": f"{self.ends_on:%m-%d}",
+        }
 
 
 class VisitAssignment(models.Model):
