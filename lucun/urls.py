@@ -46,7 +46,7 @@ urlpatterns = [
     path("exports/<int:pk>/progress.json", export_views.export_job_progress, name="export_job_progress"),
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", CachedSpectacularAPIView.as_view(), name="api_schema"),
