@@ -1,7 +1,7 @@
 """The core domain shared by every app: people and their positions (people.py), the org tree (org.py), the abstract
 bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py)."""
 
-from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet
+from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet, EnglishNamed
 from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessage
 from .jobs import ExportJob, export_file_path
 from .org import Community, County, Grid, Street
@@ -14,6 +14,7 @@ __all__ = [
     "ConfigRow",
     "ConfigRowQuerySet",
     "County",
+    "EnglishNamed",
     "ExportJob",
     "Grid",
     "Notification",

@@ -64,3 +64,25 @@ def test_an_official_switches_to_english_from_the_footer_and_back(client, cadre)
 def test_the_switch_goes_back_only_to_this_site(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_seeded_configuration_rows_carry_an_english_name_shown_in_english():
+    from django.utils import translation
+
+    from cases.models import Category, Tier
+    from outcomes.models import RedLine
+
+    infrastructure = Category.objects.get(code="infrastructure")
+    with translation.override("en"):
+        assert str(infrastructure) == "Infrastructure" and str(Tier.objects.get(code="immediate")) == "Immediate"
+        assert RedLine.objects.get(code="satisfaction").display_name == "Resident satisfaction below 60%"
+    with translation.override("zh-hans"):
+        assert str(infrastructure) == "基础设施"
+    infrastructure.name_en = ""
+    with translation.override("en"):
+        assert str(infrastructure) == "基础设施"  # no English name: the Chinese one
+
+
+def test_the_public_form_offers_the_categories_by_their_english_names(poster):
+    page = Client().get(form_url(poster.token), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Infrastructure" in page and "基础设施" not in page
