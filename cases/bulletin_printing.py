@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -97,24 +98,39 @@ def _flow(doc: BulletinDoc, st: SheetStyles) -> list:
     masthead = ParagraphStyle("masthead", parent=centred, fontSize=22, leading=30, textColor=RED)
     right = ParagraphStyle("right", parent=st.body, alignment=TA_RIGHT)
     flow = [
-        Paragraph(markup_text(f"{doc.street}作风问题通报"), masthead),
-        Paragraph(markup_text(doc.number or "(草稿)"), centred),
+        Paragraph(markup_text(_("%(street)s作风问题通报") % {"street": doc.street}), masthead),
+        Paragraph(markup_text(doc.number or _("(草稿)")), centred),
         Spacer(0, 1.5 * mm),
         HRFlowable(width="100%", thickness=1.5, color=RED, spaceAfter=4 * mm),
         Paragraph(markup_text(doc.title), ParagraphStyle("title", parent=centred, fontSize=14, leading=20)),
         Spacer(0, 2 * mm),
-        Paragraph(markup_text(f"通报期间:{doc.period_from:%Y-%m-%d} 至 {doc.period_to:%Y-%m-%d}"), st.body),
+        Paragraph(
+            markup_text(
+                _("通报期间:%(start)s 至 %(end)s")
+                % {"start": f"{doc.period_from:%Y-%m-%d}", "end": f"{doc.period_to:%Y-%m-%d}"}
+            ),
+            st.body,
+        ),
     ]
     if doc.corrects:
-        flow.append(Paragraph(markup_text(f"本期通报更正 {doc.corrects},以本期为准。"), st.body))
+        flow.append(
+            Paragraph(markup_text(_("本期通报更正 %(number)s,以本期为准。") % {"number": doc.corrects}), st.body)
+        )
     if doc.body:
         flow += [Spacer(0, 2 * mm), Paragraph(markup_text(doc.body), st.body)]
     flow += [Spacer(0, 3 * mm), _table(doc, st), Spacer(0, 2 * mm)]
-    flow.append(Paragraph(markup_text(f"以上共 {len(doc.rows)} 起。发现一起,通报一起。"), st.body))
+    flow.append(
+        Paragraph(markup_text(_("以上共 %(count)s 起。发现一起,通报一起。") % {"count": len(doc.rows)}), st.body)
+    )
     flow += [
         Spacer(0, 8 * mm),
         Paragraph(markup_text(doc.street), right),
-        Paragraph(markup_text(f"发布人:{doc.published_by or '—'}  {moment_text(doc.published_at)}"), right),
+        Paragraph(
+            markup_text(
+                _("发布人:%(name)s  %(at)s") % {"name": doc.published_by or "—", "at": moment_text(doc.published_at)}
+            ),
+            right,
+        ),
     ]
     return flow
 
@@ -123,7 +139,7 @@ def _table(doc: BulletinDoc, st: SheetStyles) -> Table:
     def p(value: str) -> Paragraph:
         return Paragraph(markup_text(value), st.cell)
 
-    header = ["序号", "发生日期", "村(居)", "干部", "情形", "相关诉求", "情况说明", "处理情况"]
+    header = [_("序号"), _("发生日期"), _("村(居)"), _("干部"), _("情形"), _("相关诉求"), _("情况说明"), _("处理情况")]
     rows = [
         [
             str(n),
@@ -163,14 +179,18 @@ def bulletin_pdf(out: BinaryIO, doc: BulletinDoc) -> int:
     font = cjk_font()
     st = SheetStyles(font)
     printed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    foot = f"{doc.street} · {doc.number or '草稿'} · 打印时间 {printed_at}"
+    foot = _("%(street)s · %(number)s · 打印时间 %(printed_at)s") % {
+        "street": doc.street,
+        "number": doc.number or _("草稿"),
+        "printed_at": printed_at,
+    }
 
     def on_page(pdf, template) -> None:
         pdf.saveState()
         pdf.setFont(font, 7)
         pdf.setFillColor(MUTED)
         pdf.drawString(MARGIN, 10 * mm, foot)
-        pdf.drawRightString(PAGE_W - MARGIN, 10 * mm, f"第 {pdf.getPageNumber()} 页")
+        pdf.drawRightString(PAGE_W - MARGIN, 10 * mm, _("第 %(page)s 页") % {"page": pdf.getPageNumber()})
         pdf.restoreState()
 
     template = SimpleDocTemplate(

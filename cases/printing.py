@@ -14,6 +14,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -97,7 +98,7 @@ def _events(events: list[CaseEvent]) -> tuple[list[SheetEvent], int]:
         SheetEvent(
             at=e.at,
             kind=e.get_kind_display(),
-            actor=str(e.actor) if e.actor_id else "系统",
+            actor=str(e.actor) if e.actor_id else _("系统"),
             note=text_cut(e.note, NOTE_MAX),
         )
         for e in kept
@@ -109,7 +110,7 @@ def sheet_for(case: Case, *, address: str, now: datetime | None = None) -> Sheet
     """Return the sheet of a case whose ``events`` (with their actors) were loaded with it."""
     colour = case.colour_at(now) if case.is_open else ""
     events, left_out = _events(list(case.events.all()))
-    handler = str(case.handler) if case.handler_id else "待指派"
+    handler = str(case.handler) if case.handler_id else _("待指派")
     if case.handler_office:
         handler = f"{handler} · {case.handler_office}"
     community = case.community.name + (f" · {case.grid.name}" if case.grid_id else "")
@@ -165,13 +166,13 @@ def _facts(sheet: Sheet, st: SheetStyles) -> Table:
         return Paragraph(markup_text(value), st.cell)
 
     rows = [
-        ["编号", p(sheet.number), "村(居)", p(sheet.community)],
-        ["办理层级", p(sheet.tier), "清单", p(sheet.case_list)],
-        ["办理期限", p(moment_text(sheet.due_at)), "督办颜色", p(sheet.colour_label)],
-        ["登记时间", p(moment_text(sheet.opened_at)), "状态", p(sheet.state)],
-        ["首问责任人", p(sheet.first_responder), "承办人", p(sheet.handler)],
-        ["类别", p(sheet.category), "来源", p(sheet.source)],
-        ["群众", p(sheet.contact or "—"), "办结时间", p(moment_text(sheet.resolved_at))],
+        [_("编号"), p(sheet.number), _("村(居)"), p(sheet.community)],
+        [_("办理层级"), p(sheet.tier), _("清单"), p(sheet.case_list)],
+        [_("办理期限"), p(moment_text(sheet.due_at)), _("督办颜色"), p(sheet.colour_label)],
+        [_("登记时间"), p(moment_text(sheet.opened_at)), _("状态"), p(sheet.state)],
+        [_("首问责任人"), p(sheet.first_responder), _("承办人"), p(sheet.handler)],
+        [_("类别"), p(sheet.category), _("来源"), p(sheet.source)],
+        [_("群众"), p(sheet.contact or "—"), _("办结时间"), p(moment_text(sheet.resolved_at))],
     ]
     label_w = 22 * mm
     value_w = (WIDTH - 2 * label_w) / 2
@@ -195,7 +196,7 @@ def _facts(sheet: Sheet, st: SheetStyles) -> Table:
 def _timeline(sheet: Sheet, st: SheetStyles) -> list:
     if not sheet.events:
         return [Paragraph("—", st.muted)]
-    header = ["时间", "事项", "操作人", "说明"]
+    header = [_("时间"), _("事项"), _("操作人"), _("说明")]
     rows = [
         [
             moment_text(e.at),
@@ -206,7 +207,15 @@ def _timeline(sheet: Sheet, st: SheetStyles) -> list:
         for e in sheet.events
     ]
     if sheet.events_left_out:
-        rows.insert(1, ["", "", "", Paragraph(f"(中间另有 {sheet.events_left_out} 条记录,详见系统)", st.muted)])
+        rows.insert(
+            1,
+            [
+                "",
+                "",
+                "",
+                Paragraph(_("(中间另有 %(count)s 条记录,详见系统)") % {"count": sheet.events_left_out}, st.muted),
+            ],
+        )
     table = Table([header, *rows], colWidths=[28 * mm, 22 * mm, 22 * mm, WIDTH - 72 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -225,17 +234,17 @@ def _timeline(sheet: Sheet, st: SheetStyles) -> list:
 
 
 def _body(sheet: Sheet, st: SheetStyles) -> list:
-    flow = [_facts(sheet, st), Paragraph("诉求内容", st.heading), Paragraph(markup_text(sheet.title), st.strong)]
+    flow = [_facts(sheet, st), Paragraph(_("诉求内容"), st.heading), Paragraph(markup_text(sheet.title), st.strong)]
     if sheet.description:
         flow += [Spacer(0, 1 * mm), Paragraph(markup_text(sheet.description), st.body)]
-    flow += [Paragraph("办理记录", st.heading), *_timeline(sheet, st), Paragraph("办理结果与答复", st.heading)]
+    flow += [Paragraph(_("办理记录"), st.heading), *_timeline(sheet, st), Paragraph(_("办理结果与答复"), st.heading)]
     if sheet.resolution or sheet.public_reply:
         if sheet.resolution:
-            flow.append(Paragraph("办理结果:" + markup_text(sheet.resolution), st.body))
+            flow.append(Paragraph(_("办理结果:") + markup_text(sheet.resolution), st.body))
         if sheet.public_reply:
-            flow.append(Paragraph("答复群众:" + markup_text(sheet.public_reply), st.body))
+            flow.append(Paragraph(_("答复群众:") + markup_text(sheet.public_reply), st.body))
     else:
-        flow.append(Paragraph("(尚未办结)", st.muted))
+        flow.append(Paragraph(_("(尚未办结)"), st.muted))
     return flow
 
 
@@ -244,18 +253,18 @@ def _page(pdf: canvas.Canvas, sheet: Sheet, st: SheetStyles, *, page: int, total
     top = PAGE_H - MARGIN
     pdf.setFillColor(RED)
     pdf.setFont(font, 18)
-    pdf.drawString(MARGIN, top - 8 * mm, "民情诉求办理单")
+    pdf.drawString(MARGIN, top - 8 * mm, _("民情诉求办理单"))
     pdf.setFillColor(INK)
     pdf.setFont(font, 10)
     pdf.drawString(MARGIN, top - 15 * mm, f"{sheet.street} · {sheet.community}")
     pdf.setFont(font, 12)
-    pdf.drawString(MARGIN, top - 23 * mm, f"编号 {sheet.number}")
+    pdf.drawString(MARGIN, top - 23 * mm, _("编号 %(number)s") % {"number": sheet.number})
 
     qr_x = PAGE_W - MARGIN - QR_SIZE
     pdf.drawImage(qr_image(sheet.address, box_size=6, border=1), qr_x, top - QR_SIZE, QR_SIZE, QR_SIZE)
     pdf.setFont(font, 7)
     pdf.setFillColor(MUTED)
-    pdf.drawCentredString(qr_x + QR_SIZE / 2, top - QR_SIZE - 3 * mm, "扫码打开诉求页面")
+    pdf.drawCentredString(qr_x + QR_SIZE / 2, top - QR_SIZE - 3 * mm, _("扫码打开诉求页面"))
 
     frame = Frame(MARGIN, BODY_BOTTOM, WIDTH, BODY_TOP - BODY_BOTTOM, leftPadding=0, rightPadding=0, topPadding=0)
     frame.addFromList([KeepInFrame(WIDTH, BODY_TOP - BODY_BOTTOM, _body(sheet, st), mode="shrink")], pdf)
@@ -265,20 +274,27 @@ def _page(pdf: canvas.Canvas, sheet: Sheet, st: SheetStyles, *, page: int, total
     pdf.setLineWidth(0.5)
     y = 28 * mm
     pdf.setFont(font, 10)
-    for x, label, line in ((MARGIN, "承办人(签字):", 34 * mm), (MARGIN + 64 * mm, "审核人(签字):", 34 * mm)):
+    for x, label, line in ((MARGIN, _("承办人(签字):"), 34 * mm), (MARGIN + 64 * mm, _("审核人(签字):"), 34 * mm)):
         pdf.drawString(x, y, label)
         start = x + pdf.stringWidth(label, font, 10)
         pdf.line(start, y - 1, start + line, y - 1)
     x = MARGIN + 128 * mm
-    pdf.drawString(x, y, "日期:")
-    start = x + pdf.stringWidth("日期:", font, 10)
-    pdf.drawString(start, y, "        年      月      日")
+    date_label = _("日期:")
+    pdf.drawString(x, y, date_label)
+    start = x + pdf.stringWidth(date_label, font, 10)
+    pdf.drawString(start, y, _("        年      月      日"))
     pdf.line(start, y - 1, PAGE_W - MARGIN, y - 1)
 
     pdf.setFont(font, 7)
     pdf.setFillColor(MUTED)
-    pdf.drawString(MARGIN, 12 * mm, f"{sheet.street} · 打印时间 {printed_at}")
-    pdf.drawRightString(PAGE_W - MARGIN, 12 * mm, f"{sheet.number} · 第 {page} / {total} 页")
+    pdf.drawString(
+        MARGIN, 12 * mm, _("%(street)s · 打印时间 %(printed_at)s") % {"street": sheet.street, "printed_at": printed_at}
+    )
+    pdf.drawRightString(
+        PAGE_W - MARGIN,
+        12 * mm,
+        _("%(number)s · 第 %(page)s / %(total)s 页") % {"number": sheet.number, "page": page, "total": total},
+    )
 
 
 def case_sheets_pdf(
@@ -288,7 +304,7 @@ def case_sheets_pdf(
     font = cjk_font()
     st = SheetStyles(font)
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font)
-    pdf.setTitle("民情诉求办理单")
+    pdf.setTitle(_("民情诉求办理单"))
     pdf.setCreator("lucun")
     printed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     page = 0

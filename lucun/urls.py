@@ -57,7 +57,7 @@ urlpatterns = [
     path("bulk/runs/<int:pk>/progress.json", bulk_views.bulk_run_progress, name="bulk_run_progress"),
     path("bulk/<str:kind>/", bulk_views.bulk_start, name="bulk_start"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", CachedSpectacularAPIView.as_view(), name="api_schema"),

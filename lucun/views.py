@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from . import home as home_panels
 from . import search as site_search
@@ -103,3 +105,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the language (Django's set_language) from the footer of every page, the public ones included.
+
+    Without a CSRF check: the anonymous feedback pages set no cookie, so they have no CSRF token to send, and
+    a forged switch of someone's language does no harm. The ``next`` address is checked as Django checks it.
+    """
+    return set_language(request)

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Community
@@ -42,7 +44,12 @@ def _year_choices():
     return [(y, str(y)) for y in range(year, year - 6, -1)]
 
 
-QUARTERS = [(q, _("第%(q)d季度") % {"q": q}) for q in range(1, 5)]
+def _quarter_label(q: int):
+    """第1季度 … in the language of the page that shows it (the choices are built once, at import)."""
+    return lazy(lambda: gettext("第%(q)d季度") % {"q": q}, str)()
+
+
+QUARTERS = [(q, _quarter_label(q)) for q in range(1, 5)]
 
 
 class CallbackForm(forms.Form):

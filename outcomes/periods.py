@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -88,12 +89,18 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
+            return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == "quarter":
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+            return _("%(year)s年第%(quarter)s季度") % {
+                "year": self.start.year,
+                "quarter": (self.start.month - 1) // 3 + 1,
+            }
         if self.kind == RECENT:
-            return f"近一年({self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d})"
-        return f"{self.start.year}年"
+            return _("近一年(%(start)s 至 %(end)s)") % {
+                "start": f"{self.start:%Y-%m-%d}",
+                "end": f"{self.last_day:%Y-%m-%d}",
+            }
+        return _("%(year)s年") % {"year": self.start.year}
 
     @property
     def last_day(self) -> date:

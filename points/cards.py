@@ -6,6 +6,7 @@ without any Chinese font.
 
 import io
 
+from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
@@ -21,12 +22,12 @@ def volunteer_card_pdf(*, volunteer: Volunteer, url: str, street_name: str = "")
     font = cjk_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=(CARD_W, CARD_H))
-    pdf.setTitle(f"一码通 · {volunteer.name}")
+    pdf.setTitle(_("一码通 · %(name)s") % {"name": volunteer.name})
     pdf.setFillColorRGB(0.702, 0.149, 0.118)  # the brand red
     pdf.rect(0, CARD_H - 11 * mm, CARD_W, 11 * mm, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
     pdf.setFont(font, 11)
-    pdf.drawString(4 * mm, CARD_H - 7.5 * mm, "志愿服务积分 · 一码通")
+    pdf.drawString(4 * mm, CARD_H - 7.5 * mm, _("志愿服务积分 · 一码通"))
     pdf.setFont(font, 7)
     pdf.drawRightString(CARD_W - 4 * mm, CARD_H - 7.5 * mm, street_name)
 
@@ -39,8 +40,8 @@ def volunteer_card_pdf(*, volunteer: Volunteer, url: str, street_name: str = "")
     pdf.setFont(font, 9)
     pdf.drawString(4 * mm, CARD_H - 26 * mm, volunteer.community.name)
     pdf.setFont(font, 7)
-    pdf.drawString(4 * mm, 15 * mm, "扫码查询积分、申报服务")
-    pdf.drawString(4 * mm, 11 * mm, "兑换时请出示本卡")
+    pdf.drawString(4 * mm, 15 * mm, _("扫码查询积分、申报服务"))
+    pdf.drawString(4 * mm, 11 * mm, _("兑换时请出示本卡"))
     pdf.setFont("Courier-Bold", 8)
     pdf.drawString(4 * mm, 5 * mm, format_token(volunteer.token or ""))
     pdf.showPage()

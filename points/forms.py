@@ -33,7 +33,8 @@ class HouseholdMemberField(forms.ModelChoiceField):
     iterator = _MembersByHousehold
 
     def label_from_instance(self, obj: HouseholdMember) -> str:
-        details = "、".join(str(x) for x in (obj.relation, obj.birth_year and f"{obj.birth_year}年生") if x)
+        born = _("%(year)s年生") % {"year": obj.birth_year} if obj.birth_year else ""
+        details = "、".join(str(x) for x in (obj.relation, born) if x)
         return f"{obj.name}({details})" if details else obj.name
 
 

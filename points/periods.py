@@ -4,6 +4,7 @@ import calendar
 from datetime import date, datetime, time
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def quarter_of(day: date) -> tuple[int, int]:
@@ -22,7 +23,7 @@ def shift_quarter(year: int, quarter: int, by: int) -> tuple[int, int]:
 
 
 def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}年第{quarter}季度"
+    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
 
 
 def month_bounds(day: date) -> tuple[date, date]:

@@ -17,6 +17,12 @@ SEEDED_CONFIGURATION = [
     ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),
     ("outcomes.migrations.0002_default_red_lines", "seed"),
     ("outcomes.migrations.0004_callback_pool", "seed"),
+    # the English names of the rows above
+    ("cases.migrations.0024_english_names", "seed"),
+    ("visits.migrations.0006_english_names", "seed"),
+    ("deliberation.migrations.0004_english_names", "seed"),
+    ("points.migrations.0006_english_names", "seed"),
+    ("outcomes.migrations.0005_english_names", "seed"),
 ]
 
 

@@ -138,7 +138,7 @@ class LedgerFilterForm(forms.Form):
         if tags is None:
             del self.fields["tag"]
         else:
-            self.fields["tag"].choices = [("", _("全部")), *((t.pk, t.name) for t in tags)]
+            self.fields["tag"].choices = [("", _("全部")), *((t.pk, t.display_name) for t in tags)]
 
 
 class ImportForm(forms.Form):

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -57,17 +59,17 @@ def _draw_card(pdf: canvas.Canvas, text: CardText, qr, font: str) -> None:
     pdf.rect(0, CARD_H - 10 * mm, CARD_W, 10 * mm, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
     pdf.setFont(font, 12)
-    pdf.drawString(4 * mm, CARD_H - 7 * mm, "党群联系卡")
+    pdf.drawString(4 * mm, CARD_H - 7 * mm, _("党群联系卡"))
     pdf.setFont(font, 8)
     pdf.drawRightString(CARD_W - 4 * mm, CARD_H - 6.8 * mm, f"{text.street} · {text.community}")
 
     pdf.setFillColorRGB(*INK)
     y = CARD_H - 17 * mm
     pdf.setFont(font, 7)
-    pdf.drawString(4 * mm, y, "联系干部")
+    pdf.drawString(4 * mm, y, _("联系干部"))
     pdf.setFont(font, 12)
     pdf.drawString(16 * mm, y - 0.5 * mm, text.contact_name)
-    lines = [("电话", text.contact_phone), ("微信", text.contact_wechat), ("街道热线", text.hotline)]
+    lines = [(_("电话"), text.contact_phone), (_("微信"), text.contact_wechat), (_("街道热线"), text.hotline)]
     y -= 7 * mm
     for caption, value in lines:
         if not value:
@@ -78,12 +80,12 @@ def _draw_card(pdf: canvas.Canvas, text: CardText, qr, font: str) -> None:
         pdf.drawString(16 * mm, y, value)
         y -= 5.5 * mm
     pdf.setFont(font, 6.5)
-    pdf.drawString(4 * mm, 4 * mm, "有事找我们 · 反映问题可匿名")
+    pdf.drawString(4 * mm, 4 * mm, _("有事找我们 · 反映问题可匿名"))
 
     x = CARD_W - CARD_QR - 3 * mm
     pdf.drawImage(qr, x, 7 * mm, CARD_QR, CARD_QR)
     pdf.setFont(font, 7)
-    pdf.drawCentredString(x + CARD_QR / 2, 3.5 * mm, "微信扫码 匿名反馈")
+    pdf.drawCentredString(x + CARD_QR / 2, 3.5 * mm, _("微信扫码 匿名反馈"))
 
 
 def _draw_cut_marks(pdf: canvas.Canvas) -> None:
@@ -116,7 +118,7 @@ def card_sheets_pdf(
     font = cjk_font()
     total = pages_for(cards)
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font)
-    pdf.setTitle(f"党群联系卡 · {text.label or text.community}")
+    pdf.setTitle(_("党群联系卡 · %(label)s") % {"label": text.label or text.community})
     pdf.setCreator("lucun")
 
     qr = qr_image(address, box_size=10, border=2)
@@ -147,7 +149,11 @@ def card_sheets_pdf(
             _draw_cut_marks(pdf)
         pdf.setFillColorRGB(0.4, 0.4, 0.4)
         pdf.setFont(font, 6)
-        pdf.drawCentredString(PAGE_W / 2, 4 * mm, f"{text.label} · 第 {page} / {total} 页")
+        pdf.drawCentredString(
+            PAGE_W / 2,
+            4 * mm,
+            _("%(label)s · 第 %(page)s / %(total)s 页") % {"label": text.label, "page": page, "total": total},
+        )
         pdf.showPage()
         if on_page is not None:
             on_page(page, total)
@@ -165,10 +171,10 @@ class PosterText:
 
 POSTER_QR = 125 * mm
 POSTER_STEPS = [
-    "一、打开微信,点“扫一扫”,对准上面的二维码。",
-    "二、点一下要反映的事,说说情况,也可以拍张照片。",
-    "三、不用登录,不用留名字。",
-    "四、记下查询码,就能查看办得怎么样。",
+    gettext_lazy("一、打开微信,点“扫一扫”,对准上面的二维码。"),
+    gettext_lazy("二、点一下要反映的事,说说情况,也可以拍张照片。"),
+    gettext_lazy("三、不用登录,不用留名字。"),
+    gettext_lazy("四、记下查询码,就能查看办得怎么样。"),
 ]
 
 
@@ -176,16 +182,16 @@ def poster_pdf(out: BinaryIO, *, text: PosterText, address: str) -> None:
     """Write the A4 意见收集二维码 poster: a large QR code and a few plain steps, in large type."""
     font = cjk_font()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font)
-    pdf.setTitle(f"意见收集二维码 · {text.community}{text.place}")
+    pdf.setTitle(_("意见收集二维码 · %(place)s") % {"place": f"{text.community}{text.place}"})
     pdf.setCreator("lucun")
     band = 42 * mm
     pdf.setFillColorRGB(*RED)
     pdf.rect(0, PAGE_H - band, PAGE_W, band, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
     pdf.setFont(font, 36)
-    pdf.drawCentredString(PAGE_W / 2, PAGE_H - 22 * mm, "有话请扫码")
+    pdf.drawCentredString(PAGE_W / 2, PAGE_H - 22 * mm, _("有话请扫码"))
     pdf.setFont(font, 18)
-    pdf.drawCentredString(PAGE_W / 2, PAGE_H - 34 * mm, "意见收集二维码 · 可以不留名字")
+    pdf.drawCentredString(PAGE_W / 2, PAGE_H - 34 * mm, _("意见收集二维码 · 可以不留名字"))
 
     pdf.setFillColorRGB(*INK)
     pdf.setFont(font, 20)
@@ -198,14 +204,14 @@ def poster_pdf(out: BinaryIO, *, text: PosterText, address: str) -> None:
     y = top - POSTER_QR - 12 * mm
     pdf.setFont(font, 17)
     for step in POSTER_STEPS:
-        pdf.drawString(22 * mm, y, step)
+        pdf.drawString(22 * mm, y, str(step))
         y -= 10 * mm
     y -= 3 * mm
     pdf.setFillColorRGB(*RED)
     pdf.setFont(font, 19)
-    pdf.drawCentredString(PAGE_W / 2, y, f"不方便用手机?请打街道热线 {text.hotline}")
+    pdf.drawCentredString(PAGE_W / 2, y, _("不方便用手机?请打街道热线 %(hotline)s") % {"hotline": text.hotline})
     pdf.setFillColorRGB(0.4, 0.4, 0.4)
     pdf.setFont(font, 10)
-    pdf.drawCentredString(PAGE_W / 2, 10 * mm, f"{text.street} · 您的意见我们认真对待")
+    pdf.drawCentredString(PAGE_W / 2, 10 * mm, _("%(street)s · 您的意见我们认真对待") % {"street": text.street})
     pdf.showPage()
     pdf.save()

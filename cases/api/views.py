@@ -2,6 +2,7 @@ import functools
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -101,7 +102,7 @@ class CaseListCreateView(generics.ListAPIView):
         from lucun.scoping import communities_for
 
         if not communities_for(request.user).filter(pk=values["community"].pk).exists():
-            raise ValidationError({"community": ["您无权在该村(居)登记诉求。"]})
+            raise ValidationError({"community": [_("您无权在该村(居)登记诉求。")]})
         case = services.case_open(created_by=request.user, **values)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, number=case.number)).data, status=201)
 
@@ -223,14 +224,14 @@ class DashboardView(APIView):
     )
     def get(self, request):
         require_role(
-            request.user, permissions.DASHBOARD_ROLES, message="只有督办、班子成员和村居干部可以查看督办汇总。"
+            request.user, permissions.DASHBOARD_ROLES, message=_("只有督办、班子成员和村居干部可以查看督办汇总。")
         )
         filters_ = {}
         for key in ("community", "category", "tier", "first_responder"):
             value = request.query_params.get(key)
             if value:
                 if not value.isdigit() or int(value) > MAX_ID:
-                    raise ValidationError({key: ["请输入有效的数字编号。"]})
+                    raise ValidationError({key: [_("请输入有效的数字编号。")]})
                 filters_[key] = int(value)
         d = selectors.dashboard(user=request.user, filters=filters_)
         tier_codes = {t.pk: t.code for t in d.tiers}

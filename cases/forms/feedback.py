@@ -70,7 +70,7 @@ class PublicFeedbackForm(TilesMixin, forms.Form):
         self.communities = {str(c.pk): c for c in communities}
         self.fields["community"].choices = [(str(c.pk), c.name) for c in communities]
         self.categories = {str(c.pk): c for c in categories}
-        self.fields["category"].choices = [*((str(c.pk), c.name) for c in categories), ("", _("其他"))]
+        self.fields["category"].choices = [*((str(c.pk), c.display_name) for c in categories), ("", _("其他"))]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_community(self) -> Community:

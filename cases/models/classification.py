@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import ConfigRow
+from lucun.models import ConfigRow, EnglishNamed
 
 
 class Category(ConfigRow):
@@ -17,7 +17,7 @@ class Category(ConfigRow):
         verbose_name_plural = _("问题类别")
 
 
-class Tier(models.Model):
+class Tier(EnglishNamed):
     """A handling tier (能办即办 / 分类承办 / 难事特办) with its deadline and thresholds."""
 
     code = models.SlugField(_("代码"), max_length=20, unique=True)
@@ -38,9 +38,6 @@ class Tier(models.Model):
             models.CheckConstraint(condition=Q(warn_before__lt=models.F("time_limit")), name="tier_warn_within_limit"),
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="tier_one_default"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CaseList(models.TextChoices):

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -77,15 +78,15 @@ class MeetingListCreateView(generics.ListAPIView):
         visible = communities_for(request.user)
         community, street = data.get("community"), None
         if community is not None and not visible.filter(pk=community.pk).exists():
-            raise ValidationError({"community": ["您无权在该村(居)召开会议。"]})
+            raise ValidationError({"community": [_("您无权在该村(居)召开会议。")]})
         venue = data.get("venue")
         if venue is not None and not visible.filter(pk=venue.community_id).exists():
-            raise ValidationError({"venue": ["找不到该议事场所。"]})
+            raise ValidationError({"venue": [_("找不到该议事场所。")]})
         if data["kind"] in Meeting.STREET_KINDS:
             street_id = data.get("street") or (community.street_id if community else None)
             street = selectors.managed_streets(request.user).filter(pk=street_id).first() if street_id else None
             if street is None:
-                raise ValidationError({"street": ["请指定您所在的街道。"]})
+                raise ValidationError({"street": [_("请指定您所在的街道。")]})
         meeting = services.meeting_schedule(
             user=request.user,
             kind=data["kind"],
@@ -168,7 +169,7 @@ class MeetingAgendaView(generics.ListAPIView):
             number=body.validated_data["case_number"].strip(), community__in=communities_for(request.user)
         ).first()
         if case is None:
-            raise ValidationError({"case_number": ["找不到该诉求。"]})
+            raise ValidationError({"case_number": [_("找不到该诉求。")]})
         item = services.agenda_add(meeting=meeting, user=request.user, case=case)
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -184,7 +185,7 @@ class RaiseCaseView(APIView):
         data = dict(body.validated_data)
         community = data.pop("community", None)
         if community is not None and not communities_for(request.user).filter(pk=community.pk).exists():
-            raise ValidationError({"community": ["您无权在该村(居)登记诉求。"]})
+            raise ValidationError({"community": [_("您无权在该村(居)登记诉求。")]})
         item = services.agenda_raise_case(meeting=meeting, user=request.user, community=community, **data)
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -218,7 +219,7 @@ class ProposedAgendaView(generics.ListAPIView):
         if numbers:
             cases = list(Case.objects.filter(number__in=numbers, street_id=meeting.street_id))
             if len(cases) != len(set(numbers)):
-                raise ValidationError({"case_numbers": ["有诉求编号不存在。"]})
+                raise ValidationError({"case_numbers": [_("有诉求编号不存在。")]})
         items = services.joint_meeting_propose_agenda(meeting=meeting, user=request.user, cases=cases)
         return Response(s.AgendaItemSerializer(items, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -301,9 +302,9 @@ class FiguresView(APIView):
                 or date(today.year + (today.month == 12), today.month % 12 + 1, 1).isoformat()
             )
         except ValueError as exc:
-            raise ValidationError({"start": ["日期格式应为 YYYY-MM-DD。"]}) from exc
+            raise ValidationError({"start": [_("日期格式应为 YYYY-MM-DD。")]}) from exc
         if end <= start:
-            raise ValidationError({"end": ["截止日期须晚于起始日期。"]})
+            raise ValidationError({"end": [_("截止日期须晚于起始日期。")]})
         f = figures_module.figures(user=request.user, start=start, end=end)
 
         def row(r) -> dict:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 
 
@@ -49,15 +50,15 @@ class UncountedPagination(pagination.BasePagination):
             self.page = int(request.query_params.get(self.page_query_param, 1))
             size = int(request.query_params.get(self.page_size_query_param, self.page_size))
         except (TypeError, ValueError) as exc:
-            raise NotFound("页码无效。") from exc
+            raise NotFound(_("页码无效。")) from exc
         if self.page < 1 or size < 1:
-            raise NotFound("页码无效。")
+            raise NotFound(_("页码无效。"))
         self.size = min(size, self.max_page_size)
         start = (self.page - 1) * self.size
         rows = list(queryset[start : start + self.size + 1])
         self.has_next = len(rows) > self.size
         if not rows and self.page > 1:
-            raise NotFound("没有这一页。")
+            raise NotFound(_("没有这一页。"))
         return rows[: self.size]
 
     def _link(self, page: int | None) -> str | None:

@@ -8,6 +8,7 @@ only by the person who asked for it (404 for anyone else); its file goes out thr
 
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -37,8 +38,8 @@ class PageFiltersField(serializers.Field):
     gives a filter more than once. Read as the query string the page would have."""
 
     default_error_messages = {
-        "invalid": '请以对象给出筛选条件,如 {"state": "all"}。',
-        "value": "筛选条件 %(name)s 的值应为文字、整数或它们的列表。",
+        "invalid": gettext_lazy('请以对象给出筛选条件,如 {"state": "all"}。'),
+        "value": gettext_lazy("筛选条件 %(name)s 的值应为文字、整数或它们的列表。"),
     }
 
     def to_internal_value(self, data) -> QueryDict:
@@ -166,6 +167,6 @@ class ExportJobDownloadView(APIView):
         if job.state == JobState.EXPIRED:
             return Response({"detail": expired_message(), "code": "expired"}, status=status.HTTP_410_GONE)
         if job.state != JobState.DONE:
-            detail = job.error if job.state == JobState.FAILED else "文件还在生成中,请稍后再下载。"
+            detail = job.error if job.state == JobState.FAILED else gettext("文件还在生成中,请稍后再下载。")
             return Response({"detail": detail, "code": "not_ready"}, status=status.HTTP_409_CONFLICT)
         return files.serve(request._request, kind="export", pk=job.pk)

@@ -2,7 +2,7 @@
 bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py), bulk
 actions and their results (bulk.py), text messages (sms.py), hand-overs (handover.py)."""
 
-from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet
+from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet, EnglishNamed
 from .bulk import BulkRun, BulkRunRow
 from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessage
 from .handover import Handover, HandoverItem
@@ -20,6 +20,7 @@ __all__ = [
     "ConfigRow",
     "ConfigRowQuerySet",
     "County",
+    "EnglishNamed",
     "ExportJob",
     "Grid",
     "Handover",

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,31 @@ class ConfigRowQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class ConfigRow(models.Model):
+class EnglishNamed(models.Model):
+    """A named row of configuration that carries an English name beside its Chinese one.
+
+    ``str()`` and ``display_name`` give the name in the active language: the English name when English is
+    active and one is set, the Chinese name otherwise (Chinese is the first language).
+    """
+
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("界面为英文时显示;留空则显示中文名称。")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class ConfigRow(EnglishNamed):
     """A row of configuration a street edits in the admin (a category, a service type, a red line …).
 
     Rows are switched off, never deleted, so what was recorded against them keeps its meaning; pickers offer
@@ -28,9 +53,6 @@ class ConfigRow(models.Model):
     class Meta:
         abstract = True
         ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AppendOnlyModel(models.Model):

@@ -20,6 +20,7 @@ SECURE_HSTS_PRELOAD = True
 LUCUN_TRUSTED_PROXY_COUNT = env.int("LUCUN_TRUSTED_PROXY_COUNT", default=1)  # behind the TLS proxy
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 # nginx sends uploaded files from its internal location (SENDFILE_URL, aliased to MEDIA_ROOT) after the scope check.
 SENDFILE_BACKEND = env.str("LUCUN_SENDFILE_BACKEND", default="django_sendfile.backends.nginx")
 # Static files under names that carry their content's hash (css/lucun.0123456789ab.css, from the manifest that

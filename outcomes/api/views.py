@@ -109,7 +109,7 @@ class CallbackAssignView(APIView):
         body.is_valid(raise_exception=True)
         assignee = User.objects.filter(pk=body.validated_data["assignee"], is_active=True).first()
         if assignee is None:
-            raise ValidationError({"assignee": "没有这个人员。"})
+            raise ValidationError({"assignee": _("没有这个人员。")})
         callback = services.callback_assign(
             callback=callback, user=request.user, assignee=assignee, note=body.validated_data["note"]
         )
@@ -136,10 +136,10 @@ class RatesView(APIView):
     def get(self, request):
         dimension = request.query_params.get("dimension", "community")
         if dimension not in rates_module.DIMENSIONS:
-            raise ValidationError({"dimension": "未知的分组。"})
+            raise ValidationError({"dimension": _("未知的分组。")})
         bucket = request.query_params.get("bucket") or None
         if bucket is not None and bucket not in rates_module.BUCKETS:
-            raise ValidationError({"bucket": "只能按 month 或 quarter 细分。"})
+            raise ValidationError({"bucket": _("只能按 month 或 quarter 细分。")})
         community = _community(request)
         communities = communities_for(request.user)
         if community is not None:
@@ -188,11 +188,11 @@ class RedLineMeasuresView(APIView):
             year = int(request.query_params.get("year", year))
             quarter = int(request.query_params.get("quarter", quarter))
         except ValueError as exc:
-            raise ValidationError({"quarter": "年度和季度须为数字。"}) from exc
+            raise ValidationError({"quarter": _("年度和季度须为数字。")}) from exc
         if not (1 <= quarter <= 4 and 2000 <= year <= 2100):
-            raise ValidationError({"quarter": "季度须为 1 到 4。"})
+            raise ValidationError({"quarter": _("季度须为 1 到 4。")})
         if not Period.quarter(year, quarter).has_started():
-            raise ValidationError({"quarter": "该季度尚未开始。"})
+            raise ValidationError({"quarter": _("该季度尚未开始。")})
         measures = selectors.red_line_measures(user=request.user, year=year, quarter=quarter)
         data = {
             "period": measures.period.key,

@@ -126,7 +126,7 @@ def _case_figures(communities, period: Period) -> dict:
     }
     by_tier = [
         {
-            "tier": t.name,
+            "tier": t.display_name,
             "code": t.code,
             "collected": rows.get(t.pk, {}).get("collected", 0),
             "resolved": rows.get(t.pk, {}).get("resolved", 0),

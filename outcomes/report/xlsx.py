@@ -2,6 +2,7 @@
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -26,8 +27,8 @@ def summary_rows(doc: Document) -> list[list]:
     """The key figures as (label, value, unit) rows: every section's figures, then the external figures."""
     rows = [[f.label, f.value, f.unit_text] for section in doc.sections for f in section.figures]
     for e in doc.data.get("external", []):
-        rows.append([e["label"], e["value"], "件"])
-        rows.append([f"{e['label']}同比", e["change"], "%"])
+        rows.append([e["label"], e["value"], _("件")])
+        rows.append([_("%(label)s同比") % {"label": e["label"]}, e["change"], "%"])
     return rows
 
 
@@ -35,10 +36,10 @@ def report_xlsx(doc: Document) -> bytes:
     """The report as a workbook: the summary of every section's figures, then one sheet per table."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "概要"
+    ws.title = _("概要")
     ws.append([doc.title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["指标", "数值", "单位"])
+    ws.append([_("指标"), _("数值"), _("单位")])
     for cell in ws[2]:
         cell.font = BOLD
     for row in summary_rows(doc):
@@ -48,14 +49,25 @@ def report_xlsx(doc: Document) -> bytes:
     d = doc.data
     _sheet(
         wb,
-        "分级办理",
-        ["办理层级", "收集", "已办结", "在办"],
+        _("分级办理"),
+        [_("办理层级"), _("收集"), _("已办结"), _("在办")],
         [[t["tier"], t["collected"], t["resolved"], t["open"]] for t in d["cases"]["by_tier"]],
     )
     _sheet(
         wb,
-        "三率",
-        ["村(居)", "应联系", "按时联系", "响应率%", "有答复回访", "已解决", "解决率%", "满意", "基本满意", "满意率%"],
+        _("三率"),
+        [
+            _("村(居)"),
+            _("应联系"),
+            _("按时联系"),
+            _("响应率%"),
+            _("有答复回访"),
+            _("已解决"),
+            _("解决率%"),
+            _("满意"),
+            _("基本满意"),
+            _("满意率%"),
+        ],
         [
             [
                 g["name"],
@@ -74,8 +86,8 @@ def report_xlsx(doc: Document) -> bytes:
     )
     _sheet(
         wb,
-        "逐月趋势",
-        ["月份", "有答复回访", "满意率%", "解决率%", "响应率%", "办结件数", "平均办结天数"],
+        _("逐月趋势"),
+        [_("月份"), _("有答复回访"), _("满意率%"), _("解决率%"), _("响应率%"), _("办结件数"), _("平均办结天数")],
         [
             [
                 s["month"][:7],
@@ -91,16 +103,16 @@ def report_xlsx(doc: Document) -> bytes:
     )
     _sheet(
         wb,
-        "红线预警",
-        ["红线", "预警次数", "涉及书记"],
+        _("红线预警"),
+        [_("红线"), _("预警次数"), _("涉及书记")],
         [[w["red_line"], w["count"], w["cadres"]] for w in d["warnings"]["by_line"]],
     )
-    _sheet(wb, "后备人才", ["进展", "人数"], [[s["label"], s["count"]] for s in d["talent"]["by_stage"]])
+    _sheet(wb, _("后备人才"), [_("进展"), _("人数")], [[s["label"], s["count"]] for s in d["talent"]["by_stage"]])
     if d["external"]:
         _sheet(
             wb,
-            "外部数据",
-            ["指标", "本期", "上年同期", "同比%"],
+            _("外部数据"),
+            [_("指标"), _("本期"), _("上年同期"), _("同比%")],
             [[e["label"], e["value"], e["year_before"], e["change"]] for e in d["external"]],
         )
     out = io.BytesIO()

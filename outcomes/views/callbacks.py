@@ -208,7 +208,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-SAMPLE_STATES = [("pending", _("待调查")), ("answered", _("已记录"))]
+SAMPLE_STATES = [("pending", _lazy("待调查")), ("answered", _lazy("已记录"))]
 
 
 @login_required

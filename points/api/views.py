@@ -1,5 +1,6 @@
 """The points API: one view per operation, scoped to the caller's communities; writes go through services."""
 
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -46,7 +47,7 @@ def _member(request, pk: int | None):
         return None
     member = selectors.member_for_link(user=request.user, pk=pk)
     if member is None:
-        raise ApiValidationError({"member": ["找不到该家庭成员,或不在您负责的村(居)。"]})
+        raise ApiValidationError({"member": [_("找不到该家庭成员,或不在您负责的村(居)。")]})
     return member
 
 

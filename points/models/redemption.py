@@ -42,7 +42,7 @@ class Reward(ConfigRow):
         indexes = [models.Index(fields=["community", "is_active"], name="reward_catalogue_idx")]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.price_points} 分)"
+        return _("%(name)s(%(points)s 分)") % {"name": self.display_name, "points": self.price_points}
 
 
 class RedemptionWindow(models.Model):

@@ -84,6 +84,77 @@ async ([action, n, messages]) => {
 """
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
+# The page's own words as a person reads them: each text node, and the words of placeholders, labels for assistive
+# technology, titles and alternative texts, with the page title. Left out: user content, which is Chinese whatever
+# the language (an element marked data-user-content, or lang="zh…" as the language switch names 简体中文), and what
+# is not read (scripts, styles), or typed by a person (a field's value).
+CHROME_TEXTS = r"""
+() => {
+  const skip = (el) => !el || el.closest('[data-user-content], [lang^="zh"], script, style, noscript, textarea');
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (/[\u4e00-\u9fff]/.test(node.nodeValue) && !skip(node.parentElement)) texts.push(node.nodeValue);
+  }
+  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+    if (skip(el)) continue;
+    for (const name of ['placeholder', 'aria-label', 'title', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value && /[\u4e00-\u9fff]/.test(value)) texts.push(value);
+    }
+  }
+  // The title repeats the heading: user content when the heading is.
+  const heading = document.querySelector('h1');
+  if (/[\u4e00-\u9fff]/.test(document.title) && !(heading && skip(heading))) texts.push(document.title);
+  return texts;
+}
+"""
+
+
+def _po_msgids(path: Path) -> list[str]:
+    import ast
+
+    ids, current = [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid ", "msgid_plural ")):
+            current = ast.literal_eval(line.split(" ", 1)[1])
+            ids.append(current)
+        elif line.startswith('"') and current is not None:
+            ids[-1] += ast.literal_eval(line)
+        else:
+            current = None
+    return [i for i in ids if CHINESE.search(i)]
+
+
+class ChromeWords:
+    """Tell which Chinese texts on a page are the application's own words left untranslated.
+
+    The page chrome is what the application says itself: every string of its message catalogue. A text that reads
+    as one of them (its placeholders filled with anything) is chrome that an English page shows in Chinese; user
+    data (names, case texts, places) is in no catalogue, so it may stay Chinese.
+    """
+
+    def __init__(self, catalogue: Path):
+        self.exact: set[str] = set()
+        patterns = []
+        for msgid in _po_msgids(catalogue):
+            text = " ".join(msgid.split())
+            pieces = re.split(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f|\{\w+\}|%[sd]", text)
+            if len(pieces) == 1:
+                self.exact.add(text.replace("%%", "%"))
+            elif sum(len(CHINESE.findall(p)) for p in pieces) >= 2:  # at least two characters of its own
+                patterns.append(".+?".join(re.escape(p.replace("%%", "%")) for p in pieces))
+        self.filled = [re.compile(p) for p in patterns]
+
+    def untranslated(self, texts: list[str]) -> list[str]:
+        found = []
+        for raw in texts:
+            text = " ".join(raw.split())
+            if text in self.exact or any(p.fullmatch(text) for p in self.filled):
+                found.append(text)
+        return sorted(set(found))
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -125,6 +196,8 @@ class Crawler:
     # Forms already sent empty, by kind: the route they are sent to and the fields they ask for. A list of channels
     # shows one "stop" form per channel, all alike; one of each is sent.
     forms_sent: set[tuple] = field(default_factory=set)
+    # Set for a crawl in English: each page is also read for the application's words left in Chinese.
+    chrome: "ChromeWords | None" = None
 
     def __post_init__(self):
         self.screen = self.screens[0]  # the browser window's size now
@@ -225,6 +298,9 @@ class Crawler:
             for problem in self.idle_buttons():
                 self.note(key, problem)
             self.keep_screenshot(self.shots / screen.name / f"{slug[:120]}.png")
+        if self.chrome is not None:
+            for text in self.chrome.untranslated(self.page.evaluate(CHROME_TEXTS)):
+                self.note(key, f"untranslated: {text[:80]}")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         self.send_forms_empty(absolute)
         return [link for link in links if self.followable(link)]

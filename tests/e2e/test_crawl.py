@@ -8,15 +8,17 @@ minutes: one browser window per role, each page loaded once and laid out for bot
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from cases.models import Feedback, FeedbackChannel
 from lucun.demo import DEMO_PASSWORD
 from points.models import Volunteer
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.crawl import Crawler, Screen
+from tests.e2e.crawl import ChromeWords, Crawler, Screen
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -57,16 +59,25 @@ def _screens(taps: dict[str, int]) -> list[Screen]:
     return [Screen(name, **VIEWPORTS[name], min_tap=taps[name]) for name in ONLY_VIEWPORTS or VIEWPORTS]
 
 
-def _crawler(browser, live_server, role: str, screens: list[Screen]) -> Crawler:
-    folder = CRAWL_ARTIFACTS / role
+def _crawler(browser, live_server, role: str, screens: list[Screen], *, locale: str = "zh-CN") -> Crawler:
+    folder = CRAWL_ARTIFACTS / (role if locale == "zh-CN" else f"{locale}/{role}")
     shutil.rmtree(folder, ignore_errors=True)
     for screen in screens:
         (folder / screen.name).mkdir(parents=True, exist_ok=True)
     first = {"width": screens[0].width, "height": screens[0].height}
-    context = browser.new_context(viewport=first, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(viewport=first, locale=locale, timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(15_000)
     return Crawler(page, live_server.url, role, folder, screens, skip=SKIP)
+
+
+def _sign_in(crawler: Crawler, live_server, role: str) -> None:
+    page = crawler.page
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
 
 
 def _public_pages() -> list[str]:
@@ -91,12 +102,7 @@ def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, li
             crawler.visit("/accounts/login/")
         else:
             crawler = _crawler(browser, live_server, role, _screens(TAP))
-            page = crawler.page
-            page.goto(live_server.url + "/accounts/login/")
-            page.fill("input[name=username]", role)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r".*/$"))
+            _sign_in(crawler, live_server, role)
             # Pages of each kind (one case, one household…) are laid out for the phone first: crawled there.
             crawler.crawl("/", "nav", deeper=[screen for screen in crawler.screens if screen.name == "phone"])
             assert len(crawler.visited) > 3, f"{role}: the navigation led nowhere"
@@ -106,3 +112,27 @@ def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, li
     report = "\n".join(str(f) for f in findings)
     (CRAWL_ARTIFACTS / "findings.txt").write_text(report + "\n", encoding="utf-8")
     assert not findings, f"{len(findings)} problems a person would meet:\n{report}"
+
+
+def test_every_page_of_every_role_reads_in_english_for_an_english_browser(browser, live_server, demo_street):
+    """The same crawl with a browser asking for English (Accept-Language: en), on the desktop: no page shows the
+    application's own words (navigation, headings, labels, buttons, messages: its message catalogue) in Chinese.
+    Names, places and what people wrote stay as they were written; the layout is the crawl above's to judge."""
+    chrome = ChromeWords(Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    desktop = [Screen("desktop", **VIEWPORTS["desktop"])]
+    findings = []
+    for role in ONLY_ROLES or ROLES:
+        crawler = _crawler(browser, live_server, role, desktop, locale="en-US")
+        crawler.chrome = chrome
+        if role == "anonymous":
+            for path in [*_public_pages(), "/accounts/login/"]:
+                crawler.visit(path)
+        else:
+            _sign_in(crawler, live_server, role)
+            crawler.crawl("/", "nav", deeper=desktop)
+        findings += [f for f in crawler.findings if f.problem.startswith("untranslated")]
+        crawler.page.context.close()
+    report = "\n".join(str(f) for f in findings)
+    (CRAWL_ARTIFACTS / "en-US").mkdir(parents=True, exist_ok=True)
+    (CRAWL_ARTIFACTS / "en-US" / "findings.txt").write_text(report + "\n", encoding="utf-8")
+    assert not findings, f"{len(findings)} texts an English reader meets in Chinese:\n{report}"

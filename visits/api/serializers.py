@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -187,5 +188,5 @@ class VisitLogCreateSerializer(serializers.Serializer):
 
     def validate_visitors(self, visitors):
         if len({u.pk for u in visitors}) < 2:
-            raise serializers.ValidationError("民情日志至少需要两名走访人。")
+            raise serializers.ValidationError(_("民情日志至少需要两名走访人。"))
         return visitors

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
-from lucun.models import Community, Grid, Street, phone_validator
+from lucun.models import Community, EnglishNamed, Grid, Street, phone_validator
 
 
 class VisitTeam(models.Model):
@@ -89,7 +89,11 @@ class VisitCycle(models.Model):
         indexes = [models.Index(fields=["street", "starts_on", "ends_on"], name="visitcycle_dates_idx")]
 
     def __str__(self) -> str:
-        return f"第{self.number}轮({self.starts_on:%m-%d}—{self.ends_on:%m-%d})"
+        return _("第%(number)s轮(%(start)s—%(end)s)") % {
+            "number": self.number,
+            "start": f"{self.starts_on:%m-%d}",
+            "end": f"{self.ends_on:%m-%d}",
+        }
 
 
 class VisitAssignment(models.Model):
@@ -120,7 +124,7 @@ class VisitAssignment(models.Model):
         return f"{self.cycle} · {self.team} → {self.community}"
 
 
-class AttentionTag(models.Model):
+class AttentionTag(EnglishNamed):
     """A reason a household needs attention (独居老人, 低保…); rows, so a street can add its own."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -134,9 +138,6 @@ class AttentionTag(models.Model):
         verbose_name = _("关注标签")
         verbose_name_plural = _("关注标签")
         ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Household(models.Model):
