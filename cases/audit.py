@@ -25,3 +25,5 @@ class AuditAction(models.TextChoices):
     BULLETIN_CREATE = "cases.bulletin_create", _("起草通报")
     BULLETIN_UPDATE = "cases.bulletin_update", _("修改通报草稿")
     BULLETIN_PUBLISH = "cases.bulletin_publish", _("发布通报")
+    APPROVAL_DECIDE = "cases.approval_decide", _("审批延期或退回申请")
+    APPROVAL_ESCALATE = "cases.approval_escalate", _("审批超时转上级")

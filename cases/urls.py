@@ -25,6 +25,7 @@ urlpatterns = [
     path("feedback/<int:pk>/", feedback.feedback_detail, name="feedback_detail"),
     path("feedback/<int:pk>/<slug:action>/", feedback.feedback_triage, name="feedback_triage"),
     path("mine/", views.my_work, name="my_work"),
+    path("approvals/", views.approvals_inbox, name="approvals"),
     path("new/", views.case_create, name="case_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notices/", notices.notice_list, name="notice_list"),

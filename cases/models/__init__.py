@@ -2,7 +2,7 @@
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
 (feedback.py), the open-case tally (tally.py)."""
 
-from .approvals import ExtensionRequest, ReturnRequest
+from .approvals import APPROVER_ROLES, ApprovalKind, ApprovalRule, ExtensionRequest, ReturnRequest, rules_gap
 from .case import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -34,6 +34,7 @@ from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_a
 from .tally import CaseTally
 
 __all__ = [
+    "APPROVER_ROLES",
     "BULLETIN_READERS_DEFAULT",
     "KEY_PREFIX",
     "LOOKUP_ALPHABET",
@@ -41,6 +42,8 @@ __all__ = [
     "OPEN_STATES",
     "RUNNING_STATES",
     "TOKEN_PATTERN",
+    "ApprovalKind",
+    "ApprovalRule",
     "Bulletin",
     "BulletinItem",
     "BulletinReader",
@@ -70,5 +73,6 @@ __all__ = [
     "new_api_key",
     "new_channel_token",
     "new_lookup_code",
+    "rules_gap",
     "to_hour",
 ]

@@ -1,6 +1,15 @@
 """Reads of the cases app: cases and lists (case.py), the three-colour dashboard (dashboard_figures.py),
 anonymous feedback (feedback.py)."""
 
+from .approvals import (
+    REQUEST_MODELS,
+    approval_rule_for,
+    approvals_cases,
+    approvals_inbox,
+    approvals_pending_totals,
+    approvals_waiting_count,
+    requests_waiting,
+)
 from .case import (
     LIST_RELATED,
     approvals_waiting,
@@ -66,10 +75,16 @@ from .sheets import case_sheets
 __all__ = [
     "API_WINDOWS",
     "LIST_RELATED",
+    "REQUEST_MODELS",
     "ChannelFigures",
     "Dashboard",
     "FeedbackStatus",
+    "approval_rule_for",
+    "approvals_cases",
+    "approvals_inbox",
+    "approvals_pending_totals",
     "approvals_waiting",
+    "approvals_waiting_count",
     "bulletin_candidates",
     "bulletin_get",
     "bulletin_items",
@@ -117,6 +132,7 @@ __all__ = [
     "open311_url",
     "open_colour_totals",
     "public_form_options",
+    "requests_waiting",
     "street_channels",
     "streets_taking_feedback",
     "tier_default",

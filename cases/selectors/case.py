@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from lucun.models import Community, User
-from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope
+from lucun.scoping import communities_for, get_scoped_or_404, scope
 
 from .. import source_filters
 from ..models import (
@@ -17,11 +17,9 @@ from ..models import (
     CaseState,
     Colour,
     ConductViolation,
-    ExtensionRequest,
-    ReturnRequest,
     Tier,
 )
-from ..permissions import SUPERVISE_ROLES
+from .approvals import requests_waiting
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -76,17 +74,13 @@ def my_work_colours(*, user: User, now: datetime | None = None) -> dict[str, int
 def approvals_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
     """Return the cases with an extension or return request this user may decide, soonest due first.
 
-    Each case carries ``extension_pending`` and ``return_pending``. The requests are found through their
-    pending-only unique indexes, so the cost follows the few pending requests, not the cases.
+    Each case carries ``extension_pending`` and ``return_pending`` (a request waiting for this user). The requests
+    are found through their pending-only unique indexes, so the cost follows the few pending requests, not the cases.
     """
-    pending = ExtensionRequest.Decision.PENDING
-    extensions = ExtensionRequest.objects.filter(decision=pending)
-    returns = ReturnRequest.objects.filter(decision=pending)
+    extensions = requests_waiting(user=user, kind="extension")
+    returns = requests_waiting(user=user, kind="return")
     return (
-        Case.objects.filter(
-            Q(pk__in=extensions.values("case")) | Q(pk__in=returns.values("case")),
-            community__in=communities_with_role(user, SUPERVISE_ROLES),
-        )
+        Case.objects.filter(Q(pk__in=extensions.values("case")) | Q(pk__in=returns.values("case")))
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
         .annotate(

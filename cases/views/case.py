@@ -24,24 +24,17 @@ def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The official's open cases (?colour= narrows them), or with ?view=approvals the requests they decide."""
-    can_approve = has_role(request.user, permissions.SUPERVISE_ROLES)
-    approvals = can_approve and request.GET.get("view") == "approvals"
+    """The official's open cases (?colour= narrows them); ?view=approvals, the old address of the approvals inbox."""
+    can_approve = has_role(request.user, permissions.APPROVE_ROLES)
+    if can_approve and request.GET.get("view") == "approvals":
+        return redirect("cases:approvals")
     colour = request.GET.get("colour", "") if request.GET.get("colour") in Colour.values else ""
-    if approvals:
-        cases = selectors.approvals_waiting(user=request.user)
-    else:
-        cases = selectors.my_work(user=request.user, colour=colour)
+    cases = selectors.my_work(user=request.user, colour=colour)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/my_work.html",
-        {
-            "page_obj": page,
-            "approvals": approvals,
-            "can_approve": can_approve,
-            "colour": Colour(colour) if colour else None,
-        },
+        {"page_obj": page, "can_approve": can_approve, "colour": Colour(colour) if colour else None},
     )
 
 
@@ -84,7 +77,6 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
     ]
     pending_extension = case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
     pending_return = case.return_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
-    can_decide = permissions.can_supervise(user, case)
     return {
         "case": case,
         "colour": case.colour_at(),
@@ -92,7 +84,8 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "moves": moves,
         "pending_extension": pending_extension,
         "pending_return": pending_return,
-        "can_decide": can_decide,
+        "can_decide_extension": bool(pending_extension) and permissions.can_decide(user, pending_extension),
+        "can_decide_return": bool(pending_return) and permissions.can_decide(user, pending_return),
         "decision_form": forms.DecisionForm(prefix="decision"),
         "photos": case.photos.all(),
         "sender_answers": selectors.case_sender_answers(case=case),
@@ -198,6 +191,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "d": data,
             "filter_form": filter_form,
             "screen": bool(request.GET.get("screen")),
+            "can_approve": has_role(request.user, permissions.APPROVE_ROLES),
             "print_view": bool(request.GET.get("print")),
             "refresh_seconds": _refresh_seconds(request),
             "lists": CaseList,
