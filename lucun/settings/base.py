@@ -208,7 +208,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # A choice set used by several components (read, create and patch shapes) needs its one name here.
-    "ENUM_NAME_OVERRIDES": {"RewardKindEnum": "points.models.Reward.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RewardKindEnum": "points.models.Reward.Kind",
+        "ApprovalKindEnum": "cases.models.ApprovalKind",
+    },
 }
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 ; the console by default.
