@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lucun.admin import ConfigRowAdmin, ReadOnlyAdmin
 
 from .models import (
+    ApprovalRule,
     Bulletin,
     BulletinItem,
     BulletinReader,
@@ -56,6 +57,21 @@ class TierAdmin(admin.ModelAdmin):
         tier = tier_make_default(tier=queryset.get())
         self.log_change(request, tier, [{"changed": {"fields": ["is_default"]}}])
         self.message_user(request, _("“%(name)s”已设为默认层级。") % {"name": tier.name})
+
+
+@admin.register(ApprovalRule)
+class ApprovalRuleAdmin(ConfigRowAdmin):
+    """Who approves extensions and returns (审批权限); a change that leaves a request without an approver is refused.
+
+    Rows are switched off rather than deleted, so switching one off is checked like any other change.
+    """
+
+    list_display = ["name", "kind", "tier", "up_to_days", "approver_role", "escalate_after", "escalate_to", "is_active"]
+    list_filter = ["kind", "tier", "is_active"]
+    list_select_related = ["tier"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ConductKind)

@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         ("办结自动归档 auto close", "cases.tasks.cases_auto_close", 3600),
         ("群众反馈每小时提醒 feedback digest", "cases.tasks.feedback_digest_notify", 3600),
         ("12345 状态回传重试 hotline deliveries", "cases.tasks.hotline_deliveries_retry", 300),
+        ("审批超时转上级 approvals escalation", "cases.tasks.approvals_escalate", 300),
     ]
     demo_seeder = "cases.demo.seed"
 
@@ -24,7 +25,7 @@ class CasesConfig(AppConfig):
         from .home import register_panels
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
         from .models.tally import sqlite_tally_triggers
-        from .permissions import DASHBOARD_ROLES, SUPERVISE_ROLES
+        from .permissions import APPROVE_ROLES, DASHBOARD_ROLES, SUPERVISE_ROLES
         from .search import PROVIDERS as SEARCH_PROVIDERS
         from .services.feedback import TRIAGE_ROLES
         from .signals import connect
@@ -41,8 +42,21 @@ class CasesConfig(AppConfig):
         register_panels()
         register_holdings()
         solve = navigation.SOLVE
+        navigation.register_badge(
+            "approvals",
+            lambda user: [selectors.requests_waiting(user=user, kind=kind) for kind in selectors.REQUEST_MODELS],
+        )
         navigation.register(
             navigation.NavItem(label=_("我的待办"), url_name="cases:my_work", order=30, group=solve),
+            # What waits for this official's decision, with its count (who decides is configuration: ApprovalRule).
+            navigation.NavItem(
+                label=_("待我审批"),
+                url_name="cases:approvals",
+                order=31,
+                roles=APPROVE_ROLES,
+                group=solve,
+                badge="approvals",
+            ),
             navigation.NavItem(label=_("诉求"), url_name="cases:case_list", order=31, group=solve),
             navigation.NavItem(
                 label=_("群众反馈"), url_name="cases:feedback_queue", order=32, roles=TRIAGE_ROLES, group=solve

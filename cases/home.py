@@ -12,7 +12,7 @@ from lucun.scoping import has_role
 
 from . import selectors
 from .models import Colour
-from .permissions import DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES, dispatches_for_a_community
+from .permissions import APPROVE_ROLES, DASHBOARD_ROLES, OPEN_ROLES, SUPERVISE_ROLES, dispatches_for_a_community
 
 COLOUR_LABELS = {
     Colour.RED: lambda: _("红色 · 超时"),
@@ -89,14 +89,14 @@ def my_cases(*, user, now) -> Panel | None:
 
 
 def approvals(*, user, now) -> Panel | None:
-    """Extension and return requests waiting for this supervisor's or leader's decision."""
-    if not has_role(user, SUPERVISE_ROLES):
+    """Extension and return requests waiting for this official's decision (who decides is configuration)."""
+    if not has_role(user, APPROVE_ROLES):
         return None
     return count_panel(
         key="approvals",
         title=_("待我审批"),
         label=_("延期、退回申请"),
-        url=reverse("cases:my_work") + "?view=approvals",
+        url=reverse("cases:approvals"),
         items=selectors.approvals_waiting(user=user, now=now),
         row=lambda case: _case_row(case, _request_kinds(case)),
         empty=_("没有待您审批的延期或退回申请。"),

@@ -8,7 +8,7 @@ from lucun.errors import NotAllowed
 from lucun.models import Role
 from lucun.scoping import STREET_LEVEL_ROLES, has_role, roles_for, user_positions
 
-from .models import Case
+from .models import APPROVER_ROLES, Case
 
 # Officials who register and dispatch cases for a community (assign, escalate, cancel).
 DISPATCH_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_STAFF, Role.STREET_LEADER, Role.SUPERVISOR})
@@ -16,6 +16,9 @@ DISPATCH_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.STREET_STAFF, Role.STREET
 HANDLE_ROLES = frozenset({Role.COMMUNITY_CADRE, Role.GRID_WORKER, Role.STREET_STAFF, Role.STREET_LEADER})
 # Officials who approve extensions and returns, and issue supervision notices.
 SUPERVISE_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
+# Officials the approval rules may name (ApprovalRule): they see the approvals inbox; the supervisors and street
+# leaders decide the requests made before the rules.
+APPROVE_ROLES = frozenset(APPROVER_ROLES) | SUPERVISE_ROLES
 # Officials who may register a case at all (every position that meets residents).
 OPEN_ROLES = frozenset(Role.values)
 # Officials who watch the three-colour dashboard of their communities.
@@ -94,6 +97,22 @@ def dispatches_for_a_community(user) -> bool:
 def can_receive(user, community) -> bool:
     """The officials who dispatch for ``community`` accept a case handed to it, or send it back."""
     return has_role(user, DISPATCH_ROLES, community)
+
+
+def approver_roles(request) -> frozenset[str]:
+    """The roles that decide an extension or return request now: the one the rules named (``ApprovalRule``).
+
+    A request without a named role (made before the rules, or for a tier without rules) is the supervisors' and
+    street leaders'.
+    """
+    return frozenset({request.approver_role}) if request.approver_role else SUPERVISE_ROLES
+
+
+def can_decide(user, request) -> bool:
+    """The configured approver covering the case's community decides a request; nobody decides their own."""
+    if request.requested_by_id == user.pk:
+        return False
+    return has_role(user, approver_roles(request), request.case.community)
 
 
 # --- 通报 (bulletins) ----------------------------------------------------------------------------------

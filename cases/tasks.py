@@ -34,6 +34,12 @@ def feedback_digest_notify() -> int:
     return services.feedback_digest_notify()
 
 
+@shared_task(name="cases.tasks.approvals_escalate", ignore_result=True, soft_time_limit=240, time_limit=300)
+def approvals_escalate() -> int:
+    """Send the extension and return requests nobody decided in time to the next approver."""
+    return services.approvals_escalate()
+
+
 @shared_task(name="cases.tasks.dashboard_resolved_refresh", ignore_result=True, soft_time_limit=120, time_limit=150)
 def dashboard_resolved_refresh(user_id: int, query: str) -> None:
     """Recompute the dashboard's figures on resolved cases for one viewer and their filters."""

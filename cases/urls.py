@@ -27,6 +27,7 @@ urlpatterns = [
     path("feedback/<int:pk>/<slug:action>/", feedback.feedback_triage, name="feedback_triage"),
     path("hotline/", hotline.hotline_import, name="hotline_import"),
     path("mine/", views.my_work, name="my_work"),
+    path("approvals/", views.approvals_inbox, name="approvals"),
     path("new/", views.case_create, name="case_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notices/", notices.notice_list, name="notice_list"),

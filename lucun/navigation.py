@@ -5,9 +5,12 @@ roles that may use its page with the same role set its view checks (the app's pe
 is offered exactly the pages that will open for them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,7 @@ class NavItem:
     url_kwargs: dict = field(default_factory=dict)
     group: str = ""  # one of GROUP_KEYS; "" only for the home page, which stands on its own
     query: str = ""  # e.g. "kind=contest": a filtered view of a list page
+    badge: str = ""  # the key of a count shown on the entry (``register_badge``), e.g. what waits for approval
 
     def __post_init__(self) -> None:
         if self.group and self.group not in GROUP_KEYS:
@@ -50,6 +54,17 @@ class NavItem:
 
 
 _items: dict[str, NavItem] = {}
+# badge key -> (user) -> the querysets whose rows the entry counts together (counted in the shell's one statement)
+_badges: dict[str, Callable[[Any], list[QuerySet]]] = {}
+
+
+def register_badge(key: str, rows: Callable[[Any], list[QuerySet]]) -> None:
+    _badges[key] = rows
+
+
+def badges_for(items: list[dict], user) -> dict[str, list[QuerySet]]:
+    """The badges of the entries this user sees: {key: querysets to count}."""
+    return {item["badge"]: _badges[item["badge"]](user) for item in items if item["badge"] in _badges}
 
 
 def register(*items: NavItem) -> None:
@@ -84,6 +99,8 @@ def items_for(user, user_roles: set[str]) -> list[dict]:
                 "url_name": item.url_name,
                 "group": item.group,
                 "current": "",
+                "badge": item.badge,
+                "count": 0,
             }
         )
     return visible

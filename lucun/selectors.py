@@ -1,7 +1,7 @@
 """Reads of the core domain."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, Model, Prefetch, QuerySet, Subquery, Value
 
 from .models import AuditEvent, Community, ExportJob, Grid, Notification, Street, User
 from .scoping import communities_for
@@ -9,6 +9,32 @@ from .scoping import communities_for
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def _counted(queryset: QuerySet) -> Subquery:
+    """``queryset``'s row count as a scalar subquery (one row, no GROUP BY)."""
+    rows = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=Count("pk")).values("_n")
+    return Subquery(rows, output_field=IntegerField())
+
+
+def shell_counts(*, user: User, badges: dict[str, list[QuerySet]]) -> dict[str, int]:
+    """Return the unread notices (``unread``) and each navigation badge's count, in one statement.
+
+    A badge counts the rows of its querysets together (e.g. two kinds of request); the shell of every page pays
+    for them with the statement it makes for the unread count anyway.
+    """
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if not badges:
+        return {"unread": unread.count()}
+    parts = {"unread": _counted(unread)}
+    for key, querysets in badges.items():
+        for i, queryset in enumerate(querysets):
+            parts[f"{key}__{i}"] = _counted(queryset)
+    row = User.objects.filter(pk=user.pk).values(**parts).first() or {}
+    counts = {"unread": row.get("unread") or 0}
+    for key, querysets in badges.items():
+        counts[key] = sum(row.get(f"{key}__{i}") or 0 for i in range(len(querysets)))
+    return counts
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:

@@ -1,5 +1,5 @@
 """The configuration rows the data migrations seed (tiers, categories, tags, steps, service types, red lines,
-callback pool).
+callback pool, approval rules).
 
 A test that runs against committed data (a live server, a backup read by another process) empties the database
 when it ends; the next such test puts the seeded configuration back first with ``configuration_seed()``.
@@ -12,6 +12,7 @@ SEEDED_CONFIGURATION = [
     ("cases.migrations.0016_tier_is_default", "mark_assigned"),
     ("cases.migrations.0018_bulletin", "seed"),
     ("cases.migrations.0019_hotline", "seed"),
+    ("cases.migrations.0025_approval_rules", "seed"),
     ("visits.migrations.0002_default_tags", "add_tags"),
     ("deliberation.migrations.0002_default_configuration", "seed"),
     ("points.migrations.0002_ledger_append_only_and_defaults", "seed_configuration"),

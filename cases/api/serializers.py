@@ -1,9 +1,10 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from lucun.models import Community, Grid, User
 
-from ..models import Case, CaseEvent, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+from ..models import ApprovalKind, Case, CaseEvent, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -225,3 +226,55 @@ class DashboardSerializer(serializers.Serializer):
 
 
 COLOURS = Colour.values
+
+
+class ApprovalWaitingSerializer(serializers.Serializer):
+    """One request waiting for the caller's decision (the approvals inbox)."""
+
+    kind = serializers.ChoiceField(
+        source="request_kind", choices=ApprovalKind.choices, help_text="extension 延期、return 退回"
+    )
+    id = serializers.IntegerField(help_text="申请编号;审批时与 kind 一起提交")
+    case_number = serializers.CharField()
+    case_title = serializers.CharField()
+    community = serializers.CharField(source="community_name")
+    requester = serializers.SerializerMethodField()
+    extra_time = serializers.DurationField(source="asked", allow_null=True, help_text="申请延长的时间;退回申请为空")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    waited_seconds = serializers.SerializerMethodField(help_text="已等待的秒数")
+    escalated_at = serializers.DateTimeField(allow_null=True, help_text="超时转上级的时间;未转为空")
+
+    def get_requester(self, row) -> str:
+        return row["requester"] or row["requester_username"]
+
+    def get_waited_seconds(self, row) -> int:
+        return int((timezone.now() - row["created_at"]).total_seconds())
+
+
+class ApprovalItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApprovalKind.choices)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ApprovalsDecideSerializer(serializers.Serializer):
+    items = ApprovalItemSerializer(many=True, allow_empty=False, max_length=100)
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="驳回时必填")
+
+    def validate(self, attrs):
+        if not attrs["approve"] and not attrs["note"].strip():
+            raise serializers.ValidationError({"note": ["驳回申请须填写理由。"]})
+        return attrs
+
+
+class ApprovalResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApprovalKind.choices)
+    id = serializers.IntegerField(source="pk")
+    ok = serializers.BooleanField(help_text="是否已办理;未办理时 message 说明原因")
+    message = serializers.CharField()
+    case_number = serializers.CharField(allow_blank=True)
+
+
+class ApprovalResultsSerializer(serializers.Serializer):
+    results = ApprovalResultSerializer(many=True)

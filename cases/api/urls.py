@@ -28,6 +28,8 @@ urlpatterns = [
     path("cases/", views.CaseListCreateView.as_view(), name="api_case_list"),
     path("", include("cases.api.jobs")),  # before cases/<number>/: cases/sheets/ is no case number
     path("cases/dashboard/", views.DashboardView.as_view(), name="api_case_dashboard"),
+    path("cases/approvals/", views.ApprovalsWaitingView.as_view(), name="api_approvals"),
+    path("cases/approvals/decide/", views.ApprovalsDecideView.as_view(), name="api_approvals_decide"),
     path("cases/extension-requests/<int:pk>/decide/", views.ExtensionDecideView.as_view(), name="api_extension_decide"),
     path("cases/return-requests/<int:pk>/decide/", views.ReturnDecideView.as_view(), name="api_return_decide"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="api_case_detail"),

@@ -197,6 +197,44 @@ class ReturnDecideView(_DecideView):
         return super().post(request, pk)
 
 
+class ApprovalsWaitingView(generics.ListAPIView):
+    """What waits for the caller's decision: extension and return requests, oldest first."""
+
+    serializer_class = s.ApprovalWaitingSerializer
+    community_field = None  # scoped by the selector itself
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExtensionRequest.objects.none()
+        require_role(self.request.user, permissions.APPROVE_ROLES, message="您的职务不审批延期或退回申请。")
+        return selectors.approvals_inbox(user=self.request.user)
+
+    @extend_schema(summary="待我审批", description="等待调用者审批的延期和退回申请,等待最久的在前。")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ApprovalsDecideView(APIView):
+    """Approve or refuse several requests; each goes through its decide service and answers on its own."""
+
+    @extend_schema(
+        request=s.ApprovalsDecideSerializer,
+        responses=s.ApprovalResultsSerializer,
+        summary="批量审批延期、退回申请",
+        description="逐项办理:某一项未能办理(已被他人审批、不由您审批、不在您的范围内)不影响其他各项,"
+        "结果逐项列出(ok 与 message)。驳回须填写 note。",
+    )
+    def post(self, request):
+        require_role(request.user, permissions.APPROVE_ROLES, message="您的职务不审批延期或退回申请。")
+        body = s.ApprovalsDecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        items = list(dict.fromkeys((item["kind"], item["id"]) for item in body.validated_data["items"]))
+        results = services.approvals_decide_many(
+            user=request.user, items=items, approve=body.validated_data["approve"], note=body.validated_data["note"]
+        )
+        return Response(s.ApprovalResultsSerializer({"results": results}).data)
+
+
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 

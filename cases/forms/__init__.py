@@ -1,6 +1,7 @@
 """Forms of the cases app: cases (case.py), feedback (feedback.py) and 通报 (notices.py)."""
 
 from .case import (
+    ApprovalsDecideForm,
     AssignForm,
     CaseFilterForm,
     CaseOpenForm,
@@ -39,6 +40,7 @@ from .notices import BulletinForm, CandidateRow
 
 __all__ = [
     "AnswerForm",
+    "ApprovalsDecideForm",
     "AssignForm",
     "BulletinForm",
     "CandidateRow",

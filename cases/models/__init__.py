@@ -3,7 +3,7 @@ for more time or a return (approvals.py), the negative list (conduct.py), anonym
 (feedback.py), the open-case tally (tally.py), Open311 keys (open311.py), 12345 hotline orders (hotline.py) and
 hand-overs between communities (transfers.py)."""
 
-from .approvals import ExtensionRequest, ReturnRequest
+from .approvals import APPROVER_ROLES, ApprovalKind, ApprovalRule, ExtensionRequest, ReturnRequest, rules_gap
 from .case import (
     OPEN_STATES,
     RUNNING_STATES,
@@ -46,6 +46,7 @@ from .tally import CaseTally
 from .transfers import CaseTransfer
 
 __all__ = [
+    "APPROVER_ROLES",
     "BULLETIN_READERS_DEFAULT",
     "HOTLINE_KEY_PREFIX",
     "KEY_PREFIX",
@@ -54,6 +55,8 @@ __all__ = [
     "OPEN_STATES",
     "RUNNING_STATES",
     "TOKEN_PATTERN",
+    "ApprovalKind",
+    "ApprovalRule",
     "Bulletin",
     "BulletinItem",
     "BulletinReader",
@@ -91,5 +94,6 @@ __all__ = [
     "new_channel_token",
     "new_hotline_key",
     "new_lookup_code",
+    "rules_gap",
     "to_hour",
 ]

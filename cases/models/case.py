@@ -300,6 +300,7 @@ class CaseEvent(AppendOnlyModel):
         RETURN_REQUESTED = "return_requested", _("申请退回")
         RETURN_APPROVED = "return_approved", _("批准退回")
         RETURN_REFUSED = "return_refused", _("驳回退回")
+        APPROVAL_ESCALATED = "approval_escalated", _("审批超时转上级")
         ESCALATED = "escalated", _("升级")
         PAUSED = "paused", _("暂停计时")
         RESUMED = "resumed", _("恢复计时")

@@ -1,6 +1,15 @@
 """Reads of the cases app: cases and lists (case.py), the three-colour dashboard (dashboard_figures.py),
 anonymous feedback (feedback.py), the 12345 hotline (hotline.py)."""
 
+from .approvals import (
+    REQUEST_MODELS,
+    approval_rule_for,
+    approvals_cases,
+    approvals_inbox,
+    approvals_pending_totals,
+    approvals_waiting_count,
+    requests_waiting,
+)
 from .case import (
     LIST_RELATED,
     approvals_waiting,
@@ -76,13 +85,19 @@ from .sheets import case_sheets
 __all__ = [
     "API_WINDOWS",
     "LIST_RELATED",
+    "REQUEST_MODELS",
     "ChannelFigures",
     "Dashboard",
     "Duplicate",
     "FeedbackStatus",
     "HotlineCaller",
     "PublicSuggestion",
+    "approval_rule_for",
+    "approvals_cases",
+    "approvals_inbox",
+    "approvals_pending_totals",
     "approvals_waiting",
+    "approvals_waiting_count",
     "bulletin_candidates",
     "bulletin_get",
     "bulletin_items",
@@ -135,6 +150,7 @@ __all__ = [
     "open311_url",
     "open_colour_totals",
     "public_form_options",
+    "requests_waiting",
     "same_question_case",
     "same_question_suggestions",
     "street_channels",

@@ -19,11 +19,10 @@ from ..models import (
     CaseTransfer,
     Colour,
     ConductViolation,
-    ExtensionRequest,
-    ReturnRequest,
     Tier,
 )
-from ..permissions import DISPATCH_ROLES, SUPERVISE_ROLES
+from ..permissions import DISPATCH_ROLES
+from .approvals import requests_waiting
 
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
@@ -98,17 +97,13 @@ def my_work_colours(*, user: User, now: datetime | None = None) -> dict[str, int
 def approvals_waiting(*, user: User, now: datetime | None = None) -> QuerySet[Case]:
     """Return the cases with an extension or return request this user may decide, soonest due first.
 
-    Each case carries ``extension_pending`` and ``return_pending``. The requests are found through their
-    pending-only unique indexes, so the cost follows the few pending requests, not the cases.
+    Each case carries ``extension_pending`` and ``return_pending`` (a request waiting for this user). The requests
+    are found through their pending-only unique indexes, so the cost follows the few pending requests, not the cases.
     """
-    pending = ExtensionRequest.Decision.PENDING
-    extensions = ExtensionRequest.objects.filter(decision=pending)
-    returns = ReturnRequest.objects.filter(decision=pending)
+    extensions = requests_waiting(user=user, kind="extension")
+    returns = requests_waiting(user=user, kind="return")
     return (
-        Case.objects.filter(
-            Q(pk__in=extensions.values("case")) | Q(pk__in=returns.values("case")),
-            community__in=communities_with_role(user, SUPERVISE_ROLES),
-        )
+        Case.objects.filter(Q(pk__in=extensions.values("case")) | Q(pk__in=returns.values("case")))
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
         .annotate(

@@ -16,6 +16,7 @@ from lucun.scoping import communities_for
 
 from .. import clock
 from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, Tier
+from .approvals import approvals_pending_totals
 from .case import case_list, refresh_flag
 
 
@@ -46,6 +47,8 @@ class Dashboard:
     trend: list[dict]
     lists: list[dict]
     filters: dict = field(default_factory=dict)
+    # Extension and return requests waiting on the cases shown, and those gone to the next approver.
+    approvals: dict = field(default_factory=lambda: {"waiting": 0, "escalated": 0})
     # The figures on resolved cases come from the cache: when they were computed, and whether a case has
     # been resolved or reopened since (the view then asks for a refresh in the background).
     resolved_as_of: datetime | None = None
@@ -261,6 +264,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         user=user, filters=filters or {}, base=base, since=since, now=now, tiers=tiers
     )
     buckets, beyond = _buckets(resolved, tiers)
+    approvals = approvals_pending_totals(cases=base)
     return Dashboard(
         now=now,
         tiers=tiers,
@@ -275,6 +279,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         trend=trend,
         lists=lists,
         filters=filters or {},
+        approvals=approvals,
         resolved_as_of=as_of,
         resolved_stale=stale,
         resolved_key=key,

@@ -8,7 +8,15 @@ refreshed (dashboard.py). Anonymous feedback as sent (feedback.py), its channels
 triage (feedback_triage.py), Open311 (open311.py) and the 12345 hotline (hotline.py).
 """
 
-from .approvals import case_decide_extension, case_decide_return, case_request_extension, case_request_return
+from .approvals import (
+    ApprovalResult,
+    approvals_decide_many,
+    approvals_escalate,
+    case_decide_extension,
+    case_decide_return,
+    case_request_extension,
+    case_request_return,
+)
 from .base import LIST_ORDER, Decision
 from .conduct import conduct_violation_record
 from .dashboard import dashboard_refresh_request
@@ -78,9 +86,12 @@ from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
+    "ApprovalResult",
     "BulletinEntry",
     "Decision",
     "SweepResult",
+    "approvals_decide_many",
+    "approvals_escalate",
     "bulletin_create",
     "bulletin_publish",
     "bulletin_update",

@@ -1,34 +1,98 @@
-"""Asking for more time or to hand a case back, and the supervisor's decision on either."""
+"""Asking for more time or to hand a case back, and the configured approver's decision on either.
 
-from datetime import timedelta
+Who decides is configuration (``cases.models.ApprovalRule``): when a request is made, the rule for its kind, the
+case's tier and the time asked names the approver's role and when the request goes to the next approver
+(``approvals_escalate``). Deciding many requests at once (the inbox) runs the one-request service row by row.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.errors import require, require_permission
-from lucun.models import Notification, SmsMessage, User
+from lucun.errors import DomainError, error_message, require, require_permission
+from lucun.models import Notification, Role, SmsMessage, User
+from lucun.scoping import communities_for
+from lucun.selectors import officials_covering
+from lucun.services import audit_record
 
 from .. import permissions
-from ..models import Case, CaseEvent, CaseState, ExtensionRequest, ReturnRequest
-from .base import Decision, add_event, begin_move, hours, locked, notify, set_deadlines, supervisors_of
+from ..audit import AuditAction
+from ..models import ApprovalKind, Case, CaseEvent, CaseState, ExtensionRequest, ReturnRequest
+from ..selectors.approvals import REQUEST_MODELS, approval_rule_for
+from .base import Decision, add_event, begin_move, hours, locked, notify, set_deadlines
+
+
+def _route(*, kind: str, case: Case, extra_time: timedelta | None, now: datetime) -> dict:
+    """The routing fields of a new request, from the rule for its kind, tier and length."""
+    rule = approval_rule_for(kind=kind, tier=case.tier, extra_time=extra_time)
+    if rule is None:
+        return {}
+    routing = {"approver_role": rule.approver_role}
+    if rule.escalate_after:
+        routing |= {"escalate_at": now + rule.escalate_after, "escalate_to": rule.escalate_to}
+    return routing
+
+
+def _approvers(request) -> list[User]:
+    """The officials who decide ``request`` now, the requester left out."""
+    roles = permissions.approver_roles(request)
+    return [
+        u for u in officials_covering(community=request.case.community, roles=roles) if u.pk != request.requested_by_id
+    ]
+
+
+def _check_decider(request, user: User, message: str) -> None:
+    require_permission(request.requested_by_id != user.pk, _("不能审批自己提出的申请。"))
+    require_permission(permissions.can_decide(user, request), message)
+
+
+def _refusal_reasoned(approve: bool, note: str) -> None:
+    require(approve or bool(note.strip()), _("驳回申请须填写理由。"))
+
+
+def _audit_decision(request, user: User, approve: bool, note: str) -> None:
+    kind = _("延期申请") if isinstance(request, ExtensionRequest) else _("退回申请")
+    audit_record(
+        actor=user,
+        action=AuditAction.APPROVAL_DECIDE,
+        obj=request.case,
+        community=request.case.community,
+        summary=f"{request.case.number} · {kind} · {_('批准') if approve else _('驳回')}",
+        after={"request": request.pk, "decision": request.decision, "note": note.strip()},
+    )
+
+
+def _role_label(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else _("督办人员或街道班子成员")
 
 
 @transaction.atomic
 def case_request_extension(*, case: Case, user: User, extra_time: timedelta, reason: str) -> ExtensionRequest:
-    """申请延期: at most one approved extension per case, asked one at a time; a supervisor decides."""
+    """申请延期: at most one approved extension per case, asked one at a time; the configured approver decides."""
     case = begin_move("extension", case, user)
     require(timedelta(0) < extra_time <= case.tier.time_limit, _("延期时间须大于零且不超过本层级的办理时限。"))
     require(bool(reason and reason.strip()), _("请填写延期理由。"))
     request = ExtensionRequest.objects.create(
-        case=case, requested_by=user, extra_time=extra_time, reason=reason.strip()
+        case=case,
+        requested_by=user,
+        extra_time=extra_time,
+        reason=reason.strip(),
+        **_route(kind=ApprovalKind.EXTENSION, case=case, extra_time=extra_time, now=timezone.now()),
     )
     add_event(
-        case, CaseEvent.Kind.EXTENSION_REQUESTED, user, note=reason.strip(), after={"extra_hours": hours(extra_time)}
+        case,
+        CaseEvent.Kind.EXTENSION_REQUESTED,
+        user,
+        note=reason.strip(),
+        after={"extra_hours": hours(extra_time), "approver_role": request.approver_role},
     )
     notify(
         case,
-        supervisors_of(case),
+        _approvers(request),
         _("延期申请待审批:%(number)s") % {"number": case.number},
         body=reason.strip(),
         level=Notification.Level.WARNING,
@@ -43,7 +107,12 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     case = locked(request.case)
     require(request.decision == Decision.PENDING, _("该延期申请已审批。"))
-    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批延期。"))
+    _check_decider(
+        request,
+        user,
+        _("该延期申请由%(role)s审批,您不能审批。") % {"role": _role_label(request.approver_role)},
+    )
+    _refusal_reasoned(approve, note)
     now = timezone.now()
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, now, note.strip()
@@ -69,6 +138,7 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
         (_("延期申请已批准:%(number)s") if approve else _("延期申请被驳回:%(number)s")) % {"number": case.number},
         body=note,
     )
+    _audit_decision(request, user, approve, note)
     return request
 
 
@@ -77,11 +147,18 @@ def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest
     """申请退回: the handler says the case is not theirs; approval keeps cases from bouncing between offices."""
     case = begin_move("return", case, user)
     require(bool(reason and reason.strip()), _("请填写退回理由。"))
-    request = ReturnRequest.objects.create(case=case, requested_by=user, reason=reason.strip())
-    add_event(case, CaseEvent.Kind.RETURN_REQUESTED, user, note=reason.strip())
+    request = ReturnRequest.objects.create(
+        case=case,
+        requested_by=user,
+        reason=reason.strip(),
+        **_route(kind=ApprovalKind.RETURN, case=case, extra_time=None, now=timezone.now()),
+    )
+    add_event(
+        case, CaseEvent.Kind.RETURN_REQUESTED, user, note=reason.strip(), after={"approver_role": request.approver_role}
+    )
     notify(
         case,
-        supervisors_of(case),
+        _approvers(request),
         _("退回申请待审批:%(number)s") % {"number": case.number},
         body=reason.strip(),
         kind=SmsMessage.Kind.APPROVAL_REQUEST,
@@ -95,7 +172,12 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     case = locked(request.case)
     require(request.decision == Decision.PENDING, _("该退回申请已审批。"))
-    require_permission(permissions.can_supervise(user, case), _("只有督办人员或街道班子成员可以审批退回。"))
+    _check_decider(
+        request,
+        user,
+        _("该退回申请由%(role)s审批,您不能审批。") % {"role": _role_label(request.approver_role)},
+    )
+    _refusal_reasoned(approve, note)
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
@@ -115,4 +197,114 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
         % {"number": case.number},
         body=note,
     )
+    _audit_decision(request, user, approve, note)
     return request
+
+
+DECIDE_SERVICES = {ApprovalKind.EXTENSION: "case_decide_extension", ApprovalKind.RETURN: "case_decide_return"}
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """What became of one selected request: decided, or refused with the reason the person reads."""
+
+    kind: str
+    pk: int
+    ok: bool
+    message: str
+    case_number: str = ""
+
+
+def approvals_decide_many(
+    *, user: User, items: list[tuple[str, int]], approve: bool, note: str = ""
+) -> list[ApprovalResult]:
+    """Approve or refuse each selected request (``(kind, id)``) through its one-request service, one by one.
+
+    Each request is decided in its own transaction: one refused (decided meanwhile, not this person's, out of
+    scope) leaves the others decided. A request outside the person's communities reads as not found.
+    """
+    services = {kind: globals()[name] for kind, name in DECIDE_SERVICES.items()}
+    visible = communities_for(user)
+    results = []
+    for kind, pk in items:
+        model = REQUEST_MODELS.get(kind)
+        request = (
+            model.objects.select_related("case").filter(pk=pk, case__community__in=visible).first() if model else None
+        )
+        if request is None:
+            results.append(ApprovalResult(kind=kind, pk=pk, ok=False, message=_("未找到该申请。")))
+            continue
+        try:
+            services[kind](request=request, user=user, approve=approve, note=note)
+        except DomainError as exc:  # NotAllowed too
+            results.append(
+                ApprovalResult(kind=kind, pk=pk, ok=False, message=error_message(exc), case_number=request.case.number)
+            )
+            continue
+        results.append(
+            ApprovalResult(
+                kind=kind,
+                pk=pk,
+                ok=True,
+                message=_("已批准。") if approve else _("已驳回。"),
+                case_number=request.case.number,
+            )
+        )
+    return results
+
+
+def approvals_escalate(*, now: datetime | None = None) -> int:
+    """Send the requests nobody decided in time to the next approver; return how many went.
+
+    Each request goes once, in its own transaction, by a conditional update: two sweeps that overlap escalate it
+    once, with one event and one notice to the new approvers.
+    """
+    now = now or timezone.now()
+    moved = 0
+    for kind, model in REQUEST_MODELS.items():
+        due = model.objects.filter(
+            decision=Decision.PENDING, escalated_at__isnull=True, escalate_at__isnull=False, escalate_at__lte=now
+        ).values_list("pk", flat=True)
+        for pk in list(due):
+            moved += _escalate_one(kind=kind, model=model, pk=pk, now=now)
+    return moved
+
+
+@transaction.atomic
+def _escalate_one(*, kind: str, model, pk: int, now: datetime) -> int:
+    request = model.objects.select_related("case__community__street").get(pk=pk)
+    before = request.approver_role
+    updated = model.objects.filter(
+        pk=pk, decision=Decision.PENDING, escalated_at__isnull=True, escalate_at__lte=now
+    ).update(approver_role=F("escalate_to"), escalated_at=now)
+    if not updated:
+        return 0
+    request.refresh_from_db(fields=["approver_role", "escalated_at"])
+    case = request.case
+    label = _("延期申请") if kind == ApprovalKind.EXTENSION else _("退回申请")
+    add_event(
+        case,
+        CaseEvent.Kind.APPROVAL_ESCALATED,
+        None,
+        note=_("%(kind)s超时未审批,转%(role)s审批。") % {"kind": label, "role": _role_label(request.approver_role)},
+        before={"approver_role": before},
+        after={"approver_role": request.approver_role, "request": request.pk, "kind": kind},
+    )
+    notify(
+        case,
+        _approvers(request),
+        _("%(kind)s超时未审批,转您审批:%(number)s") % {"kind": label, "number": case.number},
+        body=request.reason,
+        level=Notification.Level.WARNING,
+        kind=SmsMessage.Kind.APPROVAL_REQUEST,  # an escalated request waits for its new approver like a new one
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.APPROVAL_ESCALATE,
+        obj=case,
+        community=case.community,
+        summary=f"{case.number} · {label} · {_role_label(before)} → {_role_label(request.approver_role)}",
+        before={"approver_role": before},
+        after={"approver_role": request.approver_role, "request": request.pk, "kind": kind},
+    )
+    return 1

@@ -1,6 +1,7 @@
 """Pages of the cases app: cases (case.py), the feedback intake queue (feedback.py), the public pages (public.py),
 the negative list and its 通报 (notices.py)."""
 
+from .approvals import approvals_inbox
 from .case import (
     PAGE_SIZE,
     case_create,
@@ -28,6 +29,7 @@ from .sheets import case_sheet, case_sheets
 
 __all__ = [
     "PAGE_SIZE",
+    "approvals_inbox",
     "bulletin_create",
     "bulletin_detail",
     "bulletin_edit",

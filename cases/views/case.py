@@ -25,17 +25,16 @@ def _filter_form(request: HttpRequest) -> forms.CaseFilterForm:
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The official's open cases (?colour= narrows them), with ?view=approvals the requests they decide, with
-    ?view=incoming the cases other communities handed to theirs (accept or send back on the case page)."""
-    can_approve = has_role(request.user, permissions.SUPERVISE_ROLES)
+    """The official's open cases (?colour= narrows them); ?view=incoming the cases other communities handed to theirs
+    (accept or send back on the case page); ?view=approvals, the old address of the approvals inbox."""
+    can_approve = has_role(request.user, permissions.APPROVE_ROLES)
+    if can_approve and request.GET.get("view") == "approvals":
+        return redirect("cases:approvals")
     can_receive = has_role(request.user, permissions.DISPATCH_ROLES)
-    approvals = can_approve and request.GET.get("view") == "approvals"
     incoming = can_receive and request.GET.get("view") == "incoming"
     colour = request.GET.get("colour", "") if request.GET.get("colour") in Colour.values else ""
     if incoming:
         cases = selectors.transfers_waiting(user=request.user)
-    elif approvals:
-        cases = selectors.approvals_waiting(user=request.user)
     else:
         cases = selectors.my_work(user=request.user, colour=colour)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,7 +43,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "cases/my_work.html",
         {
             "page_obj": page,
-            "approvals": approvals,
             "can_approve": can_approve,
             "incoming": incoming,
             "can_receive": can_receive,
@@ -98,7 +96,6 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
     ]
     pending_extension = case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
     pending_return = case.return_requests.filter(decision=ExtensionRequest.Decision.PENDING).first()
-    can_decide = permissions.can_supervise(user, case)
     return {
         "case": case,
         "colour": case.colour_at(),
@@ -106,7 +103,8 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "moves": moves,
         "pending_extension": pending_extension,
         "pending_return": pending_return,
-        "can_decide": can_decide,
+        "can_decide_extension": bool(pending_extension) and permissions.can_decide(user, pending_extension),
+        "can_decide_return": bool(pending_return) and permissions.can_decide(user, pending_return),
         "decision_form": forms.DecisionForm(prefix="decision"),
         "photos": case.photos.all(),
         "sender_answers": selectors.case_sender_answers(case=case),
@@ -240,6 +238,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "d": data,
             "filter_form": filter_form,
             "screen": bool(request.GET.get("screen")),
+            "can_approve": has_role(request.user, permissions.APPROVE_ROLES),
             "print_view": bool(request.GET.get("print")),
             "refresh_seconds": _refresh_seconds(request),
             "lists": CaseList,

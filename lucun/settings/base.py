@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RewardKindEnum": "points.models.Reward.Kind",
         "JobStateEnum": "lucun.jobs.models.JobState",
+        "ApprovalKindEnum": "cases.models.ApprovalKind",
     },
 }
 

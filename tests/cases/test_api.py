@@ -93,9 +93,10 @@ def test_every_move_has_its_endpoint(api, cadre, community, handler, supervisor)
     response = api.post(f"/api/v1/cases/{case.number}/extension/", {"days": 2, "reason": "等"}, format="json")
     assert response.status_code == 200
     request_id = case.extension_requests.get().pk
-    api.force_authenticate(supervisor)
+    api.force_authenticate(cadre)  # 承办, 2 days: the community's cadres approve
     decided = api.post(f"/api/v1/cases/extension-requests/{request_id}/decide/", {"approve": True}, format="json")
     assert decided.json()["decision"] == "approved"
+    api.force_authenticate(supervisor)
     api.post(f"/api/v1/cases/{case.number}/supervise/", {"note": "请加快"}, format="json")
     api.force_authenticate(handler)
     resolved = api.post(f"/api/v1/cases/{case.number}/resolve/", {"resolution": "已修复"}, format="json").json()

@@ -107,7 +107,7 @@ def _build(state: str, variant: str, people, community) -> Case:
     if variant in ("pending_extension", "extended"):
         asked = services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=2), reason="等材料")
         if variant == "extended":
-            services.case_decide_extension(request=asked, user=people["督办人员"], approve=True)
+            services.case_decide_extension(request=asked, user=people["村居干部"], approve=True)
     if variant == "pending_return":
         services.case_request_return(case=case, user=handler, reason="不属本村")
     if variant == "pending_transfer":
@@ -191,7 +191,7 @@ def test_every_move_is_offered_to_someone_somewhere(client, people, community):
 def test_the_extension_button_waits_while_a_request_is_pending_and_returns_when_it_is_refused(
     client, people, community
 ):
-    handler, supervisor = people["承办人"], people["督办人员"]
+    handler, approver = people["承办人"], people["村居干部"]
     case = _build(CaseState.IN_PROGRESS, "plain", people, community)
     assert "申请延期" in _buttons(client, handler, case)
     response = client.post(
@@ -206,7 +206,7 @@ def test_the_extension_button_waits_while_a_request_is_pending_and_returns_when_
     )
     assert response.status_code == 400 and "已有待审批的延期申请" in response.content.decode()
     assert case.extension_requests.count() == 1
-    client.force_login(supervisor)
+    client.force_login(approver)
     request = case.extension_requests.get()
     client.post(
         reverse("cases:extension_decide", args=[request.pk]), {"decision-approve": "0", "decision-note": "理由不足"}

@@ -72,11 +72,11 @@ def test_the_database_refuses_a_second_record_of_the_same_transition(case):
     CaseEvent.objects.create(case=case, kind="turned_red", deadline_version=case.deadline_version + 1)
 
 
-def test_a_moved_deadline_can_turn_the_case_red_again(case, handler, supervisor, django_capture_on_commit_callbacks):
+def test_a_moved_deadline_can_turn_the_case_red_again(case, handler, cadre, django_capture_on_commit_callbacks):
     sweep_at(T0 + timedelta(hours=25), django_capture_on_commit_callbacks)
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
         request = services.case_request_extension(case=case, user=handler, extra_time=timedelta(hours=5), reason="等")
-        services.case_decide_extension(request=request, user=supervisor, approve=True)
+        services.case_decide_extension(request=request, user=cadre, approve=True)
     sweep_at(T0 + timedelta(hours=31), django_capture_on_commit_callbacks)
     case.refresh_from_db()
     assert case.colour == Colour.RED

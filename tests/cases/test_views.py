@@ -258,10 +258,10 @@ def test_dashboard_is_for_supervisors_and_dispatchers(client, community):
     assert client.get(reverse("cases:dashboard")).status_code == 403
 
 
-def test_extension_decided_from_the_case_page(client, cadre, community, handler, supervisor):
+def test_extension_decided_from_the_case_page(client, cadre, community, handler):
     case = open_case(community=community, by=cadre, handler=handler)
     request = services.case_request_extension(case=case, user=handler, extra_time=timedelta(days=2), reason="等")
-    client.force_login(supervisor)
+    client.force_login(cadre)
     assert "延期申请待审批" in client.get(case.get_absolute_url()).content.decode()
     client.post(
         reverse("cases:extension_decide", args=[request.pk]), {"decision-approve": "1", "decision-note": "同意"}

@@ -32,6 +32,7 @@ discuss     deliberation:meeting_list?kind=contest  x    x    x    x    x    x  
 discuss     deliberation:venue_list                 x    x    x    x    x    x    x
 discuss     deliberation:figures                    x    x    x    x    x    x    x
 solve       cases:my_work                           x    x    x    x    x    x    x
+solve       cases:approvals                         x    x    x    x    .    .    .
 solve       cases:case_list                         x    x    x    x    x    x    x
 solve       cases:feedback_queue                    x    x    x    x    .    .    .
 solve       cases:dashboard                         x    x    x    x    .    .    .

@@ -93,6 +93,7 @@ cases:case_export                            L  200  200  200  200  200  200  20
 cases:case_sheets                            L  200  200  200  200  200  200  200  200
 cases:case_sheet                             L  200  200  200  200  200  200  200  404
 cases:my_work                                L  200  200  200  200  200  200  200  200
+cases:approvals                              L  200  200  200  200  403  403  403  200
 cases:case_create                            L  200  200  200  200  200  200  200  200
 cases:dashboard                              L  200  200  200  200  403  403  403  200
 cases:notice_list                            L  200  403  200  403  403  403  403  403
@@ -150,6 +151,8 @@ api_bulletin_pdf                           403  200  200  200  200  200  403  40
 api_bulletin_publish                       403  200  403  200  403  403  403  403  403
 api_case_list                              403  200  200  200  200  200  200  200  200
 api_case_dashboard                         403  200  200  200  200  403  403  403  200
+api_approvals                              403  200  200  200  200  403  403  403  200
+api_approvals_decide                       403  400  400  400  400  403  403  403  400
 api_extension_decide                       403  400  400  400  400  400  400  400  404
 api_return_decide                          403  400  400  400  400  400  400  400  404
 api_case_detail                            403  200  200  200  200  200  200  200  404

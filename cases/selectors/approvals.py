@@ -1,0 +1,137 @@
+"""Reads of the approvals: which rule names the approver of a request, and what waits for a person (the inbox)."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import CharField, Count, DurationField, F, Q, QuerySet, Value
+from django.utils import timezone
+
+from lucun.models import User
+from lucun.scoping import communities_with_role, roles_for
+
+from ..models import ApprovalKind, ApprovalRule, Case, ExtensionRequest, ReturnRequest, Tier
+from ..permissions import SUPERVISE_ROLES
+
+PENDING = ExtensionRequest.Decision.PENDING
+REQUEST_MODELS = {ApprovalKind.EXTENSION: ExtensionRequest, ApprovalKind.RETURN: ReturnRequest}
+
+
+def approval_rule_for(*, kind: str, tier: Tier, extra_time: timedelta | None = None) -> ApprovalRule | None:
+    """Return the active rule that names the approver of such a request (None: the tier has no rule of this kind).
+
+    Extension rules are tried from the shortest limit up; the one without a limit takes what is left.
+    """
+    rules = sorted(
+        ApprovalRule.objects.active().filter(kind=kind, tier=tier),
+        key=lambda rule: (rule.up_to_days is None, rule.up_to_days or 0),
+    )
+    return next((rule for rule in rules if rule.covers(extra_time)), None)
+
+
+def _decidable_by(user: User) -> Q:
+    """The pending requests this person decides: their role is the one named, at a node covering the case.
+
+    A request without a named role (made before the rules, or for a tier without rules) is the supervisors' and
+    street leaders'. Nobody decides their own request.
+    """
+    if user.is_superuser:
+        allowed = Q(pk__isnull=False)
+    else:
+        allowed = Q(pk__in=[])
+        for role in roles_for(user):
+            allowed |= Q(approver_role=role, case__community__in=communities_with_role(user, [role]))
+        if roles_for(user) & SUPERVISE_ROLES:
+            allowed |= Q(approver_role="", case__community__in=communities_with_role(user, SUPERVISE_ROLES))
+    return Q(decision=PENDING) & allowed & ~Q(requested_by=user)
+
+
+def requests_waiting(*, user: User, kind: str) -> QuerySet:
+    """Return the pending requests of one kind that wait for this person's decision."""
+    return REQUEST_MODELS[kind].objects.filter(_decidable_by(user))
+
+
+def approvals_inbox(*, user: User) -> QuerySet:
+    """Return what waits for this person's decision, extensions and returns together, oldest first.
+
+    Rows are dicts (``kind``, ``id``, ``created_at``, ``extra_time`` — None for a return —, the reason, the case's
+    number, title and community, the requester's name, ``escalated_at``): two index-served halves in one statement,
+    so a page of the inbox costs one query and its count another.
+    """
+    fields = (
+        "id",
+        "created_at",
+        "reason",
+        "escalated_at",
+        "case_number",
+        "case_title",
+        "community_name",
+        "requester",
+        "requester_username",
+        "request_kind",
+        "asked",
+    )
+    shared = {
+        "case_number": F("case__number"),
+        "case_title": F("case__title"),
+        "community_name": F("case__community__name"),
+        "requester": F("requested_by__real_name"),
+        "requester_username": F("requested_by__username"),
+    }
+    extensions = requests_waiting(user=user, kind=ApprovalKind.EXTENSION).annotate(
+        **shared,
+        request_kind=Value(ApprovalKind.EXTENSION.value, output_field=CharField()),
+        asked=F("extra_time"),
+    )
+    returns = requests_waiting(user=user, kind=ApprovalKind.RETURN).annotate(
+        **shared,
+        request_kind=Value(ApprovalKind.RETURN.value, output_field=CharField()),
+        asked=Value(None, output_field=DurationField()),
+    )
+    return (
+        extensions.order_by()
+        .values(*fields)
+        .union(returns.order_by().values(*fields), all=True)
+        .order_by("created_at", "request_kind", "id")
+    )
+
+
+def approvals_waiting_count(*, user: User) -> int:
+    """Count what waits for this person's decision (the inbox's length), in one statement."""
+    return sum(row["n"] for row in _counted(user=user))
+
+
+def _counted(*, user: User):
+    halves = [
+        requests_waiting(user=user, kind=kind).order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
+        for kind in REQUEST_MODELS
+    ]
+    return halves[0].values("n").union(halves[1].values("n"), all=True)
+
+
+def approvals_cases(*, user: User) -> QuerySet[Case]:
+    """Return the cases with a request waiting for this person (for the home page's panel)."""
+    return Case.objects.filter(
+        Q(pk__in=requests_waiting(user=user, kind=ApprovalKind.EXTENSION).values("case"))
+        | Q(pk__in=requests_waiting(user=user, kind=ApprovalKind.RETURN).values("case"))
+    )
+
+
+def approvals_pending_totals(*, cases: QuerySet[Case]) -> dict[str, int]:
+    """Count the pending requests on ``cases`` (a scoped list) and those gone to the next approver, in one query."""
+    halves = [
+        model.objects.filter(decision=PENDING, case__in=cases.order_by().values("pk"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(waiting=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+        .values("waiting", "escalated")
+        for model in REQUEST_MODELS.values()
+    ]
+    totals = {"waiting": 0, "escalated": 0}
+    for row in halves[0].union(halves[1], all=True):
+        totals["waiting"] += row["waiting"]
+        totals["escalated"] += row["escalated"]
+    return totals
+
+
+def waited(created_at: datetime, now: datetime | None = None) -> timedelta:
+    return (now or timezone.now()) - created_at
