@@ -1,6 +1,11 @@
-"""The bulk actions of the case list and the feedback queue (registered with ``lucun.bulk`` in
+"""The bulk actions of the case list, the feedback queue and the approvals inbox (registered with ``lucun.bulk`` in
 ``CasesConfig.ready``): each row goes through the single action's service — a case's move as ``cases.moves``
-declares it, a message's triage — so a bulk action allows and refuses exactly what the single one does."""
+declares it, a message's triage, a request's decision — so a bulk action allows and refuses exactly what the
+single one does.
+
+The inbox's rows are extension and return requests, whose ids overlap: a row is named by one integer that encodes
+both (``selectors.approval_row_id``: extension 37 is 371, return 37 is 372), read with ``select`` and found with
+``pick`` instead of one model's queryset."""
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
@@ -15,9 +20,9 @@ from lucun.models import User
 from lucun.scoping import communities_for, communities_with_role, has_role
 
 from . import forms, selectors, services
-from .models import Case, CaseList, Category, Feedback, Tier
+from .models import Case, CaseList, Category, ExtensionRequest, Feedback, ReturnRequest, Tier
 from .moves import MOVES
-from .permissions import DISPATCH_ROLES, HANDLE_ROLES
+from .permissions import APPROVE_ROLES, DISPATCH_ROLES, HANDLE_ROLES
 from .services.feedback import TRIAGE_ROLES
 
 # --- The case list ------------------------------------------------------------------------------------------
@@ -174,6 +179,88 @@ def _spam(item: Feedback, *, user: User, data: dict) -> str:
     return _("已标记为无效信息。")
 
 
+# --- The approvals inbox ------------------------------------------------------------------------------------
+
+APPROVE = "cases.approval_approve"
+REFUSE = "cases.approval_refuse"
+
+
+def approval_rows(*, user: User, query: QueryDict):
+    """The inbox's rows (dicts, oldest first), for the positions that approve (403 for others, as the page)."""
+    if not _can_approve(user):
+        raise PermissionDenied
+    return selectors.approvals_inbox(user=user)
+
+
+def _approval_select(*, user: User, query: QueryDict, limit: int) -> list[int]:
+    if not _can_approve(user):
+        raise PermissionDenied
+    return selectors.approvals_inbox_ids(user=user, limit=limit)
+
+
+def _approval_pick(*, user: User, ids: list[int]) -> dict[int, ExtensionRequest | ReturnRequest]:
+    return selectors.approvals_picked(user=user, ids=ids)
+
+
+def _can_approve(user) -> bool:
+    return has_role(user, APPROVE_ROLES)
+
+
+def _approval_label(request: ExtensionRequest | ReturnRequest) -> str:
+    kind = _("延期申请") if isinstance(request, ExtensionRequest) else _("退回申请")
+    return f"{request.case.number} {kind} · {Truncator(request.case.title).chars(30)}"
+
+
+class BulkApproveForm(django_forms.Form):
+    note = django_forms.CharField(label=_("审批意见"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class BulkRefuseForm(django_forms.Form):
+    note = django_forms.CharField(
+        label=_("驳回理由"),
+        max_length=300,
+        error_messages={"required": _("驳回申请须填写理由。")},
+        help_text=_("每项申请都记下这个理由,申请人会收到通知。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def _decide(request: ExtensionRequest | ReturnRequest, *, user: User, approve: bool, note: str) -> str:
+    service = services.case_decide_extension if isinstance(request, ExtensionRequest) else services.case_decide_return
+    service(request=request, user=user, approve=approve, note=note)
+    return _("已批准。") if approve else _("已驳回。")
+
+
+def _approve(request, *, user: User, data: dict) -> str:
+    return _decide(request, user=user, approve=True, note=data["note"])
+
+
+def _refuse(request, *, user: User, data: dict) -> str:
+    return _decide(request, user=user, approve=False, note=data["note"])
+
+
+def _approval_link(request: ExtensionRequest | ReturnRequest) -> str:
+    return request.case.get_absolute_url()
+
+
+APPROVAL = {
+    "page": "cases:approvals",
+    "unit": gettext_lazy("项"),
+    "rows": approval_rows,
+    "scope": None,
+    "select": _approval_select,
+    "pick": _approval_pick,
+    "describe": _approval_label,
+    "link": _approval_link,
+    "allowed": _can_approve,
+}
+
+
 ACTIONS = (
     BulkAction(
         kind="cases.case_accept",
@@ -238,5 +325,22 @@ ACTIONS = (
         describe=_feedback_label,
         allowed=_can_triage,
         danger=True,
+    ),
+    BulkAction(
+        kind=APPROVE,
+        label=gettext_lazy("批准"),
+        run=_approve,
+        form=BulkApproveForm,
+        help=gettext_lazy("每项申请由其审批职务审批:已被他人审批或不由您审批的申请不会办理,结果中逐项说明。"),
+        **APPROVAL,
+    ),
+    BulkAction(
+        kind=REFUSE,
+        label=gettext_lazy("驳回"),
+        run=_refuse,
+        form=BulkRefuseForm,
+        help=gettext_lazy("驳回的延期申请不延长期限,驳回的退回申请由承办人继续办理。"),
+        danger=True,
+        **APPROVAL,
     ),
 )

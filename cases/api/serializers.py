@@ -2,9 +2,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from lucun.bulk.api import BulkRunSerializer
 from lucun.models import Community, Grid, User
 
 from ..models import ApprovalKind, Case, CaseEvent, CaseList, Category, Colour, ExtensionRequest, ReturnRequest, Tier
+from ..selectors.approvals import approval_row_id
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -235,6 +237,9 @@ class ApprovalWaitingSerializer(serializers.Serializer):
         source="request_kind", choices=ApprovalKind.choices, help_text="extension 延期、return 退回"
     )
     id = serializers.IntegerField(help_text="申请编号;审批时与 kind 一起提交")
+    row_id = serializers.SerializerMethodField(
+        help_text="批量操作(/api/v1/bulk/cases.approval_approve/ 等)的记录编号:申请编号×10,延期加 1、退回加 2"
+    )
     case_number = serializers.CharField()
     case_title = serializers.CharField()
     community = serializers.CharField(source="community_name")
@@ -244,6 +249,9 @@ class ApprovalWaitingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     waited_seconds = serializers.SerializerMethodField(help_text="已等待的秒数")
     escalated_at = serializers.DateTimeField(allow_null=True, help_text="超时转上级的时间;未转为空")
+
+    def get_row_id(self, row) -> int:
+        return approval_row_id(row["request_kind"], row["id"])
 
     def get_requester(self, row) -> str:
         return row["requester"] or row["requester_username"]
@@ -258,7 +266,7 @@ class ApprovalItemSerializer(serializers.Serializer):
 
 
 class ApprovalsDecideSerializer(serializers.Serializer):
-    items = ApprovalItemSerializer(many=True, allow_empty=False, max_length=100)
+    items = ApprovalItemSerializer(many=True, allow_empty=False, max_length=5000)
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="驳回时必填")
 
@@ -277,4 +285,5 @@ class ApprovalResultSerializer(serializers.Serializer):
 
 
 class ApprovalResultsSerializer(serializers.Serializer):
-    results = ApprovalResultSerializer(many=True)
+    results = ApprovalResultSerializer(many=True, help_text="每项申请的结果,按提交顺序;在后台办理时为空")
+    run = BulkRunSerializer(help_text="这次批量审批:进度和每项结果(记录编号为 row_id)")

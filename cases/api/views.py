@@ -1,16 +1,19 @@
 import functools
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lucun.api.pagination import UncountedPagination
+from lucun.api.serializers import ApiErrorSerializer
+from lucun.bulk.api import run_data
 from lucun.scoping import require_role
 
 from .. import permissions, selectors, services
@@ -214,25 +217,52 @@ class ApprovalsWaitingView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+def _approval_results(run, user) -> list[dict]:
+    """Each row of a run of the inbox as the decide endpoint answers it: the request's kind and id, its case."""
+    rows = list(run.rows.order_by("position"))
+    found = selectors.approvals_picked(user=user, ids=[row.object_id for row in rows])
+    results = []
+    for row in rows:
+        kind, pk = selectors.approval_row(row.object_id) or ("", row.object_id)
+        request = found.get(row.object_id)
+        number = request.case.number if request is not None else ""
+        results.append({"kind": kind, "pk": pk, "ok": row.ok, "message": row.message, "case_number": number})
+    return results
+
+
 class ApprovalsDecideView(APIView):
-    """Approve or refuse several requests; each goes through its decide service and answers on its own."""
+    """Approve or refuse several requests with the bulk runner: each goes through its decide service and answers on
+    its own; many run in the background."""
 
     @extend_schema(
         request=s.ApprovalsDecideSerializer,
-        responses=s.ApprovalResultsSerializer,
+        responses={
+            200: s.ApprovalResultsSerializer,
+            202: OpenApiResponse(
+                s.ApprovalResultsSerializer, description="申请较多,已在后台办理:用 run.status_url 查询"
+            ),
+            400: OpenApiResponse(ApiErrorSerializer, description="未选申请、驳回未填理由或申请过多"),
+            403: OpenApiResponse(ApiErrorSerializer, description="您的职务不审批延期或退回申请"),
+        },
         summary="批量审批延期、退回申请",
         description="逐项办理:某一项未能办理(已被他人审批、不由您审批、不在您的范围内)不影响其他各项,"
-        "结果逐项列出(ok 与 message)。驳回须填写 note。",
+        "结果逐项列出(ok 与 message)。驳回须填写 note。"
+        f"不超过 {settings.LUCUN_BULK_SYNC_MAX} 项时立即办理,返回 200 和每项结果;更多时返回 202,在后台办理,"
+        "results 为空,用 run.status_url 查询进度和每项结果(记录编号见 /api/v1/cases/approvals/ 的 row_id)。"
+        "这是批量操作 cases.approval_approve、cases.approval_refuse(/api/v1/bulk/<kind>/)的另一种写法;"
+        "要办理全部待我审批的申请,用后者的 all。",
     )
     def post(self, request):
         require_role(request.user, permissions.APPROVE_ROLES, message="您的职务不审批延期或退回申请。")
         body = s.ApprovalsDecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         items = list(dict.fromkeys((item["kind"], item["id"]) for item in body.validated_data["items"]))
-        results = services.approvals_decide_many(
+        run = services.approvals_decide(
             user=request.user, items=items, approve=body.validated_data["approve"], note=body.validated_data["note"]
         )
-        return Response(s.ApprovalResultsSerializer({"results": results}).data)
+        results = _approval_results(run, request.user) if run.finished else []
+        data = s.ApprovalResultsSerializer({"results": results, "run": run_data(run, request)}).data
+        return Response(data, status=status.HTTP_200_OK if run.finished else status.HTTP_202_ACCEPTED)
 
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold

@@ -190,16 +190,17 @@ class DecisionForm(forms.Form):
 
 
 class ApprovalsDecideForm(forms.Form):
-    """The inbox's form: the selected requests (``selected`` = ``extension-12``, ``return-5``), the decision and
-    the reason. The requests are checked one by one by the decide service, not here."""
+    """The inbox's form: the selected requests (``selected`` = ``extension-12``, ``return-5``) or all that wait for
+    the person (``all``), the decision and the reason. The requests are checked one by one by the decide service,
+    not here; how many at once is the bulk runner's limit (``LUCUN_BULK_MAX``)."""
 
-    MAX_ROWS = 100
-    ITEM = re.compile(r"^(extension|return)-([1-9][0-9]{0,17})$")
+    ITEM = re.compile(r"^(extension|return)-([1-9][0-9]{0,16})$")
 
     approve = forms.TypedChoiceField(
         label=_("审批"), choices=[("1", _("批准所选")), ("0", _("驳回所选"))], coerce=lambda v: v == "1"
     )
     note = forms.CharField(label=_("审批意见"), max_length=300, required=False, help_text=_("驳回时必填。"))
+    all = forms.BooleanField(label=_("全部待我审批的申请"), required=False)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -214,10 +215,8 @@ class ApprovalsDecideForm(forms.Form):
                 raise forms.ValidationError(_("所选申请无效,请刷新页面后重新选择。"))
             if (match[1], int(match[2])) not in items:
                 items.append((match[1], int(match[2])))
-        if not items:
+        if not items and not cleaned.get("all"):
             raise forms.ValidationError(_("请至少选择一项申请。"))
-        if len(items) > self.MAX_ROWS:
-            raise forms.ValidationError(_("一次最多审批 %(n)s 项申请。") % {"n": self.MAX_ROWS})
         if cleaned.get("approve") is False and not cleaned.get("note", "").strip():
             self.add_error("note", _("驳回申请须填写理由。"))
         cleaned["items"] = items

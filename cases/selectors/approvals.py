@@ -6,13 +6,50 @@ from django.db.models import CharField, Count, DurationField, F, Q, QuerySet, Va
 from django.utils import timezone
 
 from lucun.models import User
-from lucun.scoping import communities_with_role, roles_for
+from lucun.scoping import communities_for, communities_with_role, roles_for
 
 from ..models import ApprovalKind, ApprovalRule, Case, ExtensionRequest, ReturnRequest, Tier
 from ..permissions import SUPERVISE_ROLES
 
 PENDING = ExtensionRequest.Decision.PENDING
 REQUEST_MODELS = {ApprovalKind.EXTENSION: ExtensionRequest, ApprovalKind.RETURN: ReturnRequest}
+
+
+ROW_KINDS = {ApprovalKind.EXTENSION.value: 1, ApprovalKind.RETURN.value: 2}
+
+
+def approval_row_id(kind: str, pk: int) -> int:
+    """The one integer that names a request of ``kind`` among the inbox's rows."""
+    return pk * 10 + ROW_KINDS[kind]
+
+
+def approval_row(row_id: int) -> tuple[str, int] | None:
+    """The kind and id of the request a row id names (None: it names none)."""
+    pk, digit = divmod(row_id, 10)
+    kind = next((kind for kind, d in ROW_KINDS.items() if d == digit), None)
+    return (kind, pk) if kind and pk > 0 else None
+
+
+def approvals_inbox_ids(*, user: User, limit: int) -> list[int]:
+    """The row ids of the first ``limit`` requests waiting for this person, in the inbox's order."""
+    return [approval_row_id(row["request_kind"], row["id"]) for row in approvals_inbox(user=user)[:limit]]
+
+
+def approvals_picked(*, user: User, ids: list[int]) -> dict[int, ExtensionRequest | ReturnRequest]:
+    """The requests of these row ids in this person's communities, decided or not, by row id (one query a kind).
+
+    Whether the person decides one is the decide service's question, which answers why not.
+    """
+    wanted: dict[str, list[int]] = {}
+    for row_id in ids:
+        if (found := approval_row(row_id)) is not None:
+            wanted.setdefault(found[0], []).append(found[1])
+    visible = communities_for(user)
+    picked = {}
+    for kind, pks in wanted.items():
+        requests = REQUEST_MODELS[kind].objects.select_related("case").filter(pk__in=pks, case__community__in=visible)
+        picked |= {approval_row_id(kind, request.pk): request for request in requests}
+    return picked
 
 
 def approval_rule_for(*, kind: str, tier: Tier, extra_time: timedelta | None = None) -> ApprovalRule | None:

@@ -9,8 +9,7 @@ triage (feedback_triage.py), Open311 (open311.py) and the 12345 hotline (hotline
 """
 
 from .approvals import (
-    ApprovalResult,
-    approvals_decide_many,
+    approvals_decide,
     approvals_escalate,
     case_decide_extension,
     case_decide_return,
@@ -86,11 +85,10 @@ from .tier import tier_make_default
 
 __all__ = [
     "LIST_ORDER",
-    "ApprovalResult",
     "BulletinEntry",
     "Decision",
     "SweepResult",
-    "approvals_decide_many",
+    "approvals_decide",
     "approvals_escalate",
     "bulletin_create",
     "bulletin_publish",

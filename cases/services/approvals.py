@@ -2,10 +2,10 @@
 
 Who decides is configuration (``cases.models.ApprovalRule``): when a request is made, the rule for its kind, the
 case's tier and the time asked names the approver's role and when the request goes to the next approver
-(``approvals_escalate``). Deciding many requests at once (the inbox) runs the one-request service row by row.
+(``approvals_escalate``). Deciding many requests at once (the inbox) is a bulk run (``lucun.bulk``) of the
+one-request services.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -13,16 +13,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.errors import DomainError, error_message, require, require_permission
-from lucun.models import Notification, Role, SmsMessage, User
-from lucun.scoping import communities_for
+from lucun import bulk
+from lucun.bulk.services import bulk_run_start
+from lucun.errors import require, require_permission
+from lucun.models import BulkRun, Notification, Role, SmsMessage, User
 from lucun.selectors import officials_covering
 from lucun.services import audit_record
 
 from .. import permissions
 from ..audit import AuditAction
 from ..models import ApprovalKind, Case, CaseEvent, CaseState, ExtensionRequest, ReturnRequest
-from ..selectors.approvals import REQUEST_MODELS, approval_rule_for
+from ..selectors.approvals import REQUEST_MODELS, approval_row_id, approval_rule_for
 from .base import Decision, add_event, begin_move, hours, locked, notify, set_deadlines
 
 
@@ -201,56 +202,24 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     return request
 
 
-DECIDE_SERVICES = {ApprovalKind.EXTENSION: "case_decide_extension", ApprovalKind.RETURN: "case_decide_return"}
+def approvals_decide(
+    *, user: User, items: list[tuple[str, int]], approve: bool, note: str = "", everything: bool = False
+) -> BulkRun:
+    """Approve or refuse the selected requests (``(kind, id)``), or all that wait for this person (``everything``).
 
-
-@dataclass(frozen=True)
-class ApprovalResult:
-    """What became of one selected request: decided, or refused with the reason the person reads."""
-
-    kind: str
-    pk: int
-    ok: bool
-    message: str
-    case_number: str = ""
-
-
-def approvals_decide_many(
-    *, user: User, items: list[tuple[str, int]], approve: bool, note: str = ""
-) -> list[ApprovalResult]:
-    """Approve or refuse each selected request (``(kind, id)``) through its one-request service, one by one.
-
-    Each request is decided in its own transaction: one refused (decided meanwhile, not this person's, out of
-    scope) leaves the others decided. A request outside the person's communities reads as not found.
+    The bulk runner (``lucun.bulk``, actions ``cases.approval_approve`` and ``cases.approval_refuse``) decides each
+    request through its one-request service in its own transaction: one refused (decided meanwhile, not this
+    person's, out of scope — read as not found) leaves the others decided. A few are decided before this returns,
+    more by a background job with progress; the run lists each request's result.
     """
-    services = {kind: globals()[name] for kind, name in DECIDE_SERVICES.items()}
-    visible = communities_for(user)
-    results = []
-    for kind, pk in items:
-        model = REQUEST_MODELS.get(kind)
-        request = (
-            model.objects.select_related("case").filter(pk=pk, case__community__in=visible).first() if model else None
-        )
-        if request is None:
-            results.append(ApprovalResult(kind=kind, pk=pk, ok=False, message=_("未找到该申请。")))
-            continue
-        try:
-            services[kind](request=request, user=user, approve=approve, note=note)
-        except DomainError as exc:  # NotAllowed too
-            results.append(
-                ApprovalResult(kind=kind, pk=pk, ok=False, message=error_message(exc), case_number=request.case.number)
-            )
-            continue
-        results.append(
-            ApprovalResult(
-                kind=kind,
-                pk=pk,
-                ok=True,
-                message=_("已批准。") if approve else _("已驳回。"),
-                case_number=request.case.number,
-            )
-        )
-    return results
+    action = bulk.get("cases.approval_approve" if approve else "cases.approval_refuse")
+    return bulk_run_start(
+        actor=user,
+        action=action,
+        params={"note": note},
+        ids=[approval_row_id(kind, pk) for kind, pk in items],
+        everything=everything,
+    )
 
 
 def approvals_escalate(*, now: datetime | None = None) -> int:

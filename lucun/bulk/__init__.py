@@ -9,6 +9,11 @@ the person may see (to intersect the ticked ids with: an id from the client is n
 form of the action's input and what one row does. A run (``lucun.models.BulkRun``) is made in the request up to
 ``LUCUN_BULK_SYNC_MAX`` rows and by a Celery task with progress beyond (``lucun.jobs``); either way its page
 lists each row's result. lucun imports no app: it knows the actions only through this registry.
+
+A row is named by one positive integer. Most pages list one model and a row's id is its primary key; a page whose
+rows are of several models (the approvals inbox: extension and return requests) encodes each row in one integer
+and gives the action ``select`` and ``pick`` to read and find its rows instead of ``rows().values_list("pk")`` and
+``scope().filter(pk__in=...)``.
 """
 
 from collections.abc import Callable
@@ -40,6 +45,10 @@ class BulkAction:
     person may see whatever the filters; ``form(data, user=...)`` the form of the action's input (it checks
     shape; its ``cleaned_data`` goes to ``run``); ``run(obj, user=..., data=...)`` makes the action on one row by
     calling the single action's service and returns what the person reads (``DomainError`` to refuse).
+
+    Rows of several models: ``select(user=..., query=..., limit=n)`` returns the ids of the page's first ``n``
+    rows in its order, and ``pick(user=..., ids=[...])`` the rows of those ids the person may see, by id
+    (``scope`` is then not used).
     """
 
     kind: str  # "cases.case_assign": the key stored on a run and used in the addresses
@@ -47,7 +56,7 @@ class BulkAction:
     page: str  # the URL name of the list page, for the way back
     unit: Promise  # what a row is counted in: 件, 条
     rows: Callable[..., Any]
-    scope: Callable[..., Any]
+    scope: Callable[..., Any] | None
     run: Callable[..., str]
     form: Callable[..., forms.Form] = NoInput
     describe: Callable[[Any], str] = str  # the row as the results list names it: a case's number and title
@@ -55,6 +64,20 @@ class BulkAction:
     allowed: Callable[[Any], bool] = _everyone  # may the person make this action at all (403 otherwise)
     help: Promise | str = ""  # one line on the confirmation page: what happens to each row
     danger: bool = False
+    select: Callable[..., Any] | None = None
+    pick: Callable[..., dict[int, Any]] | None = None
+
+    def page_ids(self, *, user, query, limit: int) -> list[int]:
+        """The ids of the page's first ``limit`` rows with its filters, in its order."""
+        if self.select is not None:
+            return list(self.select(user=user, query=query, limit=limit))
+        return list(self.rows(user=user, query=query).values_list("pk", flat=True)[:limit])
+
+    def lookup(self, *, user, ids) -> dict[int, Any]:
+        """The rows of ``ids`` the person may see, by id (one query per chunk of ids)."""
+        if self.pick is not None:
+            return self.pick(user=user, ids=list(ids))
+        return self.scope(user=user).filter(pk__in=ids).in_bulk()
 
 
 _actions: dict[str, BulkAction] = {}

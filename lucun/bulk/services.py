@@ -48,7 +48,7 @@ def selection_ids(*, action: BulkAction, user: User, query: QueryDict, ids: list
     ticked ``ids`` as given, once each (each is looked up within the person's scope when it runs)."""
     limit = settings.LUCUN_BULK_MAX
     if everything:
-        return list(action.rows(user=user, query=query).values_list("pk", flat=True)[: limit + 1])
+        return action.page_ids(user=user, query=query, limit=limit + 1)
     return list(dict.fromkeys(int(pk) for pk in ids))
 
 
@@ -118,7 +118,6 @@ def bulk_run_execute(*, run_id: int) -> BulkRun | None:
         return job_fail(job=run, message=_("未能办理:%(why)s") % {"why": error_message(exc)})
     recorded = set(run.rows.values_list("object_id", flat=True))
     step = max(run.total // PROGRESS_UPDATES, 1)
-    scope = action.scope(user=user)
     objects: dict[int, object] = {}
 
     def row(pk: int, *, user: User) -> str:
@@ -149,7 +148,7 @@ def bulk_run_execute(*, run_id: int) -> BulkRun | None:
         positions.update({pk: i for i, pk in enumerate(ids, 1)})
         for start in range(0, len(ids), CHUNK):
             chunk = [pk for pk in ids[start : start + CHUNK] if pk not in recorded]
-            objects = scope.filter(pk__in=chunk).in_bulk() if chunk else {}
+            objects = action.lookup(user=user, ids=chunk) if chunk else {}
             labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
             labels.update({pk: f"#{pk}" for pk in chunk if pk not in objects})
             links.update({pk: action.link(obj) for pk, obj in objects.items()})

@@ -52,8 +52,14 @@ def bulk_start(request: HttpRequest, kind: str) -> HttpResponse:
     everything = source.get("all") == "1"
     ids = _ids(source.getlist("id"))
     rows = action.rows(user=request.user, query=query)  # refused (403) where the page is
-    if everything:
+    if everything and action.select is None:
         count, preview, unseen = rows.count(), list(rows[:PREVIEW]), 0
+    elif everything:
+        first = action.page_ids(user=request.user, query=query, limit=PREVIEW)
+        count, preview, unseen = rows.count(), list(action.lookup(user=request.user, ids=first).values()), 0
+    elif action.pick is not None:
+        chosen = action.lookup(user=request.user, ids=ids)
+        count, preview, unseen = len(ids), [chosen[pk] for pk in ids if pk in chosen][:PREVIEW], len(ids) - len(chosen)
     else:
         chosen = action.scope(user=request.user).filter(pk__in=ids)
         found = chosen.count()

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from cases import selectors, services
 from cases.models import ApprovalKind, ApprovalRule, CaseEvent, ExtensionRequest, ReturnRequest
 from lucun.errors import NotAllowed
-from lucun.models import AuditEvent, Notification, Role
+from lucun.models import AuditEvent, BulkRun, Notification, Role
 from tests.cases.factories import fourth_tier, open_case, tier
 from tests.factories import CommunityFactory, UserFactory, official
 
@@ -248,6 +248,15 @@ def test_the_inbox_makes_a_fixed_number_of_queries(
         assert len(_rows(client.get(reverse("cases:approvals")))) == 13
 
 
+def _results(client, response) -> list[tuple[str, bool, str]]:
+    """The rows of the run's page the inbox sent the person to: (label, ok, message)."""
+    assert response.status_code == 302, response.content
+    html = client.get(response["Location"]).content.decode()
+    row = r'<tr data-ok="([01])">.*?data-label="记录">(?:<a [^>]*>)?([^<]*)(?:</a>)?</td>.*?</span> ([^<]*)</td>'
+    rows = re.findall(row, html, re.S)
+    return [(label, ok == "1", message.strip()) for ok, label, message in rows]
+
+
 def test_approving_many_reports_each_row_and_one_refusal_leaves_the_others(
     client, community, cadre, handler, street_leader
 ):
@@ -260,14 +269,17 @@ def test_approving_many_reports_each_row_and_one_refusal_leaves_the_others(
         reverse("cases:approvals"),
         {"selected": [f"return-{first.pk}", f"extension-{second.pk}", f"return-{third.pk}"], "approve": "1"},
     )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "办理结果:共 3 项,成功 2 项" in html
-    assert re.search(rf'data-result="return-{third.pk}" data-ok="0">.*?该退回申请已审批', html, re.S)
+    assert _results(client, response) == [
+        (f"{first.case.number} 退回申请 · 一", True, "已批准。"),
+        (f"{second.case.number} 延期申请 · 二", True, "已批准。"),
+        (f"{third.case.number} 退回申请 · 三", False, "该退回申请已审批。"),
+    ]
+    assert "已办理 2 条,未办理 1 条" in client.get(response["Location"]).content.decode()
     assert ReturnRequest.objects.get(pk=first.pk).decision == "approved"
     assert ExtensionRequest.objects.get(pk=second.pk).decision == "approved"
     assert ReturnRequest.objects.get(pk=third.pk).decision == "refused"
-    assert _rows(response) == []
+    assert _rows(client.get(reverse("cases:approvals"))) == []
+    assert AuditEvent.objects.filter(action="lucun.bulk_run").count() == 1
 
 
 def test_refusing_many_needs_a_reason_and_names_rows_not_mine(client, community, cadre, handler, street_leader):
@@ -278,9 +290,37 @@ def test_refusing_many_needs_a_reason_and_names_rows_not_mine(client, community,
     response = client.post(reverse("cases:approvals"), {"selected": selected, "approve": "0"})
     assert response.status_code == 400 and "驳回申请须填写理由" in response.content.decode()
     response = client.post(reverse("cases:approvals"), {"selected": selected, "approve": "0", "note": "材料不全"})
-    html = response.content.decode()
-    assert "成功 1 项" in html and "由村居干部审批" in html
+    results = _results(client, response)
+    assert [ok for _label, ok, _message in results] == [True, False]
+    assert results[0][2] == "已驳回。" and "由村居干部审批" in results[1][2]
     assert ExtensionRequest.objects.get(pk=mine.pk).decision == "refused"
+    assert ExtensionRequest.objects.get(pk=theirs.pk).decision == "pending"
+
+
+def test_all_waiting_for_me_runs_in_the_background_with_each_row_s_result(
+    client, community, cadre, handler, street_leader, settings, django_capture_on_commit_callbacks
+):
+    settings.LUCUN_BULK_SYNC_MAX = 2
+    waiting = [_return(community, cadre, handler, title=f"退回{i}") for i in range(3)]
+    waiting.append(_extension(community, cadre, handler, days=5, title="长"))
+    theirs = _extension(community, cadre, handler, days=1, title="短")  # the cadres': not in my inbox
+    client.force_login(street_leader)
+    assert 'name="all"' in client.get(reverse("cases:approvals")).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("cases:approvals"), {"all": "1", "approve": "0", "note": "请继续办理"})
+    assert response.status_code == 302
+    run = BulkRun.objects.get()
+    assert (run.kind, run.state, run.total) == ("cases.approval_refuse", BulkRun.State.QUEUED, 4)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="bulk-progress"' in page and "已办理" not in page
+    assert all(ReturnRequest.objects.get(pk=r.pk).decision == "pending" for r in waiting[:3])
+    for callback in queued:  # the worker
+        callback()
+    run.refresh_from_db()
+    assert (run.state, run.done, run.refused) == (BulkRun.State.DONE, 4, 0)
+    assert [label.split(" ")[0] for label, _ok, _m in _results(client, response)] == [r.case.number for r in waiting]
+    assert {r.decision for r in ExtensionRequest.objects.filter(pk=waiting[3].pk)} == {"refused"}
+    assert ReturnRequest.objects.filter(decision="refused").count() == 3
     assert ExtensionRequest.objects.get(pk=theirs.pk).decision == "pending"
 
 
@@ -288,8 +328,10 @@ def test_deciding_many_does_not_reach_outside_my_communities(street, community, 
     other = CommunityFactory(street=street)
     other_cadre = official(Role.COMMUNITY_CADRE, community=other)
     foreign = _extension(other, other_cadre, official(Role.GRID_WORKER, community=other), days=1)
-    results = services.approvals_decide_many(user=cadre, items=[("extension", foreign.pk)], approve=True)
-    assert [(r.ok, r.message) for r in results] == [(False, "未找到该申请。")]
+    run = services.approvals_decide(user=cadre, items=[("extension", foreign.pk)], approve=True)
+    assert [(r.ok, r.message, r.label) for r in run.rows.all()] == [
+        (False, "不存在,或不在您的工作范围内。", f"#{foreign.pk * 10 + 1}")
+    ]
     assert ExtensionRequest.objects.get(pk=foreign.pk).decision == "pending"
 
 
@@ -299,15 +341,44 @@ def test_the_api_lists_and_decides_many(community, cadre, handler, street_leader
     api = APIClient()
     api.force_authenticate(street_leader)
     listed = api.get("/api/v1/cases/approvals/").json()["results"]
-    assert [(row["kind"], row["id"]) for row in listed] == [("return", first.pk)]
+    assert [(row["kind"], row["id"], row["row_id"]) for row in listed] == [("return", first.pk, first.pk * 10 + 2)]
     body = {"items": [{"kind": "return", "id": first.pk}, {"kind": "extension", "id": second.pk}], "approve": True}
-    results = api.post("/api/v1/cases/approvals/decide/", body, format="json").json()["results"]
-    assert [(r["id"], r["ok"]) for r in results] == [(first.pk, True), (second.pk, False)]
+    answer = api.post("/api/v1/cases/approvals/decide/", body, format="json")
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [(r["kind"], r["id"], r["ok"], r["case_number"]) for r in results] == [
+        ("return", first.pk, True, first.case.number),
+        ("extension", second.pk, False, second.case.number),
+    ]
+    assert answer.json()["run"]["state"] == "done" and answer.json()["run"]["refused"] == 1
     refused = api.post("/api/v1/cases/approvals/decide/", body | {"approve": False}, format="json")
     assert refused.status_code == 400
     api.force_authenticate(handler)
     assert api.get("/api/v1/cases/approvals/").status_code == 403
     assert api.post("/api/v1/cases/approvals/decide/", body, format="json").status_code == 403
+
+
+def test_the_bulk_api_decides_all_waiting_for_me_in_the_background(
+    community, cadre, handler, street_leader, settings, django_capture_on_commit_callbacks
+):
+    settings.LUCUN_BULK_SYNC_MAX = 1
+    first = _return(community, cadre, handler, title="一")
+    second = _extension(community, cadre, handler, days=5, title="二")
+    api = APIClient()
+    api.force_authenticate(street_leader)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        answer = api.post(reverse("api_bulk_start", args=["cases.approval_approve"]), {"all": True}, format="json")
+    assert answer.status_code == 202 and answer.json()["total"] == 2
+    for callback in queued:
+        callback()
+    done = api.get(answer.json()["status_url"]).json()
+    assert [(r["id"], r["ok"]) for r in done["rows"]] == [(first.pk * 10 + 2, True), (second.pk * 10 + 1, True)]
+    assert ReturnRequest.objects.get(pk=first.pk).decision == "approved"
+    refused = api.post(reverse("api_bulk_start", args=["cases.approval_refuse"]), {"all": True}, format="json")
+    assert refused.status_code == 400 and "驳回申请须填写理由" in refused.json()["detail"]
+    api.force_authenticate(handler)
+    answer = api.post(reverse("api_bulk_start", args=["cases.approval_approve"]), {"all": True}, format="json")
+    assert answer.status_code == 403
 
 
 def test_the_navigation_counts_what_waits_for_me(client, community, cadre, handler, street_leader):
