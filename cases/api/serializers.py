@@ -206,6 +206,16 @@ class ResolvedBucketSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(deprecate_fields=["within_day", "within_week", "within_month", "longer"])
+class HotlineFiguresSerializer(serializers.Serializer):
+    """12345 热线工单(来源为 12345 的诉求)在近一年的情况。"""
+
+    received = serializers.IntegerField(help_text="近一年受理(登记)的 12345 诉求数")
+    open = serializers.IntegerField(help_text="现未办结的 12345 诉求数")
+    resolved = serializers.IntegerField(help_text="近一年办结的 12345 诉求数")
+    on_time = serializers.IntegerField(help_text="其中按期办结的")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="按期办结率(%);近一年没有办结时为空")
+
+
 class DashboardSerializer(serializers.Serializer):
     now = serializers.DateTimeField()
     totals = ColourCountSerializer()
@@ -225,6 +235,7 @@ class DashboardSerializer(serializers.Serializer):
     longer = serializers.IntegerField(help_text="已弃用,请用 resolved_beyond:超过30天办结数")
     list_share = serializers.DictField(child=serializers.FloatField(allow_null=True))
     trend = serializers.ListField(child=serializers.DictField())
+    hotline = HotlineFiguresSerializer(help_text="12345 热线工单作为单独来源的统计")
 
 
 COLOURS = Colour.values

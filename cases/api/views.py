@@ -334,6 +334,7 @@ class DashboardView(APIView):
                 {"month": row["month"].strftime("%Y-%m"), "count": row["count"], "mean_days": _days(row["mean"])}
                 for row in d.trend
             ],
+            "hotline": d.hotline,
         }
         return Response(s.DashboardSerializer(data).data)
 

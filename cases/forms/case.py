@@ -254,6 +254,7 @@ class CaseFilterForm(forms.Form):
     first_responder = forms.ModelChoiceField(
         label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部")
     )
+    source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *Case.Source.choices])
 
     def __init__(self, *args, communities, officials, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -229,6 +229,8 @@ class Case(models.Model):
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
             models.Index(fields=["source_type", "source_id"], name="case_source_idx"),
             models.Index(fields=["first_responder", "due_at"], name="case_first_responder_idx"),
+            # The dashboard's 12345 hotline figures (received, open, resolved in the year): hotline cases only.
+            models.Index(fields=["opened_at"], name="case_hotline_opened_idx", condition=Q(source="hotline")),
             # The cases villagers said "我也遇到" on (few): the dashboard's list and the case list's order.
             models.Index(
                 fields=["-same_question_count", "due_at"],

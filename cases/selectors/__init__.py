@@ -52,7 +52,7 @@ from .feedback import (
     streets_taking_feedback,
     token_is_wellformed,
 )
-from .hotline import HotlineCaller, hotline_caller, hotline_key, hotline_streets
+from .hotline import HotlineCaller, hotline_caller, hotline_key, hotline_order_counts, hotline_streets
 from .notices import (
     bulletin_candidates,
     bulletin_get,
@@ -138,6 +138,7 @@ __all__ = [
     "handlers_for",
     "hotline_caller",
     "hotline_key",
+    "hotline_order_counts",
     "hotline_streets",
     "my_work",
     "my_work_colours",

@@ -2,6 +2,10 @@
 case's caller as the person may read it."""
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
 
 from lucun.models import Street, User
 from lucun.text import mask_name, mask_phone
@@ -10,6 +14,26 @@ from .. import permissions
 from ..models import Case, HotlineKey, HotlineOrder, api_key_hash
 
 KEY_MAX_LENGTH = 100
+
+
+def hotline_order_counts(
+    *, street: Street, start: datetime, end: datetime, before_start: datetime, before_end: datetime
+) -> dict:
+    """Count the street's hotline orders received in [start, end) and in [before_start, before_end), in one query.
+
+    An order is received at its 受理时间, or when its case was registered if the export had none. ``earliest`` is
+    the first order the street has ever had (None: no order yet), which says whether a year before is comparable.
+    """
+    received = Coalesce("accepted_at", "case__opened_at")
+    return (
+        HotlineOrder.objects.filter(street=street)
+        .annotate(received=received)
+        .aggregate(
+            earliest=Min("received"),
+            count=Count("pk", filter=Q(received__gte=start, received__lt=end)),
+            year_before=Count("pk", filter=Q(received__gte=before_start, received__lt=before_end)),
+        )
+    )
 
 
 def hotline_key(secret: str | None) -> HotlineKey | None:

@@ -23,7 +23,7 @@ from visits.selectors import coverage
 from .. import rates as rates_module
 from ..periods import Period, add_months
 from ..rates import RateRow, percent
-from .records import _external, _survey_trend, _talent, _warnings, replacement_figures
+from .records import _external, _hotline, _survey_trend, _talent, _warnings, replacement_figures
 from .summary import summary_figures
 
 ADJUSTMENT_YEARS = 3  # the replacement ratio counts adjustments from 1 January, this many years before the period
@@ -45,6 +45,10 @@ DEFINITIONS = {
     "talent": _("后备人才按统计期末在库的记录计;回引人才 = 已返乡 + 进入村“两委” + 后备书记。"),
     "external": _(
         "市民投诉件、信访量由街道每月据县级平台录入;同比 =(本期 − 上年同期)÷ 上年同期,只比较本期已录入的月份。"
+    ),
+    "hotline": _(
+        "12345 工单按导入或推送的热线工单自动统计,以受理时间计入统计期(无受理时间的按登记时间);"
+        "上年同期取上一年的同一时段(统计期未结束时只比较已过的天数),最早的工单早于上年同期开始时才计算同比。"
     ),
 }
 
@@ -276,6 +280,6 @@ def report(
         adjustments=replacement_figures(
             communities, since=date(period.last_day.year - ADJUSTMENT_YEARS, 1, 1), until=until
         ),
-        external=_external(street, period) if community is None else [],
+        external=_external(street, period) + _hotline(street, period, now) if community is None else [],
         summary=summary_figures(communities, period, survey_trend, now),
     )

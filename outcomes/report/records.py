@@ -2,11 +2,13 @@
 reserve talent, cadre adjustments, and the figures entered from the county platform."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.selectors import hotline_order_counts
 from lucun.models import Street
 
 from .. import rates as rates_module
@@ -164,3 +166,38 @@ def _external(street: Street, period: Period) -> list[dict]:
             }
         )
     return result
+
+
+HOTLINE_CODE = "hotline"
+
+
+def _hotline(street: Street, period: Period, now: datetime) -> list[dict]:
+    """The 12345 row, computed from the street's hotline orders: those received in the period, and against the
+    same span a year before only when the street had orders by then (else no figure, and a note saying why).
+
+    A period still running is compared over the part it has had. No row for a street that never had an order.
+    """
+    before = period.year_before()
+    end = min(period.end_at, now)
+    before_end = min(before.end_at, before.start_at + (end - period.start_at))
+    counts = hotline_order_counts(
+        street=street, start=period.start_at, end=end, before_start=before.start_at, before_end=before_end
+    )
+    if counts["earliest"] is None:
+        return []
+    comparable = counts["earliest"] <= before.start_at
+    year_before = counts["year_before"] if comparable else None
+    change = None
+    if year_before:
+        change = round(100 * (counts["count"] - year_before) / year_before, 1)
+    return [
+        {
+            "code": HOTLINE_CODE,
+            "label": _("12345 工单"),
+            "value": counts["count"],
+            "year_before": year_before,
+            "change": change,
+            "computed": True,
+            "note": "" if comparable else _("工单记录还不满一年,暂无上年同期可比"),
+        }
+    ]

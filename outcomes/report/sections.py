@@ -324,7 +324,7 @@ def _external(d: dict) -> Section | None:
                     [
                         Cell(e["label"]),
                         Cell(_text(e["value"]), "num"),
-                        Cell(_text(e["year_before"]), "num"),
+                        Cell(e["note"]) if e.get("note") else Cell(_text(e["year_before"]), "num"),
                         _change(e["change"]),
                     ]
                     for e in rows
@@ -332,7 +332,8 @@ def _external(d: dict) -> Section | None:
                 testid="external",
             )
         ],
-        definitions=[("", str(DEFINITIONS["external"]))],
+        definitions=[("", str(DEFINITIONS["external"]))]
+        + ([("", str(DEFINITIONS["hotline"]))] if any(e.get("computed") for e in rows) else []),
     )
 
 

@@ -113,7 +113,7 @@ def report_xlsx(doc: Document) -> bytes:
             wb,
             _("外部数据"),
             [_("指标"), _("本期"), _("上年同期"), _("同比%")],
-            [[e["label"], e["value"], e["year_before"], e["change"]] for e in d["external"]],
+            [[e["label"], e["value"], e.get("note") or e["year_before"], e["change"]] for e in d["external"]],
         )
     out = io.BytesIO()
     wb.save(out)

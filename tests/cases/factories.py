@@ -73,3 +73,28 @@ def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/j
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def hotline_orders(*, street, by, accepted: list, community_name: str = "芦湖村", prefix: str = "GD") -> list[Case]:
+    """Import one 12345 order per time in ``accepted`` through the import service; return their cases."""
+    from django.utils import timezone
+
+    from cases.services import hotline_orders_import
+
+    rows = [
+        (
+            i + 2,
+            {
+                "number": f"{prefix}{i:05d}",
+                "accepted_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),
+                "content": "路灯坏了,晚上出行不便。",
+                "address": f"{community_name}三组12号",
+                "category": "基础设施",
+                "time_limit": "5个工作日",
+            },
+        )
+        for i, at in enumerate(accepted)
+    ]
+    report = hotline_orders_import(street=street, rows=rows, user=by)
+    assert report.created == len(accepted), [r.message for r in report.rows]
+    return list(Case.objects.filter(hotline_order__number__startswith=prefix).order_by("pk"))

@@ -143,6 +143,10 @@ def test_the_year_s_figures_follow_the_seed(demo):
     external = {e["code"]: e["change"] for e in r.external}
     for code, seed in SEED_EXTERNAL.items():
         assert _near(external[code], seed, RATE_TOLERANCE), external
+    # The demo's 12345 orders go back one year: counted from the orders, with no year to compare them with yet.
+    hotline = next(e for e in r.external if e["code"] == "hotline")
+    assert hotline["value"] == Case.objects.filter(source="hotline", opened_at__gte=r.period.start_at).count() > 0
+    assert hotline["change"] is None and hotline["note"]
 
 
 def test_the_three_lists_do_not_mirror_the_tiers(demo):
