@@ -5,10 +5,12 @@ month, 35 still in progress (some yellow and red now). Every case was registered
 (``lucun.demo_time``); it was accepted, first contacted and resolved in working time too, within its tier's
 clock (a few late). Which of the three lists (三张清单) a case belongs to says who solves it, not how fast: the
 lists are drawn per tier from ``LIST_MIX``, so a 24-hour case can be 村居共议 and a month-long one 群众自商.
-Mean time to resolve falls over the year. Rows are bulk-inserted for speed; the result is what the services
-would have produced.
+Mean time to resolve falls over the year. Most open cases carry a public title, as an official writes one for
+"我也遇到": where and what, no name or door number, so the QR form's suggestion has something to offer. Rows are
+bulk-inserted for speed; the result is what the services would have produced.
 """
 
+import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -36,6 +38,27 @@ TITLES = {
     "disputes": ["邻里宅基地界线纠纷", "土地承包纠纷", "赡养老人家庭矛盾", "施工噪音扰民"],
     "property": ["小区物业服务差", "电动车充电难", "楼道堆放杂物", "小区停车位不足", "电梯频繁故障"],
 }
+# The public titles an official writes for a title ("我也遇到"): the place and the problem, nobody's name or door.
+PUBLIC_TITLES = {
+    "路灯不亮": ["村口路灯不亮", "文化广场路灯不亮", "3栋楼道灯不亮", "幸福路路灯不亮"],
+    "村口道路破损": ["村口道路破损", "村口水泥路坑洼"],
+    "排水沟堵塞": ["菜市场后排水沟堵塞", "村口排水沟堵塞"],
+    "自来水水压低": ["高层自来水水压低", "东片自来水水压低"],
+    "农业用水灌溉渠堵塞": ["南片灌溉渠堵塞"],
+    "桥面护栏松动": ["小河桥护栏松动"],
+    "垃圾清运不及时": ["菜市场门口垃圾堆积", "垃圾清运不及时", "村口垃圾桶满了没人清"],
+    "河道漂浮物": ["村东河道漂浮物多"],
+    "绿化带无人维护": ["小区东门绿化带无人维护"],
+    "畜禽养殖异味": ["村北养殖场异味大"],
+    "秸秆焚烧隐患": ["田边秸秆焚烧"],
+    "施工噪音扰民": ["工地夜间施工噪音", "小区旁工地噪音扰民"],
+    "小区物业服务差": ["小区物业服务差"],
+    "电动车充电难": ["小区电动车充电难"],
+    "楼道堆放杂物": ["3栋楼道堆放杂物", "楼道杂物堵住通道"],
+    "小区停车位不足": ["小区门口乱停车", "小区停车位不足"],
+    "电梯频繁故障": ["5栋电梯频繁故障"],
+}
+PUBLIC_TITLE_SHARE = 0.75  # of the open cases; the others wait for a title (their text names people)
 # Who solved it, by list; a case answered on the spot says so first.
 RESOLUTIONS = {
     CaseList.SELF: "引导群众协商,达成一致后自行解决",
@@ -130,6 +153,14 @@ def _plans(ctx: DemoContext, tiers: dict[str, Tier], now: datetime) -> list[tupl
     return plans
 
 
+def _public_titles(cases: list[Case]) -> None:
+    """Give most open cases a public title. A generator of its own: the demo's other figures stay as they were."""
+    rng = random.Random(19)
+    for case in cases:
+        if case.resolved_at is None and rng.random() < PUBLIC_TITLE_SHARE:
+            case.public_title = rng.choice(PUBLIC_TITLES.get(case.title, [case.title]))
+
+
 def _seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     now = timezone.now()
@@ -210,6 +241,7 @@ def _seed(ctx: DemoContext) -> None:
             case.colour = clock.colour_by_dates(due_at=due, warn_at=warn, now=resolved)  # where it stopped
         cases.append(case)
 
+    _public_titles(cases)
     cases.sort(key=lambda c: c.opened_at)
     counters: dict[int, int] = {
         row["year"]: row["last"] or 0
@@ -272,10 +304,11 @@ def _seed(ctx: DemoContext) -> None:
         batch_size=1000,
     )
     open_count = sum(1 for c in cases if c.resolved_at is None)
+    public = sum(1 for c in cases if c.resolved_at is None and c.public_title)
     colours = {c: sum(1 for x in cases if x.resolved_at is None and x.colour == c) for c in Colour.values}
     lists = {name: sum(1 for c in cases if c.case_list == name) for name in CaseList.values}
     ctx.log(
         f"诉求:{len(cases)} 件(办结 {len(cases) - open_count},在办 {open_count}:"
         f"红 {colours['red']} 黄 {colours['yellow']} 绿 {colours['green']});三张清单:群众自商 {lists['self']},"
-        f"村居共议 {lists['community']},上级帮办 {lists['street']}"
+        f"村居共议 {lists['community']},上级帮办 {lists['street']};在办中 {public} 件有公开标题(我也遇到)"
     )

@@ -4,9 +4,12 @@ The demo cases whose source is 匿名反馈 get the message they came from; more
 existing cases as duplicates, some were spam or not actionable, and the latest wait in the queue. Residents
 write from 07:00 to 22:00 on any day; officials triage in office hours on working days (``lucun.demo_time``).
 The senders' answers follow the year's satisfaction (78 % rising to 90 %, ``lucun.demo.satisfaction_target``).
+Villagers who scanned a code while a case with a public title was open said "我也遇到" on about half of them
+(同问: a row without text, merged at once, counted on the case).
 Rows are bulk-inserted; the result is what the services would have produced.
 """
 
+import random
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -53,6 +56,7 @@ PENDING = [
     "小区门口电动车乱停,救护车进不来。",
 ]
 PLAN = {"merged": 60, "spam": 25, "not_actionable": 20, "pending": 30}
+SAME_QUESTION_SHARE, SAME_QUESTION_MOST = 0.5, 6  # of the open cases with a public title; villagers per case
 URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
@@ -85,6 +89,48 @@ def _answers(rng, answered: list[Feedback], now) -> None:
             else:
                 feedback.solved = rng.random() < 0.3
                 feedback.satisfaction = "dissatisfied"
+
+
+def _same_questions(street, rows: list[Feedback], used_codes: set, street_channel, by_community, now) -> dict[int, int]:
+    """Add the 同问 rows of the open cases with a public title to ``rows``; return how many each case got.
+
+    A generator of its own, so that the other figures of the demo stay as they were.
+    """
+    rng = random.Random(1919)
+    counts: dict[int, int] = {}
+
+    def code() -> str:
+        while True:
+            value = "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_LENGTH))
+            if value not in used_codes:
+                used_codes.add(value)
+                return value
+
+    open_cases = Case.objects.filter(street=street, resolved_at__isnull=True).exclude(public_title="").order_by("pk")
+    for case in open_cases:
+        if rng.random() >= SAME_QUESTION_SHARE:
+            continue
+        for _i in range(rng.randint(1, SAME_QUESTION_MOST)):
+            received = demo_time.draw(rng, case.opened_at + timedelta(hours=1), now - timedelta(hours=1), RESIDENT)
+            if received is None:
+                continue
+            pool = [c for c in by_community.get(case.community_id, []) if c.is_active and c.created_at <= received]
+            rows.append(
+                Feedback(
+                    channel=rng.choice([*pool, street_channel]),
+                    street=street,
+                    community_id=case.community_id,
+                    category_id=case.category_id,
+                    text="",
+                    received_at=to_hour(received),
+                    lookup_code=code(),
+                    same_question=True,
+                    state=Feedback.State.MERGED,
+                    case=case,
+                )
+            )
+            counts[case.pk] = counts.get(case.pk, 0) + 1
+    return counts
 
 
 def _seed(ctx: DemoContext) -> None:
@@ -256,8 +302,13 @@ def _seed(ctx: DemoContext) -> None:
             )
         )
 
+    # 5. 我也遇到: more villagers with the problem of an open case, each with a lookup code of their own.
+    same_counts = _same_questions(street, rows, used_codes, street_channel, by_community, now)
+
     _answers(rng, answered, now)
     Feedback.objects.bulk_create(rows, batch_size=1000)
+    for case_id, count in same_counts.items():
+        Case.objects.filter(pk=case_id).update(same_question_count=count)
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     ids = dict(Feedback.objects.filter(street=street).values_list("lookup_code", "pk"))
     feedback_type = ContentType.objects.get_for_model(Feedback)
@@ -268,7 +319,8 @@ def _seed(ctx: DemoContext) -> None:
     counts = {state: sum(1 for r in rows if r.state == state) for state in Feedback.State.values}
     ctx.log(
         f"群众反馈:{len(channels)} 个渠道,{len(rows)} 条(立案 {counts['case_created']},并入 {counts['merged']},"
-        f"无效 {counts['spam']},无法办理 {counts['not_actionable']},待分拣 {counts['new']})"
+        f"无效 {counts['spam']},无法办理 {counts['not_actionable']},待分拣 {counts['new']};"
+        f"我也遇到 {sum(same_counts.values())} 人次,{len(same_counts)} 件)"
     )
     poster = next(
         c for c in channels if c.kind == FeedbackChannel.Kind.POSTER and c.community_id == ctx.communities[0].pk
@@ -281,7 +333,15 @@ def _seed(ctx: DemoContext) -> None:
         ),
         None,
     )
+    titled = (
+        Case.objects.filter(community=ctx.communities[0], resolved_at__isnull=True)
+        .exclude(public_title="")
+        .select_related("category")
+        .order_by("pk")
+        .first()
+    )
     ctx.log(
         f"群众反馈演示:扫码页 /cases/f/{poster.token}/"
         + (f",已办结待评价的查询码 {answerable.lookup_code}" if answerable else "")
+        + (f";我也遇到:选“{titled.category.name}”,写“{titled.public_title}”" if titled else "")
     )

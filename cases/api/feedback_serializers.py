@@ -73,6 +73,39 @@ class FeedbackReceiptSerializer(serializers.Serializer):
     hotline = serializers.CharField(allow_blank=True)
 
 
+class SimilarRequestSerializer(serializers.Serializer):
+    community = serializers.IntegerField(required=False, allow_null=True, help_text="不传则用二维码所属村(居)")
+    category = serializers.IntegerField(required=False, allow_null=True, help_text="不传或为空(“其他”)时不提示")
+    text = serializers.CharField(
+        max_length=Feedback.TEXT_MAX, required=False, allow_blank=True, default="", help_text="群众正在写的几个字"
+    )
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """What anyone may read of an open case: its public title, status, days open and public reply, nothing else."""
+
+    case = serializers.CharField(help_text="诉求编号,点“我也遇到”时传回")
+    title = serializers.CharField(help_text="公开标题(干部填写,不含姓名门牌)")
+    status = serializers.CharField()
+    days_open = serializers.IntegerField(min_value=0)
+    public_reply = serializers.CharField(allow_blank=True)
+
+
+class SimilarSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True, help_text="最多3件,最相似的在前;没有则为空")
+
+
+class SameQuestionSubmitSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=40)
+    community = serializers.IntegerField(required=False, allow_null=True, help_text="不传则用二维码所属村(居)")
+    case = serializers.CharField(max_length=30, help_text="提示中的诉求编号")
+    reply_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    website = serializers.CharField(required=False, allow_blank=True, default="", help_text="防机器人字段,请留空")
+    submit_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{8,40}$", required=False, allow_blank=True, default="", help_text="防重复提交的随机键"
+    )
+
+
 class StepSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()

@@ -173,6 +173,114 @@ class FeedbackSubmitView(PublicAPIView):
         )
 
 
+def _chosen(choices: list, field: str, value: int | None, message: str):
+    """The community or category offered on the code's form that a body names (None if none), or a 400 on it."""
+    if value is None:
+        return None
+    found = next((choice for choice in choices if choice.pk == value), None)
+    if found is None:
+        raise ValidationError({field: [message]})
+    return found
+
+
+class FeedbackSimilarView(PublicAPIView):
+    @extend_schema(
+        summary="我也遇到:与正在写的内容相似的在办问题",
+        description=(
+            "群众选好村(居)和类别、写了几个字后调用:返回该村(居)该类别中公开标题相似的在办诉求,最多3件,"
+            "只有公开内容(公开标题、状态、已办天数、公开答复)。POST,所写文字不进地址和日志。"
+            "只查本二维码所属街道的村(居);未选类别或字数太少时返回空列表。"
+        ),
+        request=s.SimilarRequestSerializer,
+        responses={
+            200: s.SimilarSerializer,
+            404: OpenApiResponse(ApiErrorSerializer, "二维码无法识别"),
+            429: OpenApiResponse(ApiErrorSerializer, "查询太频繁,请稍后再试"),
+        },
+        tags=["feedback-public"],
+    )
+    def post(self, request, token: str):
+        channel = selectors.channel_by_token(token)
+        if channel is None:
+            raise NotFound(_("二维码无法识别,可以改用街道总码反映。"))
+        if limit_exceeded(request, "similar"):
+            raise Throttled(detail=_("查询太频繁,请稍后再试。"))
+        body = s.SimilarRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        options = selectors.public_form_options(street=channel.street)
+        community = _chosen(options["communities"], "community", data.get("community"), _("所选村(居)不属于本街道。"))
+        category = _chosen(options["categories"], "category", data.get("category"), _("所选类别不存在或已停用。"))
+        if community is None and "community" not in data:
+            community = next((c for c in options["communities"] if c.pk == channel.community_id), None)
+        found = (
+            selectors.same_question_suggestions(community=community, category=category, text=data["text"])
+            if community is not None
+            else []
+        )
+        return Response(s.SimilarSerializer({"suggestions": [x.as_json() for x in found]}).data)
+
+
+class FeedbackSameQuestionView(PublicAPIView):
+    @extend_schema(
+        summary="我也遇到:跟进一件在办问题(同问)",
+        description=(
+            "代替提交新反馈:对提示中的一件在办诉求说“我也遇到”,得到自己的查询码,跟进这件诉求,办结后可以评价。"
+            "不保存文字和照片,不记录 IP、设备或微信信息;与提交反馈共用频率限制。"
+            "带 submit_key 重发不会再计一次,而是以 200 返回第一次的回执。"
+        ),
+        request=s.SameQuestionSubmitSerializer,
+        responses={
+            201: s.FeedbackReceiptSerializer,
+            200: OpenApiResponse(s.FeedbackReceiptSerializer, "同一 submit_key 已经提交过:返回原回执,不再计数"),
+            404: OpenApiResponse(ApiErrorSerializer, "二维码无法识别"),
+            **HELD_BACK,
+        },
+        tags=["feedback-public"],
+    )
+    def post(self, request):
+        body = s.SameQuestionSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data["website"]:
+            limit_exceeded(request, "submit")
+            raise DomainError(_("提交没有成功,请不要填写防机器人字段。"))
+        channel = selectors.channel_by_token(data["token"])
+        if channel is None:
+            raise NotFound(_("二维码无法识别,可以改用街道总码反映。"))
+        if not channel.is_active:
+            raise ValidationError(
+                {
+                    "token": [
+                        _("这个二维码已停用,请改用街道总码:%(token)s")
+                        % {"token": services.feedback_channel_street_wide(street=channel.street).token}
+                    ]
+                }
+            )
+        options = selectors.public_form_options(street=channel.street)
+        community = _chosen(options["communities"], "community", data.get("community"), _("所选村(居)不属于本街道。"))
+        if community is None:
+            community = next((c for c in options["communities"] if c.pk == channel.community_id), None)
+        if community is None:
+            raise ValidationError({"community": [_("请选择村(居)。")]})
+        if limit_exceeded(request, "submit"):
+            raise Throttled(detail=TOO_MANY)
+        case = selectors.same_question_case(community=community, number=data["case"].strip())
+        if case is None:
+            raise ValidationError({"case": [_("这个问题已经办结或不再公开。请写下您的情况,点“提交”。")]})
+        feedback, created = services.same_question_submit(
+            channel=channel, case=case, reply_phone=data["reply_phone"], submit_key=data["submit_key"] or None
+        )
+        receipt = {
+            "lookup_code": feedback.lookup_code,
+            "status_url": selectors.feedback_status_url(code=feedback.lookup_code, request=request),
+            "hotline": channel.street.hotline,
+        }
+        return Response(
+            s.FeedbackReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
 def _by_code(request, code: str) -> Feedback:
     if limit_exceeded(request, "lookup", count=False):
         raise Throttled(detail=TOO_MANY)

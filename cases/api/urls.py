@@ -8,6 +8,8 @@ from . import views
 urlpatterns = [
     path("feedback/", fv.FeedbackSubmitView.as_view(), name="api_feedback_submit"),
     path("feedback/form/<str:token>/", fv.FeedbackFormOptionsView.as_view(), name="api_feedback_form"),
+    path("feedback/form/<str:token>/similar/", fv.FeedbackSimilarView.as_view(), name="api_feedback_similar"),
+    path("feedback/same-question/", fv.FeedbackSameQuestionView.as_view(), name="api_feedback_same_question"),
     path("feedback/status/<str:code>/", fv.FeedbackStatusView.as_view(), name="api_feedback_status"),
     path("feedback/status/<str:code>/answer/", fv.FeedbackAnswerView.as_view(), name="api_feedback_answer"),
     path("feedback/channels/", fv.ChannelListView.as_view(), name="api_feedback_channels"),

@@ -39,3 +39,27 @@ def test_demo_feedback_is_linked_to_cases_and_idempotent():
     assert from_feedback.exists() and not from_feedback.filter(source_id__isnull=True).exists()
     assert all(f.source_object.case_id == f.pk for f in from_feedback[:20])
     assert not Feedback.objects.exclude(received_at__minute=0).exists()
+
+
+def test_the_demo_offers_me_too_on_its_open_cases(client):
+    from cases.demo import seed
+    from lucun.demo import seed_org
+
+    cache.clear()
+    seed(seed_org(log=lambda *a: None))
+    open_cases = Case.objects.filter(resolved_at__isnull=True)
+    titled = open_cases.exclude(public_title="")
+    assert 0.5 * open_cases.count() <= titled.count() < open_cases.count()
+    assert not Case.objects.filter(resolved_at__isnull=False).exclude(public_title="").exists()
+    assert not titled.filter(public_title__regex=r"[0-9]{2,}号|1[3-9][0-9]{9}").exists()  # no doors, no phones
+    same = Feedback.objects.filter(same_question=True)
+    assert same.exists() and not same.exclude(text="").exists()
+    for case in Case.objects.filter(same_question_count__gt=0):
+        assert same.filter(case=case).count() == case.same_question_count
+    assert not same.exclude(case__in=titled).exists()  # only on open cases with a public title
+    case = titled.first()
+    poster = FeedbackChannel.objects.get(kind="poster", community=case.community)
+    url = reverse("cases:feedback:similar", kwargs={"token": poster.token})
+    data = {"community": case.community_id, "category": case.category_id, "text": case.public_title + ",好几天了"}
+    found = client.post(url, data).json()["suggestions"]
+    assert case.number in [s["case"] for s in found]

@@ -166,6 +166,8 @@ ROUTES = [
     Route("api_feedback_submit", method=P),
     Route("api_hotline_orders", method=P),
     Route("api_feedback_form", _channel_token),
+    Route("api_feedback_similar", _channel_token, P),
+    Route("api_feedback_same_question", method=P),
     Route("api_feedback_status", _code),
     Route("api_feedback_answer", _code, P),
     Route("api_feedback_channels"),

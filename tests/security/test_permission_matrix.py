@@ -133,6 +133,8 @@ feedback:answer                            400  400  400  400  400  400  400  40
 api_feedback_submit                        400  400  400  400  400  400  400  400  400
 api_hotline_orders                         403  403  403  403  403  403  403  403  403
 api_feedback_form                          200  200  200  200  200  200  200  200  200
+api_feedback_similar                       200  200  200  200  200  200  200  200  200
+api_feedback_same_question                 400  400  400  400  400  400  400  400  400
 api_feedback_status                        200  200  200  200  200  200  200  200  200
 api_feedback_answer                        400  400  400  400  400  400  400  400  400
 api_feedback_channels                      403  200  200  200  200  200  200  200  200
