@@ -5,21 +5,31 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
 from cases.models import CaseTally
 from lucun.audit import AuditAction
 from lucun.db import sqlite_triggers_ensure, sqlite_triggers_expected
-from lucun.models import AppendOnlyModel, AuditEvent
+from lucun.handover.services import handover_make
+from lucun.models import AppendOnlyModel, AuditEvent, Role
 from lucun.services import audit_record
 from outcomes.models import TalentRecord
 from outcomes.services import talent_create
 from tests.cases.factories import open_case
 from tests.cases.test_tally import counted, tallied
+from tests.factories import official
 from tests.points.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
-APPEND_ONLY = ["lucun_auditevent", "cases_caseevent", "points_ledgerentry", "outcomes_talentstep"]
+APPEND_ONLY = [
+    "lucun_auditevent",
+    "lucun_handover",
+    "lucun_handoveritem",
+    "cases_caseevent",
+    "points_ledgerentry",
+    "outcomes_talentstep",
+]
 TALLY = ["cases_tally_insert", "cases_tally_update", "cases_tally_delete"]
 
 
@@ -48,6 +58,15 @@ def _write_history(community, cadre) -> None:
     open_case(community=community, by=cadre, tier_code="immediate")  # case events and audit records
     VolunteerFactory(community=community, balance=10)  # an opening ledger entry
     talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)  # a step
+    _hand_over(community, cadre)
+
+
+def _hand_over(community, cadre) -> None:
+    """A hand-over and its items: a leaving cadre's case goes to ``cadre``."""
+    leaver = official(Role.COMMUNITY_CADRE, community=community)
+    open_case(community=community, by=cadre, handler=leaver, tier_code="immediate")
+    leader = official(Role.STREET_LEADER, street=community.street)
+    handover_make(actor=leader, leaver=leaver, successor=cadre, reason="调任")
 
 
 def test_every_append_only_model_is_guarded_here():
@@ -71,7 +90,13 @@ def test_history_refuses_delete_through_a_queryset(table, community, cadre):
     _write_history(community, cadre)
     model = _history_model(table)
     before = model.objects.count()
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+    # A hand-over's items protect it, so Django refuses before the database guard is reached.
+    refusal = (
+        pytest.raises(ProtectedError)
+        if table == "lucun_handover"
+        else pytest.raises(IntegrityError, match="append-only")
+    )
+    with refusal, transaction.atomic():
         model.objects.all().delete()
     assert model.objects.count() == before
 
@@ -115,6 +140,7 @@ def test_the_test_runners_flush_empties_history_and_leaves_every_guard_in_place(
     # Transactional tests are emptied with this flush (DELETE on SQLite); the guards must survive it.
     VolunteerFactory(community=community, balance=10)
     talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
+    _hand_over(community, cadre)
     assert all(_history_model(t).objects.exists() for t in APPEND_ONLY if t != "cases_caseevent")
 
     # As the test runner calls it (django.test.TransactionTestCase._fixture_teardown).

@@ -50,6 +50,7 @@ outcomes    outcomes:survey_list                    x    x    x    x    x    x  
 outcomes    outcomes:cadres                         x    x    x    x    .    .    .
 outcomes    outcomes:talent_list                    x    x    x    x    .    .    .
 settings    org_tree                                x    x    x    x    x    x    x
+settings    account_settings                        x    x    x    x    x    x    x
 settings    people_list                             x    .    x    x    .    .    .
 settings    api_docs                                x    x    x    .    .    .    .
 settings    admin:index                             .    .    .    .    .    .    .
