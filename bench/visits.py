@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 
-from . import Result, timed
+from . import Result, median_of, timed
 from .data import _defaults, insert_rows
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -182,9 +182,33 @@ def _numeral(n: int) -> str:
     return NUMERALS[n - 1] if n <= 10 else "十" + NUMERALS[n - 11]
 
 
+def ledger_floor(*, community_id: int, limit: int = 30) -> list[int]:
+    """The ledger's first page by hand: one query through the community's households, with their open requests.
+
+    ``limit`` is the page's size (visits.views.visiting.LEDGER_PAGE_SIZE).
+    """
+    from django.db import connection
+
+    from lucun.models import Grid
+    from visits.models import Household, VisitRequest
+
+    qn = connection.ops.quote_name
+    households, grids, requests = (qn(m._meta.db_table) for m in (Household, Grid, VisitRequest))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.*, (SELECT COUNT(*) FROM {requests} AS r WHERE r.household_id = h.id AND r.status = 'open') "  # noqa: S608
+            f"FROM {households} AS h JOIN {grids} AS g ON g.id = h.grid_id WHERE h.community_id = %s "
+            f"ORDER BY g.sort_order, h.address, h.id LIMIT {int(limit)}",
+            [community_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:
     """Time the 民情账本 page of one community as its cadre (who sees sensitive data, so it is audited)."""
+    from visits import selectors
     from visits.models import Household
+    from visits.views.visiting import LEDGER_PAGE_SIZE
 
     community = org["communities"][0]
     cadre = org["handlers"][community.pk][-1]
@@ -192,22 +216,28 @@ def measure(*, org: dict, runs: int, quick: bool) -> list[Result]:
     client.force_login(cadre)
     url = reverse("visits:ledger", args=[community.pk])
     households = Household.objects.filter(community=community).count()
+    page = selectors.ledger(user=cadre, community=community, filters=selectors.LedgerFilters())
+    same = ledger_floor(community_id=community.pk, limit=LEDGER_PAGE_SIZE) == [h.pk for h in page[:LEDGER_PAGE_SIZE]]
     times, statements = timed(lambda: _ok(client.get(url)), runs=runs)
+    floor, _ = timed(lambda: ledger_floor(community_id=community.pk, limit=LEDGER_PAGE_SIZE), runs=runs)
     # The same page holding a single household must cost the same statements: nothing per row.
     one = Household.objects.filter(community=community).order_by("pk").first()
     query = {"q": f"{one.head_name} {one.address.replace(' ', '')}"}
     _, single = timed(lambda: _ok(client.get(url, query)), runs=1)
     fixed = single == statements
-    return [
-        Result(
-            f"household ledger page, one community ({households:,} households)",
-            "median ≤ 100 ms, fixed queries",
-            times,
-            statements,
-            met=(sorted(times)[len(times) // 2] <= 100 and fixed) if not quick else fixed,
-            note="" if fixed else f"{single} statements for one household",
-        )
-    ]
+    result = Result(
+        f"household ledger page, one community ({households:,} households)",
+        "≤ 2 × floor and median ≤ 25 ms; fixed queries",
+        times,
+        statements,
+        floor_ms=floor,
+    )
+    problems = ([] if fixed else [f"{single} statements for one household"]) + (
+        [] if same else ["the floor's page is not the ledger's page"]
+    )
+    result.note = "; ".join(problems)
+    result.met = not problems and (quick or ((result.ratio or 0) <= 2 and median_of(times) <= 25))
+    return [result]
 
 
 def _ok(response):
