@@ -1,12 +1,14 @@
 """The benchmark's own pieces on small data: the bulk-loaded households, the ledger measurement, the feedback
 client against the real public form and the bench-only URLs. Times are never asserted here."""
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Count, Max
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from bench import feedback, visits
+from bench import Result, feedback, format_table, sweep, visits
 from bench.data import build_org
 from bench.timing import now_for_bench
 from visits.models import Household, HouseholdMember, VisitLog, VisitRequest
@@ -83,3 +85,148 @@ def test_the_bare_view_exists_only_under_the_bench_urls(client):
         response = client.get("/bench/bare/")
         assert (response.status_code, response.content) == (200, b"ok")
         assert client.get("/healthz").status_code == 200
+
+
+# ------------------------------------------------------------------------------------------------ floors
+
+
+@pytest.fixture
+def cases_built(org):
+    """A thousand cases built around an instant, swept at it (as the benchmark builds them)."""
+    from bench.data import case_columns, case_rows, insert_rows
+    from cases.models import Case
+
+    now = now_for_bench()
+    insert_rows(Case, case_columns(), case_rows(org=org, count=1000, now=now, changing_share=0.05))
+    return now
+
+
+def test_instant_for_a_number_of_changes_makes_the_sweep_change_exactly_that_many(cases_built):
+    from cases import services
+
+    at = sweep.instant_for(40, after=cases_built)
+    assert at > cases_built
+    assert sweep.plan_sweep(at, notices=False).changed == 40
+    result = services.case_colours_sweep(now=at)
+    assert result.yellow + result.red + result.noticed == 40
+
+
+def test_sweep_floor_writes_the_rows_events_and_notices_the_sweep_writes(cases_built):
+    from cases.models import Case, CaseEvent
+    from lucun.models import Notification
+
+    at = cases_built + timedelta(days=2)  # yellow and red changes both
+    plan = sweep.plan_sweep(at, notices=True)
+    kinds = {kind for kind, rows in plan.moves.items() if rows}
+    assert {CaseEvent.Kind.TURNED_RED, CaseEvent.Kind.TURNED_YELLOW} <= kinds
+    assert sweep.differences(plan, notices=True) == []
+    written = sweep.floor_run(plan)
+    assert written == 2 * plan.changed + len(plan.notices)
+    assert set(CaseEvent.objects.filter(at=at).values_list("case_id", "kind")) == plan.events()
+    red = {pk for pk, _ in plan.moves[CaseEvent.Kind.TURNED_RED]}
+    assert set(Case.objects.filter(colour="red", colour_changed_at=at).values_list("pk", flat=True)) == red
+    assert Notification.objects.count() == len(plan.notices) > 0
+
+
+def test_a_floor_that_misses_rows_is_reported(cases_built):
+    from cases.models import CaseEvent
+
+    plan = sweep.plan_sweep(cases_built + timedelta(days=2), notices=True)
+    plan.moves[CaseEvent.Kind.TURNED_YELLOW] = plan.moves[CaseEvent.Kind.TURNED_YELLOW][1:]
+    assert any("events" in problem for problem in sweep.differences(plan, notices=True))
+
+
+def test_dashboard_floor_reads_the_figures_the_dashboard_shows(org, cases_built):
+    from bench import cases as pages
+    from cases import services
+
+    services.case_colours_sweep(now=cases_built + timedelta(hours=1))
+    now = cases_built + timedelta(hours=2)  # some cases crossed a threshold since the sweep
+    supervisor = org["users"]["supervisors"][0]
+    page = pages.dashboard_page_figures(user=supervisor, now=now)
+    floor = pages.dashboard_floor_figures(pages.dashboard_floor(street_id=org["streets"][0].pk, now=now))
+    assert pages.figures_differ(floor, page) == []
+    assert page["red"] and page["yellow"] and sum(page["totals"].values()) > 500
+
+
+def test_list_floors_read_the_pages_rows(org, cases_built):
+    from bench import cases as pages
+    from cases.selectors import case_list, my_work
+
+    handler = org["handlers"][org["communities"][0].pk][0]
+    expected = list(my_work(user=handler).values_list("pk", flat=True)[:25])
+    assert len(expected) == 25
+    assert pages.my_work_floor(user_id=handler.pk) == expected
+    supervisor = org["users"]["supervisors"][0]
+    first_page = list(case_list(user=supervisor).values_list("pk", flat=True)[:51])
+    assert pages.case_list_floor(street_id=org["streets"][0].pk) == first_page
+
+
+def test_ledger_floor_reads_the_ledgers_first_page(org):
+    from visits.selectors import LedgerFilters, ledger
+
+    visits.build_households(org=org, count=120, now=now_for_bench())
+    community = org["communities"][0]
+    cadre = org["handlers"][community.pk][-1]
+    page = [h.pk for h in ledger(user=cadre, community=community, filters=LedgerFilters())[:30]]
+    assert visits.ledger_floor(community_id=community.pk) == page
+
+
+def test_changed_rows_scale_with_the_table():
+    assert sweep.change_counts(1_000_000) == [1_000, 10_000, 100_000]
+    assert sweep.change_counts(3_000) == [3, 30, 300]
+
+
+# ------------------------------------------------------------------------------------------------ output
+
+
+def test_table_shows_each_lines_floor_and_ratio():
+    table = format_table([Result("sweep", "≤ 2 × floor", [10.0, 30.0, 20.0], 6, met=True, floor_ms=[8.0, 12.0, 10.0])])
+    header, _, row = table.splitlines()
+    assert [c.strip() for c in header.strip("|").split("|")][3:5] == ["floor ms", "× floor"]
+    assert [c.strip() for c in row.strip("|").split("|")] == [
+        "sweep",
+        "20.0",
+        "30.0",
+        "10.0",
+        "2.00",
+        "6",
+        "≤ 2 × floor",
+        "yes",
+    ]
+
+
+def test_chart_is_svg_with_a_labelled_point_per_measurement():
+    from xml.etree import ElementTree
+
+    from bench.chart import sweep_chart
+    from bench.sweep import Point
+
+    by_changes = [Point(800_000, 1_000, 120.0, 60.0), Point(800_000, 10_000, 900.0, 500.0)]
+    by_size = [Point(80_000, 1_000, 100.0, 55.0), Point(800_000, 1_000, 120.0, 60.0)]
+    text = sweep_chart(by_changes=by_changes, by_size=by_size, subtitle="test run")
+    root = ElementTree.fromstring(text)  # noqa: S314 - the chart just written here
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    panels = root.findall("svg:g[@class='panel']", ns)
+    assert [p.get("data-title") for p in panels] == ["against changed rows", "against table size, about 1,000 changed"]
+    points = [
+        [(c.get("data-series"), c.get("data-x"), c.get("data-ms")) for c in p.findall("svg:circle", ns)] for p in panels
+    ]
+    assert points[0] == [
+        ("sweep", "1000", "120.0"),
+        ("sweep", "10000", "900.0"),
+        ("floor", "1000", "60.0"),
+        ("floor", "10000", "500.0"),
+    ]
+    assert points[1] == [
+        ("sweep", "80000", "100.0"),
+        ("sweep", "800000", "120.0"),
+        ("floor", "80000", "55.0"),
+        ("floor", "800000", "60.0"),
+    ]
+    labels = "".join(root.itertext())
+    assert "900.0 ms" in labels and "cases changed (log)" in labels and "floor: bare UPDATE" in labels
+    # Higher times sit higher in the panel (smaller y): the scale is not upside down.
+    first = {c.get("data-ms"): float(c.get("cy")) for c in panels[0].findall("svg:circle", ns)}
+    assert first["900.0"] < first["120.0"] < first["60.0"]
