@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 960, 450
+WIDTH, HEIGHT = 1000, 450
 PANEL_W, PANEL_H = 380, 280
 MARGIN_LEFT, MARGIN_TOP = 80, 70
 COLOURS = {"sweep": "#c0392b", "floor": "#2c3e50"}
@@ -90,6 +90,10 @@ def _number(value: float) -> str:
     return f"{value:.1f}" if value >= 1 else f"{value:.2f}"
 
 
+def _tick(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
 def _panel(panel: Panel, *, left: float, top: float) -> list[str]:
     xs = [x for s in panel.series for x, _ in s.points]
     ys = [y for s in panel.series for _, y in s.points]
@@ -110,13 +114,13 @@ def _panel(panel: Panel, *, left: float, top: float) -> list[str]:
     while tick <= x_high * 1.0001:
         x = left + _scale(tick, x_low, x_high, PANEL_W)
         out.append(f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 5}" stroke="black"/>')
-        out.append(f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{_number(tick)}</text>')
+        out.append(f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{_tick(tick)}</text>')
         tick *= 10
     tick = y_low
     while tick <= y_high * 1.0001:
         y = bottom - _scale(tick, y_low, y_high, PANEL_H)
         out.append(f'<line x1="{left - 5}" y1="{y:.1f}" x2="{left + PANEL_W}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_number(tick)}</text>')
+        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_tick(tick)}</text>')
         tick *= 10
     for series in panel.series:
         colour = COLOURS.get(series.name, "#888")

@@ -71,6 +71,8 @@ def plan_sweep(at: datetime, *, notices: bool) -> Plan:
         Kind.TURNED_YELLOW: running.filter(colour=Colour.GREEN, warn_at__lte=at, due_at__gt=at),
         Kind.NOTICED: running.filter(colour=Colour.RED, noticed_at__isnull=True, notice_at__lte=at),
     }
+    if not notices:  # the ids and versions are all an UPDATE and its events need: keep a million rows small
+        fields = fields[:2]
     rows = {kind: list(qs.values_list(*fields)) for kind, qs in selected.items()}
     plan = Plan(at=at, moves={kind: [(r[0], r[1]) for r in found] for kind, found in rows.items()})
     if not notices:
