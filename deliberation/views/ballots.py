@@ -3,7 +3,6 @@ prints and voids ballots and sets the residents' weight in the ranking."""
 
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,29 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lucun import throttle
 from lucun.errors import page_errors, require_permission
 from lucun.http import secret_page
 from lucun.printing import absolute_url
 
 from .. import forms, permissions, printing, selectors, services
 from ..models import ContestCriterion, Meeting
+from ..ratelimit import ballot_limit_exceeded
 
 PAGE_SIZE = 50
-WINDOW_SECONDS = 600
-# Per address and window: ballots submitted (a venue's Wi-Fi puts many residents behind one address), and
-# tokens tried that match no ballot (guessing).
-RATE_LIMITS = {"submit": 120, "unknown": 20}
 # Above this many unused ballots the PDF is refused: print in smaller issues.
 PRINT_MAX = 2000
-
-
-def _limit(request: HttpRequest, scope: str, *, count: bool = True) -> bool:
-    limit = int(getattr(settings, "LUCUN_BALLOT_RATE_LIMITS", {}).get(scope, RATE_LIMITS[scope]))
-    purpose, address = f"ballot-{scope}", throttle.client_address(request)
-    if not count:
-        return throttle.too_many(purpose=purpose, value=address, limit=limit, window_seconds=WINDOW_SECONDS)
-    return throttle.hit(purpose=purpose, value=address, limit=limit, window_seconds=WINDOW_SECONDS)
+_limit = ballot_limit_exceeded
 
 
 def _public(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -60,7 +48,9 @@ def ballot_form(request: HttpRequest, token: str) -> HttpResponse:
         return _public(request, "closed.html", {**context, "ballot": ballot}, status=410)
     communities = list(selectors.contest_communities(meeting=meeting))
     criteria = list(ContestCriterion.objects.active())
-    form = forms.BallotForm(request.POST or None, communities=communities, criteria=criteria)
+    form = forms.BallotForm(
+        request.POST if request.method == "POST" else None, communities=communities, criteria=criteria
+    )
     if request.method == "POST":
         if _limit(request, "submit"):
             return _public(request, "limited.html", context, status=429)
