@@ -29,12 +29,10 @@ def test_a_resident_scores_a_contest_with_a_printed_ballot_on_a_phone(
 ):
     cache.clear()  # the public pages' rate limit
     settings.LUCUN_PUBLIC_BASE_URL = live_server.url
-    staff = official(Role.STREET_STAFF, street=street, username="jiguan")
-    staff.set_password("secret-pass-123")
-    staff.save()
+    staff = official(Role.STREET_STAFF, street=street)
     round_ = contest(street=street, by=staff, title="第三期社区擂台比武")
 
-    phone.login("jiguan")
+    phone.login(staff.username)
     phone.goto(round_.get_absolute_url())
     phone.page.get_by_test_id("ballots-link").click()
     phone.page.get_by_label("发放张数").fill("3")
