@@ -20,3 +20,7 @@ class AuditAction(models.TextChoices):
     FOLLOWUP_TASK_COMPLETE = "deliberation.followup_task_complete", _("完成跟进事项")
     MEETING_PHOTO_ADD = "deliberation.meeting_photo_add", _("上传会议照片")
     CONTEST_SCORE_RECORD = "deliberation.contest_score_record", _("擂台比武评分")
+    CONTEST_WEIGHT_SET = "deliberation.contest_weight_set", _("设置群众评分权重")
+    CONTEST_BALLOTS_ISSUE = "deliberation.contest_ballots_issue", _("发放群众评议选票")
+    CONTEST_BALLOT_SUBMIT = "deliberation.contest_ballot_submit", _("群众扫码评分")
+    CONTEST_BALLOTS_VOID = "deliberation.contest_ballots_void", _("作废群众评议选票")

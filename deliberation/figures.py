@@ -13,7 +13,7 @@ from cases.models import CaseState
 from lucun.models import User
 from lucun.scoping import communities_for
 
-from .models import AgendaItem, ContestCriterion, ContestScore, Decision, Meeting
+from .models import AgendaItem, BallotScore, ContestBallot, ContestCriterion, ContestScore, Decision, Meeting
 from .selectors import meeting_scope
 
 # Meetings where residents deliberate their own community's problems; all discussion counts, online too.
@@ -32,7 +32,11 @@ DEFINITIONS = {
         "党政联席会:统计期内已召开的党政联席会次数,和下沉召开所在的村(居)数;"
         "帮助解决的难题 = 联席会议定(协商解决或交办部门)且诉求现已办结的议题数。"
     ),
-    "contest": _("擂台比武排名:每个评分项取各评委打分的平均分,各项相加为总分,按总分从高到低排名。"),
+    "contest": _(
+        "擂台比武排名:每个评分项分别取各评委打分的平均分和群众扫码选票的平均分,各项相加得评委总分和群众总分;"
+        "两者各按满分折算为百分制,再按本期设定的权重合计为综合得分(只有一方评分的村(居)按该方计),"
+        "按综合得分从高到低排名。选票数为给该村(居)评过分的已提交选票数。"
+    ),
     "coverage": _("覆盖:至少有一处启用的议事场所把该网格登记为服务网格(步行15分钟可达)。"),
 }
 
@@ -193,11 +197,12 @@ def contest_rankings(*, user: User, start: date | None = None, end: date | None 
         counters[street_id] += 1
         numbers[pk] = counters[street_id]
     criteria = list(ContestCriterion.objects.order_by("sort_order", "name"))
+    round_ids = [m.pk for m in rounds]
     averages: dict[int, dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     names: dict[int, str] = {}
     judges: dict[int, set] = defaultdict(set)
     for r in (
-        ContestScore.objects.filter(meeting__in=[m.pk for m in rounds])
+        ContestScore.objects.filter(meeting__in=round_ids)
         .values("meeting_id", "community_id", "community__name", "criterion_id")
         .annotate(avg=Avg("score"), judges=Count("judge"))
         .order_by()
@@ -205,35 +210,82 @@ def contest_rankings(*, user: User, start: date | None = None, end: date | None 
         averages[r["meeting_id"]][r["community_id"]][r["criterion_id"]] = float(r["avg"])
         names[r["community_id"]] = r["community__name"]
         judges[r["meeting_id"]].add(r["judges"])
+    residents: dict[int, dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    ballots: dict[int, dict[int, int]] = defaultdict(dict)
+    for r in (
+        BallotScore.objects.filter(ballot__meeting__in=round_ids)
+        .values("ballot__meeting_id", "community_id", "community__name", "criterion_id")
+        .annotate(avg=Avg("score"), ballots=Count("ballot_id", distinct=True))
+        .order_by()
+    ):
+        meeting_id, community_id = r["ballot__meeting_id"], r["community_id"]
+        residents[meeting_id][community_id][r["criterion_id"]] = float(r["avg"])
+        names[community_id] = r["community__name"]
+        ballots[meeting_id][community_id] = max(ballots[meeting_id].get(community_id, 0), r["ballots"])
+    used_ballots = dict(
+        ContestBallot.objects.filter(meeting__in=round_ids, used_at__isnull=False)
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("meeting_id", "n")
+    )
     result = []
     for meeting in rounds:
-        used = [c for c in criteria if any(c.pk in per for per in averages[meeting.pk].values())]
-        entries = [
-            {
-                "community_id": community_id,
-                "community": names[community_id],
-                "scores": [round(per.get(c.pk, 0.0), 2) for c in used],
-                "total": round(sum(per.values()), 2),
-            }
-            for community_id, per in averages[meeting.pk].items()
-        ]
-        entries.sort(key=lambda e: (-e["total"], e["community"]))
+        judged, voted = averages[meeting.pk], residents[meeting.pk]
+        used = [c for c in criteria if any(c.pk in per for per in [*judged.values(), *voted.values()])]
+        full_marks = sum(c.max_score for c in used)
+        weight = meeting.resident_weight / 100
+        entries = []
+        for community_id in {*judged, *voted}:
+            per_judges, per_residents = judged.get(community_id, {}), voted.get(community_id, {})
+            judges_total = round(sum(per_judges.values()), 2) if per_judges else None
+            residents_total = round(sum(per_residents.values()), 2) if per_residents else None
+            entries.append(
+                {
+                    "community_id": community_id,
+                    "community": names[community_id],
+                    "scores": [round(per_judges.get(c.pk, 0.0), 2) for c in used],
+                    "total": judges_total if judges_total is not None else 0.0,
+                    "judges_total": judges_total,
+                    "residents_total": residents_total,
+                    "resident_scores": [round(per_residents.get(c.pk, 0.0), 2) for c in used],
+                    "ballots": ballots[meeting.pk].get(community_id, 0),
+                    "combined": _combined(judges_total, residents_total, weight, full_marks),
+                }
+            )
+        entries.sort(key=lambda e: (-e["combined"], e["community"]))
         rank = 0
         previous = None
         for index, entry in enumerate(entries, start=1):
-            if entry["total"] != previous:
-                rank, previous = index, entry["total"]
+            if entry["combined"] != previous:
+                rank, previous = index, entry["combined"]
             entry["rank"] = rank
         result.append(
             {
                 "meeting": meeting,
                 "number": numbers.get(meeting.pk),
                 "criteria": used,
+                "full_marks": full_marks,
+                "resident_weight": meeting.resident_weight,
+                "judge_weight": 100 - meeting.resident_weight,
                 "entries": entries,
                 "judges": max(judges[meeting.pk], default=0),
+                "ballots": used_ballots.get(meeting.pk, 0),
             }
         )
     return result
+
+
+def _combined(judges: float | None, residents: float | None, weight: float, full_marks: int) -> float:
+    """Return the combined score out of 100: each side's total as a share of full marks, weighted; a side with
+    no scores leaves the whole weight to the other."""
+    if not full_marks or (judges is None and residents is None):
+        return 0.0
+    if residents is None:
+        weight = 0.0
+    elif judges is None:
+        weight = 1.0
+    return round(100 * (weight * (residents or 0.0) + (1 - weight) * (judges or 0.0)) / full_marks, 2)
 
 
 def figures(*, user: User, start: date, end: date) -> Figures:

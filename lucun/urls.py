@@ -71,4 +71,6 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     # Short public addresses held by the QR codes: /f/<token>/ (feedback form), /s/<code>/ (status).
     path("", include("cases.public_urls")),
+    # /b/<token>/: a 擂台比武 resident ballot.
+    path("", include("deliberation.public_urls")),
 ]

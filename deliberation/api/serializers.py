@@ -294,3 +294,82 @@ class FiguresSerializer(serializers.Serializer):
     by_community = CommunityFigureSerializer(many=True)
     joint = JointFigureSerializer()
     definitions = serializers.DictField(child=serializers.CharField())
+
+
+class BallotCountsSerializer(serializers.Serializer):
+    issued = serializers.IntegerField()
+    used = serializers.IntegerField()
+    voided = serializers.IntegerField()
+    unused = serializers.IntegerField()
+
+
+BallotStateField = _inline_enum("BallotStateField", [("unused", "未使用"), ("used", "已投票"), ("voided", "已作废")])
+
+
+class BallotSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="票号")
+    state = BallotStateField(choices=["unused", "used", "voided"])
+    issued_at = serializers.DateTimeField()
+    used_at = serializers.DateTimeField(allow_null=True)
+    voided_at = serializers.DateTimeField(allow_null=True)
+    void_reason = serializers.CharField()
+    url = serializers.CharField(help_text="二维码里的完整网址(只对未使用的选票给出)", allow_blank=True)
+
+
+class BallotListSerializer(serializers.Serializer):
+    counts = BallotCountsSerializer()
+    resident_weight = serializers.IntegerField()
+    ballots = BallotSerializer(many=True)
+
+
+class BallotIssueSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=2000, help_text="发放张数")
+
+
+class BallotVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="作废原因")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="要作废的票号;不填则作废全部未使用选票"
+    )
+
+
+class BallotVoidResultSerializer(serializers.Serializer):
+    voided = serializers.IntegerField()
+    counts = BallotCountsSerializer()
+
+
+class BallotWeightSerializer(serializers.Serializer):
+    resident_weight = serializers.IntegerField(min_value=0, max_value=100, help_text="群众评分权重(%)")
+
+
+class BallotCriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    max_score = serializers.IntegerField()
+
+
+class BallotCommunitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PublicBallotSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    street = serializers.CharField()
+    state = BallotStateField(choices=["unused", "used", "voided"])
+    communities = BallotCommunitySerializer(many=True)
+    criteria = BallotCriterionSerializer(many=True)
+
+
+class BallotScoreInSerializer(serializers.Serializer):
+    community = serializers.IntegerField()
+    criterion = serializers.IntegerField()
+    score = serializers.IntegerField(min_value=0)
+
+
+class BallotSubmitSerializer(serializers.Serializer):
+    scores = BallotScoreInSerializer(many=True, help_text="每个评分的村(居)须给出每一项评分")
+
+
+class BallotReceiptSerializer(serializers.Serializer):
+    communities = serializers.IntegerField(help_text="评了分的村(居)数")

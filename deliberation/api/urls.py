@@ -26,5 +26,17 @@ urlpatterns = [
         views.AgendaItemDecideView.as_view(),
         name="api_agenda_item_decide",
     ),
+    path("deliberation/meetings/<int:pk>/ballots/", views.ContestBallotsView.as_view(), name="api_contest_ballots"),
+    path(
+        "deliberation/meetings/<int:pk>/ballots/void/",
+        views.ContestBallotsVoidView.as_view(),
+        name="api_contest_ballots_void",
+    ),
+    path(
+        "deliberation/meetings/<int:pk>/resident-weight/",
+        views.ContestWeightView.as_view(),
+        name="api_contest_weight",
+    ),
+    path("ballots/<str:token>/", views.PublicBallotView.as_view(), name="api_public_ballot"),
     path("deliberation/figures/", views.FiguresView.as_view(), name="api_deliberation_figures"),
 ]

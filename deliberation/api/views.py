@@ -1,21 +1,27 @@
 from datetime import date
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.feedback_views import PublicAPIView
 from cases.models import Case
+from lucun.api.serializers import ApiErrorSerializer
+from lucun.errors import require_permission
+from lucun.printing import absolute_url
 from lucun.scoping import communities_for
 
 from .. import figures as figures_module
-from .. import selectors, services
-from ..models import AgendaItem, Decision, Meeting, ProcedureStep, Venue
+from .. import permissions, selectors, services
+from ..models import AgendaItem, ContestCriterion, Decision, Meeting, ProcedureStep, Venue
+from ..ratelimit import ballot_limit_exceeded
 from ..services import TaskSpec
 from . import serializers as s
 
@@ -320,3 +326,157 @@ class FiguresView(APIView):
             "definitions": {k: str(v) for k, v in f.definitions.items()},
         }
         return Response(s.FiguresSerializer(data).data)
+
+
+# ------------------------------------------------------------------------------------------- contest ballots
+
+
+def _contest(request, pk: int) -> Meeting:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if meeting.kind != Meeting.Kind.CONTEST:
+        raise Http404
+    require_permission(permissions.can_manage(request.user, meeting), _("您不能管理该会议。"))
+    return meeting
+
+
+def _ballot_row(request, ballot) -> dict:
+    url = ""
+    if ballot.state == "unused":
+        url = absolute_url(reverse("ballot:form", kwargs={"token": ballot.token}), request)
+    return {
+        "id": ballot.pk,
+        "state": ballot.state,
+        "issued_at": ballot.issued_at,
+        "used_at": ballot.used_at,
+        "voided_at": ballot.voided_at,
+        "void_reason": ballot.void_reason,
+        "url": url,
+    }
+
+
+class ContestBallotsView(APIView):
+    """A contest's resident ballots (its organisers only); POST issues more."""
+
+    @extend_schema(responses=s.BallotListSerializer, summary="擂台比武群众评议选票")
+    def get(self, request, pk: int):
+        meeting = _contest(request, pk)
+        ballots = selectors.contest_ballots(meeting=meeting)[:5000]
+        return Response(
+            s.BallotListSerializer(
+                {
+                    "counts": selectors.contest_ballot_counts(meeting=meeting),
+                    "resident_weight": meeting.resident_weight,
+                    "ballots": [_ballot_row(request, b) for b in ballots],
+                }
+            ).data
+        )
+
+    @extend_schema(
+        request=s.BallotIssueSerializer, responses={201: s.BallotSerializer(many=True)}, summary="发放群众评议选票"
+    )
+    def post(self, request, pk: int):
+        meeting = _contest(request, pk)
+        body = s.BallotIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ballots = services.contest_ballots_issue(meeting=meeting, user=request.user, count=body.validated_data["count"])
+        return Response(
+            s.BallotSerializer([_ballot_row(request, b) for b in ballots], many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ContestBallotsVoidView(APIView):
+    @extend_schema(request=s.BallotVoidSerializer, responses=s.BallotVoidResultSerializer, summary="作废未使用的选票")
+    def post(self, request, pk: int):
+        meeting = _contest(request, pk)
+        body = s.BallotVoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        voided = services.contest_ballots_void(
+            meeting=meeting,
+            user=request.user,
+            reason=body.validated_data["reason"],
+            ballot_ids=body.validated_data.get("ids"),
+        )
+        counts = selectors.contest_ballot_counts(meeting=meeting)
+        return Response(s.BallotVoidResultSerializer({"voided": voided, "counts": counts}).data)
+
+
+class ContestWeightView(APIView):
+    @extend_schema(request=s.BallotWeightSerializer, responses=s.BallotWeightSerializer, summary="设置群众评分权重")
+    def post(self, request, pk: int):
+        meeting = _contest(request, pk)
+        body = s.BallotWeightSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        meeting = services.contest_weight_set(
+            meeting=meeting, user=request.user, resident_weight=body.validated_data["resident_weight"]
+        )
+        return Response(s.BallotWeightSerializer({"resident_weight": meeting.resident_weight}).data)
+
+
+BALLOT_GONE = {
+    404: OpenApiResponse(ApiErrorSerializer, "找不到这张选票"),
+    410: OpenApiResponse(ApiErrorSerializer, "选票已使用、已作废或擂台比武已取消"),
+    429: OpenApiResponse(ApiErrorSerializer, "提交太频繁,请过十分钟再试"),
+}
+
+
+class PublicBallotView(PublicAPIView):
+    """A resident's ballot, by the token its QR code holds: no login, nothing identifying kept."""
+
+    def _ballot(self, request, token: str):
+        if ballot_limit_exceeded(request, "unknown", count=False):
+            raise Throttled(detail=_("提交太频繁了,请过十分钟再试。"))
+        ballot = selectors.contest_ballot_by_token(token)
+        if ballot is None:
+            ballot_limit_exceeded(request, "unknown")
+            raise NotFound(_("找不到这张选票,请核对二维码。"))
+        return ballot
+
+    @extend_schema(
+        responses={200: s.PublicBallotSerializer, **BALLOT_GONE}, summary="选票(按二维码令牌)", tags=["ballot-public"]
+    )
+    def get(self, request, token: str):
+        ballot = self._ballot(request, token)
+        meeting = ballot.meeting
+        data = {
+            "title": meeting.title,
+            "street": meeting.street.name,
+            "state": ballot.state,
+            "communities": [{"id": c.pk, "name": c.name} for c in selectors.contest_communities(meeting=meeting)],
+            "criteria": [
+                {"id": c.pk, "name": c.display_name, "max_score": c.max_score}
+                for c in ContestCriterion.objects.active()
+            ],
+        }
+        return Response(s.PublicBallotSerializer(data).data)
+
+    @extend_schema(
+        request=s.BallotSubmitSerializer,
+        responses={201: s.BallotReceiptSerializer, **BALLOT_GONE},
+        summary="提交群众评分(每张选票一次)",
+        tags=["ballot-public"],
+    )
+    def post(self, request, token: str):
+        ballot = self._ballot(request, token)
+        if ballot.used_at or ballot.voided_at or ballot.meeting.cancelled_at:
+            return Response(
+                {"detail": _("这张选票已经用过或已作废,不能再提交。"), "code": "ballot_closed"},
+                status=status.HTTP_410_GONE,
+            )
+        body = s.BallotSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if ballot_limit_exceeded(request, "submit"):
+            raise Throttled(detail=_("提交太频繁了,请过十分钟再试。"))
+        communities = {c.pk: c for c in selectors.contest_communities(meeting=ballot.meeting)}
+        criteria = {c.pk: c for c in ContestCriterion.objects.active()}
+        scores = {}
+        for row in body.validated_data["scores"]:
+            community, criterion = communities.get(row["community"]), criteria.get(row["criterion"])
+            if community is None or criterion is None:
+                raise ValidationError({"scores": [_("村(居)或评分项不在本期擂台比武中。")]})
+            scores[(community, criterion)] = row["score"]
+        services.contest_ballot_submit(token=token, scores=scores)
+        return Response(
+            s.BallotReceiptSerializer({"communities": len({c.pk for c, _c in scores})}).data,
+            status=status.HTTP_201_CREATED,
+        )

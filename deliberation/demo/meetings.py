@@ -1,6 +1,7 @@
 """The demo's year of meetings: joint meetings on the hard problems, 大家小家 forums on the cases they settled,
 followed up or sent up, general forums, online discussions, contests, and the meetings of the coming weeks."""
 
+import random
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
@@ -11,13 +12,24 @@ from lucun import demo_time
 from lucun.demo import DemoContext, year_start
 from lucun.demo_time import FORUM_STARTS, MEETING_STARTS
 
-from ..models import ContestCriterion, ContestScore, Decision, Meeting, ParticipantRole, Venue
+from ..models import (
+    BallotScore,
+    ContestBallot,
+    ContestCriterion,
+    ContestScore,
+    Decision,
+    Meeting,
+    ParticipantRole,
+    Venue,
+)
 from .builder import LEAD, Builder, Window, announced, stab
 
 FAMILY_FORUMS, ON_AGENDAS, SETTLED = 272, 248, 213
 BEYOND = 20  # of the unsettled items, sent up to the joint meeting; the rest need follow-up
 JOINT_MEETINGS, JOINT_COMMUNITIES, HARD_PROBLEMS = 12, 9, 34
 CONTEST_JUDGES = 7
+# The latest contest's resident ballots: printed, used (each scoring a few communities), voided as spoilt.
+BALLOTS_ISSUED, BALLOTS_USED, BALLOTS_VOIDED = 120, 86, 10
 ONLINE_MEETINGS = 12
 GENERAL_TOPICS = [
     "村规民约修订",
@@ -59,11 +71,13 @@ def seed_meetings(ctx: DemoContext, venues: dict[int, list[Venue]]) -> None:
     contests = _contests(builder, ctx, now)
     builder.save()
     _scores(ctx, contests)
+    ballots = _ballots(ctx)
     held_forums = sum(1 for m in builder.meetings if m.kind == Meeting.Kind.FAMILY_FORUM and m.held_at is not None)
     joint_count = len({index for index, _w in joint_items})
     ctx.log(
         f"现场议:大家小家座谈会 {held_forums} 场(议题 {sum(forums.values())},协商解决 {forums[Decision.SETTLED]}),"
         f"党政联席会 {joint_count} 场(下沉 {hosts} 个村居,难题 {len(joint_items)}),擂台比武 {len(contests)} 期"
+        f"(最近一期群众选票 {ballots} 张)"
     )
 
 
@@ -317,3 +331,42 @@ def _scores(ctx: DemoContext, contests: list[int]) -> None:
                         )
                     )
     ContestScore.objects.bulk_create(rows, batch_size=2000)
+
+
+def _ballots(ctx: DemoContext) -> int:
+    """Give the latest contest its residents' ballots; return how many were used.
+
+    A generator of its own: the shared one's sequence, and so every later figure of the demo, stays as it was.
+    """
+    rng = random.Random(19)
+    meeting = Meeting.objects.filter(street=ctx.street, kind=Meeting.Kind.CONTEST).order_by("-starts_at").first()
+    if meeting is None:
+        return 0
+    criteria = list(ContestCriterion.objects.active())
+    issued = meeting.starts_at - timedelta(days=1)
+    ContestBallot.objects.bulk_create(
+        [ContestBallot(meeting=meeting, issued_by=meeting.organiser, issued_at=issued) for _n in range(BALLOTS_ISSUED)]
+    )
+    ballots = list(ContestBallot.objects.filter(meeting=meeting).order_by("pk"))
+    liked = {c.pk: rng.uniform(0.55, 0.95) for c in ctx.communities}
+    scores = []
+    for n, ballot in enumerate(ballots[:BALLOTS_USED]):
+        ballot.used_at = meeting.starts_at + timedelta(minutes=20 + n)
+        for community in rng.sample(ctx.communities, k=min(len(ctx.communities), rng.randint(3, 6))):
+            for criterion in criteria:
+                level = min(1.0, max(0.2, rng.gauss(liked[community.pk], 0.12)))
+                scores.append(
+                    BallotScore(
+                        ballot=ballot,
+                        community=community,
+                        criterion=criterion,
+                        score=round(criterion.max_score * level),
+                    )
+                )
+    for ballot in ballots[-BALLOTS_VOIDED:]:
+        ballot.voided_at = meeting.starts_at + timedelta(hours=3)
+        ballot.voided_by = meeting.organiser
+        ballot.void_reason = "现场未发出,会后统一作废"
+    ContestBallot.objects.bulk_update(ballots, ["used_at", "voided_at", "voided_by", "void_reason"], batch_size=500)
+    BallotScore.objects.bulk_create(scores, batch_size=2000)
+    return BALLOTS_USED

@@ -2,7 +2,7 @@
 scores (contests.py). Forms check shape only; the services decide what is allowed."""
 
 from .agenda import TASK_ROWS, AgendaAddForm, DecideForm, ProposeForm, RaiseCaseForm, TaskDoneForm
-from .contests import ScoreForm
+from .contests import BallotForm, BallotIssueForm, BallotVoidForm, BallotWeightForm, ScoreForm, ballot_tile_score
 from .meetings import (
     AttendanceForm,
     CancelForm,
@@ -19,6 +19,10 @@ __all__ = [
     "TASK_ROWS",
     "AgendaAddForm",
     "AttendanceForm",
+    "BallotForm",
+    "BallotIssueForm",
+    "BallotVoidForm",
+    "BallotWeightForm",
     "CancelForm",
     "DecideForm",
     "MeetingFilterForm",
@@ -32,4 +36,5 @@ __all__ = [
     "TaskDoneForm",
     "VenueChoiceField",
     "VenueFilterForm",
+    "ballot_tile_score",
 ]

@@ -2,7 +2,7 @@
 agenda items that are cases, decisions and follow-up tasks (agenda.py); contest criteria and scores (contests.py)."""
 
 from .agenda import DECISIONS_FOR, AgendaItem, Decision, FollowUpTask
-from .contests import ContestCriterion, ContestScore
+from .contests import BallotScore, ContestBallot, ContestCriterion, ContestScore, new_ballot_token
 from .meetings import (
     Meeting,
     MeetingPhoto,
@@ -18,6 +18,8 @@ from .venues import Venue
 __all__ = [
     "DECISIONS_FOR",
     "AgendaItem",
+    "BallotScore",
+    "ContestBallot",
     "ContestCriterion",
     "ContestScore",
     "Decision",
@@ -31,4 +33,5 @@ __all__ = [
     "ProcedureStep",
     "Venue",
     "meeting_photo_path",
+    "new_ballot_token",
 ]

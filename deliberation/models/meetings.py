@@ -2,6 +2,7 @@
 done and the photos."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -91,6 +92,12 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("支持简单格式:以“# ”开头为小标题,“- ”开头为列表,**加粗**。"),
     )
+    resident_weight = models.PositiveSmallIntegerField(
+        _("群众评分权重(%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("擂台比武排名中群众扫码评分所占的比例,其余为评委评分。"),
+    )
     held_at = models.DateTimeField(_("召开确认时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
@@ -116,6 +123,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="meeting_cancel_has_reason"
             ),
+            models.CheckConstraint(condition=Q(resident_weight__lte=100), name="meeting_resident_weight_percent"),
         ]
         indexes = [
             models.Index(fields=["community", "starts_at"], name="meeting_community_start_idx"),

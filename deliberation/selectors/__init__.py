@@ -11,6 +11,10 @@ from .agenda import (
 )
 from .meetings import (
     MEETING_RELATED,
+    contest_ballot_by_token,
+    contest_ballot_counts,
+    contest_ballots,
+    contest_communities,
     contest_scores,
     managed_streets,
     meeting_calendar,
@@ -31,6 +35,10 @@ __all__ = [
     "agenda_item_get",
     "agenda_item_list",
     "agenda_items",
+    "contest_ballot_by_token",
+    "contest_ballot_counts",
+    "contest_ballots",
+    "contest_communities",
     "contest_scores",
     "coverage",
     "follow_up_tasks",

@@ -7,10 +7,10 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from lucun.models import Position, Street, User
+from lucun.models import Community, Position, Street, User
 from lucun.scoping import communities_for, streets_for
 
-from ..models import ContestScore, Meeting, MeetingPhoto, MeetingStep, Participation, ProcedureStep
+from ..models import ContestBallot, ContestScore, Meeting, MeetingPhoto, MeetingStep, Participation, ProcedureStep
 
 MEETING_RELATED = ("community", "street", "held_in", "venue", "organiser")
 
@@ -133,6 +133,34 @@ def participations(*, meeting: Meeting) -> QuerySet[Participation]:
 
 def contest_scores(*, meeting: Meeting) -> QuerySet[ContestScore]:
     return ContestScore.objects.filter(meeting=meeting).select_related("community", "criterion")
+
+
+def contest_communities(*, meeting: Meeting) -> QuerySet[Community]:
+    """Return the communities a contest ranks: every community of its street, in the street's order."""
+    return Community.objects.filter(street_id=meeting.street_id).select_related("street").order_by("sort_order", "pk")
+
+
+def contest_ballots(*, meeting: Meeting) -> QuerySet[ContestBallot]:
+    """Return the contest's ballots, oldest first."""
+    return ContestBallot.objects.filter(meeting=meeting).order_by("pk")
+
+
+def contest_ballot_counts(*, meeting: Meeting) -> dict[str, int]:
+    """Return how many ballots the contest issued, how many were used, voided, and are still unused."""
+    counts = ContestBallot.objects.filter(meeting=meeting).aggregate(
+        issued=Count("pk"),
+        used=Count("pk", filter=Q(used_at__isnull=False)),
+        voided=Count("pk", filter=Q(voided_at__isnull=False)),
+    )
+    counts["unused"] = counts["issued"] - counts["used"] - counts["voided"]
+    return counts
+
+
+def contest_ballot_by_token(token: str) -> ContestBallot | None:
+    """Return the ballot a QR code holds, with its contest, or None for an unknown or malformed token."""
+    if not token or len(token) > 40:
+        return None
+    return ContestBallot.objects.select_related("meeting__street").filter(token=token).first()
 
 
 def officials_for_meeting(*, meeting: Meeting) -> QuerySet[User]:

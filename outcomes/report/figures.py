@@ -198,7 +198,37 @@ def _deliberation(user: User, period: Period, community: Community | None) -> di
         "joint_solved": joint_solved,
         "joint_communities": f.joint["communities"] if community is None else int(bool(joint_count)),
         "definition": str(deliberation_figures.DEFINITIONS["rate"]),
+        "contests": _contests(f.contests, community),
+        "contest_definition": str(deliberation_figures.DEFINITIONS["contest"]),
     }
+
+
+def _contests(rounds: list[dict], community: Community | None) -> list[dict]:
+    """The contest rounds of the period as plain values: each community's judges', residents' and combined
+    scores, and the ballots it received (a community's report keeps its own row)."""
+    return [
+        {
+            "title": r["meeting"].title,
+            "number": r["number"],
+            "full_marks": r["full_marks"],
+            "resident_weight": r["resident_weight"],
+            "ballots": r["ballots"],
+            "judges": r["judges"],
+            "entries": [
+                {
+                    "rank": e["rank"],
+                    "community": e["community"],
+                    "judges_total": e["judges_total"],
+                    "residents_total": e["residents_total"],
+                    "ballots": e["ballots"],
+                    "combined": e["combined"],
+                }
+                for e in r["entries"]
+                if community is None or e["community_id"] == community.pk
+            ],
+        }
+        for r in rounds
+    ]
 
 
 def _points(user: User, period: Period, community: Community | None) -> dict:

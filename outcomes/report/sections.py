@@ -222,7 +222,41 @@ def _deliberation(d: dict) -> Section:
             Figure(_("联席会解决难题"), m.get("joint_solved"), _("个")),
             Figure(_("联席会涉及村(居)"), m.get("joint_communities"), _("个")),
         ],
-        definitions=[("", m["definition"])] if m.get("definition") else [],
+        tables=[_contest_table(r) for r in m.get("contests", [])],
+        definitions=([("", m["definition"])] if m.get("definition") else [])
+        + ([(_("擂台比武"), m["contest_definition"])] if m.get("contests") else []),
+    )
+
+
+def _score(value) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _contest_table(r: dict) -> Table:
+    return Table(
+        caption=_("第%(n)s期擂台比武 · %(title)s(群众评分权重 %(w)s%%,群众选票 %(b)s 张,评委 %(j)s 人)")
+        % {"n": r["number"], "title": r["title"], "w": r["resident_weight"], "b": r["ballots"], "j": r["judges"]},
+        header=[
+            _("村(居)"),
+            _("名次"),
+            _("评委得分/%(m)s") % {"m": r["full_marks"]},
+            _("群众得分/%(m)s") % {"m": r["full_marks"]},
+            _("选票数"),
+            _("综合得分/100"),
+        ],
+        rows=[
+            [
+                Cell(e["community"]),
+                Cell(str(e["rank"]), "num"),
+                Cell(_score(e["judges_total"]), "num"),
+                Cell(_score(e["residents_total"]), "num"),
+                Cell(str(e["ballots"]), "num"),
+                Cell(_score(e["combined"]), "num"),
+            ]
+            for e in r["entries"]
+        ],
+        testid="contest",
+        empty=_("还没有评分。"),
     )
 
 

@@ -37,3 +37,16 @@ def joint_meeting(*, street, by, starts_at=None, held_in=None, title="党政联�
         starts_at=starts_at or timezone.now() - timedelta(minutes=1),
         **kwargs,
     )
+
+
+def contest(*, street, by, starts_at=None, title="第一期擂台比武", **kwargs) -> Meeting:
+    """Schedule a 擂台比武 of the street through the service; by default it began an hour ago."""
+    kwargs.setdefault("location", "街道大礼堂")
+    return meeting_schedule(
+        user=by,
+        kind=Meeting.Kind.CONTEST,
+        title=title,
+        street=street,
+        starts_at=starts_at or timezone.now() - timedelta(hours=1),
+        **kwargs,
+    )

@@ -33,6 +33,9 @@ def test_demo_has_the_seed_figures_venues_and_consistent_agendas(seeded):
     assert (f.total.on_agenda, f.total.settled, f.total.rate) == (248, 213, 85.9)
     assert (f.joint["count"], f.joint["communities"], f.joint["solved"]) == (12, 9, 34)
     assert len(f.contests) == 3 and all(len(r["entries"]) == 14 for r in f.contests)
+    # The latest round also counts its residents' ballots; the earlier ones were judged by judges only.
+    assert [r["ballots"] for r in f.contests] == [0, 0, 86]
+    assert sum(e["ballots"] for e in f.contests[-1]["entries"]) > 86
 
     venues = Venue.objects.annotate(n=Count("staff"))
     assert venues.exclude(kind=Venue.Kind.TALK_POINT).count() == 28

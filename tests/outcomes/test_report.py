@@ -156,3 +156,31 @@ def test_the_last_365_days_open_with_a_summary_written_from_the_figures(client, 
     assert summary[0].startswith(f"{street.name}近一年(2025-05-21 至 2026-05-20):")
     assert "群众关心问题2个,已办结2个,正在推进0个;办结的问题中即办1个、承办1个" in summary[0]
     assert this_year.cases["collected"] == 1  # the case of August 2025 is in the last 365 days, not in 2026
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_report_publishes_each_contests_ranking_with_the_residents_ballots(client, street, community, leader):
+    from deliberation.models import ContestCriterion
+    from deliberation.services import contest_ballot_submit, contest_ballots_issue
+    from tests.deliberation.factories import contest
+
+    round_ = contest(street=street, by=leader, title="第一期擂台比武")
+    for ballot in contest_ballots_issue(meeting=round_, user=leader, count=2):
+        contest_ballot_submit(
+            token=ballot.token, scores={(community, c): c.max_score for c in ContestCriterion.objects.active()}
+        )
+    [published] = report(user=leader, period=Period.year(2026), street=street).deliberation["contests"]
+    assert published["ballots"] == 2 and published["resident_weight"] == 50
+    assert published["entries"] == [
+        {
+            "rank": 1,
+            "community": community.name,
+            "judges_total": None,
+            "residents_total": 100.0,
+            "ballots": 2,
+            "combined": 100.0,
+        }
+    ]
+    client.force_login(leader)
+    html = client.get(reverse("outcomes:report") + "?period=2026").content.decode()
+    assert "第1期擂台比武 · 第一期擂台比武" in html and "群众选票 2 张" in html

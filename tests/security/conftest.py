@@ -24,7 +24,7 @@ from cases.services import (
     conduct_violation_record,
 )
 from deliberation.models import Decision, FollowUpTask, ProcedureStep
-from deliberation.services import TaskSpec, agenda_add, agenda_decide
+from deliberation.services import TaskSpec, agenda_add, agenda_decide, contest_ballots_issue
 from lucun.models import Role
 from lucun.services import notification_send
 from points.models import ClaimBatch, LedgerEntry, RedemptionWindow
@@ -35,7 +35,7 @@ from points.services import (
 )
 from tests.cases.factories import channel as make_channel
 from tests.cases.factories import jpeg_bytes, open_case, submit
-from tests.deliberation.factories import family_forum, joint_meeting, venue
+from tests.deliberation.factories import contest, family_forum, joint_meeting, venue
 from tests.factories import CommunityFactory, GridFactory, StreetFactory, official
 from tests.points.factories import RewardFactory, ServiceTypeFactory, VolunteerFactory
 from tests.visits.factories import HouseholdFactory, VisitLogFactory, VisitRequestFactory
@@ -184,6 +184,8 @@ def _deliberation(w: World) -> None:
     w.o["meeting"] = family_forum(community=w.community, by=cadre, title="芦湖村大家小家座谈会")
     w.f["meeting"] = family_forum(community=w.other, by=other_cadre, title="外村座谈会")
     w.o["joint_meeting"] = joint_meeting(street=w.street, by=w.users["street_leader"], held_in=w.community)
+    w.o["contest"] = contest(street=w.street, by=w.users["street_leader"])
+    [w.o["ballot"]] = contest_ballots_issue(meeting=w.o["contest"], user=w.users["street_leader"], count=1)
     agenda_case = open_case(community=w.community, by=cadre, title="广场照明不足")
     w.o["agenda_item"] = agenda_add(meeting=w.o["meeting"], user=cadre, case=agenda_case)
     task_case = open_case(community=w.community, by=cadre, title="垃圾清运不及时")

@@ -238,6 +238,10 @@ ROUTES = [
     Route("deliberation:coverage"),
     Route("deliberation:venue_detail", _pk("venue")),
     Route("deliberation:figures"),
+    Route("deliberation:ballot_list", _pk("contest")),
+    Route("deliberation:ballot_print", _pk("contest")),
+    Route("deliberation:ballot_action", lambda w: {"pk": w.o["contest"].pk, "action": "weight"}, P),
+    Route("ballot:form", lambda w: {"token": w.o["ballot"].token}),
     # deliberation: API
     Route("api_venue_list"),
     Route("api_venue_detail", _pk("venue")),
@@ -251,6 +255,10 @@ ROUTES = [
     Route("api_agenda_item_detail", _pk("agenda_item")),
     Route("api_agenda_item_decide", _pk("agenda_item"), P),
     Route("api_deliberation_figures"),
+    Route("api_contest_ballots", _pk("contest")),
+    Route("api_contest_ballots_void", _pk("contest"), P),
+    Route("api_contest_weight", _pk("contest"), P),
+    Route("api_public_ballot", lambda w: {"token": w.o["ballot"].token}),
     # points: pages
     Route("points:volunteer_list"),
     Route("points:volunteer_create"),

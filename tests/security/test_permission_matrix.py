@@ -197,6 +197,10 @@ deliberation:venue_list                      L  200  200  200  200  200  200  20
 deliberation:coverage                        L  200  200  200  200  200  200  200  200
 deliberation:venue_detail                    L  200  200  200  200  200  200  200  404
 deliberation:figures                         L  200  200  200  200  200  200  200  200
+deliberation:ballot_list                     L  200  200  403  403  403  403  403  403
+deliberation:ballot_print                    L  200  200  403  403  403  403  403  403
+deliberation:ballot_action                   L  400  400  403  403  403  403  403  403
+ballot:form                                200  200  200  200  200  200  200  200  200
 api_venue_list                             403  200  200  200  200  200  200  200  200
 api_venue_detail                           403  200  200  200  200  200  200  200  404
 api_meeting_list                           403  200  200  200  200  200  200  200  200
@@ -209,6 +213,10 @@ api_agenda_item_list                       403  200  200  200  200  200  200  20
 api_agenda_item_detail                     403  200  200  200  200  200  200  200  404
 api_agenda_item_decide                     403  400  400  400  400  400  400  400  404
 api_deliberation_figures                   403  200  200  200  200  200  200  200  200
+api_contest_ballots                        403  200  200  403  403  403  403  403  403
+api_contest_ballots_void                   403  400  400  403  403  403  403  403  403
+api_contest_weight                         403  400  400  403  403  403  403  403  403
+api_public_ballot                          200  200  200  200  200  200  200  200  200
 points:volunteer_list                        L  200  200  200  200  200  200  200  200
 points:volunteer_create                      L  200  200  403  200  200  403  403  200
 points:volunteer_detail                      L  200  200  200  200  200  200  200  404
