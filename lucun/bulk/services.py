@@ -153,26 +153,28 @@ def bulk_run_execute(*, run_id: int) -> BulkRun | None:
     try:
         ids = [int(pk) for pk in run.ids]
         positions.update({pk: i for i, pk in enumerate(ids, 1)})
-        if action.together and not recorded:
-            objects = action.lookup(user=user, ids=ids)
-            labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
-            labels.update({pk: f"#{pk}" for pk in ids if pk not in objects})
-            links.update({pk: action.link(obj) for pk, obj in objects.items()})
+        if action.together:  # one piece of work, made whole or refused whole; a resumed run has its results
+            if not recorded:
+                objects = action.lookup(user=user, ids=ids)
+                labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
+                labels.update({pk: f"#{pk}" for pk in ids if pk not in objects})
+                links.update({pk: action.link(obj) for pk, obj in objects.items()})
 
-            def together(pks: list[int], *, user: User) -> str:
-                missing = [pk for pk in pks if pk not in objects]
-                require(not missing, _("所选记录中有 %(n)d 条%(why)s") % {"n": len(missing), "why": NOT_FOUND})
-                return action.run([objects[pk] for pk in pks], user=user, data=data)
+                def together(pks: list[int], *, user: User) -> str:
+                    missing = [pk for pk in pks if pk not in objects]
+                    require(not missing, _("所选记录中有 %(n)d 条%(why)s") % {"n": len(missing), "why": NOT_FOUND})
+                    return action.run([objects[pk] for pk in pks], user=user, data=data)
 
-            for result in rows_run_together(user=user, ids=ids, run=together, labels=labels):
-                store(positions[result.id], result)
-        for start in range(0, len(ids), CHUNK) if not action.together else ():
-            chunk = [pk for pk in ids[start : start + CHUNK] if pk not in recorded]
-            objects = action.lookup(user=user, ids=chunk) if chunk else {}
-            labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
-            labels.update({pk: f"#{pk}" for pk in chunk if pk not in objects})
-            links.update({pk: action.link(obj) for pk, obj in objects.items()})
-            rows_run(user=user, ids=chunk, row=row, labels=labels, on_result=store)
+                for result in rows_run_together(user=user, ids=ids, run=together, labels=labels):
+                    store(positions[result.id], result)
+        else:
+            for start in range(0, len(ids), CHUNK):
+                chunk = [pk for pk in ids[start : start + CHUNK] if pk not in recorded]
+                objects = action.lookup(user=user, ids=chunk) if chunk else {}
+                labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
+                labels.update({pk: f"#{pk}" for pk in chunk if pk not in objects})
+                links.update({pk: action.link(obj) for pk, obj in objects.items()})
+                rows_run(user=user, ids=chunk, row=row, labels=labels, on_result=store)
     except Exception:
         logger.exception("bulk run %s failed", run.pk)
         return job_fail(job=run)

@@ -235,7 +235,7 @@ def _merged_case_page(client, ids: list[int]):
     """Tick the messages on the queue and press 合并立案, as the bulk bar's button does."""
     html = client.get(reverse("cases:feedback_queue")).content.decode()
     assert 'data-bulk="cases.feedback_create_case_merged"' in html
-    assert {m for m in re.findall(PICKS, html)} >= {str(pk) for pk in ids}
+    assert set(re.findall(PICKS, html)) >= {str(pk) for pk in ids}
     return _start(client, "cases.feedback_create_case_merged", {"id": [str(pk) for pk in ids], "filters": ""})
 
 
