@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     CASE_TRANSFER_REQUEST = "cases.case_transfer_request", _("转交诉求到其他村(居)")
     CASE_TRANSFER_ACCEPT = "cases.case_transfer_accept", _("接收转交的诉求")
     CASE_TRANSFER_RETURN = "cases.case_transfer_return", _("退回转交的诉求")
+    CASE_TRANSFER_WITHDRAW = "cases.case_transfer_withdraw", _("撤回转交的诉求")
     FEEDBACK_MOVE = "cases.feedback_move", _("群众反馈转到其他村(居)")
     CASE_PUBLIC_TITLE_SET = "cases.case_public_title_set", _("修改诉求公开标题")
     APPROVAL_DECIDE = "cases.approval_decide", _("审批延期或退回申请")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from lucun.bulk import BulkAction
 from lucun.errors import require
-from lucun.models import User
+from lucun.models import Grid, User
 from lucun.scoping import communities_for, communities_with_role, has_role
 
 from . import forms, selectors, services
@@ -132,6 +132,39 @@ def _create_case(item: Feedback, *, user: User, data: dict) -> str:
         case_list=data["case_list"],
     )
     return _("已立案:%(number)s。") % {"number": case.number}
+
+
+class MergedCreateCaseForm(forms.CreateCaseForm):
+    """合并立案: the fields of single 立案 for the one case the ticked messages become, and a note for the merged
+    ones. The title is written for all of them; the grid is one of the person's communities' (the service checks
+    that it lies in the messages' community)."""
+
+    note = django_forms.CharField(
+        label=_("并入说明"), max_length=300, required=False, help_text=_("记在第二条起每条反馈的并入记录里(可不填)。")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, feedback=None, **kwargs)
+        self.fields["grid"].queryset = (
+            Grid.objects.filter(community__in=communities_with_role(user, TRIAGE_ROLES))
+            .select_related("community")
+            .order_by("community__sort_order", "community__name", "name")
+        )
+
+
+def _create_case_merged(items: list[Feedback], *, user: User, data: dict) -> str:
+    case = services.feedback_create_case_merged(
+        feedbacks=items,
+        user=user,
+        title=data["title"],
+        category=data["category"],
+        tier=data["tier"],
+        case_list=data["case_list"],
+        grid=data["grid"],
+        public_title=data["public_title"],
+        note=data["note"],
+    )
+    return _("已合并立案:%(number)s,共 %(count)d 条反馈。") % {"number": case.number, "count": len(items)}
 
 
 class BulkMergeForm(django_forms.Form):
@@ -298,7 +331,24 @@ ACTIONS = (
         form=BulkCreateCaseForm,
         describe=_feedback_label,
         allowed=_can_triage,
-        help=gettext_lazy("每条反馈各立一件诉求,标题取反馈的开头;同一件事的多条反馈请用“并入同一诉求”。"),
+        help=gettext_lazy("每条反馈各立一件诉求,标题取反馈的开头;同一件事的多条反馈请用“合并立案”。"),
+    ),
+    BulkAction(
+        kind="cases.feedback_create_case_merged",
+        label=gettext_lazy("合并立案"),
+        page="cases:feedback_queue",
+        unit=gettext_lazy("条"),
+        rows=feedback_rows,
+        scope=feedback_scope,
+        run=_create_case_merged,
+        form=MergedCreateCaseForm,
+        describe=_feedback_label,
+        allowed=_can_triage,
+        together=True,
+        help=gettext_lazy(
+            "反映同一件事的多条反馈(同一村(居))合立一件诉求:第一条立案,其余并入,每条反馈的查询码都跟随这件诉求;"
+            "任何一条不能办理时全部不办理。"
+        ),
     ),
     BulkAction(
         kind="cases.feedback_merge",
@@ -311,7 +361,7 @@ ACTIONS = (
         form=BulkMergeForm,
         describe=_feedback_label,
         allowed=_can_triage,
-        help=gettext_lazy("反映同一件事的多条反馈并入一件诉求:可先将其中一条立案,再把其余的并入它。"),
+        help=gettext_lazy("反映同一件事的多条反馈并入一件已登记的诉求;还没有诉求时请用“合并立案”。"),
     ),
     BulkAction(
         kind="cases.feedback_spam",

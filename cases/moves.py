@@ -140,6 +140,11 @@ def _receives(user, case: Case) -> bool:
     return transfer is not None and permissions.can_receive(user, transfer.to_community)
 
 
+def _withdraws(user, case: Case) -> bool:
+    transfer = pending_transfer(case)
+    return transfer is not None and permissions.can_withdraw_transfer(user, transfer)
+
+
 NO_PENDING_TRANSFER = Precondition(
     lambda case: not case.transfers.filter(decision=CaseTransfer.Decision.PENDING).exists(),
     _("该诉求已转交其他村(居),正在等待对方接收。"),
@@ -186,6 +191,20 @@ _DECLARED = (
         arguments=_take("reason"),
         form="ReasonForm",
         serializer="ReasonSerializer",
+    ),
+    # ... and the community that asked may take it back while it waits.
+    Move(
+        name="transfer_withdraw",
+        label=_("撤回转交"),
+        summary=_("撤回尚未被接收的转交"),
+        states=OPEN_STATES,
+        state_refused=_("已办结或已撤销的诉求不能撤回转交。"),
+        who=_withdraws,
+        who_refused=_("只有转交人或转出村(居)的干部可以撤回等待接收的转交。"),
+        service="case_transfer_withdraw",
+        arguments=_take("note"),
+        form="NoteForm",
+        serializer="NoteSerializer",
     ),
     Move(
         name="accept",

@@ -99,6 +99,12 @@ def can_receive(user, community) -> bool:
     return has_role(user, DISPATCH_ROLES, community)
 
 
+def can_withdraw_transfer(user, transfer) -> bool:
+    """The official who asked for a hand-over, or a dispatcher of the community that asked, takes it back while the
+    receiving community has not decided."""
+    return transfer.requested_by_id == user.pk or has_role(user, DISPATCH_ROLES, transfer.from_community)
+
+
 def approver_roles(request) -> frozenset[str]:
     """The roles that decide an extension or return request now: the one the rules named (``ApprovalRule``).
 

@@ -201,6 +201,25 @@ class CreatedCaseSerializer(serializers.Serializer):
     case_number = serializers.CharField()
 
 
+class CreateCaseMergedSerializer(CreateCaseSerializer):
+    feedback = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=2,
+        max_length=50,
+        help_text="合并的反馈编号(同一村(居)),按顺序:第一条立案,其余并入这件诉求",
+    )
+    category = serializers.IntegerField(required=False, allow_null=True, help_text="不传则用第一条反馈的类别")
+    public_title = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="记在第二条起每条反馈的并入记录里"
+    )
+
+
+class CreatedMergedCaseSerializer(serializers.Serializer):
+    case_number = serializers.CharField()
+    feedback = FeedbackSerializer(many=True, help_text="合并的反馈,按所给顺序;每条的查询码都跟随这件诉求")
+
+
 class MergeSerializer(serializers.Serializer):
     case_number = serializers.CharField(max_length=30)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

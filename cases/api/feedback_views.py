@@ -387,6 +387,21 @@ def _done(request, pk: int) -> Response:
     )
 
 
+def _category_and_grid(data: dict, feedback: Feedback) -> tuple[Category | None, Grid | None]:
+    """The category and grid of 立案 by their ids: an active category, a grid of the message's community."""
+    category = None
+    if data.get("category"):
+        category = Category.objects.active().filter(pk=data["category"]).first()
+        if category is None:
+            raise ValidationError({"category": [_("类别无效。")]})
+    grid = None
+    if data.get("grid"):
+        grid = Grid.objects.filter(pk=data["grid"], community=feedback.community_id).first()
+        if grid is None:
+            raise ValidationError({"grid": [_("所选网格不属于该村(居)。")]})
+    return category, grid
+
+
 class IntakeCreateCaseView(APIView):
     @extend_schema(summary="群众反馈立案", request=s.CreateCaseSerializer, responses={201: s.CreatedCaseSerializer})
     def post(self, request, pk: int):
@@ -394,16 +409,7 @@ class IntakeCreateCaseView(APIView):
         body = s.CreateCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        category = None
-        if data.get("category"):
-            category = Category.objects.active().filter(pk=data["category"]).first()
-            if category is None:
-                raise ValidationError({"category": [_("类别无效。")]})
-        grid = None
-        if data.get("grid"):
-            grid = Grid.objects.filter(pk=data["grid"], community=feedback.community_id).first()
-            if grid is None:
-                raise ValidationError({"grid": [_("所选网格不属于该村(居)。")]})
+        category, grid = _category_and_grid(data, feedback)
         case = services.feedback_create_case(
             feedback=feedback,
             user=request.user,
@@ -419,6 +425,49 @@ class IntakeCreateCaseView(APIView):
                 {"feedback": feedback, "case_number": case.number}, context={"request": request}
             ).data,
             status=status.HTTP_201_CREATED,
+        )
+
+
+class IntakeCreateCaseMergedView(APIView):
+    @extend_schema(
+        summary="多条群众反馈合并立案",
+        description=(
+            "反映同一件事的多条反馈(须属于同一村(居))合立一件诉求:第一条立案,其余并入,每条反馈的查询码都跟随这件"
+            "诉求。一次办完:任何一条不能立案或并入时全部不办理,答 400 或 403 并说明是第几条、为什么。"
+        ),
+        request=s.CreateCaseMergedSerializer,
+        responses={
+            201: s.CreatedMergedCaseSerializer,
+            400: OpenApiResponse(ApiErrorSerializer, "内容不符合要求,反馈属于不同村(居),或某条反馈已分拣"),
+            403: OpenApiResponse(ApiErrorSerializer, "您的职务不能分拣群众反馈"),
+            404: OpenApiResponse(ApiErrorSerializer, "某条反馈不存在或不在您的工作范围内"),
+        },
+    )
+    def post(self, request):
+        _require_triage(request.user)
+        body = s.CreateCaseMergedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        pks = list(dict.fromkeys(data["feedback"]))
+        feedbacks = [_get(request, pk) for pk in pks]
+        category, grid = _category_and_grid(data, feedbacks[0])
+        case = services.feedback_create_case_merged(
+            feedbacks=feedbacks,
+            user=request.user,
+            title=data["title"],
+            category=category,
+            tier=data.get("tier"),
+            case_list=data["case_list"],
+            grid=grid,
+            public_title=data["public_title"],
+            note=data["note"],
+        )
+        merged = {
+            "case_number": case.number,
+            "feedback": [selectors.feedback_get(user=request.user, pk=pk) for pk in pks],
+        }
+        return Response(
+            s.CreatedMergedCaseSerializer(merged, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
 

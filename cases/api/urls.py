@@ -14,6 +14,11 @@ urlpatterns = [
     path("feedback/status/<str:code>/answer/", fv.FeedbackAnswerView.as_view(), name="api_feedback_answer"),
     path("feedback/channels/", fv.ChannelListView.as_view(), name="api_feedback_channels"),
     path("feedback/intake/", fv.IntakeListView.as_view(), name="api_feedback_intake"),
+    path(
+        "feedback/intake/create-case-merged/",
+        fv.IntakeCreateCaseMergedView.as_view(),
+        name="api_feedback_create_case_merged",
+    ),
     path("feedback/intake/<int:pk>/", fv.IntakeDetailView.as_view(), name="api_feedback_intake_detail"),
     path("feedback/intake/<int:pk>/create-case/", fv.IntakeCreateCaseView.as_view(), name="api_feedback_create_case"),
     path("feedback/intake/<int:pk>/merge/", fv.IntakeMergeView.as_view(), name="api_feedback_merge"),

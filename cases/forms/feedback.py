@@ -201,17 +201,16 @@ class CreateCaseForm(forms.Form):
     case_list = forms.ChoiceField(label=_("清单"), choices=CaseList.choices, initial=CaseList.COMMUNITY)
     grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
 
-    def __init__(self, *args, feedback: Feedback, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "title": feedback.shareable_text.replace("\n", " ")[:30],
-                "category": feedback.category_id,
-                "tier": tier_default(),
-            },
-        )
+    def __init__(self, *args, feedback: Feedback | None, **kwargs):
+        """``feedback``: the message the case opens from (its text gives the title); None for several messages,
+        whose form sets the grids itself (``cases.bulk.MergedCreateCaseForm``)."""
+        initial = {"tier": tier_default()}
+        if feedback is not None:
+            initial |= {"title": feedback.shareable_text.replace("\n", " ")[:30], "category": feedback.category_id}
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = Grid.objects.filter(community=feedback.community_id)
+        if feedback is not None:
+            self.fields["grid"].queryset = Grid.objects.filter(community=feedback.community_id)
 
 
 class MergeForm(forms.Form):

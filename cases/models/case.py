@@ -321,6 +321,7 @@ class CaseEvent(AppendOnlyModel):
         TRANSFER_REQUESTED = "transfer_requested", _("转交其他村(居)")
         TRANSFER_ACCEPTED = "transfer_accepted", _("接收转交")
         TRANSFER_RETURNED = "transfer_returned", _("退回转交")
+        TRANSFER_WITHDRAWN = "transfer_withdrawn", _("撤回转交")
 
     # Indexed below: the case with the time (a timeline), the actor only where there is one (the
     # sweep writes thousands of events without one, and should not pay for an index of NULLs).

@@ -20,6 +20,7 @@ class CaseTransfer(models.Model):
         ACCEPTED = "accepted", _("已接收")
         RETURNED = "returned", _("已退回")
         SUPERSEDED = "superseded", _("已由街道调整")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     case = models.ForeignKey(Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="transfers")
     from_community = models.ForeignKey(

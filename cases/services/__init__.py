@@ -30,6 +30,7 @@ from .feedback import (
 from .feedback_channels import feedback_channel_create, feedback_channel_deactivate, feedback_channel_street_wide
 from .feedback_triage import (
     feedback_create_case,
+    feedback_create_case_merged,
     feedback_merge,
     feedback_move,
     feedback_redact,
@@ -78,7 +79,14 @@ from .open311 import (
     open311_setting_save,
 )
 from .opening import case_open, case_public_title_set
-from .relocating import case_move, case_regrid, case_transfer, case_transfer_accept, case_transfer_return
+from .relocating import (
+    case_move,
+    case_regrid,
+    case_transfer,
+    case_transfer_accept,
+    case_transfer_return,
+    case_transfer_withdraw,
+)
 from .sheets import case_sheets_print
 from .sweep import SweepResult, case_colours_sweep, case_events_notify
 from .tier import tier_make_default
@@ -123,6 +131,7 @@ __all__ = [
     "case_transfer",
     "case_transfer_accept",
     "case_transfer_return",
+    "case_transfer_withdraw",
     "cases_auto_close",
     "conduct_violation_notify",
     "conduct_violation_record",
@@ -134,6 +143,7 @@ __all__ = [
     "feedback_channel_deactivate",
     "feedback_channel_street_wide",
     "feedback_create_case",
+    "feedback_create_case_merged",
     "feedback_digest_notify",
     "feedback_merge",
     "feedback_move",

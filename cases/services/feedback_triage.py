@@ -2,12 +2,13 @@
 the community it belongs to, or its text redacted. Every decision is audited."""
 
 import re
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lucun.errors import require, require_permission
+from lucun.errors import DomainError, error_message, require, require_permission
 from lucun.models import Community, Grid, User
 from lucun.scoping import has_role
 from lucun.services import audit_record, notification_send
@@ -112,6 +113,75 @@ def feedback_merge(*, feedback: Feedback, user: User, case: Case, note: str = ""
         after={"state": feedback.state, "case": case.number},
     )
     return feedback
+
+
+@contextmanager
+def _naming(position: int, feedback: Feedback):
+    """Say which of the chosen messages a refusal is about: the same kind of refusal (403 stays 403), named."""
+    try:
+        yield
+    except DomainError as exc:  # NotAllowed too
+        raise type(exc)(
+            _("第 %(position)d 条反馈(%(feedback)s):%(why)s")
+            % {"position": position, "feedback": feedback, "why": error_message(exc)},
+            code=exc.code,
+        ) from exc
+
+
+@transaction.atomic
+def feedback_create_case_merged(
+    *,
+    feedbacks: list[Feedback],
+    user: User,
+    title: str,
+    category: Category | None = None,
+    tier: Tier | None = None,
+    case_list: str = CaseList.COMMUNITY,
+    grid: Grid | None = None,
+    handler: User | None = None,
+    public_title: str = "",
+    note: str = "",
+) -> Case:
+    """合并立案: several messages of one community about one matter become one case in one step.
+
+    The first message opens the case (``feedback_create_case``) and every other one is merged into it
+    (``feedback_merge``), so each follows the case by its own lookup code. One transaction: when any message is
+    refused, nothing of the case remains and the refusal says which message and why.
+    """
+    chosen = list(dict.fromkeys(feedbacks))
+    require(len(chosen) >= 2, _("合并立案请至少选择两条反馈;只有一条时请直接立案。"))
+    # Lock them all in one order first, so two officials merging overlapping messages wait instead of deadlocking.
+    locked = {
+        item.pk: item
+        for item in Feedback.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .filter(pk__in=[item.pk for item in chosen])
+        .order_by("pk")
+    }
+    require(len(locked) == len(chosen), _("所选反馈中有的已不存在。"))
+    communities = {locked[item.pk].community for item in chosen}
+    require(
+        len(communities) == 1,
+        _("所选反馈属于不同的村(居)(%(names)s),不能合并立案:请只选同一村(居)的反馈,或先把反馈转到它所反映的村(居)。")
+        % {"names": "、".join(sorted(community.name for community in communities))},
+    )
+    first, *rest = (locked[item.pk] for item in chosen)
+    with _naming(1, first):
+        case = feedback_create_case(
+            feedback=first,
+            user=user,
+            title=title,
+            category=category,
+            tier=tier,
+            case_list=case_list,
+            grid=grid,
+            handler=handler,
+            public_title=public_title,
+        )
+    for position, item in enumerate(rest, 2):
+        with _naming(position, item):
+            feedback_merge(feedback=item, user=user, case=case, note=note)
+    return case
 
 
 _REJECTED = {

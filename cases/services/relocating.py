@@ -2,9 +2,10 @@
 
 Street-level officials move it directly (``case_move``). A community's officials move it between their own grids
 (``case_regrid``) or hand it to another community (``case_transfer``), whose officials accept it
-(``case_transfer_accept``) or send it back with a reason (``case_transfer_return``); until then it stays where it
-was and both communities see it. The deadline never restarts: a move changes where the case is handled, not how
-long it may take. Each step is a CaseEvent and an audit record, and the receiving officials are told.
+(``case_transfer_accept``) or send it back with a reason (``case_transfer_return``), unless the asking side takes
+it back first (``case_transfer_withdraw``); until then it stays where it was and both communities see it. The
+deadline never restarts: a move changes where the case is handled, not how long it may take. Each step is a
+CaseEvent and an audit record, and the receiving officials are told.
 
 Scoping follows the case's community at once (``selectors.cases_visible``): the old community loses sight of a case
 moved away, except its first responder (首问负责), who stays accountable wherever it goes.
@@ -232,5 +233,38 @@ def case_transfer_return(*, case: Case, user: User, reason: str) -> CaseTransfer
         _("%(community)s退回了转交的诉求:%(number)s")
         % {"community": transfer.to_community.name, "number": case.number},
         body=reason,
+    )
+    return transfer
+
+
+@transaction.atomic
+def case_transfer_withdraw(*, case: Case, user: User, note: str = "") -> CaseTransfer:
+    """撤回转交: the official who asked, or a dispatcher of the community that asked, takes back a hand-over the
+    receiving community has not decided; the case stays where it was and the receiving community is told."""
+    case = begin_move("transfer_withdraw", case, user)
+    transfer = _locked_pending(case)
+    note = (note or "").strip()
+    transfer.decision, transfer.decided_by, transfer.decided_at = Decision.WITHDRAWN, user, timezone.now()
+    transfer.decision_note = note[:300]
+    transfer.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    place = _place(transfer.to_community, transfer.to_grid)
+    add_event(
+        case, CaseEvent.Kind.TRANSFER_WITHDRAWN, user, note=note, before=place, after=_place(case.community, case.grid)
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.CASE_TRANSFER_WITHDRAW,
+        obj=case,
+        community=case.community,
+        summary=f"{case.community.name} ↛ {_place_text(transfer.to_community, transfer.to_grid)}",
+        before={"transfer": transfer.pk, "decision": Decision.PENDING, **place},
+        after={"decision": transfer.decision},
+    )
+    notify(
+        case,
+        [official for official in receiving_officials(transfer.to_community) if official.pk != user.pk],
+        _("%(community)s撤回了转交的诉求:%(number)s")
+        % {"community": transfer.from_community.name, "number": case.number},
+        body=note,
     )
     return transfer

@@ -10,6 +10,10 @@ form of the action's input and what one row does. A run (``lucun.models.BulkRun`
 ``LUCUN_BULK_SYNC_MAX`` rows and by a Celery task with progress beyond (``lucun.jobs``); either way its page
 lists each row's result. lucun imports no app: it knows the actions only through this registry.
 
+An action whose rows are one piece of work (合并立案: several messages become one case) is ``together``: its
+``run`` gets all the ticked rows at once, in one transaction, and every row has the same result: all done, or all
+refused with the reason, nothing written.
+
 A row is named by one positive integer. Most pages list one model and a row's id is its primary key; a page whose
 rows are of several models (the approvals inbox: extension and return requests) encodes each row in one integer
 and gives the action ``select`` and ``pick`` to read and find its rows instead of ``rows().values_list("pk")`` and
@@ -46,6 +50,9 @@ class BulkAction:
     shape; its ``cleaned_data`` goes to ``run``); ``run(obj, user=..., data=...)`` makes the action on one row by
     calling the single action's service and returns what the person reads (``DomainError`` to refuse).
 
+    ``together``: ``run(objs, user=..., data=...)`` takes the list of all the ticked rows (in the ticked order) and
+    makes the action on them in one transaction; such an action takes at most ``LUCUN_BULK_SYNC_MAX`` rows.
+
     Rows of several models: ``select(user=..., query=..., limit=n)`` returns the ids of the page's first ``n``
     rows in its order, and ``pick(user=..., ids=[...])`` the rows of those ids the person may see, by id
     (``scope`` is then not used).
@@ -64,6 +71,7 @@ class BulkAction:
     allowed: Callable[[Any], bool] = _everyone  # may the person make this action at all (403 otherwise)
     help: Promise | str = ""  # one line on the confirmation page: what happens to each row
     danger: bool = False
+    together: bool = False
     select: Callable[..., Any] | None = None
     pick: Callable[..., dict[int, Any]] | None = None
 

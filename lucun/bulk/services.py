@@ -17,7 +17,7 @@ from ..jobs.services import PROGRESS_UPDATES, job_claim, job_fail
 from ..models import BulkRun, BulkRunRow, User
 from ..services import audit_record, outbox_enqueue
 from . import BulkAction, get
-from .runner import NOT_FOUND, RowResult, rows_run
+from .runner import NOT_FOUND, RowResult, rows_run, rows_run_together
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,13 @@ def bulk_run_start(
         % {"limit": limit, "count": limit},
         code="too_many",
     )
+    if action.together:
+        require(
+            len(selected) <= settings.LUCUN_BULK_SYNC_MAX,
+            _("“%(action)s”一次最多选择 %(limit)d 条。")
+            % {"action": action.label, "limit": settings.LUCUN_BULK_SYNC_MAX},
+            code="too_many",
+        )
     background = len(selected) > settings.LUCUN_BULK_SYNC_MAX
     with transaction.atomic():
         run = BulkRun.objects.create(
@@ -146,13 +153,28 @@ def bulk_run_execute(*, run_id: int) -> BulkRun | None:
     try:
         ids = [int(pk) for pk in run.ids]
         positions.update({pk: i for i, pk in enumerate(ids, 1)})
-        for start in range(0, len(ids), CHUNK):
-            chunk = [pk for pk in ids[start : start + CHUNK] if pk not in recorded]
-            objects = action.lookup(user=user, ids=chunk) if chunk else {}
-            labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
-            labels.update({pk: f"#{pk}" for pk in chunk if pk not in objects})
-            links.update({pk: action.link(obj) for pk, obj in objects.items()})
-            rows_run(user=user, ids=chunk, row=row, labels=labels, on_result=store)
+        if action.together:  # one piece of work, made whole or refused whole; a resumed run has its results
+            if not recorded:
+                objects = action.lookup(user=user, ids=ids)
+                labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
+                labels.update({pk: f"#{pk}" for pk in ids if pk not in objects})
+                links.update({pk: action.link(obj) for pk, obj in objects.items()})
+
+                def together(pks: list[int], *, user: User) -> str:
+                    missing = [pk for pk in pks if pk not in objects]
+                    require(not missing, _("所选记录中有 %(n)d 条%(why)s") % {"n": len(missing), "why": NOT_FOUND})
+                    return action.run([objects[pk] for pk in pks], user=user, data=data)
+
+                for result in rows_run_together(user=user, ids=ids, run=together, labels=labels):
+                    store(positions[result.id], result)
+        else:
+            for start in range(0, len(ids), CHUNK):
+                chunk = [pk for pk in ids[start : start + CHUNK] if pk not in recorded]
+                objects = action.lookup(user=user, ids=chunk) if chunk else {}
+                labels = {pk: str(action.describe(obj)) for pk, obj in objects.items()}
+                labels.update({pk: f"#{pk}" for pk in chunk if pk not in objects})
+                links.update({pk: action.link(obj) for pk, obj in objects.items()})
+                rows_run(user=user, ids=chunk, row=row, labels=labels, on_result=store)
     except Exception:
         logger.exception("bulk run %s failed", run.pk)
         return job_fail(job=run)

@@ -226,3 +226,98 @@ def test_accepting_messages_opens_a_case_for_each(client, cadre, messages):
     _confirm(client, page, {"tier": tier_value, "case_list": "community", "category": ""})
     assert Feedback.objects.filter(state=Feedback.State.CASE_CREATED).count() == 4
     assert Case.objects.filter(source=Case.Source.FEEDBACK).count() == 4
+
+
+# --- 合并立案: several messages, one case, all or nothing -------------------------------------------------------
+
+
+def _merged_case_page(client, ids: list[int]):
+    """Tick the messages on the queue and press 合并立案, as the bulk bar's button does."""
+    html = client.get(reverse("cases:feedback_queue")).content.decode()
+    assert 'data-bulk="cases.feedback_create_case_merged"' in html
+    assert set(re.findall(PICKS, html)) >= {str(pk) for pk in ids}
+    return _start(client, "cases.feedback_create_case_merged", {"id": [str(pk) for pk in ids], "filters": ""})
+
+
+def _merged_case_fields(page) -> dict:
+    form = form_in(page.content.decode(), "bulk-form")
+    return {
+        "title": "村口路灯坏了",
+        "public_title": "",
+        "category": form.radios["category"][0].value,
+        "tier": form.choice("tier", "即办"),
+        "case_list": "community",
+        "grid": "",
+        "note": "同一处路灯",
+    }
+
+
+def test_ticked_messages_of_one_community_become_one_case_in_one_step(client, cadre, messages):
+    ours, _theirs = messages
+    chosen = [ours[2], ours[0], ours[3]]
+    client.force_login(cadre)
+    page = _merged_case_page(client, [m.pk for m in chosen])
+    assert "已勾选 3 条" in page.content.decode()
+    fields = _merged_case_fields(page)
+    refused = _confirm(client, page, {**fields, "title": ""})
+    assert refused.status_code == 400 and not Case.objects.exists()
+    response = _confirm(client, page, fields)
+    assert response.status_code == 302
+
+    case = Case.objects.get()
+    assert (case.title, case.source_object, case.tier.code) == ("村口路灯坏了", chosen[0], "immediate")
+    states = {m.pk: (m.state, m.case_id) for m in Feedback.objects.filter(pk__in=[m.pk for m in chosen])}
+    assert states == {
+        chosen[0].pk: (Feedback.State.CASE_CREATED, case.pk),
+        chosen[1].pk: (Feedback.State.MERGED, case.pk),
+        chosen[2].pk: (Feedback.State.MERGED, case.pk),
+    }
+    assert Feedback.objects.get(pk=ours[1].pk).state == Feedback.State.NEW  # not ticked
+    assert case.events.filter(kind=CaseEvent.Kind.MERGED).count() == 2
+    assert AuditEvent.objects.filter(action="cases.feedback_merge", actor=cadre).count() == 2
+    run = BulkRun.objects.get()
+    assert run.refused == 0 and case.number in client.get(run.get_absolute_url()).content.decode()
+    for merged in chosen[1:]:  # each sender's lookup code follows the new case
+        status = client.get(reverse("api_feedback_status", args=[merged.lookup_code])).json()
+        assert status["stage"] != "received" and status["lookup_code"] == merged.lookup_code
+
+
+def test_messages_of_two_communities_are_refused_together_and_nothing_is_written(client, street, messages):
+    ours, theirs = messages
+    staff = official(Role.STREET_STAFF, street=street)  # sees both communities' queues
+    client.force_login(staff)
+    page = _merged_case_page(client, [ours[0].pk, theirs.pk])
+    _confirm(client, page, _merged_case_fields(page))
+    run = BulkRun.objects.get()
+    assert run.refused == 2
+    assert not Case.objects.exists()
+    assert set(Feedback.objects.values_list("state", flat=True)) == {Feedback.State.NEW}
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert "属于不同的村(居)" in html and "芦湖村" in html and "稻香村" in html
+
+
+def test_one_message_already_triaged_undoes_the_whole_merged_case(client, cadre, messages):
+    ours, _theirs = messages
+    earlier = services.feedback_create_case(feedback=ours[1], user=cadre, title="早先立的案")
+    client.force_login(cadre)
+    page = _start(client, "cases.feedback_create_case_merged", {"id": [ours[0].pk, ours[1].pk, ours[2].pk]})
+    _confirm(client, page, _merged_case_fields(page))
+    assert BulkRun.objects.get().refused == 3
+    assert list(Case.objects.all()) == [earlier]  # the case opened from the first message is rolled back
+    assert Feedback.objects.get(pk=ours[0].pk).state == Feedback.State.NEW
+    assert Feedback.objects.get(pk=ours[2].pk).state == Feedback.State.NEW
+    html = client.get(BulkRun.objects.get().get_absolute_url()).content.decode()
+    assert "第 2 条反馈" in html and "该反馈已立案或已并入诉求" in html
+
+
+def test_a_foreign_communitys_messages_are_not_merged_and_wrong_positions_are_refused(
+    client, community, other_cadre, messages
+):
+    ours, _theirs = messages
+    client.force_login(other_cadre)
+    page = _start(client, "cases.feedback_create_case_merged", {"id": [ours[0].pk, ours[1].pk]})
+    assert "其中 2 条不存在或不在您的工作范围内" in page.content.decode()
+    _confirm(client, page, _merged_case_fields(page))
+    assert BulkRun.objects.get().refused == 2 and not Case.objects.exists()
+    client.force_login(official(Role.GRID_WORKER, community=community))
+    assert _start(client, "cases.feedback_create_case_merged", {"id": [ours[0].pk, ours[1].pk]}).status_code == 403

@@ -210,3 +210,39 @@ def test_channel_list_gives_the_public_address(api, cadre, poster, street, setti
     addresses = {r["label"]: r["public_url"] for r in rows}
     assert addresses["芦湖村文化广场"] == f"https://lucun.example.gov.cn/f/{poster.token}/"
     assert "总码" in addresses  # a community cadre sees the street code of their street
+
+
+# --- 合并立案 ---------------------------------------------------------------------------------------------------
+
+MERGED = "/api/v1/feedback/intake/create-case-merged/"
+
+
+def test_several_messages_become_one_case_through_the_api(api, cadre, poster):
+    first, second, third = submit(channel=poster), submit(channel=poster), submit(channel=poster)
+    api.force_authenticate(cadre)
+    body = {"feedback": [second.pk, first.pk, third.pk], "title": "村口路灯", "tier": "immediate", "note": "同一处"}
+    response = api.post(MERGED, body, format="json")
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(number=response.json()["case_number"])
+    assert case.source_object == second
+    assert [item["state"] for item in response.json()["feedback"]] == ["case_created", "merged", "merged"]
+    assert set(Feedback.objects.values_list("case", flat=True)) == {case.pk}
+
+
+def test_the_merged_case_api_refuses_as_a_whole(api, cadre, street, poster, other_community, other_cadre):
+    ours, spare = submit(channel=poster), submit(channel=poster)
+    theirs = submit(channel=channel(community=other_community, label="外村"), community=other_community)
+    body = {"title": "路灯", "tier": "immediate"}
+    api.force_authenticate(official(Role.STREET_STAFF, street=street))
+    response = api.post(MERGED, {**body, "feedback": [ours.pk, theirs.pk]}, format="json")
+    assert response.status_code == 400 and "不同的村(居)" in str(response.json())
+    api.force_authenticate(cadre)
+    response = api.post(MERGED, {**body, "feedback": [ours.pk, theirs.pk]}, format="json")
+    assert response.status_code == 404  # a message of another community is not in the caller's sight
+    services.feedback_reject(feedback=spare, user=cadre, state=Feedback.State.SPAM, reason="广告")
+    services.feedback_create_case(feedback=spare, user=cadre, title="已立案")
+    response = api.post(MERGED, {**body, "feedback": [ours.pk, spare.pk]}, format="json")
+    assert response.status_code == 400 and "第 2 条反馈" in str(response.json())
+    api.force_authenticate(official(Role.GRID_WORKER, community=ours.community))
+    assert api.post(MERGED, {**body, "feedback": [ours.pk, spare.pk]}, format="json").status_code == 403
+    assert Case.objects.count() == 1 and Feedback.objects.get(pk=ours.pk).state == Feedback.State.NEW

@@ -49,6 +49,7 @@ SERVICES = {
     ),
     "接收转交": lambda case, user, people: services.case_transfer_accept(case=case, user=user),
     "退回转交": lambda case, user, people: services.case_transfer_return(case=case, user=user, reason="不属本村"),
+    "撤回转交": lambda case, user, people: services.case_transfer_withdraw(case=case, user=user, note="转错了"),
 }
 
 

@@ -137,6 +137,33 @@ def test_a_street_move_settles_a_hand_over_that_waits(case, cadre, staff, other_
     assert CaseTransfer.objects.get().decision == CaseTransfer.Decision.SUPERSEDED
 
 
+def test_the_community_that_asked_withdraws_a_hand_over_that_waits(
+    case, cadre, community, other_community, other_cadre
+):
+    services.case_transfer(case=case, user=cadre, community=other_community, reason="地址属稻香村")
+    with pytest.raises(NotAllowed):  # the receiving side accepts or sends back; it does not withdraw
+        services.case_transfer_withdraw(case=case, user=other_cadre)
+    with pytest.raises(NotAllowed):  # the handler of the case did not ask and does not dispatch
+        services.case_transfer_withdraw(case=case, user=case.handler)
+    colleague = official(Role.COMMUNITY_CADRE, community=community)  # the community that asked, not the asker
+    transfer = services.case_transfer_withdraw(case=case, user=colleague, note="核实后属本村")
+    assert (transfer.decision, transfer.decided_by, transfer.decision_note) == (
+        CaseTransfer.Decision.WITHDRAWN,
+        colleague,
+        "核实后属本村",
+    )
+    case.refresh_from_db()
+    assert case.community == community and not _visible(other_cadre, case)
+    event = case.events.get(kind=CaseEvent.Kind.TRANSFER_WITHDRAWN)
+    assert (event.actor, event.before["community"], event.note) == (colleague, "稻香村", "核实后属本村")
+    assert AuditEvent.objects.filter(action=AuditAction.CASE_TRANSFER_WITHDRAW, actor=colleague).count() == 1
+    assert Notification.objects.filter(recipient=other_cadre, title__contains="撤回了转交的诉求").exists()
+    with pytest.raises(NotAllowed):  # nothing waits any more
+        services.case_transfer_withdraw(case=case, user=cadre)
+    again = services.case_transfer(case=case, user=cadre, community=other_community, reason="再次核实属稻香村")
+    assert again.decision == CaseTransfer.Decision.PENDING
+
+
 def test_a_community_cadre_moves_a_case_between_its_own_grids(case, cadre, community, other_community):
     second = GridFactory(community=community, name="第二网格")
     moved = services.case_regrid(case=case, user=cadre, grid=second, reason="属第二网格")
@@ -226,6 +253,47 @@ def test_the_receiving_cadre_sends_a_hand_over_back_and_lands_on_their_work(
     assert client.get(case.get_absolute_url()).status_code == 404
 
 
+def test_the_cadre_who_handed_over_withdraws_it_from_the_case_page(client, case, cadre, other_cadre, other_community):
+    services.case_transfer(case=case, user=cadre, community=other_community, reason="地址属稻香村")
+    client.force_login(other_cadre)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "芦湖村转交给稻香村" in page and f"/{case.number}/transfer_withdraw/" not in page
+
+    client.force_login(cadre)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="pending-transfer"' in page and "地址属稻香村" in page
+    form = _move_form(page, "transfer_withdraw")
+    response = client.post(form.action, {"transfer_withdraw-note": "已核实属本村"})
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert CaseTransfer.objects.get().decision == CaseTransfer.Decision.WITHDRAWN
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="pending-transfer"' not in page and "撤回转交" in page  # the timeline says so
+    assert f"/{case.number}/transfer/" in page  # and it may be handed over again
+    client.force_login(other_cadre)
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_the_first_responder_of_a_moved_case_is_offered_no_accept_and_the_new_community_is(
+    client, community, staff, other_community, other_cadre
+):
+    first_responder = official(Role.COMMUNITY_CADRE, community=community)
+    case = open_case(community=community, by=first_responder, title="路灯不亮")
+    client.force_login(first_responder)
+    assert "签收" in client.get(reverse("cases:my_work")).content.decode()
+    services.case_move(case=case, user=staff, community=other_community, reason="地址属稻香村")
+
+    work = client.get(reverse("cases:my_work")).content.decode()
+    assert "路灯不亮" in work  # 首问负责: still followed
+    assert reverse("cases:quick_accept", args=[case.number]) not in work and "签收" not in work
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f"/{case.number}/accept/" not in page
+    assert client.post(reverse("cases:quick_accept", args=[case.number])).status_code == 403  # the service agrees
+    assert Case.objects.get(pk=case.pk).state == CaseState.REGISTERED
+
+    client.force_login(other_cadre)
+    _move_form(client.get(case.get_absolute_url()).content.decode(), "accept")
+
+
 def test_a_message_moves_from_the_feedback_page(client, community, cadre, other_community):
     feedback = submit(channel=channel(community=community))
     client.force_login(cadre)
@@ -261,6 +329,26 @@ def test_the_api_moves_hands_over_accepts_and_refuses(client, case, cadre, staff
 def test_the_api_answers_404_to_a_hand_over_outside_the_callers_sight(client, case, other_cadre):
     client.force_login(other_cadre)
     assert client.post(reverse("api_case_transfer_accept", args=[case.number]), {}).status_code == 404
+
+
+def test_the_api_withdraws_a_hand_over_for_the_side_that_asked_only(
+    client, case, cadre, street, other_cadre, other_community
+):
+    from tests.factories import CommunityFactory
+
+    third_cadre = official(Role.COMMUNITY_CADRE, community=CommunityFactory(street=street, name="赵店村"))
+    url = reverse("api_case_transfer_withdraw", args=[case.number])
+    client.force_login(cadre)
+    assert client.post(url, {}).status_code == 403  # nothing waits
+    services.case_transfer(case=case, user=cadre, community=other_community, reason="地址属稻香村")
+    client.force_login(other_cadre)
+    assert client.post(url, {}).status_code == 403  # the receiving side sees it but may not withdraw
+    client.force_login(third_cadre)
+    assert client.post(url, {}).status_code == 404  # outside its communities
+    client.force_login(cadre)
+    response = client.post(url, {"note": "已核实属本村"})
+    assert response.status_code == 200 and response.json()["community"] == case.community_id
+    assert CaseTransfer.objects.get().decision == CaseTransfer.Decision.WITHDRAWN
 
 
 def test_the_api_moves_a_message(client, community, cadre, other_community):

@@ -175,6 +175,7 @@ ROUTES = [
     Route("api_feedback_intake_detail", _pk("feedback")),
     Route("api_feedback_create_case", _pk("feedback"), P),
     Route("api_feedback_merge", _pk("feedback"), P),
+    Route("api_feedback_create_case_merged", method=P),
     Route("api_feedback_reject", _pk("feedback"), P),
     Route("api_feedback_redact", _pk("feedback"), P),
     Route("api_feedback_move", _pk("feedback"), P),
@@ -215,6 +216,7 @@ ROUTES = [
             "regrid",
             "transfer_accept",
             "transfer_return",
+            "transfer_withdraw",
         )
     ],
     # cases: Open311 GeoReport v2 (anonymous by design: GET is public, POST takes a street's API key, never a

@@ -142,6 +142,7 @@ api_feedback_intake                        403  200  200  200  200  403  403  40
 api_feedback_intake_detail                 403  200  200  200  200  403  403  403  404
 api_feedback_create_case                   403  400  400  400  400  403  403  403  404
 api_feedback_merge                         403  400  400  400  400  403  403  403  404
+api_feedback_create_case_merged            403  400  400  400  400  403  403  403  400
 api_feedback_reject                        403  400  400  400  400  403  403  403  404
 api_feedback_redact                        403  400  400  400  400  403  403  403  404
 api_feedback_move                          403  400  400  400  400  403  403  403  404
@@ -179,6 +180,7 @@ api_case_transfer                          403  403  403  403  400  403  403  40
 api_case_regrid                            403  403  403  403  400  403  403  403  404
 api_case_transfer_accept                   403  403  403  403  403  403  403  403  404
 api_case_transfer_return                   403  403  403  403  403  403  403  403  404
+api_case_transfer_withdraw                 403  403  403  403  403  403  403  403  404
 open311:discovery                          200  200  200  200  200  200  200  200  200
 open311:services                           200  200  200  200  200  200  200  200  200
 open311:service_definition                 200  200  200  200  200  200  200  200  200
