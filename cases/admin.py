@@ -56,7 +56,7 @@ class TierAdmin(admin.ModelAdmin):
             return
         tier = tier_make_default(tier=queryset.get())
         self.log_change(request, tier, [{"changed": {"fields": ["is_default"]}}])
-        self.message_user(request, _("“%(name)s”已设为默认层级。") % {"name": tier.name})
+        self.message_user(request, _("“%(name)s”已设为默认层级。") % {"name": tier.display_name})
 
 
 @admin.register(ApprovalRule)

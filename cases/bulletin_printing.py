@@ -81,7 +81,7 @@ def bulletin_doc(bulletin: Bulletin, items: list[BulletinItem]) -> BulletinDoc:
                 occurred_on=item.violation.occurred_on,
                 community=item.violation.community.name,
                 official=str(item.violation.official),
-                kind=item.violation.kind.name,
+                kind=item.violation.kind.display_name,
                 case_number=item.violation.case.number if item.violation.case_id else "",
                 note=text_cut(item.violation.note, NOTE_MAX),
                 handling=item.handling,

@@ -27,7 +27,7 @@ def case_hits(rows, *, user) -> list[Hit]:
             title=f"{case.number} {case.title}",
             url=case.get_absolute_url(),
             community=case.community.name,
-            detail=" · ".join(p for p in (case.get_state_display(), case.tier.name, case.contact_name) if p),
+            detail=" · ".join(p for p in (case.get_state_display(), case.tier.display_name, case.contact_name) if p),
             phone=mask_phone(case.contact_phone),
         )
         for case in rows

@@ -73,6 +73,7 @@ EXPORTERS = (
 
 # --- 12345: results back in the hotline's layout ------------------------------------------------------------------
 
+# The hotline's own column names, in Chinese whatever language the official reads: its platform imports the sheet.
 HOTLINE_HEADERS = ("工单编号", "办理结果", "办结时间", "回访情况", "满意度")
 
 

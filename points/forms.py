@@ -179,7 +179,7 @@ class RedeemForm(forms.Form):
         self.rewards = list(rewards)
         for reward in self.rewards:
             self.fields[f"qty_{reward.pk}"] = forms.IntegerField(
-                label=reward.name,
+                label=reward.display_name,
                 min_value=0,
                 max_value=99,
                 required=False,

@@ -68,7 +68,7 @@ class BulletinForm(forms.Form):
         for v in self.candidates:
             self.fields[f"item-{v.pk}"] = forms.BooleanField(
                 label=_("列入本期:%(date)s %(official)s · %(kind)s")
-                % {"date": v.occurred_on.isoformat(), "official": v.official, "kind": v.kind.name},
+                % {"date": v.occurred_on.isoformat(), "official": v.official, "kind": v.kind.display_name},
                 required=False,
                 initial=v.pk in chosen,
             )

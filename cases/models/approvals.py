@@ -148,7 +148,7 @@ def rules_gap(*, rules, tier: Tier, kind: str) -> str:
     reach = max(rule.up_to_days for rule in rules)
     limit_days = math.ceil(tier.time_limit / timedelta(days=1))
     if kind == ApprovalKind.RETURN:
-        return str(_("%(tier)s层级的退回申请将没有审批人:请保留一条启用的退回规则。") % {"tier": tier.name})
+        return str(_("%(tier)s层级的退回申请将没有审批人:请保留一条启用的退回规则。") % {"tier": tier.display_name})
     if reach >= limit_days:
         return ""
     return str(
@@ -156,7 +156,7 @@ def rules_gap(*, rules, tier: Tier, kind: str) -> str:
             "%(tier)s层级超过 %(reach)s 天的延期申请将没有审批人(本层级最长可延期 %(limit)s 天):"
             "请把最长的一条规则的天数留空或改为不少于 %(limit)s 天。"
         )
-        % {"tier": tier.name, "reach": reach, "limit": limit_days}
+        % {"tier": tier.display_name, "reach": reach, "limit": limit_days}
     )
 
 

@@ -53,7 +53,7 @@ def conduct_violation_notify(*, violation: ConductViolation, actor: User | None 
     """
     values = {
         "official": str(violation.official),
-        "kind": violation.kind.name,
+        "kind": violation.kind.display_name,
         "community": violation.community.name,
         "date": violation.occurred_on.isoformat(),
     }
@@ -134,7 +134,7 @@ def _check(
     require(all(v.community_id in visible for v in violations), _("所选的作风问题有的不在您的范围内,请重新选择。"))
     for entry in entries:
         v = entry.violation
-        named = {"official": str(v.official), "kind": v.kind.name, "date": v.occurred_on.isoformat()}
+        named = {"official": str(v.official), "kind": v.kind.display_name, "date": v.occurred_on.isoformat()}
         require(v.community.street_id == street.pk, _("“%(official)s · %(kind)s”不属于本街道。") % named)
         require(
             period_from <= v.occurred_on <= period_to,
@@ -290,7 +290,7 @@ def bulletin_publish(*, user: User, bulletin: Bulletin) -> Bulletin:
                     "number": bulletin.number,
                     "title": bulletin.title,
                     "official": str(item.violation.official),
-                    "kind": item.violation.kind.name,
+                    "kind": item.violation.kind.display_name,
                     "handling": item.handling,
                 },
                 after={"bulletin": bulletin.pk, "violation": item.violation_id},

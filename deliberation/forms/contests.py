@@ -18,7 +18,7 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=_("%(name)s(满分 %(max)d)") % {"name": criterion.name, "max": criterion.max_score},
+                label=_("%(name)s(满分 %(max)d)") % {"name": criterion.display_name, "max": criterion.max_score},
                 min_value=0,
                 max_value=criterion.max_score,
                 required=False,

@@ -29,10 +29,10 @@ def contest_score_record(
     require(bool(scores), _("请至少填写一项得分。"))
     saved, before = [], {}
     for criterion, score in scores.items():
-        require(criterion.is_active, _("评分项“%(name)s”已停用。") % {"name": criterion.name})
+        require(criterion.is_active, _("评分项“%(name)s”已停用。") % {"name": criterion.display_name})
         require(
             0 <= score <= criterion.max_score,
-            _("“%(name)s”的得分须在0到%(max)d之间。") % {"name": criterion.name, "max": criterion.max_score},
+            _("“%(name)s”的得分须在0到%(max)d之间。") % {"name": criterion.display_name, "max": criterion.max_score},
         )
         existing = ContestScore.objects.filter(
             meeting=meeting, community=community, criterion=criterion, judge=judge

@@ -192,7 +192,7 @@ def step_complete(*, meeting: Meeting, user: User, step: ProcedureStep, note: st
     require_permission(permissions.can_manage(user, meeting), _("您不能管理该会议。"))
     require(step.is_active, _("该步骤已停用。"))
     done = set(MeetingStep.objects.filter(meeting=meeting).values_list("step_id", flat=True))
-    require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.name})
+    require(step.pk not in done, _("“%(step)s”已经完成。") % {"step": step.display_name})
     missing = (
         ProcedureStep.objects.active()
         .filter(sort_order__lt=step.sort_order)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ..audit import AuditAction
 from ..errors import DomainError, error_message, require, require_permission
 from ..jobs.models import JobState
-from ..jobs.services import PROGRESS_UPDATES, job_claim, job_fail
+from ..jobs.services import PROGRESS_UPDATES, job_claim, job_fail, job_language, job_language_requested
 from ..models import BulkRun, BulkRunRow, User
 from ..services import audit_record, outbox_enqueue
 from . import BulkAction, get
@@ -94,6 +94,7 @@ def bulk_run_start(
             params=params,
             ids=selected,
             total=len(selected),
+            language=job_language_requested(),
             created_by=actor,
         )
         if background:
@@ -109,11 +110,17 @@ def bulk_run_execute(*, run_id: int) -> BulkRun | None:
 
     Each row is looked up among the rows the person may see on the page now (one query per chunk of rows) and
     goes through the action's service in its own transaction; a row not found is refused, not touched. A row
-    already recorded (a run resumed after its worker was lost) is not made again.
+    already recorded (a run resumed after its worker was lost) is not made again. What each row says is in the
+    language the run was asked in.
     """
     run = job_claim(model=BulkRun, job_id=run_id, related=("created_by",))
     if run is None:
         return None
+    with job_language(run):
+        return _bulk_run_rows(run)
+
+
+def _bulk_run_rows(run: BulkRun) -> BulkRun:
     try:
         action = get(run.kind)
     except Http404:

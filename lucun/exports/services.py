@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
-from ..jobs.services import job_claim, job_fail, job_file_write
+from ..jobs.services import job_claim, job_fail, job_file_write, job_language, job_language_requested
 from ..models import ExportJob, User
 from ..services import audit_record, outbox_enqueue
 from . import Exporter, Table, get, row_count
@@ -51,7 +51,14 @@ def export_job_create(*, actor: User, exporter: Exporter, rows_total: int, query
     if exporter.check is not None:
         exporter.check(rows_total)
     with transaction.atomic():
-        job = ExportJob.objects.create(kind=exporter.kind, query=query, total=rows_total, site=site, created_by=actor)
+        job = ExportJob.objects.create(
+            kind=exporter.kind,
+            query=query,
+            total=rows_total,
+            site=site,
+            language=job_language_requested(),
+            created_by=actor,
+        )
         outbox_enqueue(task_name=EXPORT_TASK, job_id=job.pk)
     return job
 
@@ -60,11 +67,16 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     """Write the job's file into MEDIA_ROOT, recording progress; return the job (None if another run has it).
 
     The rows are those the page shows its owner now: filters from the stored query, scope from the owner's
-    positions at the time of the run.
+    positions at the time of the run; its words are in the language the owner asked in.
     """
     job = job_claim(model=ExportJob, job_id=job_id, related=("created_by",))
     if job is None:
         return None
+    with job_language(job):
+        return _export_job_write(job)
+
+
+def _export_job_write(job: ExportJob) -> ExportJob:
     try:
         exporter = get(job.kind)
     except Http404:

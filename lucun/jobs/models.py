@@ -52,6 +52,9 @@ class BackgroundJob(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expired_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True)
+    # The language the person asked in: the worker makes the file in it, as the page would have answered at once
+    # (a worker's own language is the site's, Chinese; so is a job that recorded none).
+    language = models.CharField(_("语言"), max_length=15, blank=True)
 
     class Meta:
         abstract = True

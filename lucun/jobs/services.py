@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +34,17 @@ FAILED = gettext_lazy("生成失败,请重试;仍不成功请联系系统管理�
 EXPIRE_BATCH = 500
 
 Job = TypeVar("Job", bound=BackgroundJob)
+
+
+def job_language_requested() -> str:
+    """The language the person asking for a job reads in (the request's), to record on the job."""
+    return translation.get_language() or ""
+
+
+def job_language(job: BackgroundJob):
+    """Run what follows in the language the job's owner asked in: its file, its messages and its audit read as the
+    page would have answered at once."""
+    return translation.override(job.language or settings.LANGUAGE_CODE)
 
 
 def job_models() -> list[type[BackgroundJob]]:

@@ -2,7 +2,7 @@
 bases of configuration and history (base.py), audit and notifications (events.py), export jobs (jobs.py), bulk
 actions and their results (bulk.py), text messages (sms.py), hand-overs (handover.py)."""
 
-from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet, EnglishNamed
+from .base import AppendOnlyModel, ConfigRow, ConfigRowQuerySet, EnglishNamed, localized_name
 from .bulk import BulkRun, BulkRunRow
 from .events import AuditEvent, Notification, NotificationDelivery, OutboxMessage
 from .handover import Handover, HandoverItem
@@ -35,5 +35,6 @@ __all__ = [
     "Street",
     "User",
     "export_file_path",
+    "localized_name",
     "phone_validator",
 ]

@@ -11,6 +11,16 @@ class ConfigRowQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+def localized_name(name: str, name_en: str) -> str:
+    """Return the English name when English is active and there is one, else the Chinese name.
+
+    For names read as plain values (``values("category__name", "category__name_en")``) rather than rows.
+    """
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class EnglishNamed(models.Model):
     """A named row of configuration that carries an English name beside its Chinese one.
 
@@ -30,9 +40,7 @@ class EnglishNamed(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized_name(self.name, self.name_en)
 
 
 class ConfigRow(EnglishNamed):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.selectors import hotline_order_counts
-from lucun.models import Street
+from lucun.models import Street, localized_name
 
 from .. import rates as rates_module
 from ..models import (
@@ -77,14 +77,21 @@ def _warnings(communities, period: Period) -> dict:
     rows = list(
         QuarterlyWarning.objects.filter(q, community__in=communities)
         .order_by()
-        .values("red_line__name", "red_line__sort_order")
+        .values("red_line__name", "red_line__name_en", "red_line__sort_order")
         .annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
         .order_by("red_line__sort_order")
     )
     behind = GoalProgress.objects.filter(q, goal__community__in=communities, status=GoalProgress.Status.BEHIND).count()
     return {
         "total": sum(r["n"] for r in rows),
-        "by_line": [{"red_line": r["red_line__name"], "count": r["n"], "cadres": r["cadres"]} for r in rows],
+        "by_line": [
+            {
+                "red_line": localized_name(r["red_line__name"], r["red_line__name_en"]),
+                "count": r["n"],
+                "cadres": r["cadres"],
+            }
+            for r in rows
+        ],
         "goals_behind": behind,
     }
 

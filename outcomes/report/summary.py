@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseList, CaseState
+from lucun.models import localized_name
 
 from .. import rates as rates_module
 from ..periods import Period
@@ -28,8 +29,12 @@ def _lists(cases) -> list[dict]:
 
 
 def _categories(cases) -> list[dict]:
-    rows = cases.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")[:TOP_CATEGORIES]
-    return [{"name": r["category__name"], "count": r["n"]} for r in rows]
+    rows = (
+        cases.values("category__name", "category__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name")[:TOP_CATEGORIES]
+    )
+    return [{"name": localized_name(r["category__name"], r["category__name_en"]), "count": r["n"]} for r in rows]
 
 
 def _satisfaction_change(communities, period: Period, today: date) -> dict | None:

@@ -171,7 +171,7 @@ def redlines_evaluate(*, street: Street, year: int, quarter: int, now=None) -> R
                         % {
                             "period": period.label,
                             "text": m.text,
-                            "line": line.name,
+                            "line": line.display_name,
                             "t": format(line.threshold.normalize(), "f"),
                         },
                         created_at=stamp,
@@ -210,7 +210,7 @@ def _notify_warnings(warnings: list[QuarterlyWarning], names: dict[int, str]) ->
         title = _("季度预警:%(community)s %(period)s 触及红线“%(line)s”") % {
             "community": names.get(warning.community_id, ""),
             "period": f"{warning.year}Q{warning.quarter}",
-            "line": warning.red_line.name,
+            "line": warning.red_line.display_name,
         }
         url = reverse("outcomes:cadre_record", args=[warning.community_id])
         recipients = {warning.cadre_id, *supervisors.get(warning.community_id, [])}

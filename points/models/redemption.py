@@ -137,4 +137,4 @@ class RedemptionLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reward.name} × {self.quantity}"
+        return f"{self.reward.display_name} × {self.quantity}"

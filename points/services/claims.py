@@ -64,7 +64,7 @@ def claim_submit(
         require_role(actor, roles.MANAGE_ROLES, volunteer.community)
     _check_claim_shape(volunteer=volunteer, service_type=service_type, service_date=service_date, quantity=quantity)
     if service_type.evidence_required and not photo:
-        raise DomainError(_("“%(type)s”需要上传一张现场照片作为佐证。") % {"type": service_type.name})
+        raise DomainError(_("“%(type)s”需要上传一张现场照片作为佐证。") % {"type": service_type.display_name})
     clean_photo = image_clean(photo) if photo else None  # before anything is written: a refusal leaves nothing
     with transaction.atomic():
         claim = ServiceClaim(
@@ -180,7 +180,7 @@ def claim_approve(*, actor: User, claim: ServiceClaim) -> ServiceClaim:
             if remaining <= 0:
                 raise CapReached(
                     _("%(name)s本月“%(type)s”积分已达上限 %(cap)d 分,请驳回该申报。")
-                    % {"name": claim.volunteer.name, "type": claim.service_type.name, "cap": cap}
+                    % {"name": claim.volunteer.name, "type": claim.service_type.display_name, "cap": cap}
                 )
             if awarded > remaining:
                 awarded = remaining

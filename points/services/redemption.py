@@ -150,7 +150,7 @@ def redemption_create(
                     stock=F("stock") - qty
                 )
                 if updated != 1:
-                    raise OutOfStock(_("“%(name)s”库存不足。") % {"name": reward.name})
+                    raise OutOfStock(_("“%(name)s”库存不足。") % {"name": reward.display_name})
             try:
                 _post(
                     account_id=account_id,

@@ -4,9 +4,11 @@ scope, phones masked; a large export runs in the background with progress and a 
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from cases import services
@@ -79,6 +81,7 @@ def test_the_case_export_says_what_each_column_is_and_masks_phones(client, cadre
     assert row["编号"] == cases[5].number and row["标题"] == "本村诉求5" and row["村(居)"] == "芦湖村"
     assert row["督办颜色"] == "绿色" and row["状态"] == "已登记" and row["首问责任人"] == str(cases[5].first_responder)
     assert row["群众电话"] == "138****5678"
+    assert row["类别"] == cases[5].category.name and row["层级"] == "承办"  # Chinese, the site's language
     assert row["登记时间"].tzinfo is None  # a local time, as the page shows it
 
 
@@ -179,6 +182,69 @@ def test_nobody_but_the_official_who_asked_may_follow_or_download_an_export(
         assert [client.get(u).status_code for u in urls] == [404, 404, 404]
     client.logout()
     assert client.get(urls[2]).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------- in English
+
+
+def _reads_english(client) -> None:
+    """The official switched the site to English (the footer's switch keeps the choice in this cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _english_row(content: bytes, number: str) -> dict:
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["Request list"]
+    header, rows = xlsx_rows(content)
+    return dict(zip(header, next(row for row in rows if row[0] == number), strict=True))
+
+
+def test_an_official_reading_english_exports_english_headers_and_configuration_names(client, cadre, cases):
+    case = cases[5]
+    assert case.category.name_en and case.tier.name_en == "Assigned"  # the seeded English names
+    client.force_login(cadre)
+    _reads_english(client)
+    row = _english_row(_export(client, reverse("cases:case_export"), {"q": case.number}), case.number)
+    assert row["Number"] == case.number and row["Title"] == "本村诉求5" and row["Community"] == "芦湖村"
+    assert row["Category"] == case.category.name_en and row["Tier"] == "Assigned"
+    assert row["Status"] == "Registered" and row["Supervision colour"] == "Green"
+
+
+def test_a_background_export_asked_for_in_english_is_english_though_the_worker_reads_chinese(
+    client, cadre, cases, settings, django_capture_on_commit_callbacks
+):
+    settings.LUCUN_EXPORT_DIRECT_MAX = 5
+    client.force_login(cadre)
+    _reads_english(client)
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(f"{reverse('cases:case_export')}?state=all")
+    job = ExportJob.objects.get()
+    assert job.language == "en" and job.state == ExportJob.State.QUEUED
+    with translation.override(settings.LANGUAGE_CODE):  # a worker runs in the site's language
+        for send in queued:
+            send()
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
+    row = _english_row(client.get(reverse("export_job_download", args=[job.pk])).getvalue(), cases[4].number)
+    assert row["Category"] == cases[4].category.name_en and row["Tier"] == "Assigned" and row["Status"] == "Registered"
+
+
+def test_a_background_export_asked_for_in_chinese_stays_chinese(
+    client, cadre, cases, settings, django_capture_on_commit_callbacks
+):
+    settings.LUCUN_EXPORT_DIRECT_MAX = 5
+    client.force_login(cadre)
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(f"{reverse('cases:case_export')}?state=all")
+    job = ExportJob.objects.get()
+    assert job.language == "zh-hans"
+    with translation.override("en"):  # whatever the worker's own language
+        for send in queued:
+            send()
+    content = client.get(reverse("export_job_download", args=[job.pk])).getvalue()
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["诉求清单"]
+    header, rows = xlsx_rows(content)
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["类别"] == cases[0].category.name and row["层级"] in ("承办", "即办")
 
 
 # ------------------------------------------------------------------------------------------- the feedback queue

@@ -7,10 +7,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from cases import services
@@ -216,6 +217,41 @@ def test_more_sheets_than_print_at_once_are_made_in_the_background_with_progress
     ]
     event = AuditEvent.objects.get(action="cases.print")
     assert event.actor == cadre and event.object_id == str(job.pk) and event.changes["after"]["rows"] == 5
+
+
+def _english_sheet_text(text: str, case: Case) -> None:
+    for expected in ("Request handling sheet", "Handler (signature)", "Reviewer (signature)", "Tier", "Category"):
+        assert expected in text, expected
+    assert case.tier.name_en in text and case.category.name_en in text
+    for chinese in ("民情诉求办理单", "承办人(签字)", case.tier.name, case.category.name):
+        assert chinese not in text, chinese
+
+
+def test_an_official_reading_english_prints_an_english_case_sheet(client, cadre, case):
+    client.force_login(cadre)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = _text(_pdf(client.get(reverse("cases:case_sheet", args=[case.number]))))
+    _english_sheet_text(text, case)
+    assert "村口道路破损" in text and "路面已修补完毕" in text  # what people wrote stays as written
+
+
+def test_sheets_asked_for_in_english_are_made_in_english_though_the_worker_reads_chinese(
+    client, cadre, many, settings, django_capture_on_commit_callbacks
+):
+    ours, _theirs = many
+    settings.LUCUN_CASE_SHEETS_MAX = 3
+    client.force_login(cadre)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(reverse("cases:case_sheets"))
+    job = ExportJob.objects.get()
+    assert job.language == "en"
+    with translation.override(settings.LANGUAGE_CODE):  # a worker runs in the site's language
+        for send in queued:
+            send()
+    reader = PdfReader(io.BytesIO(client.get(reverse("export_job_download", args=[job.pk])).getvalue()))
+    assert len(reader.pages) == len(ours)
+    _english_sheet_text(_text(reader), ours[0])
 
 
 @needs_poppler

@@ -3,6 +3,7 @@ answers each row's result at once, or 202 and a run to follow for many rows."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases import services
 from cases.models import Case, CaseState
@@ -87,6 +88,28 @@ def test_the_api_runs_many_rows_in_the_background(client, cadre, cases, settings
         callback()
     run = BulkRun.objects.get()
     assert run.state == BulkRun.State.DONE and run.rows.filter(ok=True).count() == 3
+
+
+def test_a_background_run_asked_for_in_english_reports_its_rows_in_english_though_the_worker_reads_chinese(
+    client, cadre, cases, settings, django_capture_on_commit_callbacks
+):
+    ours, theirs = cases
+    settings.LUCUN_BULK_SYNC_MAX = 2
+    client.force_login(cadre)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("api_bulk_start", args=["cases.case_accept"]),
+            {"ids": [ours[0].pk, theirs.pk, ours[1].pk]},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 202
+    with translation.override(settings.LANGUAGE_CODE):  # a worker runs in the site's language
+        for callback in queued:
+            callback()
+    run = BulkRun.objects.get()
+    assert run.language == "en" and run.state == BulkRun.State.DONE
+    assert run.rows.get(object_id=theirs.pk).message == "Does not exist, or is outside your scope of work."
 
 
 def test_the_api_refuses_wrong_input_and_positions(client, cadre, community, cases):

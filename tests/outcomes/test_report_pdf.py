@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cases.models import Case
 from lucun.models import Role
 from outcomes.models import ExternalFigure, RedLine
 from outcomes.services import talent_create, warning_record
@@ -119,3 +122,18 @@ def test_pdf_figures_are_those_of_the_data(client, data, leader):
     assert _follows(lines, ["后备人才", "1 人"])
     assert _follows(lines, ["市民投诉件", "40", "50", "-20.0%"])
     assert _follows(lines, ["信访量", "7", "—", "—"])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_leader_reading_english_prints_and_exports_the_report_with_english_names(client, data, leader):
+    red_line = RedLine.objects.active().order_by("sort_order").first()
+    category = Case.objects.first().category
+    assert red_line.name_en and category.name_en  # the seeded English names
+    client.force_login(leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = " ".join(_pdf_lines(client.get(reverse("outcomes:report_pdf") + "?period=2026").content))
+    assert "Red line warnings" in text and red_line.name_en in text and category.name_en in text
+    assert red_line.name not in text and category.name not in text
+    workbook = load_workbook(io.BytesIO(client.get(reverse("outcomes:report_xlsx") + "?period=2026").content))
+    rows = list(workbook["Red line warnings"].iter_rows(values_only=True))
+    assert rows == [("Red line", "Warnings", "Secretaries concerned"), (red_line.name_en, 1, 1)]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from pypdf import PdfReader
 
 from cases.selectors import feedback_channel_public_url
 from lucun.models import OutboxMessage
@@ -101,6 +103,39 @@ def test_the_task_records_progress_page_by_page(batch, cadre, monkeypatch):
     job = services.print_job_create(actor=cadre, batch=batch, address=address_of(batch.channel))
     tasks.print_job_run(job.pk)
     assert seen == [("running", 1), ("running", 2), ("running", 3)]
+
+
+def _job_text(job: PrintJob) -> str:
+    job.refresh_from_db()
+    return PdfReader(job.file.path).pages[0].extract_text()
+
+
+def _print_in(language: str, worker_language: str, batch, actor, django_capture_on_commit_callbacks) -> PrintJob:
+    """Ask for the cards from a page read in ``language``; a worker reading ``worker_language`` prints them."""
+    with translation.override(language), django_capture_on_commit_callbacks() as queued:
+        job = services.print_job_create(actor=actor, batch=batch, address=address_of(batch.channel))
+    with translation.override(worker_language):
+        for send in queued:
+            send()
+    return job
+
+
+def test_cards_asked_for_in_english_are_printed_in_english_though_the_worker_reads_chinese(
+    batch, cadre, django_capture_on_commit_callbacks
+):
+    job = _print_in("en", "zh-hans", batch, cadre, django_capture_on_commit_callbacks)
+    assert job.language == "en"
+    text = _job_text(job)
+    assert "Contact card" in text and "Scan with WeChat" in text
+    assert "党群联系卡" not in text and "微信扫码" not in text
+
+
+def test_cards_asked_for_in_chinese_are_printed_in_chinese_whatever_the_worker_reads(
+    batch, cadre, django_capture_on_commit_callbacks
+):
+    job = _print_in("zh-hans", "en", batch, cadre, django_capture_on_commit_callbacks)
+    text = _job_text(job)
+    assert "党群联系卡" in text and "微信扫码" in text and "Contact card" not in text
 
 
 def test_a_redelivered_task_does_not_print_twice(batch, cadre, django_capture_on_commit_callbacks):

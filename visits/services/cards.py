@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import FeedbackChannel
 from cases.services import feedback_channel_create, feedback_channel_deactivate
 from lucun.errors import DomainError, require
-from lucun.jobs.services import job_claim, job_file_write
+from lucun.jobs.services import job_claim, job_file_write, job_language, job_language_requested
 from lucun.models import Community, User, phone_validator
 from lucun.services import audit_record, outbox_enqueue
 
@@ -216,6 +216,7 @@ def print_job_create(
             cards=cards,
             per_page=printing.PER_PAGE,
             total=printing.pages_for(cards),
+            language=job_language_requested(),
             created_by=actor,
         )
         audit_record(
@@ -231,10 +232,16 @@ def print_job_create(
 
 
 def print_job_run(*, job_id: int) -> PrintJob | None:
-    """Render the job's PDF page by page into MEDIA_ROOT, recording progress; return the job (None if taken)."""
+    """Render the job's PDF page by page into MEDIA_ROOT, in the language it was asked in, recording progress;
+    return the job (None if taken)."""
     job = job_claim(model=PrintJob, job_id=job_id, related=("batch", "batch__community", "batch__community__street"))
     if job is None:
         return None
+    with job_language(job):
+        return _print_job_write(job)
+
+
+def _print_job_write(job: PrintJob) -> PrintJob:
     batch = job.batch
     text = printing.CardText(
         community=batch.community.name,
