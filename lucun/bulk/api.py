@@ -39,7 +39,7 @@ class BulkStartSerializer(serializers.Serializer):
         help_text=(
             "操作所需的内容,与页面表单字段相同:指派承办人 {handler, handler_office};"
             "逐条立案 {tier, case_list, category};并入同一诉求 {case_number, note};标记为无效信息 {reason};"
-            "指派回访人员 {assignee, note};批准 {note};驳回 {note}(必填);签收无需内容"
+            "指派回访人员 {assignee, note};批准 {note};驳回 {note}(必填);签收、生成回访无需内容"
         ),
     )
 
@@ -98,6 +98,7 @@ class BulkStartView(APIView):
             "对列表中勾选的记录(ids),或按筛选条件的全部记录(all、filters),逐条执行与单条操作相同的办理:"
             "case_accept 签收、case_assign 指派承办人(诉求清单);feedback_create_case 逐条立案、feedback_merge "
             "并入同一诉求、feedback_spam 标记为无效信息(群众反馈);callback_assign 指派回访人员(回访);"
+            "callback_create 生成回访(待生成回访,记录编号为 /api/v1/outcomes/callbacks/missing/ 的诉求 id);"
             "approval_approve 批准、approval_refuse 驳回(待我审批,记录编号为 /api/v1/cases/approvals/ 的 row_id)。"
             "每条单独办理:某条被拒绝不影响其他记录,结果逐条返回。不在您范围内的记录不会办理,报告为未办理。"
             f"不超过 {settings.LUCUN_BULK_SYNC_MAX} 条时立即办理并返回 200 和每条结果;更多时返回 202,"
