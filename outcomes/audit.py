@@ -8,6 +8,7 @@ from lucun.audit import register
 
 @register
 class AuditAction(models.TextChoices):
+    CALLBACK_CREATE = "outcomes.callback_create", _("生成回访")
     CALLBACK_ASSIGN = "outcomes.callback_assign", _("指派回访人员")
     CALLBACK_RECORD = "outcomes.callback_record", _("记录回访")
     CALLBACK_UNREACHED = "outcomes.callback_unreached", _("回访未联系上")

@@ -1,13 +1,16 @@
-"""The bulk action of the callbacks list (registered with ``lucun.bulk`` in ``OutcomesConfig.ready``): give many
+"""The bulk actions of the callbacks area (registered with ``lucun.bulk`` in ``OutcomesConfig.ready``): give many
 waiting callbacks to one person of the pool, each through ``callback_assign`` — never to a case's handler or
-first responder, whom each callback refuses on its own."""
+first responder, whom each callback refuses on its own; and 生成回访 for many resolved cases without one, each
+through ``callback_create_for_case`` (the rows of 待生成回访 are cases, named by the case's id)."""
 
 from django import forms as django_forms
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.models import Case
 from lucun.bulk import BulkAction
 from lucun.models import User
 from lucun.scoping import communities_with_role, has_role
@@ -52,6 +55,35 @@ def _assign(callback: Callback, *, user: User, data: dict) -> str:
     return _("已指派 %(name)s 回访。") % {"name": data["assignee"]}
 
 
+def missing_rows(*, user: User, query: QueryDict):
+    """待生成回访's rows with its filters, for the positions that make callbacks (403 for others, as the page)."""
+    if not permissions.can_create_callback(user):
+        raise PermissionDenied
+    communities = communities_with_role(user, permissions.CALLBACK_CREATE_ROLES).order_by("sort_order", "name")
+    filters = forms.CallbackMissingFilterForm(query or None, communities=communities).filters()
+    return selectors.callback_missing_list(user=user, filters=filters)
+
+
+def missing_scope(*, user: User):
+    """Every case of the communities where the person makes callbacks, whatever its state: a case resolved and
+    called back meanwhile is then refused by the service with its reason, not merely not found."""
+    communities = communities_with_role(user, permissions.CALLBACK_CREATE_ROLES)
+    return Case.objects.select_related("community").filter(community__in=communities)
+
+
+def _case_label(case: Case) -> str:
+    return f"{case.number} {Truncator(case.title).chars(40)}"
+
+
+def _create(case: Case, *, user: User, data: dict) -> str:
+    callback = services.callback_create_for_case(case=case, actor=user)
+    if callback.mode == Callback.Mode.ANONYMOUS:
+        return _("已生成回访:匿名反馈的诉求由群众凭查询码自评。")
+    if callback.assignee_id:
+        return _("已生成回访,由 %(name)s 回访。") % {"name": callback.assignee}
+    return _("已生成回访,回访人员库中暂无可指派的人员,待指派。")
+
+
 ACTIONS = (
     BulkAction(
         kind="outcomes.callback_assign",
@@ -65,5 +97,20 @@ ACTIONS = (
         describe=_label,
         allowed=lambda user: has_role(user, permissions.CALLBACK_ASSIGN_ROLES),
         help=gettext_lazy("承办人和首问责任人不能回访自己办理的诉求:这样的回访不会指派,结果中逐条说明。"),
+    ),
+    BulkAction(
+        kind="outcomes.callback_create",
+        label=gettext_lazy("生成回访"),
+        page="outcomes:callback_missing",
+        unit=gettext_lazy("件"),
+        rows=missing_rows,
+        scope=missing_scope,
+        run=_create,
+        describe=_case_label,
+        allowed=lambda user: permissions.can_create_callback(user),
+        help=gettext_lazy(
+            "每件诉求生成本次办结的回访,交给回访人员库中与该诉求无关、待回访最少的人员;"
+            "未办结或已有回访的诉求不会生成,结果中逐条说明。"
+        ),
     ),
 )

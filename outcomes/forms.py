@@ -39,6 +39,23 @@ def callback_state(data) -> str:
     return state if state in dict(CALLBACK_STATES) else "pending"
 
 
+class CallbackMissingFilterForm(forms.Form):
+    """The filters of 待生成回访: a community of those where the person makes callbacks (others are ignored)."""
+
+    community = forms.ModelChoiceField(
+        label=_("村(居)"), queryset=Community.objects.none(), required=False, empty_label=_("全部村(居)")
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
 def _year_choices():
     year = timezone.localdate().year
     return [(y, str(y)) for y in range(year, year - 6, -1)]

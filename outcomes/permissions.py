@@ -10,6 +10,9 @@ CALLBACK_ROLES = frozenset(
 )
 # Who gives a callback to a person of the pool (回访人员库): the supervisor and the street leaders.
 CALLBACK_ASSIGN_ROLES = frozenset({Role.SUPERVISOR, Role.STREET_LEADER})
+# Who makes by hand the callback the periodic job did not (a case resolved before its window): the same people,
+# since a new callback goes to a person of the pool as an assignment does.
+CALLBACK_CREATE_ROLES = CALLBACK_ASSIGN_ROLES
 # Officials who ask sampled households in a survey round (the visit teams and the grassroots members).
 SURVEY_RECORD_ROLES = frozenset(Role.values)
 # The supervisor and the street leaders start survey rounds, record red lines and adjustments, reconcile goals.
@@ -30,6 +33,10 @@ def can_record_callback(user, community: Community) -> bool:
 
 def can_assign_callback(user, community: Community) -> bool:
     return has_role(user, CALLBACK_ASSIGN_ROLES, community)
+
+
+def can_create_callback(user, community: Community | None = None) -> bool:
+    return has_role(user, CALLBACK_CREATE_ROLES, community)
 
 
 def can_record_survey(user, community: Community) -> bool:

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
 
-from cases.models import Feedback, HotlineOrder
+from cases.models import Case, CaseState, Feedback, HotlineOrder
 from lucun.models import Community, Position, User
 from lucun.scoping import communities_for, communities_with_role, get_scoped_or_404, scope, streets_for
 
@@ -29,6 +29,35 @@ from .models import (
 from .periods import Period
 
 CALLBACK_RELATED = ("case", "case__tier", "community", "team", "assignee", "recorded_by")
+# A callback follows a resolution: the case is resolved, or already closed (归档) without one.
+CALLBACK_CASE_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
+
+
+def anonymous_q(prefix: str = "") -> Q:
+    """Cases whose only contact is an anonymous sender: their answer on the status page is the callback."""
+    return Q(**{f"{prefix}source": Case.Source.FEEDBACK, f"{prefix}contact_phone": ""})
+
+
+def cases_without_callback() -> QuerySet[Case]:
+    """Every resolved (or closed) case with no callback for its current resolution round, unscoped: what a
+    callback is made for, by the periodic job and by hand (``callback_create_for_case``)."""
+    return Case.objects.filter(state__in=CALLBACK_CASE_STATES, resolved_at__isnull=False).filter(
+        ~Exists(Callback.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count")))
+    )
+
+
+def callback_missing_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
+    """The resolved cases without a callback in the communities where the user may make one (待生成回访), longest
+    resolved first; ``anonymous`` tells those whose callback is the sender's own answer. Filters: ``community``."""
+    filters = filters or {}
+    qs = cases_without_callback().filter(community__in=communities_with_role(user, permissions.CALLBACK_CREATE_ROLES))
+    if filters.get("community"):
+        qs = qs.filter(community=filters["community"])
+    return (
+        qs.annotate(anonymous=ExpressionWrapper(anonymous_q(), output_field=BooleanField()))
+        .select_related("community", "handler")
+        .order_by("resolved_at", "pk")
+    )
 
 
 def callback_list(*, user: User, state: str = "") -> QuerySet[Callback]:

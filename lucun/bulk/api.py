@@ -41,7 +41,7 @@ class BulkStartSerializer(serializers.Serializer):
             "逐条立案 {tier, case_list, category};"
             "合并立案 {title, public_title, category, tier, case_list, grid, note};并入同一诉求 {case_number, note};"
             "标记为无效信息 {reason};"
-            "指派回访人员 {assignee, note};批准 {note};驳回 {note}(必填);签收无需内容"
+            "指派回访人员 {assignee, note};批准 {note};驳回 {note}(必填);签收、生成回访无需内容"
         ),
     )
 
@@ -101,6 +101,7 @@ class BulkStartView(APIView):
             "case_accept 签收、case_assign 指派承办人(诉求清单);feedback_create_case 逐条立案、"
             "feedback_create_case_merged 合并立案、feedback_merge 并入同一诉求、feedback_spam 标记为无效信息(群众反馈);"
             "callback_assign 指派回访人员(回访);"
+            "callback_create 生成回访(待生成回访,记录编号为 /api/v1/outcomes/callbacks/missing/ 的诉求 id);"
             "approval_approve 批准、approval_refuse 驳回(待我审批,记录编号为 /api/v1/cases/approvals/ 的 row_id)。"
             "每条单独办理:某条被拒绝不影响其他记录,结果逐条返回;合并立案例外,所选反馈合立一件诉求,"
             "任何一条被拒绝则全部不办理,每条结果都说明原因。不在您范围内的记录不会办理,报告为未办理。"

@@ -74,6 +74,26 @@ class CallbackSerializer(serializers.ModelSerializer):
         return dependent_assignee(callback)
 
 
+class CaseWithoutCallbackSerializer(serializers.Serializer):
+    """A resolved case without a callback for its current resolution (待生成回访)."""
+
+    id = serializers.IntegerField(
+        help_text="诉求编号(id):生成回访时作为 ids 传给 /api/v1/bulk/outcomes.callback_create/"
+    )
+    number = serializers.CharField()
+    title = serializers.CharField()
+    community = serializers.IntegerField(source="community_id")
+    community_name = serializers.CharField(source="community.name")
+    state = serializers.CharField(help_text="resolved 已办结,或 closed 已归档")
+    resolved_at = serializers.DateTimeField()
+    round = serializers.IntegerField(source="reopen_count", help_text="办结轮次:0 为首次办结,发回重办后依次加一")
+    handler_name = serializers.SerializerMethodField(help_text="承办人;为空表示无")
+    anonymous = serializers.BooleanField(help_text="true:匿名反馈的诉求,生成的回访由群众凭查询码自评")
+
+    def get_handler_name(self, case) -> str | None:
+        return str(case.handler) if case.handler_id else None
+
+
 class CallbackAssignSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(help_text="回访责任人的用户编号,取自可指派人员(candidates)")
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")

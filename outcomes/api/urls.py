@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("outcomes/callbacks/", views.CallbackListView.as_view(), name="api_callback_list"),
+    path("outcomes/callbacks/missing/", views.CallbackMissingListView.as_view(), name="api_callback_missing_list"),
     path("outcomes/callbacks/<int:pk>/", views.CallbackDetailView.as_view(), name="api_callback_detail"),
     path("outcomes/callbacks/<int:pk>/record/", views.CallbackRecordView.as_view(), name="api_callback_record"),
     path("outcomes/callbacks/<int:pk>/assign/", views.CallbackAssignView.as_view(), name="api_callback_assign"),

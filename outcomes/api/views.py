@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.models import Case
 from lucun.api.serializers import ApiErrorSerializer
 from lucun.errors import require_permission
 from lucun.models import User
@@ -53,6 +54,32 @@ class CallbackListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Callback.objects.none()
         return selectors.callback_list(user=self.request.user, state=self.request.query_params.get("state", ""))
+
+
+class CallbackMissingListView(generics.ListAPIView):
+    """The resolved cases without a callback for their current resolution (待生成回访) in the communities where the
+    caller makes callbacks, longest resolved first; for the supervisor and the street leaders."""
+
+    serializer_class = s.CaseWithoutCallbackSerializer
+    community_field = None  # the selector scopes
+
+    @extend_schema(
+        parameters=[COMMUNITY],
+        responses={200: s.CaseWithoutCallbackSerializer(many=True), 404: NO_COMMUNITY},
+        summary="待生成回访的诉求",
+        description=(
+            "已办结(或已归档)但还没有本次办结回访的诉求,按办结时间从早到晚。生成回访:把其中的 id 作为 ids "
+            "提交到 POST /api/v1/bulk/outcomes.callback_create/(或 all 与 filters 按同样的筛选条件)。"
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        require_permission(permissions.can_create_callback(request.user), _("只有纪工委或街道班子成员可以生成回访。"))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return selectors.callback_missing_list(user=self.request.user, filters={"community": _community(self.request)})
 
 
 class CallbackDetailView(generics.RetrieveAPIView):

@@ -9,7 +9,13 @@ from .cadres import (
     redlines_evaluate_due,
     warning_record,
 )
-from .callbacks import callback_assign, callback_close_case, callback_record, callbacks_create
+from .callbacks import (
+    callback_assign,
+    callback_close_case,
+    callback_create_for_case,
+    callback_record,
+    callbacks_create,
+)
 from .report import external_figure_record, report_prepare, report_prepare_last_month
 from .surveys import survey_answer, survey_close, survey_start
 from .talent import talent_advance, talent_create
@@ -18,6 +24,7 @@ __all__ = [
     "adjustment_record",
     "callback_assign",
     "callback_close_case",
+    "callback_create_for_case",
     "callback_record",
     "callbacks_create",
     "external_figure_record",

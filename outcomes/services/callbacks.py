@@ -1,7 +1,8 @@
 """Callbacks (回访): created for every resolution by a periodic job, recorded by the staff.
 
 The cases app has no hook for this app: the job finds, in one statement, the resolved cases that have
-no callback for their current resolution round and inserts them in bulk. "Not solved" or 不满意
+no callback for their current resolution round and inserts them in bulk; a case it did not reach gets its
+callback by hand (``callback_create_for_case``, 生成回访), made by the same two steps. "Not solved" or 不满意
 reopens the case through the cases service (发回重办); a second reopening turns it red there.
 
 A callback is made by someone independent of the case (``outcomes.independence``): the job assigns it to a
@@ -9,10 +10,10 @@ person of the configured pool, never the case's handler or first responder, and 
 it by hand or record it.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from .. import permissions
 from ..audit import AuditAction
 from ..independence import Pool, case_people, dependence
 from ..models import Callback, ContactMethod, Satisfaction
+from ..selectors import CALLBACK_CASE_STATES, anonymous_q, cases_without_callback
 
 NOT_INDEPENDENT = "not_independent"  # the code of the refusal when someone would call back their own case
 
@@ -35,79 +37,79 @@ NOT_INDEPENDENT = "not_independent"  # the code of the refusal when someone woul
 CALLBACK_WINDOW = timedelta(days=30)
 
 
-def anonymous_q(prefix: str = "") -> Q:
-    """Cases whose only contact is an anonymous sender: their answer on the status page is the callback."""
-    return Q(**{f"{prefix}source": Case.Source.FEEDBACK, f"{prefix}contact_phone": ""})
-
-
-def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBACK_WINDOW) -> int:
-    """Create the missing callbacks for resolved cases, set-based; return how many were created.
-
-    The team is the one whose visit raised the case, else the team last assigned to the community (for the
-    figures by team). A staff callback goes to the person of the pool with the fewest callbacks waiting, never
-    the case's handler or first responder; with nobody in the pool it waits to be assigned by hand.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    missing = (
-        Case.objects.filter(state__in=[CaseState.RESOLVED, CaseState.CLOSED], resolved_at__gte=now - window)
-        .filter(~Exists(Callback.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))))
-        .annotate(
-            visit_team=Subquery(VisitRequest.objects.filter(case=OuterRef("pk")).values("log__team")[:1]),
-            rota_team=Subquery(
-                VisitAssignment.objects.filter(community=OuterRef("community"), starts_on__lte=today)
-                .order_by("-starts_on")
-                .values("team")[:1]
-            ),
-            anonymous=ExpressionWrapper(anonymous_q(), output_field=BooleanField()),
-        )
-        .values(
-            "pk",
-            "reopen_count",
-            "community_id",
-            "resolved_at",
-            "handler_id",
-            "first_responder_id",
-            "handler_office",
-            "number",
-            "title",
-            "visit_team",
-            "rota_team",
-            "anonymous",
-        )
-        .order_by("resolved_at")
+def _callback_values(cases: QuerySet[Case], *, today: date) -> QuerySet:
+    """What the callback of each case is made from, read in one query: its round, community, handler and first
+    responder, and its team — the one whose visit raised the case, else the team last assigned to the community
+    (for the figures by team)."""
+    return cases.annotate(
+        visit_team=Subquery(VisitRequest.objects.filter(case=OuterRef("pk")).values("log__team")[:1]),
+        rota_team=Subquery(
+            VisitAssignment.objects.filter(community=OuterRef("community"), starts_on__lte=today)
+            .order_by("-starts_on")
+            .values("team")[:1]
+        ),
+        anonymous=ExpressionWrapper(anonymous_q(), output_field=BooleanField()),
+    ).values(
+        "pk",
+        "reopen_count",
+        "community_id",
+        "resolved_at",
+        "handler_id",
+        "first_responder_id",
+        "handler_office",
+        "visit_team",
+        "rota_team",
+        "anonymous",
     )
-    rows = list(missing[:2000])
-    if not rows:
-        return 0
-    stamp = timezone.now()
+
+
+def _callbacks_build(rows: list[dict], *, stamp: datetime) -> list[Callback]:
+    """The unsaved callbacks of these cases (``_callback_values``). An anonymous sender's callback is their own
+    answer; a staff callback goes to the person of the pool with the fewest callbacks waiting, never the case's
+    handler or first responder (``outcomes.independence``); with nobody in the pool it waits to be assigned."""
     pool = Pool(r["community_id"] for r in rows if not r["anonymous"])
+    callbacks = []
     for r in rows:
-        r["team"] = r["visit_team"] or r["rota_team"]
-        r["assignee"] = (
+        team = r["visit_team"] or r["rota_team"]
+        assignee = (
             None
             if r["anonymous"]
             else pool.choose(
                 community_id=r["community_id"],
-                team_id=r["team"],
+                team_id=team,
                 exclude={pk for pk in (r["handler_id"], r["first_responder_id"]) if pk},
             )
         )
-    Callback.objects.bulk_create(
-        [
+        callbacks.append(
             Callback(
                 case_id=r["pk"],
                 round=r["reopen_count"],
                 community_id=r["community_id"],
                 resolved_at=r["resolved_at"],
                 mode=Callback.Mode.ANONYMOUS if r["anonymous"] else Callback.Mode.STAFF,
-                team_id=r["team"],
-                assignee_id=r["assignee"],
+                team_id=team,
+                assignee_id=assignee,
                 office=r["handler_office"],
                 created_at=stamp,
             )
-            for r in rows
-        ],
+        )
+    return callbacks
+
+
+def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBACK_WINDOW) -> int:
+    """Create the missing callbacks for resolved cases, set-based; return how many were created.
+
+    Each is made as ``callback_create_for_case`` makes one (``_callback_values``, ``_callbacks_build``), for the
+    cases resolved within ``window``, oldest first, at most 2,000 a run.
+    """
+    now = now or timezone.now()
+    missing = cases_without_callback().filter(resolved_at__gte=now - window).order_by("resolved_at")
+    rows = list(_callback_values(missing, today=timezone.localdate(now))[:2000])
+    if not rows:
+        return 0
+    stamp = timezone.now()
+    Callback.objects.bulk_create(
+        _callbacks_build(rows, stamp=stamp),
         ignore_conflicts=True,  # a concurrent run inserted some: the unique (case, round) keeps one
         batch_size=1000,
     )
@@ -118,6 +120,49 @@ def callbacks_create(*, now: datetime | None = None, window: timedelta = CALLBAC
     )
     notification_bulk_send(messages=[_assigned_message(callback, callback.assignee_id) for callback in created])
     return len(rows)
+
+
+@transaction.atomic
+def callback_create_for_case(*, case: Case, actor: User) -> Callback:
+    """生成回访: make by hand the callback of one resolved case that has none for its current resolution — one the
+    periodic job did not reach (resolved before its window, or before it ran) — as the job makes it.
+
+    Refused: a person who may not make callbacks in the case's community (the supervisor and the street leaders
+    may), a case not resolved, a case that already has its callback (nothing is written twice).
+    """
+    case = Case.objects.select_for_update(of=("self",)).select_related("community").get(pk=case.pk)
+    require_permission(
+        permissions.can_create_callback(actor, case.community),
+        _("只有纪工委或街道班子成员可以为%(community)s的诉求生成回访。") % {"community": case.community.name},
+    )
+    require(
+        case.state in CALLBACK_CASE_STATES and case.resolved_at is not None,
+        _("诉求 %(number)s %(state)s,尚未办结,不能生成回访。")
+        % {"number": case.number, "state": case.get_state_display()},
+        code="not_resolved",
+    )
+    exists = _("诉求 %(number)s 本次办结已有回访,无需再生成。") % {"number": case.number}
+    require(not Callback.objects.filter(case=case, round=case.reopen_count).exists(), exists, code="callback_exists")
+    today = timezone.localdate()
+    rows = list(_callback_values(Case.objects.filter(pk=case.pk), today=today))
+    [callback] = _callbacks_build(rows, stamp=timezone.now())
+    callback.case = case
+    try:
+        with transaction.atomic():
+            callback.save(force_insert=True)
+    except IntegrityError as exc:  # the job made it meanwhile: the unique (case, round) keeps one
+        raise DomainError(exists, code="callback_exists") from exc
+    audit_record(
+        actor=actor,
+        action=AuditAction.CALLBACK_CREATE,
+        obj=callback,
+        community=case.community,
+        summary=case.number,
+        after={"round": callback.round, "mode": callback.mode, "assignee": callback.assignee_id},
+    )
+    if callback.assignee_id:
+        notification_bulk_send(messages=[_assigned_message(callback, callback.assignee_id)])
+    return callback
 
 
 def _assigned_message(callback: Callback, recipient_id: int) -> dict:

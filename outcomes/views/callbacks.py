@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from cases import permissions as case_permissions
 from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import error_message, flash_refused, page_errors, require_permission
-from lucun.scoping import communities_for, streets_for
+from lucun.scoping import communities_for, communities_with_role, streets_for
 from lucun.text import mask_phone
 from visits.models import VisitTeam
 
@@ -21,19 +21,45 @@ from .. import forms, permissions, selectors, services
 from ..independence import callback_candidates, dependence, dependent_assignee
 from ..models import Callback
 from ..report.records import survey_trend_by_community
+from ..services.callbacks import CALLBACK_WINDOW
 from .common import page
 
 STATES = forms.CALLBACK_STATES
 ASSIGN_REFUSED = _lazy("只有纪工委或街道班子成员可以指派回访人员。")
+CREATE_REFUSED = _lazy("只有纪工委或街道班子成员可以生成回访。")
 
 
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
     state = forms.callback_state(request.GET)
     qs = selectors.callback_list(user=request.user, state="" if state == "all" else state)
-    context = {"page_obj": page(request, qs), "state": state, "states": STATES}
+    context = {
+        "page_obj": page(request, qs),
+        "state": state,
+        "states": STATES,
+        "can_create": permissions.can_create_callback(request.user),
+    }
     return render(
         request, "outcomes/callback_list.html", {**context, **bulk_context(request, "outcomes:callback_list")}
+    )
+
+
+@login_required
+def callback_missing(request: HttpRequest) -> HttpResponse:
+    """待生成回访: the resolved cases the periodic job gave no callback (resolved before its window), for the
+    supervisor and the street leaders to tick and make (the bulk action 生成回访)."""
+    require_permission(permissions.can_create_callback(request.user), CREATE_REFUSED)
+    communities = communities_with_role(request.user, permissions.CALLBACK_CREATE_ROLES).order_by("sort_order", "name")
+    filter_form = forms.CallbackMissingFilterForm(request.GET or None, communities=communities)
+    qs = selectors.callback_missing_list(user=request.user, filters=filter_form.filters())
+    context = {
+        "page_obj": page(request, qs),
+        "filter_form": filter_form,
+        "states": STATES,
+        "window_days": CALLBACK_WINDOW.days,
+    }
+    return render(
+        request, "outcomes/callback_missing.html", {**context, **bulk_context(request, "outcomes:callback_missing")}
     )
 
 

@@ -326,6 +326,7 @@ ROUTES = [
     Route("outcomes:external"),
     Route("outcomes:callback_list"),
     Route("outcomes:callback_export"),
+    Route("outcomes:callback_missing"),
     Route("outcomes:hotline_results"),
     Route("outcomes:hotline_export"),
     Route("outcomes:callback_detail", _pk("callback")),
@@ -350,6 +351,7 @@ ROUTES = [
     Route("outcomes:talent_advance", _pk("talent"), P),
     # outcomes: API
     Route("api_callback_list"),
+    Route("api_callback_missing_list"),
     Route("api_callback_detail", _pk("callback")),
     Route("api_callback_record", _pk("callback"), P),
     Route("api_callback_assign", _pk("callback"), P),

@@ -280,6 +280,7 @@ outcomes:rates                               L  200  200  200  200  200  200  20
 outcomes:external                            L  200  200  200  200  200  200  200  200
 outcomes:callback_list                       L  200  200  200  200  200  200  200  200
 outcomes:callback_export                     L  200  200  200  200  200  200  200  200
+outcomes:callback_missing                    L  200  403  200  403  403  403  403  403
 outcomes:hotline_results                     L  200  200  200  200  403  403  403  200
 outcomes:hotline_export                      L  200  200  200  200  403  403  403  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
@@ -303,6 +304,7 @@ outcomes:talent_create                       L  200  200  200  200  403  403  40
 outcomes:talent_detail                       L  200  200  200  200  403  403  403  404
 outcomes:talent_advance                      L  302  302  302  302  403  403  403  404
 api_callback_list                          403  200  200  200  200  200  200  200  200
+api_callback_missing_list                  403  200  403  200  403  403  403  403  403
 api_callback_detail                        403  200  200  200  200  200  200  200  404
 api_callback_record                        403  400  400  400  400  400  400  400  404
 api_callback_assign                        403  400  403  400  403  403  403  403  404
