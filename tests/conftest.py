@@ -5,7 +5,7 @@ from lucun.models import Role
 from tests.factories import ROLE_LEVELS, CommunityFactory, GridFactory, StreetFactory, official
 
 
-def pytest_collection_modifyitems(config, items):
+def _skip_postgres_only_on_sqlite(items):
     """Skip PostgreSQL-only tests (row locks, concurrency) on SQLite, saying why."""
     if connection.vendor == "postgresql":
         return
@@ -13,6 +13,39 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# The longest tests, started first among the tests that commit (pytest-django runs those after the tests in a
+# transaction, in each process): scripts/test shares the tests out between processes as they ask for more, so a
+# long test taken last would keep one process busy while the others have nothing left. The two crawls are kept
+# apart, so that one process does not queue the second behind the first.
+LONGEST_FIRST = (
+    "tests/e2e/test_crawl.py::test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone",
+    "tests/e2e/test_crawl.py::test_every_page_of_every_role_reads_in_english_for_an_english_browser",
+)
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return transaction or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Skip PostgreSQL-only tests on SQLite; start the longest committing tests first (after pytest-django's order)."""
+    _skip_postgres_only_on_sqlite(items)
+    longest = [item for name in LONGEST_FIRST for item in items if item.nodeid == name]
+    if not longest:
+        return
+    rest = [item for item in items if item not in longest]
+    first = next((index for index, item in enumerate(rest) if _commits(item)), 0)
+    # The longest at the start of the committing tests, the next halfway from there to the end (the tests without a
+    # database come last): further apart than the batches of tests a process is handed at a time.
+    spread = [first + (len(rest) - first) * n // len(longest) for n in range(len(longest))]
+    for offset, (index, item) in enumerate(zip(spread, longest, strict=True)):
+        rest.insert(index + offset, item)
+    items[:] = rest
 
 
 @pytest.fixture(autouse=True, scope="session")

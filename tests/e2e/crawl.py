@@ -84,6 +84,23 @@ async ([action, n, messages]) => {
 """
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
+# What the page itself shows, as a fingerprint: the main content's markup without the form tokens, which differ on
+# every answer. The header and navigation are left out: they are the role's own, the same on each of its pages.
+MAIN_CONTENT = r"""
+() => {
+  const main = (document.querySelector('main') || document.body).cloneNode(true);
+  for (const token of main.querySelectorAll('input[name=csrfmiddlewaretoken]')) token.remove();
+  const html = main.outerHTML;
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < html.length; i++) {
+    const c = html.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  return `${html.length}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
+}
+"""
+
 # The page's own words as a person reads them: each text node, and the words of placeholders, labels for assistive
 # technology, titles and alternative texts, with the page title. Left out: user content, which is Chinese whatever
 # the language (an element marked data-user-content, or lang="zh…" as the language switch names 简体中文), and what
@@ -198,6 +215,13 @@ class Crawler:
     forms_sent: set[tuple] = field(default_factory=set)
     # Set for a crawl in English: each page is also read for the application's words left in Chinese.
     chrome: "ChromeWords | None" = None
+    # False for a crawl that only reads the pages (in English): no layout checks, no forms sent, a screenshot each.
+    checks: bool = True
+    # Screens on which a page's layout is checked once for what it shows: a page whose main content another role
+    # was shown already, at the same address, is not laid out there again (``laid_out`` is shared by the roles'
+    # crawlers). The other screens (the phone) check every page of every role.
+    once_per_content: tuple[str, ...] = ()
+    laid_out: set[tuple] = field(default_factory=set)
 
     def __post_init__(self):
         self.screen = self.screens[0]  # the browser window's size now
@@ -248,22 +272,25 @@ class Crawler:
             return False
         return not any(pattern.search(parts.path) for pattern in self.skip)
 
-    def visit(self, url: str, *, screens: list[Screen] | None = None, expect_ok: bool = True) -> list[str]:
+    def visit(
+        self, url: str, *, screens: list[Screen] | None = None, expect_ok: bool = True, always: bool = False
+    ) -> list[str]:
         """Open one page, check it on each screen (all the crawler's unless named), keep a screenshot of each;
-        return the same-site links it shows."""
+        return the same-site links it shows. A page visited already is not opened again, nor a page's content laid out
+        again where it is laid out once (``once_per_content``), unless ``always``."""
         screens = screens or self.screens
         try:
-            return self._visit(url, screens=screens, expect_ok=expect_ok)
+            return self._visit(url, screens=screens, expect_ok=expect_ok, always=always)
         except Exception as exc:  # report it with the page, and go on with the others
             self.note(self.path(url), f"could not be checked: {exc}")
             return []
 
-    def _visit(self, url: str, *, screens: list[Screen], expect_ok: bool) -> list[str]:
+    def _visit(self, url: str, *, screens: list[Screen], expect_ok: bool, always: bool) -> list[str]:
         if self.screen.name not in {screen.name for screen in screens}:
             self.show_on(screens[0])
         absolute = urljoin(self.base_url, url)
         key = self.path(absolute) + ("?" + urlsplit(absolute).query if urlsplit(absolute).query else "")
-        if key in self.visited:
+        if key in self.visited and not always:
             return []
         self.visited.add(key)
         self.console.clear()
@@ -290,19 +317,26 @@ class Crawler:
         for address in sorted(set(self.foreign)):
             self.note(key, f"request to another host: {address}")
         slug = re.sub(r"[^\w.-]+", "_", key.strip("/")) or "home"
+        if self.once_per_content and not always:
+            content = (key, self.page.evaluate(MAIN_CONTENT))
+            shown = [screen for screen in screens if (screen.name, *content) not in self.laid_out]
+            self.laid_out.update((screen.name, *content) for screen in screens if screen.name in self.once_per_content)
+            screens = shown
         # The screen the page opened on first, then the others: one resize per page at most.
         for screen in sorted(screens, key=lambda screen: screen.name != self.screen.name):
             self.show_on(screen)
-            for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": screen.min_tap}):
-                self.note(key, problem)
-            for problem in self.idle_buttons():
-                self.note(key, problem)
+            if self.checks:
+                for problem in self.page.evaluate(PAGE_CHECKS, {"minTap": screen.min_tap}):
+                    self.note(key, problem)
+                for problem in self.idle_buttons():
+                    self.note(key, problem)
             self.keep_screenshot(self.shots / screen.name / f"{slug[:120]}.png")
         if self.chrome is not None:
             for text in self.chrome.untranslated(self.page.evaluate(CHROME_TEXTS)):
                 self.note(key, f"untranslated: {text[:80]}")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-        self.send_forms_empty(absolute)
+        if self.checks:
+            self.send_forms_empty(absolute)
         return [link for link in links if self.followable(link)]
 
     def devtools(self):
@@ -396,7 +430,9 @@ class Crawler:
     def crawl(self, start: str, nav_selector: str, *, deeper: list[Screen] = ()) -> None:
         """Open the start page and every page its navigation links to, then one page of each kind linked from them
         on the ``deeper`` screens (none: not at all)."""
-        links: list[str] = self.visit(start)  # the page stays open: its navigation is read from it
+        # The page stays open: its navigation is read from it. It is the role's own (its panels, its menu), so it is
+        # opened and checked whole even when the crawlers share what they visited.
+        links: list[str] = self.visit(start, always=True)
         nav_links = self.page.eval_on_selector_all(
             f"{nav_selector} a[href]", "links => links.map(a => a.getAttribute('href'))"
         )
