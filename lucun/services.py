@@ -270,21 +270,21 @@ def notification_insert_select(*, select_sql: str, params: list | tuple, kind: s
     The set-based counterpart of ``notification_bulk_send`` for thousands of notices (the colour sweep):
     ``select_sql`` yields recipient_id, level, title, body, url, dedupe_key, created_at in that order,
     with a WHERE clause (SQLite needs one before ON CONFLICT). Returns the ids created and queues
-    their delivery through the other channels; they get ``kind`` (``notification_send``) before that.
+    their delivery through the other channels; they are stored with ``kind`` (``notification_send``).
     """
     table = connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(c)
         for c in ("recipient_id", "level", "title", "body", "url", "dedupe_key", "created_at")
     )
+    # The kind goes in with the row: setting it afterwards would write every new notice a second time.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING RETURNING id",
-            params,
+            f"INSERT INTO {table} ({columns}, {connection.ops.quote_name('kind')}) "  # noqa: S608
+            f"SELECT chosen.*, %s FROM ({select_sql}) AS chosen WHERE true ON CONFLICT DO NOTHING RETURNING id",
+            [kind, *params],
         )
         created = [row[0] for row in cursor.fetchall()]
-    if created and kind:
-        Notification.objects.filter(pk__in=created).update(kind=kind)
     if created:
         outbox_enqueue(task_name="lucun.tasks.notification_deliver", notification_ids=created)
     return created

@@ -224,10 +224,15 @@ class Case(models.Model):
                 name="case_reopened_red_idx",
                 condition=Q(state__in=RUNNING_STATES, reopen_count__gte=clock.REOPENS_TURNING_RED, colour=Colour.RED),
             ),
+            # No index has the colour as a column: each colour change would move the case within it, and the
+            # dashboard counts colours from the tally. A street's cases are found through the number's
+            # (street, year, serial) constraint.
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
-            models.Index(fields=["street", "state", "colour"], name="case_street_state_colour_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
-            models.Index(fields=["source_type", "source_id"], name="case_source_idx"),
+            # Every lookup names the source's type, so cases entered by hand (no source) need no entry.
+            models.Index(
+                fields=["source_type", "source_id"], name="case_source_idx", condition=Q(source_type__isnull=False)
+            ),
             models.Index(fields=["first_responder", "due_at"], name="case_first_responder_idx"),
             # The dashboard's 12345 hotline figures (received, open, resolved in the year): hotline cases only.
             models.Index(fields=["opened_at"], name="case_hotline_opened_idx", condition=Q(source="hotline")),

@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -78,16 +78,31 @@ def dashboard(
     return _dashboard_compute(user=user, filters=filters, now=now, since=since)
 
 
+RESOLUTION_KINDS = (CaseEvent.Kind.RESOLVED, CaseEvent.Kind.REOPENED)
+
+
 def _resolution_version() -> tuple:
     """Changes whenever the set of resolved cases changes: the newest resolve and reopen (index lookups)."""
-    return tuple(
-        CaseEvent.objects.filter(kind=kind).aggregate(m=Max("at"))["m"]
-        for kind in (CaseEvent.Kind.RESOLVED, CaseEvent.Kind.REOPENED)
-    )
+    return tuple(CaseEvent.objects.filter(kind=kind).aggregate(m=Max("at"))["m"] for kind in RESOLUTION_KINDS)
 
 
-def _dashboard_key(*, user: User, filters: dict, since: datetime, limits: list[int]) -> str:
-    visible = sorted(communities_for(user).values_list("pk", flat=True))
+def _tiers_and_resolution_version() -> tuple[list[Tier], tuple]:
+    """Return the tiers in rank order and ``_resolution_version()``, read in one statement.
+
+    The newest resolve and reopen ride along each tier as uncorrelated subqueries (computed once).
+    """
+    newest = {
+        f"newest_{kind}": Subquery(CaseEvent.objects.filter(kind=kind).order_by("-at").values("at")[:1])
+        for kind in RESOLUTION_KINDS
+    }
+    tiers = list(Tier.objects.order_by("rank").annotate(**newest))
+    if not tiers:
+        return tiers, _resolution_version()
+    return tiers, tuple(getattr(tiers[0], f"newest_{kind}") for kind in RESOLUTION_KINDS)
+
+
+def _dashboard_key(*, visible: list[int], filters: dict, since: datetime, limits: list[int]) -> str:
+    """The stored copy's key; ``visible`` is the sorted ids of the communities the user sees."""
     parts = [f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items())]
     # The tiers' limits are part of the key: a new tier or a changed limit needs its own bucket counted.
     raw = f"{visible}|{parts}|{since.date()}|{get_language()}|{limits}"
@@ -136,7 +151,16 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     return counts
 
 
-def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datetime, now: datetime, tiers: list[Tier]):
+def _resolved_figures(
+    *,
+    visible: list[int],
+    filters: dict,
+    base: QuerySet,
+    since: datetime,
+    now: datetime,
+    tiers: list[Tier],
+    version: tuple,
+):
     """Return (figures, when computed, stale?, cache key) for the resolved cases of the year.
 
     These aggregates read every case resolved in the year (over a second at a county's million cases),
@@ -144,8 +168,7 @@ def _resolved_figures(*, user: User, filters: dict, base: QuerySet, since: datet
     or reopen is shown with its time and refreshed in the background (``dashboard_resolved_refresh``).
     """
     limits = _limits(tiers)
-    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
-    version = _resolution_version()
+    key = _dashboard_key(visible=visible, filters=filters, since=since, limits=limits)
     cached = cache_get(key)
     if cached is not None:
         return cached["figures"], cached["as_of"], cached["version"] != version, key
@@ -174,7 +197,8 @@ def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: 
     base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
     limits = _limits(list(Tier.objects.order_by("rank")))
     figures = _resolved_compute(base=base, since=since, limits=limits)
-    key = _dashboard_key(user=user, filters=filters, since=since, limits=limits)
+    visible = sorted(communities_for(user).values_list("pk", flat=True))
+    key = _dashboard_key(visible=visible, filters=filters, since=since, limits=limits)
     cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
     cache_delete(refresh_flag(key))
 
@@ -229,7 +253,7 @@ def _resolved_compute(*, base: QuerySet, since: datetime, limits: list[int]) -> 
 def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
     base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
 
-    tiers = list(Tier.objects.order_by("rank"))
+    tiers, version = _tiers_and_resolution_version()
     counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)
     colour_by_tier: dict[str, dict[int, int]] = {c: {t.pk: 0 for t in tiers} for c in Colour.values}
     totals = dict.fromkeys(Colour.values, 0)
@@ -263,7 +287,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     )
 
     (resolved, trend, lists), as_of, stale, key = _resolved_figures(
-        user=user, filters=filters or {}, base=base, since=since, now=now, tiers=tiers
+        visible=sorted(names), filters=filters or {}, base=base, since=since, now=now, tiers=tiers, version=version
     )
     buckets, beyond = _buckets(resolved, tiers)
     approvals = approvals_pending_totals(cases=base)
