@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("lucun", "0009_handover")]
+    dependencies = [("lucun", "0010_job_language")]
 
     operations = [
         migrations.AlterField(

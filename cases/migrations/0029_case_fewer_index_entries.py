@@ -24,7 +24,7 @@ def fillfactor_reset(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0027_case_hotline_index")]
+    dependencies = [("cases", "0028_transfer_withdrawn")]
 
     operations = [
         migrations.RemoveIndex(model_name="case", name="case_street_state_colour_idx"),
