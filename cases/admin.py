@@ -1,7 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from lucun.admin import ConfigRowAdmin, ReadOnlyAdmin
@@ -27,6 +25,7 @@ from .services import (
     open311_setting_save,
     tier_make_default,
 )
+from .street_admin import IssuedKeyAdmin, PerUserFormAdmin, StreetManagedForm, adopt_saved
 
 
 @admin.register(Category)
@@ -177,28 +176,12 @@ class FeedbackAdmin(admin.ModelAdmin):
 # --- Open311 ------------------------------------------------------------------------------------------------
 
 
-def _take(obj, saved) -> None:
-    """Make the admin's unsaved ``obj`` the row a service saved, so the admin logs and links the right one."""
-    for field in type(saved)._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding = False
-    obj._state.db = saved._state.db
+class Open311StreetForm(StreetManagedForm):
+    can_manage = staticmethod(can_manage_open311)
+    refusal = _("只有该街道街道一级的工作人员(或超级管理员)可以管理它的 Open311 设置。")
 
 
-class StreetManagerForm(forms.ModelForm):
-    """A form that refuses a street the signed-in user does not manage (the services refuse it too)."""
-
-    user = None  # set per request by the admin's get_form
-
-    def clean(self):
-        data = super().clean()
-        street = data.get("street") or getattr(self.instance, "street", None)
-        if street is not None and not can_manage_open311(self.user, street):
-            raise forms.ValidationError(_("只有该街道街道一级的工作人员(或超级管理员)可以管理它的 Open311 设置。"))
-        return data
-
-
-class Open311KeyForm(StreetManagerForm):
+class Open311KeyForm(Open311StreetForm):
     revoke_reason = forms.CharField(
         label=_("吊销原因"),
         required=False,
@@ -218,75 +201,22 @@ class Open311KeyForm(StreetManagerForm):
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
-    """Issue a key (shown once, only its hash kept), change its name or limit, revoke it with a reason."""
-
+class Open311KeyAdmin(IssuedKeyAdmin):
     form = Open311KeyForm
-    list_display = ["name", "street", "prefix", "hourly_limit", "is_active", "created_at", "revoked_at"]
-    list_filter = ["is_active", "street"]
-    list_select_related = ["street"]
-    search_fields = ["name", "prefix"]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["street", "name", "hourly_limit"]
-        fields = ["street", "name", "hourly_limit", "prefix", "channel", "is_active", "created_by", "created_at"]
-        if obj.is_active:
-            return [*fields, "revoke_reason"]
-        return [*fields, "revoked_by", "revoked_at", "revoked_reason"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        fields = ["street", "prefix", "channel", "is_active", "created_by", "created_at"]
-        if not obj.is_active:
-            fields += ["name", "hourly_limit", "revoked_by", "revoked_at", "revoked_reason"]
-        return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            key, secret = open311_key_issue(
-                street=obj.street, name=obj.name, hourly_limit=obj.hourly_limit, user=request.user
-            )
-            _take(obj, key)
-            request.open311_secret = secret  # shown once by response_add, stored nowhere
-            return
-        if form.changed_data and set(form.changed_data) - {"revoke_reason"}:
-            obj.save(update_fields=["name", "hourly_limit"])
-        if form.cleaned_data.get("revoke_reason"):
-            _take(obj, open311_key_revoke(key=obj, user=request.user, reason=form.cleaned_data["revoke_reason"]))
-
-    def response_add(self, request, obj, post_url_continue=None):
-        secret = getattr(request, "open311_secret", None)
-        if secret is None:
-            return super().response_add(request, obj, post_url_continue)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("API 密钥已签发"),
-            "key": obj,
-            "secret": secret,
-        }
-        response = TemplateResponse(request, "admin/cases/open311key/issued.html", context)
-        add_never_cache_headers(response)
-        return response
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    issue = staticmethod(open311_key_issue)
+    revoke = staticmethod(open311_key_revoke)
+    issued_title = _("API 密钥已签发")
+    kind_fields = ["channel"]
 
 
-class Open311SettingForm(StreetManagerForm):
+class Open311SettingForm(Open311StreetForm):
     class Meta:
         model = Open311Setting
         fields = ["street", "public_listing", "service_notice"]
 
 
 @admin.register(Open311Setting)
-class Open311SettingAdmin(admin.ModelAdmin):
+class Open311SettingAdmin(PerUserFormAdmin):
     """A street's switch for the public list (off until turned on here) and its notice; every change audited."""
 
     form = Open311SettingForm
@@ -296,10 +226,6 @@ class Open311SettingAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["street"] if obj is not None else []
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
     def save_model(self, request, obj, form, change):
         setting = open311_setting_save(
             street=obj.street,
@@ -307,7 +233,7 @@ class Open311SettingAdmin(admin.ModelAdmin):
             public_listing=obj.public_listing,
             service_notice=obj.service_notice,
         )
-        _take(obj, setting)
+        adopt_saved(obj, setting)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -7,6 +7,8 @@ The inbox's rows are extension and return requests, whose ids overlap: a row is 
 both (``selectors.approval_row_id``: extension 37 is 371, return 37 is 372), read with ``select`` and found with
 ``pick`` instead of one model's queryset."""
 
+import functools
+
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
@@ -263,35 +265,37 @@ class BulkRefuseForm(django_forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def _decide(request: ExtensionRequest | ReturnRequest, *, user: User, approve: bool, note: str) -> str:
+def _decide(request: ExtensionRequest | ReturnRequest, *, user: User, data: dict, approve: bool) -> str:
     service = services.case_decide_extension if isinstance(request, ExtensionRequest) else services.case_decide_return
-    service(request=request, user=user, approve=approve, note=note)
+    service(request=request, user=user, approve=approve, note=data["note"])
     return _("已批准。") if approve else _("已驳回。")
-
-
-def _approve(request, *, user: User, data: dict) -> str:
-    return _decide(request, user=user, approve=True, note=data["note"])
-
-
-def _refuse(request, *, user: User, data: dict) -> str:
-    return _decide(request, user=user, approve=False, note=data["note"])
 
 
 def _approval_link(request: ExtensionRequest | ReturnRequest) -> str:
     return request.case.get_absolute_url()
 
 
-APPROVAL = {
-    "page": "cases:approvals",
-    "unit": gettext_lazy("项"),
-    "rows": approval_rows,
-    "scope": None,
-    "select": _approval_select,
-    "pick": _approval_pick,
-    "describe": _approval_label,
-    "link": _approval_link,
-    "allowed": _can_approve,
-}
+def _approval_decision(*, approve: bool) -> BulkAction:
+    """批准 or 驳回 on the inbox: every ticked request decided by its own kind's service, with the one note."""
+    return BulkAction(
+        kind=APPROVE if approve else REFUSE,
+        label=gettext_lazy("批准") if approve else gettext_lazy("驳回"),
+        page="cases:approvals",
+        unit=gettext_lazy("项"),
+        rows=approval_rows,
+        scope=None,
+        select=_approval_select,
+        pick=_approval_pick,
+        run=functools.partial(_decide, approve=approve),
+        form=BulkApproveForm if approve else BulkRefuseForm,
+        describe=_approval_label,
+        link=_approval_link,
+        allowed=_can_approve,
+        help=gettext_lazy("每项申请由其审批职务审批:已被他人审批或不由您审批的申请不会办理,结果中逐项说明。")
+        if approve
+        else gettext_lazy("驳回的延期申请不延长期限,驳回的退回申请由承办人继续办理。"),
+        danger=not approve,
+    )
 
 
 ACTIONS = (
@@ -376,21 +380,6 @@ ACTIONS = (
         allowed=_can_triage,
         danger=True,
     ),
-    BulkAction(
-        kind=APPROVE,
-        label=gettext_lazy("批准"),
-        run=_approve,
-        form=BulkApproveForm,
-        help=gettext_lazy("每项申请由其审批职务审批:已被他人审批或不由您审批的申请不会办理,结果中逐项说明。"),
-        **APPROVAL,
-    ),
-    BulkAction(
-        kind=REFUSE,
-        label=gettext_lazy("驳回"),
-        run=_refuse,
-        form=BulkRefuseForm,
-        help=gettext_lazy("驳回的延期申请不延长期限,驳回的退回申请由承办人继续办理。"),
-        danger=True,
-        **APPROVAL,
-    ),
+    _approval_decision(approve=True),
+    _approval_decision(approve=False),
 )

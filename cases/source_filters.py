@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from lucun.registry import Registry
+
 
 @dataclass(frozen=True)
 class SourceFilter:
@@ -18,15 +20,10 @@ class SourceFilter:
     narrow: Callable[[QuerySet, object], QuerySet]  # (cases, chosen option) -> the cases it covers
 
 
-_filters: dict[str, SourceFilter] = {}
-
-
-def register(source_filter: SourceFilter) -> None:
-    _filters[source_filter.key] = source_filter
-
-
-def registered() -> list[SourceFilter]:
-    return list(_filters.values())
+_registry: Registry[SourceFilter] = Registry()
+_filters = _registry.entries
+register = _registry.register
+registered = _registry.registered
 
 
 def apply(queryset: QuerySet, filters: dict) -> QuerySet:

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
+from .registry import Registry
 
 STREET_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_STAFF, Role.SUPERVISOR})
 OFFICIAL_ROLES = frozenset(Role.values)
@@ -53,7 +54,7 @@ class NavItem:
         return f"{self.url_name}?{self.query}" if self.query else self.url_name
 
 
-_items: dict[str, NavItem] = {}
+_registry: Registry[NavItem] = Registry(ordered=True)
 # badge key -> (user) -> the querysets whose rows the entry counts together (counted in the shell's one statement)
 _badges: dict[str, Callable[[Any], list[QuerySet]]] = {}
 
@@ -67,13 +68,8 @@ def badges_for(items: list[dict], user) -> dict[str, list[QuerySet]]:
     return {item["badge"]: _badges[item["badge"]](user) for item in items if item["badge"] in _badges}
 
 
-def register(*items: NavItem) -> None:
-    for item in items:
-        _items[item.key] = item
-
-
-def registered() -> list[NavItem]:
-    return sorted(_items.values(), key=lambda i: (i.order, i.key))
+register = _registry.register
+registered = _registry.registered
 
 
 def items_for(user, user_roles: set[str]) -> list[dict]:

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from .registry import Registry
+
 MIN_LENGTH = 2  # one character finds half the street
 MAX_LENGTH = 50
 PHONE_PART_DIGITS = 4  # the fewest digits that find a number by a part of it
@@ -73,16 +75,9 @@ class Provider:
     hits: Callable[..., list[Hit]]
 
 
-_providers: dict[str, Provider] = {}
-
-
-def register(*providers: Provider) -> None:
-    for provider in providers:
-        _providers[provider.key] = provider
-
-
-def registered() -> list[Provider]:
-    return sorted(_providers.values(), key=lambda p: (p.order, p.key))
+_registry: Registry[Provider] = Registry(ordered=True)
+register = _registry.register
+registered = _registry.registered
 
 
 @dataclass(frozen=True)

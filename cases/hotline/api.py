@@ -12,15 +12,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lucun import throttle
 from lucun.api.query import DocumentedQueryParameters
 from lucun.api.serializers import ApiErrorSerializer
 
-from .. import selectors, services
+from .. import ratelimit, selectors, services
 from ..models import HotlineOrder
 
 KEY_HEADER = "X-Hotline-Key"
-KEY_WINDOW_SECONDS = 3600
 MAX_ORDERS = 200
 
 
@@ -94,10 +92,8 @@ class HotlineOrderPushView(APIView):
         key = selectors.hotline_key(request.headers.get(KEY_HEADER, "").strip())
         if key is None:
             raise PermissionDenied(_("缺少推送密钥,或密钥无效、已吊销。"))
-        if throttle.hit(
-            purpose="hotline-key", value=str(key.pk), limit=key.hourly_limit, window_seconds=KEY_WINDOW_SECONDS
-        ):
-            raise Throttled(wait=KEY_WINDOW_SECONDS, detail=_("该密钥一小时内推送太多次,请稍后再试。"))
+        if ratelimit.key_limit_exceeded(key):
+            raise Throttled(wait=ratelimit.KEY_WINDOW_SECONDS, detail=_("该密钥一小时内推送太多次,请稍后再试。"))
         body = HotlinePushSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rows = [(index, dict(order)) for index, order in enumerate(body.validated_data["orders"])]

@@ -1,7 +1,7 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py), Open311 keys (open311.py), 12345 hotline orders (hotline.py) and
-hand-overs between communities (transfers.py)."""
+(feedback.py), the open-case tally (tally.py), the keys other systems use (keys.py: Open311 apps in open311.py, the
+12345 platform with its orders in hotline.py) and hand-overs between communities (transfers.py)."""
 
 from .approvals import APPROVER_ROLES, ApprovalKind, ApprovalRule, ExtensionRequest, ReturnRequest, rules_gap
 from .case import (
@@ -38,10 +38,10 @@ from .hotline import (
     HotlineKey,
     HotlineOrder,
     HotlineSetting,
-    new_hotline_key,
 )
+from .keys import KEY_MAX_LENGTH, IssuedKey, api_key_hash
 from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
-from .open311 import KEY_PREFIX, Open311Key, Open311Setting, api_key_hash, new_api_key
+from .open311 import KEY_PREFIX, Open311Key, Open311Setting
 from .tally import CaseTally
 from .transfers import CaseTransfer
 
@@ -49,6 +49,7 @@ __all__ = [
     "APPROVER_ROLES",
     "BULLETIN_READERS_DEFAULT",
     "HOTLINE_KEY_PREFIX",
+    "KEY_MAX_LENGTH",
     "KEY_PREFIX",
     "LOOKUP_ALPHABET",
     "LOOKUP_LENGTH",
@@ -84,15 +85,14 @@ __all__ = [
     "HotlineKey",
     "HotlineOrder",
     "HotlineSetting",
+    "IssuedKey",
     "Open311Key",
     "Open311Setting",
     "QrSource",
     "ReturnRequest",
     "Tier",
     "api_key_hash",
-    "new_api_key",
     "new_channel_token",
-    "new_hotline_key",
     "new_lookup_code",
     "rules_gap",
     "to_hour",

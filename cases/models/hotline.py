@@ -8,8 +8,6 @@ a street whose platform takes results back names its callback address and shared
 and each status change of a case goes there once as a signed ``HotlineDelivery``.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,13 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from lucun.models import Street
 
 from .case import Case
+from .keys import IssuedKey
 
 HOTLINE_KEY_PREFIX = "h12345_"
-
-
-def new_hotline_key() -> str:
-    """Return a fresh random key: 256 bits, URL-safe, recognisable by its prefix."""
-    return HOTLINE_KEY_PREFIX + secrets.token_urlsafe(32)
 
 
 class HotlineField(models.TextChoices):
@@ -69,50 +63,23 @@ class HotlineColumn(models.Model):
         return [part.strip() for part in self.header.split("|") if part.strip()]
 
 
-class HotlineKey(models.Model):
-    """A key the hotline platform pushes orders with, for one street; revoked, never deleted."""
+class HotlineKey(IssuedKey):
+    """A key the hotline platform pushes orders with, for one street; revoked, never deleted.
 
-    street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    The official who issued it (``created_by``) is the one the pushed cases are registered by (登记人).
+    """
+
+    secret_prefix = HOTLINE_KEY_PREFIX
+    throttle_purpose = "hotline-key"
+
     name = models.CharField(_("使用方"), max_length=100, help_text=_("如:县12345政务服务便民热线平台。"))
-    prefix = models.CharField(_("密钥开头"), max_length=12, editable=False, help_text=_("用于辨认密钥,不足以使用它。"))
-    key_hash = models.CharField(max_length=64, editable=False)  # unique: Meta
     hourly_limit = models.PositiveIntegerField(
         _("每小时推送上限"), default=60, help_text=_("该密钥每小时最多推送的次数;超过时返回 429。")
     )
-    is_active = models.BooleanField(_("有效"), default=True, editable=False)
-    # The official the pushed cases are registered by (登记人): the one who issued the key.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("吊销人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
-    revoked_reason = models.CharField(_("吊销原因"), max_length=200, blank=True, editable=False)
 
-    class Meta:
+    class Meta(IssuedKey.Meta):
         verbose_name = _("12345 推送密钥")
         verbose_name_plural = _("12345 推送密钥")
-        ordering = ["street_id", "-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["key_hash"], name="hotlinekey_hash_unique"),
-            models.CheckConstraint(
-                condition=Q(is_active=True, revoked_at__isnull=True)
-                | (Q(is_active=False, revoked_at__isnull=False) & ~Q(revoked_reason="")),
-                name="hotlinekey_revocation_complete",
-            ),
-            models.CheckConstraint(condition=Q(hourly_limit__gte=1), name="hotlinekey_limit_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class HotlineSetting(models.Model):

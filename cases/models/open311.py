@@ -4,38 +4,25 @@ A key is shown once when it is issued and stored only as its SHA-256 hash; each 
 its own (kind ``open311``), so the intake queue and the channel figures tell which app a message came through.
 """
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lucun.models import Street
 
 from .feedback import FeedbackChannel
+from .keys import IssuedKey
 
 KEY_PREFIX = "o311_"
 
 
-def new_api_key() -> str:
-    """Return a fresh random key: 256 bits, URL-safe, recognisable by its prefix."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def api_key_hash(key: str) -> str:
-    """Return what is stored of a key: its SHA-256 in hex (a random key needs no slow hash)."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class Open311Key(models.Model):
+class Open311Key(IssuedKey):
     """A key an app posts requests with, for one street; revoked, never deleted."""
 
-    street = models.ForeignKey(Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    secret_prefix = KEY_PREFIX
+    throttle_purpose = "open311-key"
+
     name = models.CharField(_("使用方"), max_length=100, help_text=_("如:某某市民随手拍 App。"))
-    prefix = models.CharField(_("密钥开头"), max_length=12, editable=False, help_text=_("用于辨认密钥,不足以使用它。"))
-    key_hash = models.CharField(max_length=64, editable=False)  # unique: Meta
     channel = models.OneToOneField(
         FeedbackChannel,
         verbose_name=_("反馈渠道"),
@@ -46,7 +33,7 @@ class Open311Key(models.Model):
     hourly_limit = models.PositiveIntegerField(
         _("每小时提交上限"), default=100, help_text=_("该密钥每小时最多提交的诉求数;超过时返回 429。")
     )
-    is_active = models.BooleanField(_("有效"), default=True, editable=False)
+    # Nullable as first created; every key is issued by someone (``open311_key_issue`` requires it).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("签发人"),
@@ -56,35 +43,10 @@ class Open311Key(models.Model):
         related_name="+",
         editable=False,
     )
-    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("吊销人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
-    revoked_reason = models.CharField(_("吊销原因"), max_length=200, blank=True, editable=False)
 
-    class Meta:
+    class Meta(IssuedKey.Meta):
         verbose_name = _("Open311 API 密钥")
         verbose_name_plural = _("Open311 API 密钥")
-        ordering = ["street_id", "-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["key_hash"], name="open311key_hash_unique"),
-            models.CheckConstraint(
-                condition=Q(is_active=True, revoked_at__isnull=True)
-                | (Q(is_active=False, revoked_at__isnull=False) & ~Q(revoked_reason="")),
-                name="open311key_revocation_complete",
-            ),
-            models.CheckConstraint(condition=Q(hourly_limit__gte=1), name="open311key_limit_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class Open311Setting(models.Model):

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
-from lucun import throttle
 from lucun.errors import DomainError, NotAllowed, error_message
 from lucun.models import Street
 
@@ -30,7 +29,6 @@ from ..selectors.open311 import LISTING_SPAN, listing_window
 from ..services.feedback import clean_phone, clean_text
 from . import render, shapes
 
-KEY_WINDOW_SECONDS = 3600
 # What the spec lets a client send about the person or the place; masked in error reports, never stored.
 SENSITIVE = ("api_key", "email", "first_name", "last_name", "phone", "device_id", "account_id", "description")
 SENSITIVE += ("lat", "long", "address_string", "address_id", "media_url")
@@ -197,10 +195,10 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(403, _("api_key 无效或已吊销。"))
     if key.street_id != street.pk:
         raise Open311Error(403, _("这个 api_key 不能向 %(street)s 提交。") % {"street": street.name})
-    if throttle.hit(
-        purpose="open311-key", value=str(key.pk), limit=key.hourly_limit, window_seconds=KEY_WINDOW_SECONDS
-    ):
-        raise Open311Error(429, _("这个 API 密钥一小时内提交太多了,请稍后再试。"), retry_after=KEY_WINDOW_SECONDS)
+    if ratelimit.key_limit_exceeded(key):
+        raise Open311Error(
+            429, _("这个 API 密钥一小时内提交太多了,请稍后再试。"), retry_after=ratelimit.KEY_WINDOW_SECONDS
+        )
     code = _param(request, "service_code")
     if not code:
         raise Open311Error(400, _("缺少 service_code:可选的服务见 services.%(fmt)s。") % {"fmt": fmt})

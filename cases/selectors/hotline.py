@@ -11,9 +11,8 @@ from lucun.models import Street, User
 from lucun.text import mask_name, mask_phone
 
 from .. import permissions
-from ..models import Case, HotlineKey, HotlineOrder, api_key_hash
-
-KEY_MAX_LENGTH = 100
+from ..models import Case, HotlineKey, HotlineOrder
+from .keys import issued_key
 
 
 def hotline_order_counts(
@@ -38,13 +37,7 @@ def hotline_order_counts(
 
 def hotline_key(secret: str | None) -> HotlineKey | None:
     """Return the active key whose hash this is, or None (unknown and revoked keys alike)."""
-    if not secret or len(secret) > KEY_MAX_LENGTH:
-        return None
-    return (
-        HotlineKey.objects.select_related("street", "created_by")
-        .filter(key_hash=api_key_hash(secret), is_active=True)
-        .first()
-    )
+    return issued_key(HotlineKey.objects.select_related("street", "created_by"), secret)
 
 
 def hotline_streets(*, user: User) -> list[Street]:

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from lucun.models import Community, Street
 
-from ..models import Case, CaseState, Category, Open311Key, Open311Setting, api_key_hash
+from ..models import Case, CaseState, Category, Open311Key, Open311Setting
 from .feedback import _absolute, public_form_options
+from .keys import issued_key
 
 LISTING_MAX = 1000  # the spec's default volume: 90 days or the first 1000 requests
 LISTING_SPAN = timedelta(days=90)
 CLOSED_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
-KEY_MAX_LENGTH = 100
 
 
 def open311_street(jurisdiction_id: str) -> Street | None:
@@ -42,13 +42,7 @@ def open311_setting(street: Street) -> Open311Setting:
 
 def open311_key(secret: str | None) -> Open311Key | None:
     """Return the active key whose hash this is, or None (unknown and revoked keys alike)."""
-    if not secret or len(secret) > KEY_MAX_LENGTH:
-        return None
-    return (
-        Open311Key.objects.select_related("street", "channel")
-        .filter(key_hash=api_key_hash(secret), is_active=True)
-        .first()
-    )
+    return issued_key(Open311Key.objects.select_related("street", "channel"), secret)
 
 
 def open311_services() -> list[Category]:

@@ -45,10 +45,9 @@ from ..models import (
     HotlineOrder,
     HotlineSetting,
     Tier,
-    api_key_hash,
-    new_hotline_key,
 )
 from .feedback_channels import _can_manage_channel
+from .keys import issued_key_create, issued_key_revoke
 from .opening import case_open
 
 logger = logging.getLogger(__name__)
@@ -79,17 +78,14 @@ def hotline_key_issue(*, street: Street, name: str, user: User, hourly_limit: in
     require(bool(name), _("请填写使用方,如县12345热线平台。"))
     require(len(name) <= NAME_MAX, _("使用方不能超过%(n)d个字。") % {"n": NAME_MAX})
     require(hourly_limit >= 1, _("每小时推送上限至少为 1。"))
-    secret = new_hotline_key()
-    key = HotlineKey.objects.create(
+    return issued_key_create(
+        model=HotlineKey,
         street=street,
         name=name,
-        prefix=secret[:12],
-        key_hash=api_key_hash(secret),
         hourly_limit=hourly_limit,
-        created_by=user,
+        user=user,
+        action=AuditAction.HOTLINE_KEY_ISSUE,
     )
-    audit_record(actor=user, action=AuditAction.HOTLINE_KEY_ISSUE, obj=key, summary=f"{street} · {name}")
-    return key, secret
 
 
 @transaction.atomic
@@ -99,22 +95,7 @@ def hotline_key_revoke(*, key: HotlineKey, user: User, reason: str) -> HotlineKe
     require_permission(
         can_manage_hotline(user, key.street), _("只有街道一级的工作人员可以吊销该街道的 12345 推送密钥。")
     )
-    require(key.is_active, _("该密钥已吊销。"))
-    reason = (reason or "").strip()
-    require(bool(reason), _("请填写吊销原因。"))
-    key.is_active = False
-    key.revoked_at = timezone.now()
-    key.revoked_by = user
-    key.revoked_reason = reason[:200]
-    key.save(update_fields=["is_active", "revoked_at", "revoked_by", "revoked_reason"])
-    audit_record(
-        actor=user,
-        action=AuditAction.HOTLINE_KEY_REVOKE,
-        obj=key,
-        summary=key.revoked_reason,
-        before={"is_active": True},
-        after={"is_active": False},
-    )
+    issued_key_revoke(key=key, user=user, reason=reason, action=AuditAction.HOTLINE_KEY_REVOKE)
     return key
 
 

@@ -7,7 +7,6 @@ only when the request asks for a call back, as leaving a number on the form does
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lucun.errors import require, require_permission
@@ -15,9 +14,10 @@ from lucun.models import Community, Street, User
 from lucun.services import audit_record
 
 from ..audit import AuditAction
-from ..models import Category, Feedback, FeedbackChannel, Open311Key, Open311Setting, api_key_hash, new_api_key
+from ..models import Category, Feedback, FeedbackChannel, Open311Key, Open311Setting
 from .feedback import feedback_submit
 from .feedback_channels import _can_manage_channel
+from .keys import issued_key_create, issued_key_revoke
 
 NAME_MAX = 100
 
@@ -35,7 +35,6 @@ def open311_key_issue(*, street: Street, name: str, user: User, hourly_limit: in
     require(bool(name), _("请填写使用方,如某某市民 App。"))
     require(len(name) <= NAME_MAX, _("使用方不能超过%(n)d个字。") % {"n": NAME_MAX})
     require(hourly_limit >= 1, _("每小时提交上限至少为 1。"))
-    secret = new_api_key()
     channel = FeedbackChannel.objects.create(
         kind=FeedbackChannel.Kind.OPEN311,
         street=street,
@@ -43,17 +42,15 @@ def open311_key_issue(*, street: Street, name: str, user: User, hourly_limit: in
         label=(_("%(name)s(Open311)") % {"name": name})[:100],
         created_by=user,
     )
-    key = Open311Key.objects.create(
+    return issued_key_create(
+        model=Open311Key,
         street=street,
         name=name,
-        prefix=secret[:12],
-        key_hash=api_key_hash(secret),
-        channel=channel,
         hourly_limit=hourly_limit,
-        created_by=user,
+        user=user,
+        action=AuditAction.OPEN311_KEY_ISSUE,
+        channel=channel,
     )
-    audit_record(actor=user, action=AuditAction.OPEN311_KEY_ISSUE, obj=key, summary=f"{street} · {name}")
-    return key, secret
 
 
 @transaction.atomic
@@ -61,29 +58,13 @@ def open311_key_revoke(*, key: Open311Key, user: User, reason: str) -> Open311Ke
     """Revoke a key: it posts nothing more, and its channel stops with it. Nothing is deleted."""
     key = Open311Key.objects.select_for_update().select_related("street", "channel").get(pk=key.pk)
     require_permission(can_manage_open311(user, key.street), _("只有街道一级的工作人员可以吊销该街道的 API 密钥。"))
-    require(key.is_active, _("该密钥已吊销。"))
-    reason = (reason or "").strip()
-    require(bool(reason), _("请填写吊销原因。"))
-    now = timezone.now()
-    key.is_active = False
-    key.revoked_at = now
-    key.revoked_by = user
-    key.revoked_reason = reason[:200]
-    key.save(update_fields=["is_active", "revoked_at", "revoked_by", "revoked_reason"])
+    issued_key_revoke(key=key, user=user, reason=reason, action=AuditAction.OPEN311_KEY_REVOKE)
     channel = key.channel
     if channel.is_active:
         channel.is_active = False
-        channel.deactivated_at = now
-        channel.deactivated_reason = (_("API 密钥已吊销:%(reason)s") % {"reason": reason})[:200]
+        channel.deactivated_at = key.revoked_at
+        channel.deactivated_reason = (_("API 密钥已吊销:%(reason)s") % {"reason": key.revoked_reason})[:200]
         channel.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
-    audit_record(
-        actor=user,
-        action=AuditAction.OPEN311_KEY_REVOKE,
-        obj=key,
-        summary=key.revoked_reason,
-        before={"is_active": True},
-        after={"is_active": False},
-    )
     return key
 
 

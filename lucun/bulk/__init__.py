@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import Http404
 from django.utils.functional import Promise
+
+from ..registry import Registry
 
 
 class NoInput(forms.Form):
@@ -88,26 +89,12 @@ class BulkAction:
         return self.scope(user=user).filter(pk__in=ids).in_bulk()
 
 
-_actions: dict[str, BulkAction] = {}
-
-
-def register(*actions: BulkAction) -> None:
-    for action in actions:
-        _actions[action.kind] = action
-
-
-def registered() -> list[BulkAction]:
-    return list(_actions.values())
-
-
-def get(kind: str) -> BulkAction:
-    """Return the action of ``kind``; an unknown kind is not found."""
-    try:
-        return _actions[kind]
-    except KeyError as exc:
-        raise Http404 from exc
+_registry: Registry[BulkAction] = Registry(key="kind")
+register = _registry.register
+registered = _registry.registered
+get = _registry.get  # an unknown kind is not found
 
 
 def for_page(page: str, user) -> list[BulkAction]:
     """The actions a list page offers this person, in the order registered."""
-    return [action for action in _actions.values() if action.page == page and action.allowed(user)]
+    return [action for action in registered() if action.page == page and action.allowed(user)]

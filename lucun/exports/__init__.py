@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from ..registry import Registry
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,24 +86,11 @@ class Exporter:
     check: Callable[[int], None] | None = None
 
 
-_exporters: dict[str, Exporter] = {}
-
-
-def register(*exporters: Exporter) -> None:
-    for exporter in exporters:
-        _exporters[exporter.kind] = exporter
-
-
-def registered() -> list[Exporter]:
-    return list(_exporters.values())
-
-
-def get(kind: str) -> Exporter:
-    """Return the exporter of ``kind``; an unknown kind is not found."""
-    try:
-        return _exporters[kind]
-    except KeyError as exc:
-        raise Http404 from exc
+_registry: Registry[Exporter] = Registry(key="kind")
+_exporters = _registry.entries
+register = _registry.register
+registered = _registry.registered
+get = _registry.get  # an unknown kind is not found
 
 
 def page_query(query: QueryDict) -> str:

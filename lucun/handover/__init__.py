@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
+from ..registry import Registry
+
 
 @dataclass(frozen=True)
 class Moved:
@@ -46,17 +48,12 @@ class Holding:
     extra: dict = field(default_factory=dict)
 
 
-_holdings: dict[str, Holding] = {}
-
-
-def register(*holdings: Holding) -> None:
-    for holding in holdings:
-        _holdings[holding.key] = holding
-
-
-def registered() -> list[Holding]:
-    """Every holding, in the order a hand-over moves them (cases before their callbacks, samples before teams)."""
-    return sorted(_holdings.values(), key=lambda h: (h.order, h.key))
+# ``registered()`` lists the holdings in the order a hand-over moves them (cases before their callbacks, samples
+# before teams).
+_registry: Registry[Holding] = Registry(ordered=True)
+_holdings = _registry.entries
+register = _registry.register
+registered = _registry.registered
 
 
 @dataclass(frozen=True)
