@@ -216,6 +216,13 @@ class HotlineFiguresSerializer(serializers.Serializer):
     on_time_rate = serializers.FloatField(allow_null=True, help_text="按期办结率(%);近一年没有办结时为空")
 
 
+class ApprovalFiguresSerializer(serializers.Serializer):
+    """延期、退回申请在所示诉求上的审批情况。"""
+
+    waiting = serializers.IntegerField(help_text="等待审批的延期、退回申请数")
+    escalated = serializers.IntegerField(help_text="其中等待超时、已转上级审批的")
+
+
 class DashboardSerializer(serializers.Serializer):
     now = serializers.DateTimeField()
     totals = ColourCountSerializer()
@@ -236,6 +243,7 @@ class DashboardSerializer(serializers.Serializer):
     list_share = serializers.DictField(child=serializers.FloatField(allow_null=True))
     trend = serializers.ListField(child=serializers.DictField())
     hotline = HotlineFiguresSerializer(help_text="12345 热线工单作为单独来源的统计")
+    approvals = ApprovalFiguresSerializer(help_text="所示诉求上等待审批的延期、退回申请")
 
 
 COLOURS = Colour.values

@@ -335,6 +335,7 @@ class DashboardView(APIView):
                 for row in d.trend
             ],
             "hotline": d.hotline,
+            "approvals": d.approvals,
         }
         return Response(s.DashboardSerializer(data).data)
 

@@ -446,3 +446,4 @@ def test_the_dashboard_counts_waiting_and_escalated_requests(client, community, 
     html = client.get(reverse("cases:dashboard")).content.decode()
     assert re.search(r'data-testid="approvals-waiting"><dt>待审批</dt><dd>3</dd>', html)
     assert re.search(r'data-testid="approvals-escalated"><dt>超时转上级</dt><dd>2</dd>', html)
+    assert client.get(reverse("api_case_dashboard")).json()["approvals"] == {"waiting": 3, "escalated": 2}
