@@ -21,13 +21,12 @@ class SourceFilter:
 
 
 _registry: Registry[SourceFilter] = Registry()
-_filters = _registry.entries
 register = _registry.register
 registered = _registry.registered
 
 
 def apply(queryset: QuerySet, filters: dict) -> QuerySet:
-    for key, source_filter in _filters.items():
+    for key, source_filter in _registry.entries.items():
         if filters.get(key):
             queryset = source_filter.narrow(queryset, filters[key])
     return queryset

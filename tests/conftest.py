@@ -102,6 +102,21 @@ def _content_types_as_stored(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language, Chinese.
+
+    A request in English through the test client leaves English active in this thread (the locale middleware
+    activates a request's language and does not restore the one before), so whatever a later test writes outside a
+    request (a report's notice, a job's file) would otherwise be made in English.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached dashboards)."""
     import contextlib

@@ -419,7 +419,7 @@ def test_a_registered_source_filter_narrows_lists_and_the_dashboard(client, supe
     from cases import source_filters
     from lucun.models import Community
 
-    monkeypatch.setattr(source_filters, "_filters", {})
+    monkeypatch.setattr(source_filters._registry, "entries", {})
     source_filters.register(
         source_filters.SourceFilter(
             key="place",
