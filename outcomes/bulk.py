@@ -107,7 +107,7 @@ ACTIONS = (
         scope=missing_scope,
         run=_create,
         describe=_case_label,
-        allowed=lambda user: permissions.can_create_callback(user),
+        allowed=permissions.can_create_callback,
         help=gettext_lazy(
             "每件诉求生成本次办结的回访,交给回访人员库中与该诉求无关、待回访最少的人员;"
             "未办结或已有回访的诉求不会生成,结果中逐条说明。"

@@ -204,6 +204,17 @@ def case_transfer_accept(*, case: Case, user: User, note: str = "") -> Case:
     return case
 
 
+def _close_unmoved(case: Case, transfer: CaseTransfer, user: User, decision: str, note: str, kind: str) -> dict:
+    """Decide a waiting transfer that leaves the case where it is (returned or withdrawn): the decision on the
+    transfer and an event from the place it would have gone to; returns that place for the audit row."""
+    transfer.decision, transfer.decided_by, transfer.decided_at = decision, user, timezone.now()
+    transfer.decision_note = note[:300]
+    transfer.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    place = _place(transfer.to_community, transfer.to_grid)
+    add_event(case, kind, user, note=note, before=place, after=_place(case.community, case.grid))
+    return place
+
+
 @transaction.atomic
 def case_transfer_return(*, case: Case, user: User, reason: str) -> CaseTransfer:
     """退回转交: the receiving community sends the case back with a reason; it stays where it was."""
@@ -211,13 +222,7 @@ def case_transfer_return(*, case: Case, user: User, reason: str) -> CaseTransfer
     transfer = _locked_pending(case)
     reason = (reason or "").strip()
     require(bool(reason), _("请填写退回理由。"))
-    transfer.decision, transfer.decided_by, transfer.decided_at = Decision.RETURNED, user, timezone.now()
-    transfer.decision_note = reason[:300]
-    transfer.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
-    place = _place(transfer.to_community, transfer.to_grid)
-    add_event(
-        case, CaseEvent.Kind.TRANSFER_RETURNED, user, note=reason, before=place, after=_place(case.community, case.grid)
-    )
+    place = _close_unmoved(case, transfer, user, Decision.RETURNED, reason, CaseEvent.Kind.TRANSFER_RETURNED)
     audit_record(
         actor=user,
         action=AuditAction.CASE_TRANSFER_RETURN,
@@ -244,13 +249,7 @@ def case_transfer_withdraw(*, case: Case, user: User, note: str = "") -> CaseTra
     case = begin_move("transfer_withdraw", case, user)
     transfer = _locked_pending(case)
     note = (note or "").strip()
-    transfer.decision, transfer.decided_by, transfer.decided_at = Decision.WITHDRAWN, user, timezone.now()
-    transfer.decision_note = note[:300]
-    transfer.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
-    place = _place(transfer.to_community, transfer.to_grid)
-    add_event(
-        case, CaseEvent.Kind.TRANSFER_WITHDRAWN, user, note=note, before=place, after=_place(case.community, case.grid)
-    )
+    place = _close_unmoved(case, transfer, user, Decision.WITHDRAWN, note, CaseEvent.Kind.TRANSFER_WITHDRAWN)
     audit_record(
         actor=user,
         action=AuditAction.CASE_TRANSFER_WITHDRAW,
