@@ -81,6 +81,24 @@ def _sqlite_flush_lifts_the_append_only_guards():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the test database's serialized contents where every connection object of this process finds them.
+
+    Django keeps them on the connection object that created the test database, and a test with serialized rollback
+    refills the database only if its connection has them. A browser test (Playwright runs its work in a greenlet)
+    can leave this thread with a new connection object; without them, the next test with serialized rollback would
+    silently start from an emptied database (no tiers, no categories).
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            type(conn)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _content_types_as_stored(request):
     """Forget the content types this process remembers when a test runs against committed data.

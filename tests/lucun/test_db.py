@@ -152,3 +152,17 @@ def test_the_test_runners_flush_empties_history_and_leaves_every_guard_in_place(
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM lucun_auditevent")
     assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_connection_object_can_still_refill_the_database_for_serialized_rollback():
+    # A browser test can leave this thread with a new connection object; the next test with serialized rollback must
+    # still find what to refill the emptied database with (tests/conftest.py), or it starts without tiers.
+    from django.db import connections
+
+    fresh = connections.create_connection("default")
+    try:
+        assert fresh._test_serialized_contents == connection._test_serialized_contents
+        assert '"model": "cases.tier"' in fresh._test_serialized_contents
+    finally:
+        fresh.close()
