@@ -50,6 +50,54 @@ def communities_with_role(user, roles: Iterable[str]) -> QuerySet[Community]:
     return _covered_by(Position.objects.current().filter(user_id=user.pk, role__in=list(roles)))
 
 
+def community_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
+    """Return the ids of the communities ``communities_for`` names (with ``roles``: ``communities_with_role``), sorted.
+
+    Read once per request and kept on the user object, from the positions ``user_positions`` has read: a page that
+    runs many statements names these ids in each instead of repeating the scoping subquery. A community or grid
+    position costs no statement of its own; a street or county position one, for the communities below it.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        known = user.__dict__.setdefault("_lucun_all_community_ids", [])
+        if not known:
+            known.extend(Community.objects.order_by("pk").values_list("pk", flat=True))
+        return list(known)
+    reach = user.__dict__.get("_lucun_reach")
+    if reach is None:
+        reach = user._lucun_reach = _reach_of(user_positions(user))
+    wanted = None if roles is None else set(roles)
+    return sorted({pk for role, ids in reach for pk in ids if wanted is None or role in wanted})
+
+
+def _reach_of(positions: list[Position]) -> list[tuple[str, set[int]]]:
+    """Each position's role and the ids of the communities it reaches, in at most one statement."""
+    streets = {p.street_id for p in positions if p.street_id}
+    counties = {p.county_id for p in positions if p.county_id}
+    below: list[tuple[int, int, int]] = []
+    if streets or counties:
+        below = list(
+            Community.objects.filter(Q(street_id__in=streets) | Q(street__county_id__in=counties))
+            .order_by()
+            .values_list("pk", "street_id", "street__county_id")
+        )
+    reach = []
+    for p in positions:
+        if p.grid_id:
+            ids = {p.grid.community_id}
+        elif p.community_id:
+            ids = {p.community_id}
+        elif p.street_id:
+            ids = {pk for pk, street_id, _ in below if street_id == p.street_id}
+        elif p.county_id:
+            ids = {pk for pk, _, county_id in below if county_id == p.county_id}
+        else:
+            ids = set()
+        reach.append((p.role, ids))
+    return reach
+
+
 def _covered_by(positions: QuerySet[Position]) -> QuerySet[Community]:
     """The communities at or below the positions' nodes, as one lazy queryset."""
     return Community.objects.filter(

@@ -5,7 +5,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from lucun.models import Community, Role
-from lucun.scoping import communities_for, get_scoped_or_404, has_role, is_street_level, roles_for, streets_for
+from lucun.scoping import (
+    communities_for,
+    communities_with_role,
+    community_ids_for,
+    get_scoped_or_404,
+    has_role,
+    is_street_level,
+    roles_for,
+    streets_for,
+)
 from tests.factories import (
     CommunityFactory,
     CountyFactory,
@@ -105,3 +114,43 @@ def test_roles_for_a_community_count_only_positions_covering_it(street, communit
 def test_street_level_is_told_apart_from_community_level(street_leader, cadre):
     assert is_street_level(street_leader)
     assert not is_street_level(cadre)
+
+
+def test_community_ids_name_the_same_communities_as_the_scoping_query(street, community, other_community, grid):
+    from django.contrib.auth.models import AnonymousUser
+
+    county = CountyFactory()
+    CommunityFactory(street=StreetFactory(county=county))
+    CommunityFactory()
+    mixed = official(Role.COMMUNITY_CADRE, community=community)
+    PositionFactory(user=mixed, role=Role.PARTY_REP, community=None, grid=GridFactory(community=other_community))
+    inactive = official(Role.COMMUNITY_CADRE, community=community)
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    users = [
+        official(Role.STREET_LEADER, street=street),
+        official(Role.SUPERVISOR, county=county),
+        official(Role.COMMUNITY_CADRE, community=community),
+        official(Role.GRID_WORKER, grid=grid),
+        mixed,
+        inactive,
+        UserFactory(),
+        UserFactory(is_superuser=True),
+        AnonymousUser(),
+    ]
+    for user in users:
+        expected = sorted(communities_for(user).values_list("pk", flat=True))
+        assert community_ids_for(user) == expected
+        for roles in ([Role.PARTY_REP], [Role.COMMUNITY_CADRE, Role.STREET_LEADER], []):
+            expected = sorted(communities_with_role(user, roles).values_list("pk", flat=True))
+            assert community_ids_for(user, roles) == expected, (user, roles)
+
+
+def test_community_ids_are_read_once_per_user_object(street, community, cadre, django_assert_num_queries):
+    leader = official(Role.STREET_LEADER, street=street)
+    with django_assert_num_queries(2):  # the positions, then the communities of the street
+        assert community_ids_for(leader) == [community.pk]
+        assert community_ids_for(leader) == [community.pk]
+        assert community_ids_for(leader, [Role.STREET_LEADER]) == [community.pk]
+    with django_assert_num_queries(1):  # a community position names its community itself
+        assert community_ids_for(cadre) == [community.pk]
