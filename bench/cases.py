@@ -58,7 +58,16 @@ def dashboard_floor(*, street_id: int, now: datetime) -> dict:
        tell whether the stored figures on resolved cases are stale), as scalar subqueries of one statement.
     The figures on resolved cases themselves are a stored copy (the cache) on the page, read by neither here.
     """
-    from cases.models import OPEN_STATES, RUNNING_STATES, Case, CaseEvent, CaseTally, ExtensionRequest, ReturnRequest
+    from cases.models import (
+        OPEN_STATES,
+        RUNNING_STATES,
+        Case,
+        CaseAlarm,
+        CaseEvent,
+        CaseTally,
+        ExtensionRequest,
+        ReturnRequest,
+    )
     from lucun.models import Community, User
 
     since = now - timedelta(days=365)
@@ -66,8 +75,8 @@ def dashboard_floor(*, street_id: int, now: datetime) -> dict:
     case, tally, community, user = _table(Case), _table(CaseTally), _table(Community), _table(User)
     running, open_states = _in(RUNNING_STATES), _in(OPEN_STATES)
     communities = f"(SELECT id FROM {community} WHERE street_id = %s)"  # noqa: S608
-    # The thresholds still ahead of the stored colour (yellow_at, red_at) are stored and indexed for this.
-    behind = "(yellow_at <= %s OR red_at <= %s)"
+    # The thresholds still ahead of the stored colour (yellow_at, red_at) are indexed in the alarm table.
+    behind = f"id IN (SELECT case_id FROM {_table(CaseAlarm)} WHERE yellow_at <= %s OR red_at <= %s)"  # noqa: S608
     counts = _fetch(
         f"SELECT tier_id, community_id, colour, SUM(n) FROM ("  # noqa: S608
         f"SELECT tier_id, community_id, colour, open_count AS n FROM {tally} "

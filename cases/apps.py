@@ -24,6 +24,7 @@ class CasesConfig(AppConfig):
         from .handover import register_holdings
         from .home import register_panels
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
+        from .models.alarm import sqlite_alarm_triggers
         from .models.tally import sqlite_tally_triggers
         from .permissions import APPROVE_ROLES, DASHBOARD_ROLES, SUPERVISE_ROLES
         from .search import PROVIDERS as SEARCH_PROVIDERS
@@ -31,6 +32,7 @@ class CasesConfig(AppConfig):
         from .signals import connect
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
+        db.sqlite_triggers_register(sqlite_alarm_triggers())
         connect()
         files.register(
             files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),

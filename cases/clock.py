@@ -11,8 +11,9 @@ The rule, stated here once:
 It is written twice, side by side: in Python for one case in memory, and as ORM expressions for the
 database (a list's live colour, the stored next-threshold columns, the sweep's and the dashboard's
 filters), because the sweep and the dashboard must find the few cases that change through indexes
-instead of loading them. ``tests/cases/test_clock.py`` checks that both say the same on a grid of
-cases and times. The stored ``colour`` is a cache the sweep moves forward.
+instead of loading them. The next-threshold times are indexed in a table of their own (``CaseAlarm``),
+so that a colour change writes no index entry of the case. ``tests/cases/test_clock.py`` checks that
+both say the same on a grid of cases and times. The stored ``colour`` is a cache the sweep moves forward.
 """
 
 from datetime import datetime, timedelta
@@ -121,19 +122,37 @@ def red_at_expression() -> models.Case:
     )
 
 
+def notice_due_at_expression() -> models.Case:
+    """When a running red case goes on the notice list: ``notice_at`` until it is on it (the generated column)."""
+    return models.Case(
+        models.When(Q(state__in=RUNNING_STATES, colour=Colour.RED, noticed_at__isnull=True), then=F("notice_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
+def _alarmed(alarms: Q, own: Q) -> Q:
+    """The cases the alarm table (``CaseAlarm``, through its partial indexes) finds by ``alarms``, checked again
+    by ``own`` on the case's own columns: a case a concurrent transaction changed is judged on its new version."""
+    from .models.alarm import CaseAlarm
+
+    return Q(pk__in=CaseAlarm.objects.filter(alarms).values("case_id")) & own
+
+
 def q_turns_red(now: datetime) -> Q:
-    """The cases whose stored colour is behind and whose live colour is red (through ``case_red_at_idx``)."""
-    return Q(red_at__lte=now)
+    """The cases whose stored colour is behind and whose live colour is red."""
+    return _alarmed(Q(red_at__lte=now), Q(red_at__lte=now))
 
 
 def q_turns_yellow(now: datetime) -> Q:
-    """The cases whose stored colour is behind and whose live colour is yellow (through ``case_yellow_at_idx``)."""
-    return Q(yellow_at__lte=now, due_at__gt=now)
+    """The cases whose stored colour is behind and whose live colour is yellow."""
+    return _alarmed(Q(yellow_at__lte=now), Q(yellow_at__lte=now, due_at__gt=now))
 
 
 def q_behind(now: datetime) -> Q:
     """The cases whose live colour differs from the stored one: those that crossed a threshold since the sweep."""
-    return Q(yellow_at__lte=now) | Q(red_at__lte=now)
+    crossed = Q(yellow_at__lte=now) | Q(red_at__lte=now)
+    return _alarmed(crossed, crossed)
 
 
 def q_red_by_deadline(now: datetime) -> Q:
@@ -142,7 +161,7 @@ def q_red_by_deadline(now: datetime) -> Q:
 
 
 def q_red_before_deadline(now: datetime) -> Q:
-    """Running cases red before their deadline: only a second reopen does that (``case_reopened_red_idx``)."""
+    """Running cases red before their deadline: only a second reopen does that (``case_reopened_twice_idx``)."""
     return Q(state__in=RUNNING_STATES, reopen_count__gte=REOPENS_TURNING_RED, colour=Colour.RED, due_at__gt=now)
 
 
@@ -153,7 +172,7 @@ def q_yellow(now: datetime) -> Q:
 
 def q_notice_due(now: datetime) -> Q:
     """Running cases red long enough to go on the notice list, not on it yet."""
-    return Q(state__in=RUNNING_STATES, colour=Colour.RED, noticed_at__isnull=True, notice_at__lte=now)
+    return _alarmed(Q(notice_due_at__lte=now), Q(notice_due_at__lte=now))
 
 
 def notice_at_expression(now: datetime) -> models.ExpressionWrapper:

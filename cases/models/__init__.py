@@ -1,8 +1,10 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py), the keys other systems use (keys.py: Open311 apps in open311.py, the
-12345 platform with its orders in hotline.py) and hand-overs between communities (transfers.py)."""
+(feedback.py), the open-case tally (tally.py), each running case's next threshold (alarm.py), the keys other
+systems use (keys.py: Open311 apps in open311.py, the 12345 platform with its orders in hotline.py) and hand-overs
+between communities (transfers.py)."""
 
+from .alarm import CaseAlarm
 from .approvals import APPROVER_ROLES, ApprovalKind, ApprovalRule, ExtensionRequest, ReturnRequest, rules_gap
 from .case import (
     OPEN_STATES,
@@ -62,6 +64,7 @@ __all__ = [
     "BulletinItem",
     "BulletinReader",
     "Case",
+    "CaseAlarm",
     "CaseCounter",
     "CaseEvent",
     "CaseList",

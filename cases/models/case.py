@@ -144,9 +144,9 @@ class Case(models.Model):
     colour_changed_at = models.DateTimeField(_("颜色变化时间"), null=True, blank=True)
     red_since = models.DateTimeField(_("转红时间"), null=True, blank=True)
     # When a running case is next due to change colour (NULL once it cannot): yellow_at while it is green,
-    # red_at while it is green or yellow. Stored so that the sweep and the dashboard find the few cases
-    # crossing a threshold by index, and so that PostgreSQL keeps statistics on exactly these values; with
-    # partial indexes on warn_at/due_at it judged from the whole table's dates and chose to scan it all.
+    # red_at while it is green or yellow; and notice_due_at, when a red case goes on the notice list. Stored,
+    # and copied by triggers into the alarm table (CaseAlarm), where they are indexed: the sweep and the
+    # dashboard find the few cases crossing a threshold there, and a colour change writes no index entry here.
     yellow_at = models.GeneratedField(
         expression=clock.yellow_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
     )
@@ -157,6 +157,9 @@ class Case(models.Model):
     # Fixed when the case turns red (red_since + notice_delay), so the sweep finds due notices by index.
     notice_at = models.DateTimeField(_("通报时间"), null=True, blank=True)
     noticed_at = models.DateTimeField(_("列入通报时间"), null=True, blank=True)
+    notice_due_at = models.GeneratedField(
+        expression=clock.notice_due_at_expression(), output_field=models.DateTimeField(null=True), db_persist=True
+    )
 
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
@@ -202,14 +205,9 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # The sweep: each transition touches only the rows that change, found by these partial indexes.
-            models.Index(fields=["yellow_at"], name="case_yellow_at_idx", condition=Q(yellow_at__isnull=False)),
-            models.Index(fields=["red_at"], name="case_red_at_idx", condition=Q(red_at__isnull=False)),
-            models.Index(
-                fields=["notice_at"],
-                name="case_sweep_notice_idx",
-                condition=Q(colour=Colour.RED, noticed_at__isnull=True, state__in=RUNNING_STATES),
-            ),
+            # No index names a column the sweep changes (the colour, its times, the thresholds that follow it): a
+            # colour change is then a heap-only update, with no index entry written. The sweep finds the cases
+            # through the alarm table (CaseAlarm).
             # Lists: my work, the dashboard, a community's cases.
             models.Index(
                 fields=["responsible_id", "due_at", "id"],
@@ -218,14 +216,14 @@ class Case(models.Model):
             ),
             models.Index(fields=["due_at", "id"], name="case_due_idx"),
             models.Index(fields=["due_at", "id"], name="case_running_due_idx", condition=Q(state__in=RUNNING_STATES)),
-            # Cases turned red before their deadline (the second reopen), for the dashboard's red list.
+            # Cases red before their deadline (the second reopen turns them red), for the dashboard's red list.
+            # The colour is left out of the condition (see above); few running cases were reopened twice.
             models.Index(
                 fields=["due_at", "id"],
-                name="case_reopened_red_idx",
-                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=clock.REOPENS_TURNING_RED, colour=Colour.RED),
+                name="case_reopened_twice_idx",
+                condition=Q(state__in=RUNNING_STATES, reopen_count__gte=clock.REOPENS_TURNING_RED),
             ),
-            # No index has the colour as a column: each colour change would move the case within it, and the
-            # dashboard counts colours from the tally. A street's cases are found through the number's
+            # The dashboard counts colours from the tally. A street's cases are found through the number's
             # (street, year, serial) constraint.
             models.Index(fields=["community", "state", "due_at"], name="case_community_state_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),

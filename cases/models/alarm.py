@@ -1,0 +1,176 @@
+"""When each running case next needs the sweep, kept apart from the case by database triggers.
+
+A case's next yellow, red and notice times (the generated ``yellow_at``, ``red_at`` and ``notice_due_at``
+columns) change whenever its colour does. Indexed on the case itself, every colour change would write new
+index entries, on index pages that do not fit in memory at a county's scale. Here they live in a narrow table
+of their own, one row per case that still has something ahead of it: the sweep and the dashboard find the
+few cases crossing a threshold through this table's partial indexes, and no index of the case names a column
+the sweep changes, so PostgreSQL rewrites a case changing colour as a heap-only update.
+
+Every insert, update or delete of a case keeps the row in the same transaction, whatever wrote it (a service,
+the set-based sweep, a bulk load). The filters in ``cases.clock`` still check the case's own columns, so a
+case changed by a concurrent transaction is judged on its new version.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+
+ALARMS = ("yellow_at", "red_at", "notice_due_at")
+
+
+class CaseAlarm(models.Model):
+    case = models.OneToOneField(
+        Case,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # kept by the triggers below, which delete it with its case
+        related_name="+",
+        verbose_name=_("诉求"),
+    )
+    yellow_at = models.DateTimeField(_("转黄时间"), null=True)
+    red_at = models.DateTimeField(_("转红时间"), null=True)
+    notice_due_at = models.DateTimeField(_("通报时间"), null=True)
+
+    class Meta:
+        verbose_name = _("诉求下次变色时间")
+        verbose_name_plural = _("诉求下次变色时间")
+        indexes = [
+            models.Index(
+                fields=["yellow_at"], name="casealarm_yellow_idx", condition=models.Q(yellow_at__isnull=False)
+            ),
+            models.Index(fields=["red_at"], name="casealarm_red_idx", condition=models.Q(red_at__isnull=False)),
+            models.Index(
+                fields=["notice_due_at"], name="casealarm_notice_idx", condition=models.Q(notice_due_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.yellow_at} / {self.red_at} / {self.notice_due_at}"
+
+
+# --- The triggers ----------------------------------------------------------------------------------
+#
+# Written once here for both databases (fixed names only, no input). Migration 0030 installs them; SQLite
+# drops a table's triggers whenever a migration rebuilds the table, so lucun.db re-creates the SQLite ones
+# after migrate, refilling the table first. tests/cases/test_alarm.py fails if the database's triggers
+# differ from these.
+
+_COLUMNS = ", ".join(ALARMS)
+_ANY = " OR ".join(f"{{row}}{c} IS NOT NULL" for c in ALARMS)
+
+REFILL = (
+    "DELETE FROM cases_casealarm",
+    f"INSERT INTO cases_casealarm (case_id, {_COLUMNS}) SELECT id, {_COLUMNS} FROM cases_case "  # noqa: S608
+    f"WHERE {_ANY.format(row='')}",
+)
+OPERATIONS = ("insert", "update", "delete")
+
+
+def postgres_alarm_functions() -> dict[str, str]:
+    """The PL/pgSQL body of each statement trigger's function, by operation (as pg_proc.prosrc holds it)."""
+    differs = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in ALARMS)
+    upsert = ", ".join(f"{c} = EXCLUDED.{c}" for c in ALARMS)
+    new_values = ", ".join(f"n.{c}" for c in ALARMS)
+    return {
+        "insert": f"""
+    BEGIN
+        INSERT INTO cases_casealarm (case_id, {_COLUMNS})
+        SELECT n.id, {new_values} FROM new_rows AS n WHERE {_ANY.format(row="n.")};
+        RETURN NULL;
+    END;
+    """,  # noqa: S608
+        # Only the cases whose times moved; a case with nothing ahead of it any more leaves the table.
+        "update": f"""
+    BEGIN
+        WITH moved AS (
+            SELECT n.id, {new_values} FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id WHERE {differs}
+        ), cleared AS (
+            DELETE FROM cases_casealarm AS a USING moved AS n
+            WHERE a.case_id = n.id AND NOT ({_ANY.format(row="n.")})
+        )
+        INSERT INTO cases_casealarm AS a (case_id, {_COLUMNS})
+        SELECT n.id, {new_values} FROM moved AS n WHERE {_ANY.format(row="n.")}
+        ON CONFLICT (case_id) DO UPDATE SET {upsert};
+        RETURN NULL;
+    END;
+    """,  # noqa: S608
+        "delete": """
+    BEGIN
+        DELETE FROM cases_casealarm AS a USING old_rows AS o WHERE a.case_id = o.id;
+        RETURN NULL;
+    END;
+    """,
+    }
+
+
+def _postgres_statements() -> list[str]:
+    # Transition tables admit no column list (AFTER UPDATE OF …): every UPDATE of a case runs the trigger,
+    # which compares the old and new times and writes only where they moved.
+    tables = {
+        "insert": "REFERENCING NEW TABLE AS new_rows",
+        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "REFERENCING OLD TABLE AS old_rows",
+    }
+    functions = [
+        f"CREATE OR REPLACE FUNCTION cases_alarm_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
+        for op, body in postgres_alarm_functions().items()
+    ]
+    triggers = [
+        f"CREATE TRIGGER cases_alarm_{op} AFTER {op.upper()} ON cases_case {tables[op]} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION cases_alarm_on_{op}();"
+        for op in OPERATIONS
+    ]
+    return [*functions, *triggers]
+
+
+def sqlite_alarm_triggers():
+    from lucun.db import SqliteTrigger
+
+    new_values = ", ".join(f"NEW.{c}" for c in ALARMS)
+    add = (
+        f"INSERT INTO cases_casealarm (case_id, {_COLUMNS}) SELECT NEW.id, {new_values} "
+        f"WHERE {_ANY.format(row='NEW.')};"
+    )
+    moved = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in ALARMS)
+    replace = f"DELETE FROM cases_casealarm WHERE case_id = OLD.id; {add}"  # noqa: S608
+    bodies = {
+        "insert": ("AFTER INSERT", "", add),
+        "update": ("AFTER UPDATE", f" WHEN {moved}", replace),
+        "delete": ("AFTER DELETE", "", "DELETE FROM cases_casealarm WHERE case_id = OLD.id;"),
+    }
+    return [
+        SqliteTrigger(
+            name=f"cases_alarm_{op}",
+            table="cases_case",
+            sql=f"CREATE TRIGGER cases_alarm_{op} {timing} ON cases_case{condition} BEGIN {body} END;",
+            repair=REFILL,
+        )
+        for op, (timing, condition, body) in bodies.items()
+    ]
+
+
+def alarm_triggers_remove(schema_editor) -> None:
+    for op in OPERATIONS:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_alarm_{op} ON cases_case;")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS cases_alarm_on_{op}();")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_alarm_{op};")
+
+
+def alarm_triggers_install(schema_editor) -> None:
+    """(Re-)create the alarm table's triggers as written here and refill it from the cases (a migration's step)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = _postgres_statements()
+    elif vendor == "sqlite":
+        statements = [trigger.sql for trigger in sqlite_alarm_triggers()]
+    else:
+        raise RuntimeError(f"case alarm triggers are written for PostgreSQL and SQLite, not {vendor}")
+    alarm_triggers_remove(schema_editor)
+    for statement in REFILL:
+        schema_editor.execute(statement)
+    for statement in statements:
+        schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters
