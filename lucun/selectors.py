@@ -153,14 +153,22 @@ def officials_by_community(*, community_ids: list[int], roles: list[str] | froze
     return result
 
 
-def officials_in_scope(*, user: User) -> QuerySet[User]:
-    """Return the active officials whose positions lie within the communities this user sees."""
+def officials_in_scope(*, user: User, seen: list[Community] | None = None) -> QuerySet[User]:
+    """Return the active officials whose positions lie within the communities this user sees.
+
+    ``seen``: those communities as ``communities_seen`` gives them, named by id instead of the scoping subquery.
+    """
     from django.db.models import Q
 
     from .models import Position
 
-    visible = communities_for(user)
-    positions = Position.objects.current().filter(
-        Q(community__in=visible) | Q(grid__community__in=visible) | Q(street__in=visible.values("street"))
-    )
+    if seen is not None:
+        ids = [c.pk for c in seen]
+        covering = (
+            Q(community_id__in=ids) | Q(grid__community_id__in=ids) | Q(street_id__in={c.street_id for c in seen})
+        )
+    else:
+        visible = communities_for(user)
+        covering = Q(community__in=visible) | Q(grid__community__in=visible) | Q(street__in=visible.values("street"))
+    positions = Position.objects.current().filter(covering)
     return User.objects.filter(is_active=True, pk__in=positions.values("user")).order_by("real_name", "username")

@@ -312,7 +312,7 @@ def case_filter_form(*, user, data=None) -> CaseFilterForm:
     form = CaseFilterForm(
         data,
         communities=Community.objects.filter(pk__in=[c.pk for c in seen]).order_by("sort_order", "name"),
-        officials=officials_in_scope(user=user),
+        officials=officials_in_scope(user=user, seen=seen),
         user=user,
     )
     form.show_choices("community", seen)
