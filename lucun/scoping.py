@@ -64,7 +64,8 @@ def community_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
         if not known:
             known.extend(Community.objects.order_by("pk").values_list("pk", flat=True))
         return list(known)
-    reach = user.__dict__.get("_lucun_reach")
+    # getattr, not the instance's __dict__: request.user is a lazy object that passes attributes to the user.
+    reach = getattr(user, "_lucun_reach", None)
     if reach is None:
         reach = user._lucun_reach = _reach_of(user_positions(user))
     wanted = None if roles is None else set(roles)

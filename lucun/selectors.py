@@ -4,14 +4,36 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, Model, Prefetch, QuerySet, Subquery, Value
 
 from .models import AuditEvent, Community, ExportJob, Grid, Notification, Street, User
-from .scoping import communities_for
+from .scoping import communities_for, community_ids_for
 
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def _counted(queryset: QuerySet) -> Subquery:
+def communities_seen(*, user: User) -> list[Community]:
+    """Return the communities this user sees (``community_ids_for``) with their names, in the order lists show them.
+
+    One statement, read once per request and kept on the user object: a page's filter bar and its figures by
+    community share it.
+    """
+    ids = community_ids_for(user)
+    kept = getattr(user, "_lucun_communities_seen", None)
+    if kept is None or kept[0] != ids:
+        listed = (
+            list(
+                Community.objects.filter(pk__in=ids)
+                .order_by("sort_order", "name")
+                .only("name", "sort_order", "street_id")
+            )
+            if ids
+            else []
+        )
+        kept = user._lucun_communities_seen = (ids, listed)
+    return list(kept[1])
+
+
+def counted(queryset: QuerySet) -> Subquery:
     """``queryset``'s row count as a scalar subquery (one row, no GROUP BY)."""
     rows = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=Count("pk")).values("_n")
     return Subquery(rows, output_field=IntegerField())
@@ -26,10 +48,10 @@ def shell_counts(*, user: User, badges: dict[str, list[QuerySet]]) -> dict[str, 
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if not badges:
         return {"unread": unread.count()}
-    parts = {"unread": _counted(unread)}
+    parts = {"unread": counted(unread)}
     for key, querysets in badges.items():
         for i, queryset in enumerate(querysets):
-            parts[f"{key}__{i}"] = _counted(queryset)
+            parts[f"{key}__{i}"] = counted(queryset)
     row = User.objects.filter(pk=user.pk).values(**parts).first() or {}
     counts = {"unread": row.get("unread") or 0}
     for key, querysets in badges.items():
@@ -131,14 +153,22 @@ def officials_by_community(*, community_ids: list[int], roles: list[str] | froze
     return result
 
 
-def officials_in_scope(*, user: User) -> QuerySet[User]:
-    """Return the active officials whose positions lie within the communities this user sees."""
+def officials_in_scope(*, user: User, seen: list[Community] | None = None) -> QuerySet[User]:
+    """Return the active officials whose positions lie within the communities this user sees.
+
+    ``seen``: those communities as ``communities_seen`` gives them, named by id instead of the scoping subquery.
+    """
     from django.db.models import Q
 
     from .models import Position
 
-    visible = communities_for(user)
-    positions = Position.objects.current().filter(
-        Q(community__in=visible) | Q(grid__community__in=visible) | Q(street__in=visible.values("street"))
-    )
+    if seen is not None:
+        ids = [c.pk for c in seen]
+        covering = (
+            Q(community_id__in=ids) | Q(grid__community_id__in=ids) | Q(street_id__in={c.street_id for c in seen})
+        )
+    else:
+        visible = communities_for(user)
+        covering = Q(community__in=visible) | Q(grid__community__in=visible) | Q(street__in=visible.values("street"))
+    positions = Position.objects.current().filter(covering)
     return User.objects.filter(is_active=True, pk__in=positions.values("user")).order_by("real_name", "username")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.forms import PhotosField
 from lucun.models import Grid
-from lucun.widgets import DateInput
+from lucun.widgets import DateInput, Select, read_choices_plainly
 
 from ..models import Case, CaseList, Category, ConductKind, Tier
 from ..selectors import tier_default
@@ -240,21 +240,32 @@ class ViolationForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
+    # Every drop-down is written in Python (``lucun.widgets.Select``): the lists run to every official of a street.
     q = forms.CharField(label=_("编号或标题"), required=False, max_length=50)
-    community = forms.ModelChoiceField(label=_("村(居)"), queryset=None, required=False, empty_label=_("全部村(居)"))
+    community = forms.ModelChoiceField(
+        label=_("村(居)"), queryset=None, required=False, empty_label=_("全部村(居)"), widget=Select
+    )
     category = forms.ModelChoiceField(
-        label=_("类别"), queryset=Category.objects.all(), required=False, empty_label=_("全部类别")
+        label=_("类别"), queryset=Category.objects.all(), required=False, empty_label=_("全部类别"), widget=Select
     )
     tier = forms.ModelChoiceField(
-        label=_("层级"), queryset=Tier.objects.order_by("rank"), required=False, empty_label=_("全部层级")
+        label=_("层级"),
+        queryset=Tier.objects.order_by("rank"),
+        required=False,
+        empty_label=_("全部层级"),
+        widget=Select,
     )
-    state = forms.ChoiceField(label=_("状态"), required=False)
-    colour = forms.ChoiceField(label=_("颜色"), required=False)
-    case_list = forms.ChoiceField(label=_("清单"), required=False, choices=[("", _("全部清单")), *CaseList.choices])
+    state = forms.ChoiceField(label=_("状态"), required=False, widget=Select)
+    colour = forms.ChoiceField(label=_("颜色"), required=False, widget=Select)
+    case_list = forms.ChoiceField(
+        label=_("清单"), required=False, choices=[("", _("全部清单")), *CaseList.choices], widget=Select
+    )
     first_responder = forms.ModelChoiceField(
-        label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部")
+        label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部"), widget=Select
     )
-    source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *Case.Source.choices])
+    source = forms.ChoiceField(
+        label=_("来源"), required=False, choices=[("", _("全部来源")), *Case.Source.choices], widget=Select
+    )
 
     def __init__(self, *args, communities, officials, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,28 +280,43 @@ class CaseFilterForm(forms.Form):
                 queryset=source_filter.choices(user),
                 required=False,
                 empty_label=_("全部") + str(source_filter.label),
+                widget=Select,
             )
         # The case list opens on the open cases ("open"); "all" shows every state (views.case_list).
         self.fields["state"].choices = [("open", _("未办结")), ("all", _("全部状态")), *CaseState.choices]
         self.fields["colour"].choices = [("", _("全部颜色")), *Colour.choices]
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                read_choices_plainly(field)
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
+    def show_choices(self, name: str, objects) -> None:
+        """Write the options of ``name`` from ``objects`` the page has read anyway, instead of reading them again."""
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
+
 
 def case_filter_form(*, user, data=None) -> CaseFilterForm:
-    """The case-list and dashboard filters for ``user`` (the pages, and the dashboard's background refresh)."""
-    from lucun.scoping import communities_for
-    from lucun.selectors import officials_in_scope
+    """The dashboard's filters for ``user`` (the page, and its background refresh).
 
-    return CaseFilterForm(
+    The communities' options are those the page reads for its figures (``communities_seen``, once per request).
+    """
+    from lucun.models import Community
+    from lucun.selectors import communities_seen, officials_in_scope
+
+    seen = communities_seen(user=user)
+    form = CaseFilterForm(
         data,
-        communities=communities_for(user).order_by("sort_order", "name"),
-        officials=officials_in_scope(user=user),
+        communities=Community.objects.filter(pk__in=[c.pk for c in seen]).order_by("sort_order", "name"),
+        officials=officials_in_scope(user=user, seen=seen),
         user=user,
     )
+    form.show_choices("community", seen)
+    return form
 
 
 class CaseListFilterForm(CaseFilterForm):

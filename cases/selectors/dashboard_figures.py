@@ -5,19 +5,35 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import User
-from lucun.scoping import communities_for
+from lucun.scoping import community_ids_for
+from lucun.selectors import communities_seen, counted
 
 from .. import clock
 from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, Tier
-from .approvals import approvals_pending_totals
-from .case import case_list, refresh_flag
+from .approvals import PENDING, REQUEST_MODELS
+from .case import LIST_RELATED, case_list, refresh_flag
 
 
 def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, int]:
@@ -25,7 +41,7 @@ def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, 
     counts them (the trigger-kept tally, corrected by the cases that crossed a threshold since the sweep)."""
     now = now or timezone.now()
     totals = dict.fromkeys(Colour.values, 0)
-    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now), now=now)
+    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now, by_ids=True), now=now)
     for (_tier, _community, colour), n in counts.items():
         totals[colour] += n
     return totals
@@ -86,19 +102,57 @@ def _resolution_version() -> tuple:
     return tuple(CaseEvent.objects.filter(kind=kind).aggregate(m=Max("at"))["m"] for kind in RESOLUTION_KINDS)
 
 
-def _tiers_and_resolution_version() -> tuple[list[Tier], tuple]:
-    """Return the tiers in rank order and ``_resolution_version()``, read in one statement.
+def _tiers_and_figures(*, base: QuerySet, since: datetime) -> tuple[list[Tier], tuple, dict, dict]:
+    """Return the tiers in rank order, ``_resolution_version()``, the 12345 figures and the approvals waiting.
 
-    The newest resolve and reopen ride along each tier as uncorrelated subqueries (computed once).
+    One statement: the newest resolve and reopen, the hotline counts and the pending requests ride along each tier
+    as uncorrelated scalar subqueries (computed once). Without tiers, the same figures take their own statements.
     """
-    newest = {
+    riders = {
         f"newest_{kind}": Subquery(CaseEvent.objects.filter(kind=kind).order_by("-at").values("at")[:1])
         for kind in RESOLUTION_KINDS
     }
-    tiers = list(Tier.objects.order_by("rank").annotate(**newest))
+    riders |= {f"hotline_{name}": counted(cases) for name, cases in _hotline_parts(base=base, since=since).items()}
+    for kind, model in REQUEST_MODELS.items():
+        pending = model.objects.filter(decision=PENDING, case__in=base.order_by().values("pk"))
+        riders[f"waiting_{kind}"] = counted(pending)
+        riders[f"escalated_{kind}"] = counted(pending.filter(escalated_at__isnull=False))
+    tiers = list(Tier.objects.order_by("rank").annotate(**riders))
     if not tiers:
-        return tiers, _resolution_version()
-    return tiers, tuple(getattr(tiers[0], f"newest_{kind}") for kind in RESOLUTION_KINDS)
+        row = {"newest_" + kind: v for kind, v in zip(RESOLUTION_KINDS, _resolution_version(), strict=True)}
+        row |= {f"hotline_{name}": cases.count() for name, cases in _hotline_parts(base=base, since=since).items()}
+        for kind, model in REQUEST_MODELS.items():
+            pending = model.objects.filter(decision=PENDING, case__in=base.order_by().values("pk"))
+            row[f"waiting_{kind}"] = pending.count()
+            row[f"escalated_{kind}"] = pending.filter(escalated_at__isnull=False).count()
+    else:
+        row = vars(tiers[0])
+    version = tuple(row[f"newest_{kind}"] for kind in RESOLUTION_KINDS)
+    hotline = {name: row[f"hotline_{name}"] or 0 for name in HOTLINE_FIGURES}
+    hotline["on_time_rate"] = round(100 * hotline["on_time"] / hotline["resolved"], 1) if hotline["resolved"] else None
+    approvals = {
+        "waiting": sum(row[f"waiting_{kind}"] or 0 for kind in REQUEST_MODELS),
+        "escalated": sum(row[f"escalated_{kind}"] or 0 for kind in REQUEST_MODELS),
+    }
+    return tiers, version, hotline, approvals
+
+
+HOTLINE_FIGURES = ("received", "open", "resolved", "on_time")
+
+
+def _hotline_parts(*, base: QuerySet, since: datetime) -> dict[str, QuerySet]:
+    """The 12345 hotline cases of ``base``: received since ``since``, open now, resolved since, and those on time.
+
+    Live, not from the stored resolved figures: an imported or pushed order opens a case without resolving one,
+    so the stored copy would not know it is out of date. Each is counted through the partial index of hotline cases.
+    """
+    hotline = base.filter(source=Case.Source.HOTLINE).order_by()
+    return {
+        "received": hotline.filter(opened_at__gte=since),
+        "open": hotline.filter(state__in=OPEN_STATES),
+        "resolved": hotline.filter(resolved_at__gte=since),
+        "on_time": hotline.filter(clock.q_on_time(), resolved_at__gte=since),
+    }
 
 
 def _dashboard_key(*, visible: list[int], filters: dict, since: datetime, limits: list[int]) -> str:
@@ -116,8 +170,9 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
     """Count open cases by (tier, community, live colour).
 
     With the filters the tally keeps, from the trigger-kept counts by stored colour, corrected by the
-    running cases that crossed a threshold since the last sweep (few, found through the sweep indexes);
-    otherwise straight from the cases.
+    running cases that crossed a threshold since the last sweep (few, found through the sweep indexes),
+    both read in one statement and both in the user's communities (``community_ids_for``); otherwise
+    straight from the cases.
     """
     counts: dict[tuple[int, int, str], int] = {}
     if not set(filters) <= TALLY_FILTERS:
@@ -129,25 +184,30 @@ def _open_counts(*, user: User, filters: dict, base: QuerySet, now: datetime) ->
         ):
             counts[(row["tier_id"], row["community_id"], row["live_colour"])] = row["n"]
         return counts
-    tally = CaseTally.objects.filter(community__in=communities_for(user), open_count__gt=0)
+    ids = community_ids_for(user)
+    tally = CaseTally.objects.filter(community_id__in=ids, open_count__gt=0)
+    crossed = Case.objects.filter(clock.q_behind(now), community_id__in=ids).with_live_colour(now)
     for key in ("community", "category", "tier", "first_responder"):
         if filters.get(key):
             tally = tally.filter(**{key: filters[key]})
+            crossed = crossed.filter(**{key: filters[key]})
     if filters.get("street"):
         tally = tally.filter(community__street=filters["street"])
-    for row in tally.values("tier_id", "community_id", "colour").annotate(n=Sum("open_count")).order_by():
-        counts[(row["tier_id"], row["community_id"], row["colour"])] = row["n"]
-    crossed = (
-        base.filter(clock.q_behind(now))
-        .order_by()
-        .values("tier_id", "community_id", "colour", "live_colour")
-        .annotate(n=Count("pk"))
+        crossed = crossed.filter(community__street=filters["street"])
+    stored = (
+        tally.order_by()
+        .values("tier_id", "community_id", "colour")
+        .annotate(live=Value("", output_field=CharField()), n=Sum("open_count"))
     )
-    for row in crossed:
-        stored = (row["tier_id"], row["community_id"], row["colour"])
-        live = (row["tier_id"], row["community_id"], row["live_colour"])
-        counts[stored] = counts.get(stored, 0) - row["n"]
-        counts[live] = counts.get(live, 0) + row["n"]
+    moved = crossed.order_by().values("tier_id", "community_id", "colour", "live_colour").annotate(n=Count("pk"))
+    for row in stored.union(moved, all=True):  # rows named as the tally's: a crossed case's live colour is "live"
+        tier_id, community_id, colour, live, n = (row[k] for k in ("tier_id", "community_id", "colour", "live", "n"))
+        if not live:
+            counts[(tier_id, community_id, colour)] = counts.get((tier_id, community_id, colour), 0) + n
+            continue
+        # A case that crossed a threshold leaves its stored colour's count for its live colour's.
+        counts[(tier_id, community_id, colour)] = counts.get((tier_id, community_id, colour), 0) - n
+        counts[(tier_id, community_id, live)] = counts.get((tier_id, community_id, live), 0) + n
     return counts
 
 
@@ -197,7 +257,7 @@ def dashboard_resolved_refresh(*, user: User, filters: dict | None = None, now: 
     base = case_list(user=user, filters={k: v for k, v in filters.items() if k != "colour"}, now=now)
     limits = _limits(list(Tier.objects.order_by("rank")))
     figures = _resolved_compute(base=base, since=since, limits=limits)
-    visible = sorted(communities_for(user).values_list("pk", flat=True))
+    visible = community_ids_for(user)
     key = _dashboard_key(visible=visible, filters=filters, since=since, limits=limits)
     cache_set(key, {"figures": figures, "as_of": now, "version": version}, timeout=RESOLVED_CACHE_SECONDS)
     cache_delete(refresh_flag(key))
@@ -251,14 +311,17 @@ def _resolved_compute(*, base: QuerySet, since: datetime, limits: list[int]) -> 
 
 
 def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
-    base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
+    # The cases are scoped by the ids of the user's communities, read once (``community_ids_for``), in every statement.
+    base = case_list(
+        user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now, by_ids=True
+    )
 
-    tiers, version = _tiers_and_resolution_version()
+    tiers, version, hotline, approvals = _tiers_and_figures(base=base, since=since)
     counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)
     colour_by_tier: dict[str, dict[int, int]] = {c: {t.pk: 0 for t in tiers} for c in Colour.values}
     totals = dict.fromkeys(Colour.values, 0)
     per_community: dict[int, dict] = {}
-    names = {c.pk: c for c in communities_for(user).only("name", "sort_order")}
+    names = {c.pk: c for c in communities_seen(user=user)}
     for (tier_id, community_id, colour), n in counts.items():
         if not n:
             continue
@@ -273,25 +336,12 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
         entry[colour] += n
     community_rows = sorted(per_community.values(), key=lambda r: (-r["red"], -r["yellow"], r["order"], r["name"]))
 
-    # Written so that the running-cases index on due_at serves them: most overdue first, soonest due first.
-    # Red: overdue (the index in due_at order), plus the few turned red before their deadline (reopened twice).
-    overdue = list(base.filter(clock.q_red_by_deadline(now)).order_by("due_at", "pk")[:50])
-    forced = list(base.filter(clock.q_red_before_deadline(now)).order_by("due_at", "pk")[:50])
-    red_cases = sorted(overdue + forced, key=lambda c: (c.due_at, c.pk))[:50]
-    yellow_cases = list(base.filter(clock.q_yellow(now)).order_by("due_at", "pk")[:50])
-    # One statement, through the partial index of the cases anyone said "我也遇到" on.
-    same_question_cases = list(
-        base.filter(same_question_count__gt=0, state__in=OPEN_STATES).order_by("-same_question_count", "due_at", "pk")[
-            :SAME_QUESTION_LISTED
-        ]
-    )
+    red_cases, yellow_cases, same_question_cases = _listed(base=base, now=now)
 
     (resolved, trend, lists), as_of, stale, key = _resolved_figures(
         visible=sorted(names), filters=filters or {}, base=base, since=since, now=now, tiers=tiers, version=version
     )
     buckets, beyond = _buckets(resolved, tiers)
-    approvals = approvals_pending_totals(cases=base)
-    hotline = _hotline_figures(base=base, since=since)
     return Dashboard(
         now=now,
         tiers=tiers,
@@ -315,28 +365,45 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     )
 
 
-def _hotline_figures(*, base: QuerySet, since: datetime) -> dict:
-    """Count the 12345 hotline cases of ``base``: received since ``since``, open now, resolved since and on time.
+LISTED = 50
 
-    Live, not from the stored resolved figures: an imported or pushed order opens a case without resolving one,
-    so the stored copy would not know it is out of date. One statement, through the partial index of hotline cases.
+
+def _listed(*, base: QuerySet, now: datetime) -> tuple[list[Case], list[Case], list[Case]]:
+    """Return the red, yellow and 同问 lists of ``base``, in one statement.
+
+    Each list is found as on its own, through its index and limited (red: the overdue in due_at order, plus the
+    few turned red before their deadline; yellow in due_at order; 同问 through the partial index of the cases
+    anyone said "我也遇到" on); their ids are joined with UNION ALL and the cases read once, each marked with the
+    lists it is on by the same conditions.
     """
-    received = Q(opened_at__gte=since)
-    resolved = Q(resolved_at__gte=since)
-    is_open = Q(state__in=OPEN_STATES)
-    stats = (
-        base.filter(source=Case.Source.HOTLINE)
-        .filter(received | resolved | is_open)
-        .order_by()
-        .aggregate(
-            received=Count("pk", filter=received),
-            open=Count("pk", filter=is_open),
-            resolved=Count("pk", filter=resolved),
-            on_time=Count("pk", filter=resolved & clock.q_on_time()),
-        )
+    wanted = {
+        "overdue": clock.q_red_by_deadline(now),
+        "forced": clock.q_red_before_deadline(now),
+        "yellow": clock.q_yellow(now),
+        "same": Q(same_question_count__gt=0, state__in=OPEN_STATES),
+    }
+    parts = [
+        base.filter(wanted["overdue"]).order_by("due_at", "pk")[:LISTED],
+        base.filter(wanted["forced"]).order_by("due_at", "pk")[:LISTED],
+        base.filter(wanted["yellow"]).order_by("due_at", "pk")[:LISTED],
+        base.filter(wanted["same"]).order_by("-same_question_count", "due_at", "pk")[:SAME_QUESTION_LISTED],
+    ]
+    sql, params = [], []
+    for n, part in enumerate(parts):
+        part_sql, part_params = part.values("pk").query.get_compiler(using=part.db).as_sql()
+        sql.append(f"SELECT * FROM ({part_sql}) AS listed_{n}")  # noqa: S608 -- the ORM's own SQL
+        params.extend(part_params)
+    cases = list(
+        Case.objects.filter(pk__in=RawSQL(" UNION ALL ".join(sql), params))  # noqa: S611 -- the ORM's own SQL
+        .select_related(*LIST_RELATED)
+        .with_live_colour(now)
+        .annotate(**{f"on_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in wanted.items()})
+        .order_by("due_at", "pk")
     )
-    stats["on_time_rate"] = round(100 * stats["on_time"] / stats["resolved"], 1) if stats["resolved"] else None
-    return stats
+    red = [c for c in cases if c.on_overdue or c.on_forced][:LISTED]
+    yellow = [c for c in cases if c.on_yellow][:LISTED]
+    same = sorted((c for c in cases if c.on_same), key=lambda c: -c.same_question_count)[:SAME_QUESTION_LISTED]
+    return red, yellow, same
 
 
 def _buckets(resolved: dict, tiers: list[Tier]) -> tuple[list[dict], dict]:

@@ -239,6 +239,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filter_form = _filter_form(request)
     data = selectors.dashboard(user=request.user, filters=filter_form.filters())
+    filter_form.show_choices("tier", data.tiers)  # the tiers the figures were read with, not read again
     if data.resolved_stale:
         # The page shows the stored figures at once; a worker recomputes them for the next refresh.
         services.dashboard_refresh_request(user=request.user, key=data.resolved_key, query=request.GET.urlencode())

@@ -4,13 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case
 from lucun.models import Role
-from tests.factories import official
+from tests.factories import CommunityFactory, official
 
 from .factories import hotline_orders, open_case
 
@@ -99,13 +100,85 @@ def test_the_dashboard_api_gives_the_hotline_figures(client, supervisor, orders)
     assert hotline == {"received": 3, "open": 2, "resolved": 2, "on_time": 1, "on_time_rate": 50.0}
 
 
-def test_the_hotline_figures_cost_the_dashboard_one_statement(supervisor, orders, django_assert_num_queries):
+def test_the_dashboard_reads_its_figures_in_three_statements_the_hotline_figures_in_one(
+    supervisor, orders, django_assert_num_queries
+):
     from cases import selectors
 
-    selectors.dashboard(user=supervisor)  # stores the resolved figures: the next call reads them from the cache
-    # Nine statements before the 12345 figures (the tiers carry the newest resolve and reopen, and the communities
-    # read for their names give the stored copy's key); one more for them, live (not in the stored resolved
-    # figures) because an imported order opens a case without resolving one, so the stored copy would not know.
-    with django_assert_num_queries(10) as counted:
+    selectors.dashboard(user=supervisor)  # stores the resolved figures, reads the user's communities once
+    # The tiers, carrying the newest resolve and reopen, the 12345 figures and the approvals waiting; the tally with
+    # the cases that crossed a threshold; the red, yellow and 同问 lists. The 12345 figures are live (not in the stored
+    # resolved figures) because an imported order opens a case without resolving one.
+    with django_assert_num_queries(3) as counted:
         selectors.dashboard(user=supervisor)
     assert sum("'hotline'" in q["sql"] for q in counted.captured_queries) == 1
+
+
+def _overdue(*, community, by, hours: int = 30, **kwargs) -> Case:
+    """A case of the 24-hour tier opened ``hours`` ago: red now, still green as stored (no sweep has run)."""
+    with time_machine.travel(timezone.now() - timedelta(hours=hours), tick=False):
+        return open_case(community=community, by=by, tier_code="immediate", **kwargs)
+
+
+def test_a_cadre_sees_only_their_communitys_cases_on_the_dashboard_and_its_api(client, staff, cadre, community):
+    other = CommunityFactory(street=community.street, name="稻香村")
+    stranger = official(Role.COMMUNITY_CADRE, community=other)
+    mine = _overdue(community=community, by=cadre, title="本村超期")
+    warned = _overdue(community=community, by=cadre, hours=20, title="本村将到期")
+    theirs = [
+        _overdue(community=other, by=stranger, title="外村超期"),
+        _overdue(community=other, by=stranger, hours=20, title="外村将到期"),
+        open_case(community=other, by=stranger, title="外村同问"),
+    ]
+    Case.objects.filter(pk__in=[theirs[2].pk, mine.pk]).update(same_question_count=3)
+    [order] = hotline_orders(street=other.street, by=staff, accepted=[timezone.now()], community_name=other.name)
+    assert order.community == other
+    client.force_login(cadre)
+    response = client.get(reverse("cases:dashboard"))
+    d = response.context["d"]
+    assert d.totals == {"red": 1, "yellow": 1, "green": 0}
+    assert [r["id"] for r in d.community_rows] == [community.pk]
+    assert [c.pk for c in d.red_cases] == [mine.pk]
+    assert [c.pk for c in d.yellow_cases] == [warned.pk]
+    assert [c.pk for c in d.same_question_cases] == [mine.pk]
+    assert d.hotline["received"] == 0
+    html = response.content.decode()
+    assert "外村" not in html and "稻香村" not in html
+    body = client.get(reverse("api_case_dashboard")).json()
+    assert body["totals"] == d.totals
+    assert body["by_community"] == [{"id": community.pk, "name": community.name, "red": 1, "yellow": 1, "green": 0}]
+    assert body["hotline"] == d.hotline and body["approvals"] == d.approvals
+
+
+def test_a_case_moved_to_another_community_stays_on_its_first_responders_list_but_not_in_their_figures(
+    client, cadre, community
+):
+    other = CommunityFactory(street=community.street, name="稻香村")
+    moved = _overdue(community=community, by=cadre, title="已移交")
+    Case.objects.filter(pk=moved.pk).update(community=other)
+    client.force_login(cadre)
+    d = client.get(reverse("cases:dashboard")).context["d"]
+    assert [c.pk for c in d.red_cases] == [moved.pk]  # 首问负责: in sight of the one who first received it
+    assert d.totals == {"red": 0, "yellow": 0, "green": 0}  # counted where it is now
+    assert d.community_rows == []
+
+
+def test_the_lists_are_each_the_first_by_their_order_and_a_case_may_be_on_two(
+    supervisor, cadre, community, monkeypatch
+):
+    from cases import selectors
+    from cases.selectors import dashboard_figures
+
+    monkeypatch.setattr(dashboard_figures, "LISTED", 2)
+    monkeypatch.setattr(dashboard_figures, "SAME_QUESTION_LISTED", 2)
+    red = [_overdue(community=community, by=cadre, hours=h, title=f"超期{h}") for h in (40, 30, 26)]
+    yellow = [_overdue(community=community, by=cadre, hours=h, title=f"将到期{h}") for h in (23, 21, 19)]
+    green = open_case(community=community, by=cadre, title="正常")
+    for case, n in ((red[2], 9), (green, 5), (yellow[0], 2)):
+        Case.objects.filter(pk=case.pk).update(same_question_count=n)
+    d = selectors.dashboard(user=supervisor)
+    assert [c.pk for c in d.red_cases] == [red[0].pk, red[1].pk]  # most overdue first
+    assert [c.pk for c in d.yellow_cases] == [yellow[0].pk, yellow[1].pk]  # soonest due first
+    assert [c.pk for c in d.same_question_cases] == [red[2].pk, green.pk]  # most 同问 first
+    assert [c.live_colour for c in d.same_question_cases] == ["red", "green"]
+    assert d.totals == {"red": 3, "yellow": 3, "green": 1}

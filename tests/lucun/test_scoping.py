@@ -154,3 +154,13 @@ def test_community_ids_are_read_once_per_user_object(street, community, cadre, d
         assert community_ids_for(leader, [Role.STREET_LEADER]) == [community.pk]
     with django_assert_num_queries(1):  # a community position names its community itself
         assert community_ids_for(cadre) == [community.pk]
+
+
+def test_community_ids_are_read_once_for_the_lazy_user_of_a_request(street, community, django_assert_num_queries):
+    from django.utils.functional import SimpleLazyObject
+
+    leader = official(Role.STREET_LEADER, street=street)
+    lazy = SimpleLazyObject(lambda: leader)  # as request.user is
+    with django_assert_num_queries(2):  # the positions, then the communities of the street
+        assert community_ids_for(lazy) == [community.pk]
+        assert community_ids_for(lazy) == [community.pk]

@@ -7,8 +7,12 @@ import pytest
 from django import forms
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from lucun.widgets import DateInput, DateTimeLocalInput, MonthInput
+from lucun.models import Community
+from lucun.widgets import DateInput, DateTimeLocalInput, MonthInput, Select
+from tests.factories import CommunityFactory
 
 
 class Dates(forms.Form):
@@ -58,3 +62,42 @@ def test_every_form_of_the_apps_uses_the_shared_date_inputs():
                 if isinstance(field, forms.DateField | forms.DateTimeField):
                     widget = type(field.widget)
                     assert widget in (DateInput, DateTimeLocalInput, MonthInput), f"{module}.{name}.{field_name}"
+
+
+CHOICES = [
+    ("", "全部"),
+    (1, "芦湖村"),
+    ("2", 'A & B <"引号">'),
+    ("<3>", mark_safe("<b>已标为安全</b>")),
+    (4, gettext_lazy("类别")),
+    ("组", [(5, "第一组"), ("6'", "it's")]),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", "<3>", "6'", ["1"], "nothing"])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_x", "class": 'a"b', "required": True, "disabled": False}])
+def test_the_python_select_writes_the_markup_of_djangos_select(value, attrs):
+    ours = Select(choices=CHOICES).render("pick<er>", value, attrs=attrs)
+    django = forms.Select(choices=CHOICES).render("pick<er>", value, attrs=attrs)
+    assert ours == django
+    assert "<b>已标为安全</b>" in ours and "&lt;&quot;引号&quot;&gt;" in ours
+
+
+class Filter(forms.Form):
+    community = forms.ModelChoiceField(
+        queryset=Community.objects.order_by("name"), required=False, empty_label="全部", widget=Select
+    )
+    colour = forms.ChoiceField(choices=[("", "全部颜色"), ("red", "红色")], required=False, widget=Select)
+
+
+class DjangoFilter(forms.Form):
+    community = forms.ModelChoiceField(queryset=Community.objects.order_by("name"), required=False, empty_label="全部")
+    colour = forms.ChoiceField(choices=[("", "全部颜色"), ("red", "红色")], required=False)
+
+
+@pytest.mark.django_db
+def test_a_form_renders_the_python_select_as_django_does_with_the_chosen_values(community):
+    CommunityFactory(street=community.street, name="<东> & 西")
+    for data in (None, {"community": str(community.pk), "colour": "red"}, {"community": "x"}):
+        assert str(Filter(data)) == str(DjangoFilter(data))
+    assert f'<option value="{community.pk}" selected>' in str(Filter({"community": str(community.pk)}))
