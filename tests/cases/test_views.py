@@ -120,6 +120,18 @@ def test_my_work_query_count_is_fixed(client, cadre, community, handler, django_
         client.get(reverse("cases:my_work"))
 
 
+def test_my_work_never_lists_a_case_of_a_community_out_of_sight(client, cadre, community, handler):
+    kept = open_case(community=community, by=cadre, handler=handler, title="本村的")
+    moved = open_case(community=community, by=cadre, handler=handler, title="别村的")
+    foreign = CommunityFactory()  # another street's community, where the handler holds no position
+    Case.objects.filter(pk=moved.pk).update(community=foreign)
+    client.force_login(handler)
+    for query in ({}, {"colour": "green"}):
+        response = client.get(reverse("cases:my_work"), query)
+        assert [c.number for c in response.context["page_obj"]] == [kept.number], query
+        assert moved.number not in response.content.decode()
+
+
 def test_case_list_filters_by_colour_and_paginates(client, street_leader, cadre, community):
     t0 = timezone.now() - timedelta(hours=30)
     with time_machine.travel(t0, tick=False):
