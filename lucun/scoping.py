@@ -59,12 +59,12 @@ def community_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
+    # getattr and setattr, not the instance's __dict__: a request's user is a lazy object that passes them on.
     if user.is_superuser:
-        known = user.__dict__.setdefault("_lucun_all_community_ids", [])
-        if not known:
-            known.extend(Community.objects.order_by("pk").values_list("pk", flat=True))
+        known = getattr(user, "_lucun_all_community_ids", None)
+        if known is None:
+            known = user._lucun_all_community_ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
         return list(known)
-    # getattr, not the instance's __dict__: request.user is a lazy object that passes attributes to the user.
     reach = getattr(user, "_lucun_reach", None)
     if reach is None:
         reach = user._lucun_reach = _reach_of(user_positions(user))

@@ -6,7 +6,7 @@ from django.db.models import CharField, Count, DurationField, F, Q, QuerySet, Va
 from django.utils import timezone
 
 from lucun.models import User
-from lucun.scoping import communities_for, communities_with_role, roles_for
+from lucun.scoping import communities_for, community_ids_for, roles_for
 
 from ..models import ApprovalKind, ApprovalRule, Case, ExtensionRequest, ReturnRequest, Tier
 from ..permissions import SUPERVISE_ROLES
@@ -73,11 +73,14 @@ def _decidable_by(user: User) -> Q:
     if user.is_superuser:
         allowed = Q(pk__isnull=False)
     else:
+        # The ids of the communities each role reaches, read once per request: the statement (the navigation's
+        # badge on every page among them) names them instead of repeating the scoping subquery per role.
         allowed = Q(pk__in=[])
-        for role in roles_for(user):
-            allowed |= Q(approver_role=role, case__community__in=communities_with_role(user, [role]))
-        if roles_for(user) & SUPERVISE_ROLES:
-            allowed |= Q(approver_role="", case__community__in=communities_with_role(user, SUPERVISE_ROLES))
+        for role in sorted(roles_for(user)):
+            if ids := community_ids_for(user, [role]):
+                allowed |= Q(approver_role=role, case__community_id__in=ids)
+        if ids := community_ids_for(user, SUPERVISE_ROLES):
+            allowed |= Q(approver_role="", case__community_id__in=ids)
     return Q(decision=PENDING) & allowed & ~Q(requested_by=user)
 
 

@@ -1,11 +1,12 @@
 """Reads of cases: the scoped list, my work, approvals waiting, one case with its events and photos, notices."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from lucun.models import Community, Position, User
+from lucun.models import Community, User
 from lucun.scoping import communities_for, communities_with_role, community_ids_for, scope, user_positions
 
 from .. import source_filters
@@ -27,39 +28,36 @@ from .approvals import requests_waiting
 LIST_RELATED = ("community", "category", "tier", "handler", "first_responder")
 
 
-def cases_visible(*, user: User, by_ids: bool = False) -> QuerySet[Case]:
+def cases_visible(*, user: User, communities: Sequence[int] | None = None) -> QuerySet[Case]:
     """Return the cases this user may see, as one lazy queryset.
 
     The cases of the user's communities (``lucun.scoping``); a case another community handed to one of them, while
     it waits to be accepted or sent back; and, while the user holds a position, the cases they first received
     (首问负责): a case moved to another community stays in sight of its first responder, not of the old community.
-
-    ``by_ids`` names the communities' ids (``community_ids_for``, read once per request) instead of the scoping
-    subquery, for a page that runs many statements on the same cases.
+    ``communities`` are the ids ``community_ids_for(user)`` gave, when the caller has them already: the statement
+    names them instead of working them out again from the positions.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
     if user.is_superuser:
         return Case.objects.all()
-    if by_ids:
-        ids = community_ids_for(user)
-        waiting = CaseTransfer.objects.filter(decision=CaseTransfer.Decision.PENDING, to_community_id__in=ids)
-        seen = Q(community_id__in=ids) | Q(pk__in=waiting.values("case"))
-        return Case.objects.filter(seen | Q(first_responder=user.pk) if user_positions(user) else seen)
-    communities = communities_for(user)
-    waiting = CaseTransfer.objects.filter(decision=CaseTransfer.Decision.PENDING, to_community__in=communities)
-    first_received = Q(first_responder=user.pk) & Exists(Position.objects.current().filter(user_id=user.pk))
-    return Case.objects.filter(Q(community__in=communities) | Q(pk__in=waiting.values("case")) | first_received)
+    ids = community_ids_for(user) if communities is None else list(communities)
+    waiting = CaseTransfer.objects.filter(decision=CaseTransfer.Decision.PENDING, to_community_id__in=ids)
+    visible = Q(community_id__in=ids) | Q(pk__in=waiting.values("case"))
+    if user_positions(user):
+        visible |= Q(first_responder=user.pk)
+    return Case.objects.filter(visible)
 
 
 def case_list(
-    *, user: User, filters: dict | None = None, now: datetime | None = None, by_ids: bool = False
+    *, user: User, filters: dict | None = None, now: datetime | None = None, communities: Sequence[int] | None = None
 ) -> QuerySet[Case]:
     """Return the cases the user may see, filtered, with their live colour, ready for a list page.
 
-    ``by_ids``: scoped by the communities' ids (``cases_visible``)."""
+    ``communities``: the user's community ids when the caller has read them (``cases_visible``).
+    """
     filters = filters or {}
-    queryset = cases_visible(user=user, by_ids=by_ids).select_related(*LIST_RELATED).with_live_colour(now)
+    queryset = cases_visible(user=user, communities=communities).select_related(*LIST_RELATED).with_live_colour(now)
     if filters.get("q"):
         q = filters["q"].strip()
         queryset = queryset.filter(Q(number__icontains=q) | Q(title__icontains=q))
@@ -82,13 +80,37 @@ def case_list(
     return queryset.order_by("due_at", "pk")
 
 
-def my_work(*, user: User, now: datetime | None = None, colour: str = "") -> QuerySet[Case]:
+# What a row of "my work" shows (cases/_case_rows.html) and what its quick move asks of the case (cases.moves):
+# nothing else is read, so a page costs its rows' few columns and no statement per row.
+MY_WORK_FIELDS = (
+    "number",
+    "title",
+    "state",
+    "colour",
+    "due_at",
+    "warn_at",
+    "paused_at",
+    "same_question_count",
+    "handler_id",
+    "first_responder_id",
+    "community__name",
+    "community__street_id",
+    "category__name",
+    "category__name_en",
+    "tier__name",
+    "tier__name_en",
+)
+
+
+def my_work(
+    *, user: User, now: datetime | None = None, colour: str = "", communities: Sequence[int] | None = None
+) -> QuerySet[Case]:
     """Return the open cases this official must act on: handled by them, or first received by them, soonest first.
 
-    With ``colour``, only those of that live colour.
+    With ``colour``, only those of that live colour; ``communities``: the user's community ids, if already read.
     """
     queryset = (
-        cases_visible(user=user)
+        cases_visible(user=user, communities=communities)
         .filter(state__in=OPEN_STATES, responsible_id=user.pk)
         .select_related(*LIST_RELATED)
         .with_live_colour(now)
@@ -96,6 +118,16 @@ def my_work(*, user: User, now: datetime | None = None, colour: str = "") -> Que
     if colour:
         queryset = queryset.filter(live_colour=colour)
     return queryset.order_by("due_at", "pk")
+
+
+def my_work_page(*, user: User, colour: str = "") -> QuerySet[Case]:
+    """Return ``my_work`` as its page lists it: only the columns a row shows, joined to its names."""
+    return (
+        my_work(user=user, colour=colour)
+        .select_related(None)
+        .select_related("community", "category", "tier")
+        .only(*MY_WORK_FIELDS)
+    )
 
 
 def my_work_colours(*, user: User, now: datetime | None = None) -> dict[str, int]:

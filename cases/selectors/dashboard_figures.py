@@ -41,7 +41,7 @@ def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, 
     counts them (the trigger-kept tally, corrected by the cases that crossed a threshold since the sweep)."""
     now = now or timezone.now()
     totals = dict.fromkeys(Colour.values, 0)
-    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now, by_ids=True), now=now)
+    counts = _open_counts(user=user, filters={}, base=case_list(user=user, now=now), now=now)
     for (_tier, _community, colour), n in counts.items():
         totals[colour] += n
     return totals
@@ -312,9 +312,7 @@ def _resolved_compute(*, base: QuerySet, since: datetime, limits: list[int]) -> 
 
 def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since: datetime) -> Dashboard:
     # The cases are scoped by the ids of the user's communities, read once (``community_ids_for``), in every statement.
-    base = case_list(
-        user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now, by_ids=True
-    )
+    base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
 
     tiers, version, hotline, approvals = _tiers_and_figures(base=base, since=since)
     counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)

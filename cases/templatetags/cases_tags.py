@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -49,7 +50,13 @@ def limit(delta: timedelta) -> str:
 def colour_label(colour: str) -> str:
     from ..models import Colour
 
-    return dict(Colour.choices).get(colour, colour)
+    return Colour(colour).label if colour in Colour.values else colour
+
+
+@register.simple_tag
+def colour_badge(colour: str) -> str:
+    """The colour's badge (cases/_colour.html): a tag, not an include, as lists show one on every row."""
+    return format_html('<span class="badge badge--{}" data-colour="{}">{}</span>', colour, colour, colour_label(colour))
 
 
 @register.filter

@@ -46,7 +46,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if incoming:
         cases = selectors.transfers_waiting(user=request.user)
     else:
-        cases = selectors.my_work(user=request.user, colour=colour)
+        cases = selectors.my_work_page(user=request.user, colour=colour)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if not incoming:
         for case in page:

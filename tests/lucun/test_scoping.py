@@ -156,11 +156,14 @@ def test_community_ids_are_read_once_per_user_object(street, community, cadre, d
         assert community_ids_for(cadre) == [community.pk]
 
 
-def test_community_ids_are_read_once_for_the_lazy_user_of_a_request(street, community, django_assert_num_queries):
+def test_community_ids_are_read_once_per_request_user(street, community, admin_user, django_assert_num_queries):
     from django.utils.functional import SimpleLazyObject
 
     leader = official(Role.STREET_LEADER, street=street)
-    lazy = SimpleLazyObject(lambda: leader)  # as request.user is
+    lazy = SimpleLazyObject(lambda: leader)  # as a request's user arrives
     with django_assert_num_queries(2):  # the positions, then the communities of the street
         assert community_ids_for(lazy) == [community.pk]
-        assert community_ids_for(lazy) == [community.pk]
+        assert community_ids_for(lazy, [Role.STREET_LEADER]) == [community.pk]
+    lazy_admin = SimpleLazyObject(lambda: admin_user)
+    with django_assert_num_queries(1):
+        assert community_ids_for(lazy_admin) == community_ids_for(lazy_admin) == [community.pk]

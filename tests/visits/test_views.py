@@ -247,16 +247,41 @@ def _make_households(community, n):
         VisitRequestFactory(log=VisitLogFactory(household=h))
 
 
-def test_ledger_list_has_a_fixed_number_of_queries(client, cadre, community, django_assert_max_num_queries):
+def test_ledger_list_has_a_fixed_number_of_queries(client, cadre, community, django_assert_num_queries):
     client.force_login(cadre)
     url = reverse("visits:ledger", args=[community.pk])
     _make_households(community, 3)
-    with django_assert_max_num_queries(14) as small:
+    # the session, the user, the positions, the community, the attention tags, the grids, the count, the page of
+    # households, their tags' links, the audit record of the sensitive view, the shell's counts
+    with django_assert_num_queries(11) as small:
         client.get(url)
     _make_households(community, 12)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(response.context["rows"]) == 15
+
+
+def test_ledger_rows_show_their_grid_and_the_tags_the_reader_may_see_in_order(client, staff, cadre, community, grid):
+    late = AttentionTagFactory(name="独居老人测试", sensitive=False, sort_order=2)
+    early = AttentionTagFactory(name="退役军人测试", sensitive=False, sort_order=1)
+    hidden = AttentionTagFactory(name="低保户测试", sensitive=True, sort_order=0)
+    HouseholdFactory(community=community, grid=grid, head_name="张建国", tags=[late, hidden, early])
+    HouseholdFactory(community=community, head_name="李秀英")
+    url = reverse("visits:ledger", args=[community.pk])
+    client.force_login(staff)
+    rows = {r["h"].head_name: r for r in client.get(url).context["rows"]}
+    assert rows["张建国"]["tags"] == [early, late] and rows["李秀英"]["tags"] == []
+    assert rows["张建国"]["grid"] == grid and rows["李秀英"]["grid"] is None
+    client.force_login(cadre)
+    html = client.get(url).content.decode()
+    assert "低保户测试" in html and "第一网格" in html
+
+
+def test_ledger_of_another_streets_community_is_404_for_street_staff(client, staff):
+    foreign = HouseholdFactory(head_name="外街道住户")  # a community of another street
+    client.force_login(staff)
+    for name in ("visits:ledger", "visits:ledger_export", "visits:ledger_print"):
+        assert client.get(reverse(name, args=[foreign.community_id])).status_code == 404
 
 
 def test_ledger_filters_by_search_and_state(client, cadre, community):

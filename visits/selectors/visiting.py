@@ -1,5 +1,6 @@
 """Every scoped read of 直面问 in the field: search, the ledger, the timeline, teams and the plan."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -8,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from lucun.models import Community, Street, User
-from lucun.scoping import scope, streets_for
+from lucun.scoping import community_ids_for, scope, streets_for
 from lucun.text import pinyin_initials
 
 from .. import rules
@@ -60,14 +61,21 @@ class LedgerFilters:
     state: str = ""  # "never" (never visited), "open" (has open requests), "overdue" (flagged and overdue)
 
 
-def ledger(*, user: User, community: Community, filters: LedgerFilters) -> QuerySet[Household]:
+def ledger(
+    *, user: User, community: Community, filters: LedgerFilters, communities: Sequence[int] | None = None
+) -> QuerySet[Household]:
     """Return a community's households for the 民情账本, with last visit, open requests and tags.
 
-    The caller decides which tags the user may see and offers only those as a filter.
+    The caller decides which tags the user may see and offers only those as a filter. ``communities``: the ids
+    ``community_ids_for(user)`` gave, when the caller has them (the community is checked against them, so the
+    statement needs no scoping subquery).
     """
+    ids = community_ids_for(user) if communities is None else communities
+    if community.pk not in ids:
+        return Household.objects.none()
     qs = (
-        household_list(user=user)
-        .filter(community=community)
+        Household.objects.filter(community_id=community.pk)
+        .select_related("community", "community__street", "grid")
         .annotate(open_requests=Coalesce(Subquery(_open_requests(), output_field=IntegerField()), Value(0)))
     )
     if filters.query:
@@ -87,6 +95,32 @@ def ledger(*, user: User, community: Community, filters: LedgerFilters) -> Query
         qs = qs.filter(overdue_q(timezone.now()))
     qs = qs.prefetch_related(Prefetch("tags", queryset=AttentionTag.objects.order_by("sort_order", "name")))
     return qs.order_by("grid__sort_order", "address", "pk")
+
+
+# What a row of the ledger page shows (its grid and tags come from the rows the page's filter form reads anyway).
+LEDGER_ROW_FIELDS = ("community_id", "grid_id", "address", "head_name", "phone", "attention_level", "last_visited_at")
+
+
+def ledger_page(
+    *, user: User, community: Community, filters: LedgerFilters, communities: Sequence[int] | None = None
+) -> QuerySet[Household]:
+    """Return ``ledger`` as its page lists it: the row's columns only, no join but the grids' order, no tags
+    (``household_tag_ids`` gives them)."""
+    return (
+        ledger(user=user, community=community, filters=filters, communities=communities)
+        .select_related(None)
+        .prefetch_related(None)
+        .only(*LEDGER_ROW_FIELDS)
+    )
+
+
+def household_tag_ids(*, households: Iterable[int]) -> dict[int, set[int]]:
+    """Return the attention tags' ids of each of these households, in one statement on the links alone."""
+    tagged: dict[int, set[int]] = {}
+    links = Household.tags.through.objects.filter(household_id__in=list(households))
+    for household_id, tag_id in links.values_list("household_id", "attentiontag_id"):
+        tagged.setdefault(household_id, set()).add(tag_id)
+    return tagged
 
 
 def overdue_q(now: datetime) -> Q:

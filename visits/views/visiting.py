@@ -1,11 +1,13 @@
 """Pages of 直面问 in the field and the office: find a household, log a visit, the ledger and its import."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lucun.errors import page_errors, require_permission
-from lucun.models import User
-from lucun.scoping import communities_for, get_scoped_or_404
+from lucun.models import Community, Grid, User
+from lucun.scoping import communities_for, community_ids_for, get_scoped_or_404
 
 from .. import ledger_io, permissions, selectors, services
 from ..forms import ImportForm, LedgerFilterForm, VisitLogForm, VisitRequestFormSet
@@ -170,23 +172,44 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/ledger_index.html", {"communities": communities})
 
 
-def _ledger_context(request: HttpRequest, community_id: int):
-    community = get_object_or_404(communities_for(request.user).select_related("street"), pk=community_id)
+@dataclass
+class _Ledger:
+    """A ledger page's community, what the user may see of it, and the filters chosen."""
+
+    user: User
+    community: Community
+    sensitive: bool
+    form: LedgerFilterForm
+    filters: selectors.LedgerFilters
+    tags: list[AttentionTag]
+    grids: list[Grid]
+    communities: list[int]
+
+    def households(self):
+        return selectors.ledger(
+            user=self.user, community=self.community, filters=self.filters, communities=self.communities
+        )
+
+
+def _ledger_context(request: HttpRequest, community_id: int) -> _Ledger:
+    # The ids of the user's communities, read once: the community is found among them (else 404, as if it did not
+    # exist) and the households' statements name it without the scoping subquery.
+    communities = community_ids_for(request.user)
+    if community_id not in communities:
+        raise Http404
+    community = get_object_or_404(Community.objects.select_related("street"), pk=community_id)
     sensitive = permissions.can_see_sensitive(request.user, community)
     tags = list(selectors.attention_tags())
-    form = LedgerFilterForm(
-        request.GET or None,
-        grids=community.grids.order_by("sort_order", "name"),
-        tags=tags if sensitive else [t for t in tags if not t.sensitive],
-    )
+    grids = list(community.grids.order_by("sort_order", "name"))
+    offered = tags if sensitive else [t for t in tags if not t.sensitive]
+    form = LedgerFilterForm(request.GET or None, grids=grids, tags=offered)
     filters = selectors.LedgerFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.LedgerFilters(
             query=data["q"], grid=data["grid"], tag=data.get("tag"), level=data["level"], state=data["state"]
         )
-    households = selectors.ledger(user=request.user, community=community, filters=filters)
-    return community, sensitive, form, households
+    return _Ledger(request.user, community, sensitive, form, filters, tags, grids, communities)
 
 
 def _rows(households, sensitive: bool) -> list[dict]:
@@ -195,17 +218,29 @@ def _rows(households, sensitive: bool) -> list[dict]:
 
 @login_required
 def ledger(request: HttpRequest, community_id: int) -> HttpResponse:
-    community, sensitive, form, households = _ledger_context(request, community_id)
+    found = _ledger_context(request, community_id)
+    community, sensitive = found.community, found.sensitive
+    households = selectors.ledger_page(
+        user=request.user, community=community, filters=found.filters, communities=found.communities
+    )
     page = Paginator(households, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(page.object_list, sensitive)
+    # Each row's grid and tags from the rows the filter form read: one statement on the tag links, no join.
+    grids = {grid.pk: grid for grid in found.grids}
+    tags = [t for t in found.tags if sensitive or not t.sensitive]
+    households = list(page.object_list)
+    tagged = selectors.household_tag_ids(households=[h.pk for h in households]) if households and tags else {}
+    rows = [
+        {"h": h, "grid": grids.get(h.grid_id), "tags": [t for t in tags if t.pk in tagged.get(h.pk, ())]}
+        for h in households
+    ]
     if sensitive:
         services.household_sensitive_viewed(
-            actor=request.user, community=community, households=[r["h"] for r in rows], where=_("民情账本")
+            actor=request.user, community=community, households=households, where=_("民情账本")
         )
     context = {
         "community": community,
         "sensitive": sensitive,
-        "form": form,
+        "form": found.form,
         "page_obj": page,
         "rows": rows,
         "can_import": permissions.can_edit_households(request.user, community),
@@ -216,8 +251,9 @@ def ledger(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 def ledger_export(request: HttpRequest, community_id: int) -> HttpResponse:
-    community, sensitive, _form, households = _ledger_context(request, community_id)
-    households = list(households)
+    found = _ledger_context(request, community_id)
+    community, sensitive = found.community, found.sensitive
+    households = list(found.households())
     if sensitive:
         services.household_sensitive_viewed(
             actor=request.user, community=community, households=households, where=_("导出民情账本")
@@ -231,8 +267,9 @@ def ledger_export(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 def ledger_print(request: HttpRequest, community_id: int) -> HttpResponse:
-    community, sensitive, _form, households = _ledger_context(request, community_id)
-    rows = _rows(households, sensitive)
+    found = _ledger_context(request, community_id)
+    community, sensitive = found.community, found.sensitive
+    rows = _rows(found.households(), sensitive)
     if sensitive:
         services.household_sensitive_viewed(
             actor=request.user, community=community, households=[r["h"] for r in rows], where=_("打印民情账本")
