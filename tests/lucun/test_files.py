@@ -337,7 +337,7 @@ QUERIES = {
     # session, user, then the row within the owner's scope in one statement (subqueries for the scope)
     "visit-photo": 3,
     "print-job": 3,
-    "case-photo": 3,
+    "case-photo": 4,  # + the official's positions: the cases in sight name the communities' ids (cases_visible)
     "feedback-photo": 4,  # + the official's positions: only triage roles open a message
     "meeting-photo": 3,
     "claim-photo": 3,
