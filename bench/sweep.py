@@ -265,14 +265,11 @@ def changes_line(
 
 def nothing_line(*, now: datetime, runs: int, quick: bool, small_statements: int) -> list[Result]:
     """The sweep when nothing is due: as cheap at any size. Its floor asks the alarm table's indexes once."""
-    from django.db.models import Q
-
-    from cases import services
+    from cases import clock, services
     from cases.models import CaseAlarm
 
     def probe() -> bool:
-        due = Q(yellow_at__lte=now) | Q(red_at__lte=now) | Q(notice_due_at__lte=now)
-        return CaseAlarm.objects.filter(due).exists()
+        return CaseAlarm.objects.filter(clock.q_alarm_due(now)).exists()
 
     if probe():
         raise RuntimeError("the data has cases due to change at the instant it was built around")

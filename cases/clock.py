@@ -139,6 +139,12 @@ def _alarmed(alarms: Q, own: Q) -> Q:
     return Q(pk__in=CaseAlarm.objects.filter(alarms).values("case_id")) & own
 
 
+def q_alarm_due(now: datetime) -> Q:
+    """The alarm rows (``CaseAlarm``) of every case the sweep has something to do for at ``now``: one look in
+    each partial index. It finds all that ``q_turns_red``, ``q_turns_yellow`` and ``q_notice_due`` find."""
+    return Q(yellow_at__lte=now) | Q(red_at__lte=now) | Q(notice_due_at__lte=now)
+
+
 def q_turns_red(now: datetime) -> Q:
     """The cases whose stored colour is behind and whose live colour is red."""
     return _alarmed(Q(red_at__lte=now), Q(red_at__lte=now))
