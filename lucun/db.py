@@ -1,7 +1,7 @@
 """Database-level guards shared by every app."""
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -166,3 +166,79 @@ def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
     if missing:
         logger.info("re-created SQLite triggers: %s", ", ".join(t.name for t in missing))
     return [t.name for t in missing]
+
+
+# --- Derived tables kept by triggers on both databases ----------------------------------------------
+
+_STATEMENT_OPERATIONS = ("insert", "update", "delete")
+
+
+@dataclass(frozen=True)
+class StatementTriggers:
+    """The three triggers (insert, update, delete) that keep a derived table in step with ``table``.
+
+    PostgreSQL runs one statement trigger ``{prefix}_{op}`` per operation, calling the function
+    ``{prefix}_on_{op}`` with the statement's transition tables, so a set-based UPDATE of many rows adjusts
+    the derived table once. SQLite has no transition tables and gets a row trigger ``{prefix}_{op}`` instead,
+    which ``sqlite_triggers_ensure`` re-creates after a table rebuild (once the table is refilled). The SQL
+    itself stays with the model it keeps; this holds only what installing and removing it has in common.
+    """
+
+    label: str  # what the triggers keep, for the error on another database
+    prefix: str
+    table: str
+    # Empties the derived table and fills it again from ``table``: run before the triggers are (re-)created.
+    refill: tuple[str, ...]
+    # The REFERENCING clause of each PostgreSQL trigger, by operation.
+    postgres_transition_tables: dict[str, str]
+    # The PL/pgSQL body of each PostgreSQL function, by operation (as pg_proc.prosrc holds it).
+    postgres_functions: Callable[[], dict[str, str]]
+    # What each SQLite trigger does, by operation: its timing ("AFTER UPDATE OF …"), the WHEN clause that
+    # follows the table (or ""), and the statements of its body.
+    sqlite_bodies: Callable[[], dict[str, tuple[str, str, str]]]
+
+    def postgres_statements(self) -> list[str]:
+        functions = [
+            f"CREATE OR REPLACE FUNCTION {self.prefix}_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
+            for op, body in self.postgres_functions().items()
+        ]
+        triggers = [
+            f"CREATE TRIGGER {self.prefix}_{op} AFTER {op.upper()} ON {self.table} "
+            f"{self.postgres_transition_tables[op]} FOR EACH STATEMENT EXECUTE FUNCTION {self.prefix}_on_{op}();"
+            for op in _STATEMENT_OPERATIONS
+        ]
+        return [*functions, *triggers]
+
+    def sqlite_triggers(self) -> list[SqliteTrigger]:
+        return [
+            SqliteTrigger(
+                name=f"{self.prefix}_{op}",
+                table=self.table,
+                sql=f"CREATE TRIGGER {self.prefix}_{op} {timing} ON {self.table}{condition} BEGIN {body} END;",
+                repair=self.refill,
+            )
+            for op, (timing, condition, body) in self.sqlite_bodies().items()
+        ]
+
+    def remove(self, schema_editor) -> None:
+        for op in _STATEMENT_OPERATIONS:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.prefix}_{op} ON {self.table};")
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.prefix}_on_{op}();")
+            else:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.prefix}_{op};")
+
+    def install(self, schema_editor) -> None:
+        """(Re-)create the triggers as written and refill the derived table (a migration's step)."""
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            statements = self.postgres_statements()
+        elif vendor == "sqlite":
+            statements = [trigger.sql for trigger in self.sqlite_triggers()]
+        else:
+            raise RuntimeError(f"{self.label} triggers are written for PostgreSQL and SQLite, not {vendor}")
+        self.remove(schema_editor)
+        for statement in self.refill:
+            schema_editor.execute(statement)
+        for statement in statements:
+            schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters

@@ -15,6 +15,8 @@ case changed by a concurrent transaction is judged on its new version.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lucun.db import SqliteTrigger, StatementTriggers
+
 from .case import Case
 
 ALARMS = ("yellow_at", "red_at", "notice_due_at")
@@ -65,7 +67,6 @@ REFILL = (
     f"INSERT INTO cases_casealarm (case_id, {_COLUMNS}) SELECT id, {_COLUMNS} FROM cases_case "  # noqa: S608
     f"WHERE {_ANY.format(row='')}",
 )
-OPERATIONS = ("insert", "update", "delete")
 
 
 def postgres_alarm_functions() -> dict[str, str]:
@@ -106,29 +107,7 @@ def postgres_alarm_functions() -> dict[str, str]:
     }
 
 
-def _postgres_statements() -> list[str]:
-    # Transition tables admit no column list (AFTER UPDATE OF …): every UPDATE of a case runs the trigger,
-    # which writes only where the times moved.
-    tables = {
-        "insert": "REFERENCING NEW TABLE AS new_rows",
-        "update": "REFERENCING NEW TABLE AS new_rows",
-        "delete": "REFERENCING OLD TABLE AS old_rows",
-    }
-    functions = [
-        f"CREATE OR REPLACE FUNCTION cases_alarm_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
-        for op, body in postgres_alarm_functions().items()
-    ]
-    triggers = [
-        f"CREATE TRIGGER cases_alarm_{op} AFTER {op.upper()} ON cases_case {tables[op]} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION cases_alarm_on_{op}();"
-        for op in OPERATIONS
-    ]
-    return [*functions, *triggers]
-
-
-def sqlite_alarm_triggers():
-    from lucun.db import SqliteTrigger
-
+def _sqlite_alarm_bodies() -> dict[str, tuple[str, str, str]]:
     new_values = ", ".join(f"NEW.{c}" for c in ALARMS)
     add = (
         f"INSERT INTO cases_casealarm (case_id, {_COLUMNS}) SELECT NEW.id, {new_values} "
@@ -136,42 +115,38 @@ def sqlite_alarm_triggers():
     )
     moved = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in ALARMS)
     replace = f"DELETE FROM cases_casealarm WHERE case_id = OLD.id; {add}"  # noqa: S608
-    bodies = {
+    return {
         "insert": ("AFTER INSERT", "", add),
         "update": ("AFTER UPDATE", f" WHEN {moved}", replace),
         "delete": ("AFTER DELETE", "", "DELETE FROM cases_casealarm WHERE case_id = OLD.id;"),
     }
-    return [
-        SqliteTrigger(
-            name=f"cases_alarm_{op}",
-            table="cases_case",
-            sql=f"CREATE TRIGGER cases_alarm_{op} {timing} ON cases_case{condition} BEGIN {body} END;",
-            repair=REFILL,
-        )
-        for op, (timing, condition, body) in bodies.items()
-    ]
+
+
+TRIGGERS = StatementTriggers(
+    label="case alarm",
+    prefix="cases_alarm",
+    table="cases_case",
+    refill=REFILL,
+    # Transition tables admit no column list (AFTER UPDATE OF …): every UPDATE of a case runs the trigger,
+    # which writes only where the times moved.
+    postgres_transition_tables={
+        "insert": "REFERENCING NEW TABLE AS new_rows",
+        "update": "REFERENCING NEW TABLE AS new_rows",
+        "delete": "REFERENCING OLD TABLE AS old_rows",
+    },
+    postgres_functions=postgres_alarm_functions,
+    sqlite_bodies=_sqlite_alarm_bodies,
+)
+
+
+def sqlite_alarm_triggers() -> list[SqliteTrigger]:
+    return TRIGGERS.sqlite_triggers()
 
 
 def alarm_triggers_remove(schema_editor) -> None:
-    for op in OPERATIONS:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_alarm_{op} ON cases_case;")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS cases_alarm_on_{op}();")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_alarm_{op};")
+    TRIGGERS.remove(schema_editor)
 
 
 def alarm_triggers_install(schema_editor) -> None:
     """(Re-)create the alarm table's triggers as written here and refill it from the cases (a migration's step)."""
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        statements = _postgres_statements()
-    elif vendor == "sqlite":
-        statements = [trigger.sql for trigger in sqlite_alarm_triggers()]
-    else:
-        raise RuntimeError(f"case alarm triggers are written for PostgreSQL and SQLite, not {vendor}")
-    alarm_triggers_remove(schema_editor)
-    for statement in REFILL:
-        schema_editor.execute(statement)
-    for statement in statements:
-        schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters
+    TRIGGERS.install(schema_editor)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lucun.db import SqliteTrigger, StatementTriggers
 from lucun.models import Community
 
 from ..clock import Colour
@@ -61,7 +62,6 @@ REFILL = (
     f"INSERT INTO cases_casetally ({_COLUMNS}, open_count) SELECT {_COLUMNS}, COUNT(*) "  # noqa: S608
     f"FROM cases_case WHERE state IN {_OPEN} GROUP BY {_COLUMNS}",
 )
-OPERATIONS = ("insert", "update", "delete")
 
 
 def _pg_body(selects: str) -> str:
@@ -96,24 +96,6 @@ def postgres_tally_functions() -> dict[str, str]:
     }
 
 
-def _postgres_statements() -> list[str]:
-    tables = {
-        "insert": "REFERENCING NEW TABLE AS new_rows",
-        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "delete": "REFERENCING OLD TABLE AS old_rows",
-    }
-    functions = [
-        f"CREATE OR REPLACE FUNCTION cases_tally_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
-        for op, body in postgres_tally_functions().items()
-    ]
-    triggers = [
-        f"CREATE TRIGGER cases_tally_{op} AFTER {op.upper()} ON cases_case {tables[op]} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION cases_tally_on_{op}();"
-        for op in OPERATIONS
-    ]
-    return [*functions, *triggers]
-
-
 def _sqlite_add(row: str) -> str:
     values = ", ".join(f"{row}.{c}" for c in _KEY)
     match = " AND ".join(f"{c} = {row}.{c}" for c in _KEY)
@@ -129,48 +111,41 @@ def _sqlite_remove(row: str) -> str:
     return f"UPDATE cases_casetally SET open_count = open_count - 1 WHERE {match} AND {row}.state IN {_OPEN};"  # noqa: S608
 
 
-def sqlite_tally_triggers():
-    from lucun.db import SqliteTrigger
-
-    bodies = {
-        "insert": ("AFTER INSERT", _sqlite_add("NEW")),
+def _sqlite_tally_bodies() -> dict[str, tuple[str, str, str]]:
+    return {
+        "insert": ("AFTER INSERT", "", _sqlite_add("NEW")),
         "update": (
             "AFTER UPDATE OF state, colour, community_id, tier_id, category_id, first_responder_id",
+            "",
             f"{_sqlite_remove('OLD')} {_sqlite_add('NEW')}",
         ),
-        "delete": ("AFTER DELETE", _sqlite_remove("OLD")),
+        "delete": ("AFTER DELETE", "", _sqlite_remove("OLD")),
     }
-    return [
-        SqliteTrigger(
-            name=f"cases_tally_{op}",
-            table="cases_case",
-            sql=f"CREATE TRIGGER cases_tally_{op} {when} ON cases_case BEGIN {body} END;",
-            repair=REFILL,
-        )
-        for op, (when, body) in bodies.items()
-    ]
+
+
+TRIGGERS = StatementTriggers(
+    label="open-case tally",
+    prefix="cases_tally",
+    table="cases_case",
+    refill=REFILL,
+    postgres_transition_tables={
+        "insert": "REFERENCING NEW TABLE AS new_rows",
+        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "REFERENCING OLD TABLE AS old_rows",
+    },
+    postgres_functions=postgres_tally_functions,
+    sqlite_bodies=_sqlite_tally_bodies,
+)
+
+
+def sqlite_tally_triggers() -> list[SqliteTrigger]:
+    return TRIGGERS.sqlite_triggers()
 
 
 def tally_triggers_remove(schema_editor) -> None:
-    for op in OPERATIONS:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_tally_{op} ON cases_case;")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS cases_tally_on_{op}();")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS cases_tally_{op};")
+    TRIGGERS.remove(schema_editor)
 
 
 def tally_triggers_install(schema_editor) -> None:
     """(Re-)create the tally's triggers as written here and recount the open cases (a migration's step)."""
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        statements = _postgres_statements()
-    elif vendor == "sqlite":
-        statements = [trigger.sql for trigger in sqlite_tally_triggers()]
-    else:
-        raise RuntimeError(f"open-case tally triggers are written for PostgreSQL and SQLite, not {vendor}")
-    tally_triggers_remove(schema_editor)
-    for statement in REFILL:
-        schema_editor.execute(statement)
-    for statement in statements:
-        schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters
+    TRIGGERS.install(schema_editor)
