@@ -31,6 +31,17 @@ def open_case(*, community, by, tier_code: str = "assigned", title: str = "村�
     return case_open(community=community, title=title, created_by=by, tier=tier(tier_code), **kwargs)
 
 
+def case_copies(case: Case, count: int, *, first_serial: int = 100) -> list[Case]:
+    """Bulk-insert ``count`` copies of ``case`` (own serials and numbers), past every service, as a bulk load does."""
+    copies = []
+    for serial in range(first_serial, first_serial + count):
+        copy = Case.objects.get(pk=case.pk)
+        copy.pk = None
+        copy.serial, copy.number = serial, f"LH-2026-{serial:06d}"
+        copies.append(copy)
+    return Case.objects.bulk_create(copies)
+
+
 def channel(*, community=None, street=None, kind=None, label="芦湖村文化广场"):
     """Create a feedback channel through the service (street-wide when no community is given)."""
     from cases.models import FeedbackChannel

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases import clock, services
 from cases.models import Case, CaseAlarm, Colour
 from cases.models.alarm import ALARMS, postgres_alarm_functions, sqlite_alarm_triggers
-from tests.cases.factories import open_case, tier
+from tests.cases.factories import case_copies, open_case, tier
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +65,7 @@ def test_the_alarm_follows_every_kind_of_change(community, other_community, cadr
 def test_raw_updates_bulk_inserts_and_deletes_keep_the_alarm(community, cadre):
     open_case(community=community, by=cadre)
     original = Case.objects.get()
-    clones = []
-    for i in range(3):
-        clone = Case.objects.get(pk=original.pk)
-        clone.pk = None
-        clone.serial, clone.number = 100 + i, f"LH-2026-{100 + i:06d}"
-        clones.append(clone)
-    Case.objects.bulk_create(clones)
+    clones = case_copies(original, 3)
     assert len(alarmed()) == 4 and alarmed() == expected()
 
     later = original.due_at + timedelta(days=3)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import OPEN_STATES, Case, CaseState, CaseTally
 from cases.models.tally import postgres_tally_functions, sqlite_tally_triggers
-from tests.cases.factories import open_case, tier
+from tests.cases.factories import case_copies, open_case, tier
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +52,7 @@ def test_the_tally_follows_every_kind_of_change(community, other_community, cadr
 
 
 def test_bulk_inserted_cases_are_counted(community, cadre):
-    open_case(community=community, by=cadre)
-    original = Case.objects.get()
-    clones = []
-    for i in range(5):
-        clone = Case.objects.get(pk=original.pk)
-        clone.pk = None
-        clone.serial, clone.number = 100 + i, f"LH-2026-{100 + i:06d}"
-        clones.append(clone)
-    Case.objects.bulk_create(clones)
+    case_copies(open_case(community=community, by=cadre), 5)
     assert sum(tallied().values()) == 6 == sum(counted().values())
 
 
