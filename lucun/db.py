@@ -121,6 +121,9 @@ class SqliteTrigger:
     # Statements that bring derived data back in step before the trigger is re-created (a tally the
     # trigger keeps was not kept while it was missing).
     repair: tuple[str, ...] = ()
+    # The table the trigger writes, if it keeps one. Migrated back to before that table, neither the table
+    # nor the trigger is there, and the trigger is not re-created (its repair would find no table).
+    keeps: str = ""
 
 
 _sqlite_triggers: dict[str, SqliteTrigger] = {}
@@ -154,7 +157,11 @@ def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
         rows = cursor.fetchall()
         tables = {name for kind, name in rows if kind == "table"}
         existing = {name for kind, name in rows if kind == "trigger"}
-        missing = [t for t in sqlite_triggers_expected() if t.name not in existing and t.table in tables]
+        missing = [
+            t
+            for t in sqlite_triggers_expected()
+            if t.name not in existing and t.table in tables and (not t.keeps or t.keeps in tables)
+        ]
         repaired: set[str] = set()
         for trigger in missing:
             for statement in trigger.repair:
@@ -187,6 +194,7 @@ class StatementTriggers:
     label: str  # what the triggers keep, for the error on another database
     prefix: str
     table: str
+    keeps: str  # the derived table
     # Empties the derived table and fills it again from ``table``: run before the triggers are (re-)created.
     refill: tuple[str, ...]
     # The REFERENCING clause of each PostgreSQL trigger, by operation.
@@ -216,6 +224,7 @@ class StatementTriggers:
                 table=self.table,
                 sql=f"CREATE TRIGGER {self.prefix}_{op} {timing} ON {self.table}{condition} BEGIN {body} END;",
                 repair=self.refill,
+                keeps=self.keeps,
             )
             for op, (timing, condition, body) in self.sqlite_bodies().items()
         ]

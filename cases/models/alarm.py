@@ -126,6 +126,7 @@ TRIGGERS = StatementTriggers(
     label="case alarm",
     prefix="cases_alarm",
     table="cases_case",
+    keeps="cases_casealarm",
     refill=REFILL,
     # Transition tables admit no column list (AFTER UPDATE OF …): every UPDATE of a case runs the trigger,
     # which writes only where the times moved.

@@ -127,6 +127,7 @@ TRIGGERS = StatementTriggers(
     label="open-case tally",
     prefix="cases_tally",
     table="cases_case",
+    keeps="cases_casetally",
     refill=REFILL,
     postgres_transition_tables={
         "insert": "REFERENCING NEW TABLE AS new_rows",

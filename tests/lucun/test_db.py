@@ -128,6 +128,21 @@ def test_dropped_sqlite_triggers_come_back_and_the_tally_is_refilled(community, 
     assert sqlite_triggers_ensure(using="default") == []
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite's triggers are re-created after migrate")
+def test_migrated_back_before_a_kept_table_its_triggers_are_not_re_created(community, cadre):
+    open_case(community=community, by=cadre)
+    with connection.cursor() as cursor:  # as migrating cases back to 0029 leaves it: no alarm table, no triggers
+        for op in ("insert", "update", "delete"):
+            cursor.execute(f"DROP TRIGGER cases_alarm_{op}")
+        cursor.execute("DROP TABLE cases_casealarm")
+
+    assert sqlite_triggers_ensure(using="default") == []
+
+    assert not {"cases_alarm_insert", "cases_alarm_update", "cases_alarm_delete"} & _triggers()
+    open_case(community=community, by=cadre, tier_code="immediate")  # cases are still opened, and counted
+    assert tallied() == counted()
+
+
 def test_ensuring_is_a_no_op_where_nothing_is_missing(community, cadre):
     open_case(community=community, by=cadre, tier_code="immediate")
     before = list(CaseTally.objects.values_list("pk", "open_count"))
