@@ -130,3 +130,13 @@ def wechat(request, browser, live_server):
 @pytest.fixture
 def desktop(request, browser, live_server):
     yield from _journey(request, browser, live_server, DESKTOP, "desktop")
+
+
+# A phone and a laptop's usual screen, for a page that must work on both.
+SCREENS = {"phone": PHONE, "laptop": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, browser, live_server):
+    """The same journey on a 360×740 phone and a 1366×768 laptop."""
+    yield from _journey(request, browser, live_server, SCREENS[request.param], request.param)
