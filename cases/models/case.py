@@ -8,11 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lucun.files import random_name
+from lucun.links import url_with
 from lucun.models import AppendOnlyModel, Community, Grid, Street
 
 from .. import clock
@@ -246,7 +246,14 @@ class Case(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:case_detail", kwargs={"number": self.number})
+        return url_with("cases:case_detail", "number", self.number)
+
+    def get_state_display(self) -> str:
+        # Django's own builds a dict of every choice, translating each label, on every call: once per row of a list.
+        try:
+            return str(CaseState(self.state).label)
+        except ValueError:
+            return self.state
 
     @property
     def is_open(self) -> bool:

@@ -33,7 +33,7 @@ from lucun.selectors import communities_seen, counted
 from .. import clock
 from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, Tier
 from .approvals import PENDING, REQUEST_MODELS
-from .case import LIST_RELATED, case_list, refresh_flag
+from .case import case_list, refresh_flag
 
 
 def open_colour_totals(*, user: User, now: datetime | None = None) -> dict[str, int]:
@@ -364,6 +364,18 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
 
 
 LISTED = 50
+# What a row of the lists shows (``_dashboard_body.html``): up to 150 rows, so only these columns become objects.
+LISTED_FIELDS = (
+    "number",
+    "title",
+    "state",
+    "due_at",
+    "paused_at",
+    "same_question_count",
+    "community__name",
+    "handler__real_name",
+    "handler__username",
+)
 
 
 def _listed(*, base: QuerySet, now: datetime) -> tuple[list[Case], list[Case], list[Case]]:
@@ -393,7 +405,8 @@ def _listed(*, base: QuerySet, now: datetime) -> tuple[list[Case], list[Case], l
         params.extend(part_params)
     cases = list(
         Case.objects.filter(pk__in=RawSQL(" UNION ALL ".join(sql), params))  # noqa: S611 -- the ORM's own SQL
-        .select_related(*LIST_RELATED)
+        .select_related("community", "handler")
+        .only(*LISTED_FIELDS)
         .with_live_colour(now)
         .annotate(**{f"on_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in wanted.items()})
         .order_by("due_at", "pk")

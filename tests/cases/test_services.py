@@ -307,3 +307,12 @@ def test_a_supervisor_sets_a_new_deadline_and_the_colour_follows(community, cadr
     assert case.warn_at == T0 + timedelta(days=10) - timedelta(hours=8)
     assert case.colour == Colour.GREEN and case.red_since is None
     assert case.events.get(kind="deadline_set").before["colour"] == "red"
+
+
+def test_a_case_names_its_state_as_its_choices_do():
+    from cases.models import Case
+    from cases.states import CaseState
+
+    for state in CaseState:
+        assert Case(state=state).get_state_display() == str(state.label)
+    assert Case(state="gone").get_state_display() == "gone"  # a value no longer among the choices shows as stored
