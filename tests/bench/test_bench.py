@@ -230,3 +230,19 @@ def test_chart_is_svg_with_a_labelled_point_per_measurement():
     # Higher times sit higher in the panel (smaller y): the scale is not upside down.
     first = {c.get("data-ms"): float(c.get("cy")) for c in panels[0].findall("svg:circle", ns)}
     assert first["900.0"] < first["120.0"] < first["60.0"]
+
+
+def test_with_debug_on_the_benchmark_starts_again_with_it_off(monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    started = []
+    monkeypatch.setattr("os.execve", lambda path, argv, env: started.append((path, argv, env)) or 1 / 0)
+    monkeypatch.delenv("LUCUN_BENCH_RESTARTED", raising=False)
+    with override_settings(DEBUG=True), pytest.raises(ZeroDivisionError):
+        call_command("bench", "--quick", "--only", "cards")
+    ((path, argv, env),) = started
+    assert env["DEBUG"] == "0" and env["LUCUN_BENCH_RESTARTED"] == "1" and argv[0] == path
+    # Settings that keep DEBUG on whatever the environment says are refused rather than timed.
+    monkeypatch.setenv("LUCUN_BENCH_RESTARTED", "1")
+    with override_settings(DEBUG=True), pytest.raises(CommandError, match="DEBUG"):
+        call_command("bench", "--quick", "--only", "cards")

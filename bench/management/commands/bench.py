@@ -1,4 +1,6 @@
+import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -51,9 +53,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
 
+    def _without_debug(self) -> None:
+        """Start again with DEBUG off: pages are timed as production serves them (no template debugging, no
+        query log), which is also how the gunicorn children run (``bench.settings``)."""
+        if os.environ.get("LUCUN_BENCH_RESTARTED"):
+            raise CommandError("DEBUG stays on in these settings; the benchmark times pages with DEBUG off.")
+        self.stdout.write("==> DEBUG is on in these settings: starting again with DEBUG=0, as production runs")
+        self.stdout.flush()
+        os.execve(  # noqa: S606 -- this same command, with the same arguments
+            sys.executable,
+            [sys.executable, *sys.argv],
+            {**os.environ, "DEBUG": "0", "LUCUN_BENCH_RESTARTED": "1"},
+        )
+
     def handle(self, *args, quick: bool, cases: int | None, runs: int | None, only, chart: str, keep: bool, **options):
         from bench import format_table
 
+        if settings.DEBUG:
+            self._without_debug()
         total = cases or (QUICK_CASES if quick else DEFAULT_CASES)
         runs = runs or (QUICK_RUNS if quick else DEFAULT_RUNS)
         chosen = set(only or MEASUREMENTS)
