@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lucun.forms import PhotosField
 from lucun.models import User
 from lucun.text import pinyin_initials, pinyin_key
-from lucun.widgets import DateInput, DateTimeLocalInput
+from lucun.widgets import DateInput, DateTimeLocalInput, Select
 
 from .models import Household, VisitLog, VisitTeam
 
@@ -124,13 +124,18 @@ STATE_CHOICES = [
 
 
 class LedgerFilterForm(forms.Form):
+    # The drop-downs are written in Python (``lucun.widgets.Select``), as the case filters are: a ledger page is
+    # opened again with every filter chosen, and each option through the widget templates costs more than its rows.
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
-    grid = forms.TypedChoiceField(label=_("网格"), required=False, coerce=int, empty_value=None)
+    grid = forms.TypedChoiceField(label=_("网格"), required=False, coerce=int, empty_value=None, widget=Select)
     level = forms.ChoiceField(
-        label=_("关注等级"), required=False, choices=[("", _("全部")), *Household.AttentionLevel.choices]
+        label=_("关注等级"),
+        required=False,
+        choices=[("", _("全部")), *Household.AttentionLevel.choices],
+        widget=Select,
     )
-    tag = forms.TypedChoiceField(label=_("关注标签"), required=False, coerce=int, empty_value=None)
-    state = forms.ChoiceField(label=_("走访情况"), required=False, choices=STATE_CHOICES)
+    tag = forms.TypedChoiceField(label=_("关注标签"), required=False, coerce=int, empty_value=None, widget=Select)
+    state = forms.ChoiceField(label=_("走访情况"), required=False, choices=STATE_CHOICES, widget=Select)
 
     def __init__(self, *args, grids, tags, **kwargs):
         super().__init__(*args, **kwargs)
