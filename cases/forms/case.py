@@ -290,9 +290,17 @@ class CaseFilterForm(forms.Form):
                 read_choices_plainly(field)
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The filters chosen. One that does not hold (an address typed or kept from before, naming a community no
+        longer in reach or a colour that does not exist) is left out, and the others still apply: the page names
+        it (``ignored_labels``) instead of showing every case as if nothing had been chosen."""
+        if not self.is_bound:
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v not in (None, "")}
+
+    def ignored_labels(self) -> list[str]:
+        """The labels of the filters ``filters`` left out."""
+        return [str(self.fields[name].label) for name in self.errors if name in self.fields]
 
     def show_choices(self, name: str, objects) -> None:
         """Write the options of ``name`` from ``objects`` the page has read anyway, instead of reading them again."""
@@ -325,6 +333,10 @@ class CaseListFilterForm(CaseFilterForm):
     order = forms.ChoiceField(
         label=_("排序"), required=False, choices=[("", _("按办理期限")), ("same_question", _("同问最多"))]
     )
+
+    def filters(self) -> dict:
+        # A state that does not hold is left out like any filter, and the list stays on its default: the open cases.
+        return {"state": "open", **super().filters()}
 
 
 def case_list_filter_form(*, user, data=None) -> CaseFilterForm:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseState
+from cases.states import OPEN_STATES
 from lucun.images import image_clean
 from lucun.models import Role
 from tests.cases.factories import category, fourth_tier, jpeg_bytes, open_case, tier, upload
@@ -140,6 +141,36 @@ def test_case_list_filters_by_colour_and_paginates(client, street_leader, cadre,
     client.force_login(street_leader)
     response = client.get(reverse("cases:case_list"), {"colour": "red"})
     assert [c.number for c in response.context["page_obj"]] == [red.number]
+
+
+def test_a_filter_that_does_not_hold_is_named_and_left_out_and_the_others_still_apply(
+    client, supervisor, street_leader, cadre, community
+):
+    t0 = timezone.now() - timedelta(hours=30)
+    with time_machine.travel(t0, tick=False):
+        red = open_case(community=community, by=cadre, tier_code="immediate", title="超期")
+    done = open_case(community=community, by=cadre, tier_code="escalated", title="已修好")
+    services.case_resolve(case=done, user=cadre, resolution="已修")
+    client.force_login(street_leader)
+    # An address kept from before: the colour is still good, the category is gone.
+    response = client.get(reverse("cases:case_list"), {"colour": "red", "category": "999999"})
+    assert [c.number for c in response.context["page_obj"]] == [red.number]
+    html = response.content.decode()
+    assert 'data-testid="filters-ignored"' in html and "类别" in html.split('data-testid="filters-ignored"')[1][:200]
+    # An invalid state does not show the closed cases with the open ones: the list stays on the open cases.
+    response = client.get(reverse("cases:case_list"), {"state": "purple"})
+    assert response.context["filter_form"].ignored_labels() == ["状态"]
+    assert [c.number for c in response.context["page_obj"]] == [red.number]
+    done.refresh_from_db()
+    assert done.state not in OPEN_STATES
+    # Nothing is said when every filter holds.
+    assert (
+        'data-testid="filters-ignored"'
+        not in client.get(reverse("cases:case_list"), {"colour": "red"}).content.decode()
+    )
+    client.force_login(supervisor)
+    dashboard = client.get(reverse("cases:dashboard"), {"tier": "999999"}).content.decode()
+    assert 'data-testid="filters-ignored"' in dashboard
 
 
 def test_case_list_opens_on_the_open_cases_soonest_due_first_and_a_closed_case_has_no_colour(
