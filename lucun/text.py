@@ -4,7 +4,13 @@ import re
 
 from django.db.models import CharField, Expression, Value
 from django.db.models.functions import Concat
+from django.utils.translation import pgettext
 from pypinyin import Style, lazy_pinyin
+
+
+def listed(items) -> str:
+    """Join names as the reader's language lists them: 状态、层级 in Chinese, "Status, Tier" in English."""
+    return pgettext("between the items of a list", "、").join(str(item) for item in items)
 
 
 def mask_phone(phone: str | None) -> str:

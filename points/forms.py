@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.forms import PhotoField
 from lucun.models import Community, phone_validator
+from lucun.text import listed
 from lucun.widgets import DateInput
 from visits.models import HouseholdMember
 
@@ -34,7 +35,7 @@ class HouseholdMemberField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: HouseholdMember) -> str:
         born = _("%(year)s年生") % {"year": obj.birth_year} if obj.birth_year else ""
-        details = "、".join(str(x) for x in (obj.relation, born) if x)
+        details = listed(x for x in (obj.relation, born) if x)
         return f"{obj.name}({details})" if details else obj.name
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from lucun.text import listed
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads everything GBK (and GB2312) wrote
@@ -68,7 +70,7 @@ def header_map(header: list[str], columns) -> dict[str, int]:
     if missing:
         raise ValidationError(
             _("表头缺少必填的列:%(cols)s。请确认上传的是热线平台导出的工单表,或请管理员调整“12345 工单列对应”。")
-            % {"cols": "、".join(missing)}
+            % {"cols": listed(missing)}
         )
     return found
 

@@ -155,23 +155,5 @@ def approvals_cases(*, user: User) -> QuerySet[Case]:
     )
 
 
-def approvals_pending_totals(*, cases: QuerySet[Case]) -> dict[str, int]:
-    """Count the pending requests on ``cases`` (a scoped list) and those gone to the next approver, in one query."""
-    halves = [
-        model.objects.filter(decision=PENDING, case__in=cases.order_by().values("pk"))
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(waiting=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
-        .values("waiting", "escalated")
-        for model in REQUEST_MODELS.values()
-    ]
-    totals = {"waiting": 0, "escalated": 0}
-    for row in halves[0].union(halves[1], all=True):
-        totals["waiting"] += row["waiting"]
-        totals["escalated"] += row["escalated"]
-    return totals
-
-
 def waited(created_at: datetime, now: datetime | None = None) -> timedelta:
     return (now or timezone.now()) - created_at

@@ -12,6 +12,7 @@ from lucun.errors import DomainError, error_message, require, require_permission
 from lucun.models import Community, Grid, User
 from lucun.scoping import has_role
 from lucun.services import audit_record, notification_send
+from lucun.text import listed
 
 from ..audit import AuditAction
 from ..models import Case, CaseEvent, CaseList, CasePhoto, CaseState, Category, Feedback, Tier
@@ -163,7 +164,7 @@ def feedback_create_case_merged(
     require(
         len(communities) == 1,
         _("所选反馈属于不同的村(居)(%(names)s),不能合并立案:请只选同一村(居)的反馈,或先把反馈转到它所反映的村(居)。")
-        % {"names": "、".join(sorted(community.name for community in communities))},
+        % {"names": listed(sorted(community.name for community in communities))},
     )
     first, *rest = (locked[item.pk] for item in chosen)
     with _naming(1, first):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lucun.errors import require, require_permission
 from lucun.models import Community, User
 from lucun.services import audit_record
+from lucun.text import listed
 
 from .. import permissions
 from ..audit import AuditAction
@@ -112,7 +113,7 @@ def contest_ballot_submit(*, token: str, scores: dict[tuple[Community, ContestCr
             require(
                 not missing,
                 _("请为%(community)s的每一项评分(还差:%(missing)s)。")
-                % {"community": names[community_id], "missing": "、".join(missing)},
+                % {"community": names[community_id], "missing": listed(missing)},
             )
         BallotScore.objects.bulk_create(
             [

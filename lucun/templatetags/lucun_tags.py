@@ -2,6 +2,7 @@ import copy
 
 from django import template
 
+from ..text import listed as _listed
 from ..text import mask_phone as _mask_phone
 
 register = template.Library()
@@ -14,6 +15,12 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def listed(items) -> str:
+    """``names|listed``: the items joined as the reader's language lists them (lucun.text.listed)."""
+    return _listed(items)
 
 
 @register.filter

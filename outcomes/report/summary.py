@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseList, CaseState
 from lucun.models import localized_name
+from lucun.text import listed
 
 from .. import rates as rates_module
 from ..periods import Period
@@ -100,7 +101,7 @@ def _work(d: dict) -> str:
     if v.get("visited"):
         parts.append(_("累计走访%(n)s个村居%(h)s户") % {"n": v.get("communities_visited", "—"), "h": v["visited"]})
     if c.get("collected") is not None:
-        kinds = "、".join(x["name"] for x in s.get("top_categories", []))
+        kinds = listed(x["name"] for x in s.get("top_categories", []))
         parts.append(
             _("收集%(kinds)s等群众关心问题%(n)s个,已办结%(r)s个,正在推进%(o)s个")
             % {"kinds": kinds, "n": c["collected"], "r": c.get("resolved", 0), "o": c.get("open", 0)}

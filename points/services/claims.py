@@ -14,6 +14,7 @@ from lucun.images import image_clean, image_save
 from lucun.models import Community, User
 from lucun.scoping import require_role
 from lucun.services import audit_record
+from lucun.text import listed
 
 from .. import roles
 from ..audit import AuditAction
@@ -109,7 +110,7 @@ def claim_batch_create(
         raise DomainError(_("请至少选择一名参加活动的志愿者。"))
     foreign = [v.name for v in attendees.values() if v.community_id != community.pk]
     if foreign:
-        raise DomainError(_("以下志愿者不属于%(c)s:%(names)s") % {"c": community.name, "names": "、".join(foreign)})
+        raise DomainError(_("以下志愿者不属于%(c)s:%(names)s") % {"c": community.name, "names": listed(foreign)})
     for volunteer in attendees.values():
         _check_claim_shape(volunteer=volunteer, service_type=service_type, service_date=service_date, quantity=quantity)
     with transaction.atomic():

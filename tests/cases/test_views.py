@@ -195,6 +195,11 @@ def test_a_filter_that_does_not_hold_is_named_and_left_out_and_the_others_still_
         'data-testid="filters-ignored"'
         not in client.get(reverse("cases:case_list"), {"colour": "red"}).content.decode()
     )
+    # In English the names are listed as English lists them.
+    english = client.get(
+        reverse("cases:case_list"), {"state": "purple", "tier": "999999"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "were left out: Tier, Status." in english, english.split('data-testid="filters-ignored"')[-1][:300]
     client.force_login(supervisor)
     dashboard = client.get(reverse("cases:dashboard"), {"tier": "999999"}).content.decode()
     assert 'data-testid="filters-ignored"' in dashboard

@@ -1,4 +1,6 @@
-from lucun.text import mask_name, mask_phone, pinyin_initials
+from django.utils import translation
+
+from lucun.text import listed, mask_name, mask_phone, pinyin_initials
 
 
 def test_mask_phone_hides_the_middle_four_digits():
@@ -17,3 +19,12 @@ def test_mask_name_keeps_the_family_name():
 
 def test_pinyin_initials_for_search():
     assert pinyin_initials("芦湖村") == "lhc"
+
+
+def test_listed_joins_names_as_the_readers_language_does():
+    with translation.override("zh-hans"):
+        assert listed(["状态", "层级"]) == "状态、层级"
+    with translation.override("en"):
+        assert listed(["Status", "Tier"]) == "Status, Tier"
+    assert listed([]) == ""
+    assert listed(iter(["一"])) == "一"
