@@ -261,7 +261,7 @@ class CaseFilterForm(forms.Form):
         label=_("清单"), required=False, choices=[("", _("全部清单")), *CaseList.choices], widget=Select
     )
     first_responder = forms.ModelChoiceField(
-        label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部"), widget=Select
+        label=_("首问责任人"), queryset=None, required=False, empty_label=_("全部首问责任人"), widget=Select
     )
     source = forms.ChoiceField(
         label=_("来源"), required=False, choices=[("", _("全部来源")), *Case.Source.choices], widget=Select

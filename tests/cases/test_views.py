@@ -170,6 +170,22 @@ def test_case_list_filters_by_colour_and_paginates(client, street_leader, cadre,
     assert [c.number for c in response.context["page_obj"]] == [red.number]
 
 
+def test_every_filter_says_what_its_blank_choice_leaves_open(client, supervisor, community):
+    """The filters' labels are read by screen readers only: the blank choice is what a person sees in each box,
+    so it names the filter ("全部类别"), never a bare "全部" that could be any of them."""
+    client.force_login(supervisor)
+    for name in ("cases:case_list", "cases:dashboard"):
+        html = client.get(reverse(name)).content.decode()
+        start = html.index('class="filters')
+        form = html[start : html.index("</form>", start)]
+        blanks = re.findall(r'<select name="(\w+)"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', form)
+        filters = {"community", "category", "tier", "first_responder", "source"}
+        assert filters <= {n for n, _label in blanks}, name
+        for field, label in blanks:
+            if field != "order":  # the order's first choice is an order (按办理期限), not a filter left open
+                assert label.startswith("全部") and len(label) > len("全部"), (name, field, label)
+
+
 def test_a_filter_that_does_not_hold_is_named_and_left_out_and_the_others_still_apply(
     client, supervisor, street_leader, cadre, community
 ):
