@@ -15,11 +15,13 @@ class OutcomesConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from cases import panels
         from lucun import bulk, exports
         from lucun.navigation import OUTCOMES, STREET_ROLES, NavItem, register
 
         from . import permissions
         from .bulk import ACTIONS as BULK_ACTIONS
+        from .case_panels import PANELS
         from .exports import EXPORTERS
         from .handover import register_holdings
         from .home import register_panels
@@ -59,3 +61,4 @@ class OutcomesConfig(AppConfig):
         bulk.register(*BULK_ACTIONS)
         register_holdings()
         register_panels()
+        panels.register(*PANELS)

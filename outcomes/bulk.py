@@ -76,12 +76,7 @@ def _case_label(case: Case) -> str:
 
 
 def _create(case: Case, *, user: User, data: dict) -> str:
-    callback = services.callback_create_for_case(case=case, actor=user)
-    if callback.mode == Callback.Mode.ANONYMOUS:
-        return _("已生成回访:匿名反馈的诉求由群众凭查询码自评。")
-    if callback.assignee_id:
-        return _("已生成回访,由 %(name)s 回访。") % {"name": callback.assignee}
-    return _("已生成回访,回访人员库中暂无可指派的人员,待指派。")
+    return services.callback_created_summary(services.callback_create_for_case(case=case, actor=user))
 
 
 ACTIONS = (

@@ -20,6 +20,7 @@ urlpatterns = [
     path("hotline/results.xlsx", export, {"kind": "outcomes.hotline_results"}, name="hotline_export"),
     path("callbacks/", callbacks.callback_list, name="callback_list"),
     path("callbacks/missing/", callbacks.callback_missing, name="callback_missing"),
+    path("callbacks/for/<str:number>/", callbacks.callback_create, name="callback_create"),
     path("callbacks/export.xlsx", export, {"kind": "outcomes.callback_list"}, name="callback_export"),
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback_detail"),
     path("callbacks/<int:pk>/assign/", callbacks.callback_assign, name="callback_assign"),

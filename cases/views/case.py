@@ -15,6 +15,7 @@ from lucun.selectors import audit_for_object
 from .. import forms, permissions, selectors, services
 from ..models import Case, CaseList, Colour, ExtensionRequest, ReturnRequest
 from ..moves import MOVES, moves_open_to, pending_transfer
+from ..panels import panels_for
 
 PAGE_SIZE = 25
 
@@ -125,6 +126,7 @@ def _detail_context(request: HttpRequest, case: Case, failed: tuple[str, object]
         "source_object": case.source_object,
         "hotline": selectors.hotline_caller(case=case, user=user),
         "audit_events": audit_for_object(obj=case),
+        "panels": panels_for(user=user, case=case),
         "public_title_form": (
             (failed[1] if failed and failed[0] == "public-title" else forms.PublicTitleForm(case=case))
             if permissions.can_dispatch(user, case)

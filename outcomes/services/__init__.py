@@ -13,6 +13,7 @@ from .callbacks import (
     callback_assign,
     callback_close_case,
     callback_create_for_case,
+    callback_created_summary,
     callback_record,
     callbacks_create,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "callback_assign",
     "callback_close_case",
     "callback_create_for_case",
+    "callback_created_summary",
     "callback_record",
     "callbacks_create",
     "external_figure_record",

@@ -165,6 +165,15 @@ def callback_create_for_case(*, case: Case, actor: User) -> Callback:
     return callback
 
 
+def callback_created_summary(callback: Callback) -> str:
+    """What a person who made a callback by hand is told: who will call back, or why nobody needs to."""
+    if callback.mode == Callback.Mode.ANONYMOUS:
+        return _("已生成回访:匿名反馈的诉求由群众凭查询码自评。")
+    if callback.assignee_id:
+        return _("已生成回访,由 %(name)s 回访。") % {"name": callback.assignee}
+    return _("已生成回访,回访人员库中暂无可指派的人员,待指派。")
+
+
 def _assigned_message(callback: Callback, recipient_id: int) -> dict:
     return {
         "recipient_id": recipient_id,

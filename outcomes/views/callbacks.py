@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cases import permissions as case_permissions
+from cases import selectors as case_selectors
 from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import error_message, flash_refused, page_errors, require_permission
 from lucun.scoping import communities_for, communities_with_role, streets_for
@@ -61,6 +62,21 @@ def callback_missing(request: HttpRequest) -> HttpResponse:
     return render(
         request, "outcomes/callback_missing.html", {**context, **bulk_context(request, "outcomes:callback_missing")}
     )
+
+
+@login_required
+@require_POST
+def callback_create(request: HttpRequest, number: str) -> HttpResponse:
+    """生成回访 from the case page: the callback of one resolved case the periodic job left without one."""
+    case = case_selectors.case_get(user=request.user, number=number)
+    with page_errors(request) as call:
+        callback = services.callback_create_for_case(case=case, actor=request.user)
+    if not call.ok:
+        return redirect(case)
+    messages.success(request, services.callback_created_summary(callback))
+    if selectors.callback_list(user=request.user).filter(pk=callback.pk).exists():
+        return redirect(callback.get_absolute_url())
+    return redirect(case)
 
 
 def _waiting(callback: Callback) -> bool:

@@ -147,6 +147,59 @@ def test_officials_who_do_not_make_callbacks_or_of_another_street_are_refused(co
     assert not Callback.objects.exists()
 
 
+# ------------------------------------------------------------------------------------------- the case page
+
+
+def test_a_leader_makes_it_from_the_case_page_and_then_finds_it_there(
+    client, community, cadre, supervisor, street_leader
+):
+    case = old_case(community=community, by=cadre)
+    client.force_login(street_leader)
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-callback"' in page and "本次办结还没有回访" in page
+    form = form_in(page, "case-callback-create")
+    answer = client.post(form.action, form.hidden, follow=True)
+
+    callback = Callback.objects.get(case=case)
+    assert (callback.round, callback.assignee) == (0, supervisor)
+    assert answer.redirect_chain[-1][0] == callback.get_absolute_url()
+    assert f"已生成回访,由 {supervisor} 回访。" in answer.content.decode()
+    again = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-callback-create"' not in again
+    assert f'href="{callback.get_absolute_url()}" data-testid="case-callback-link"' in again
+    assert "待回访" in again.split('data-testid="case-callback"')[1].split("</section>")[0]
+
+
+def test_from_the_case_page_a_second_time_is_refused_and_writes_nothing(client, community, cadre, street_leader):
+    case = old_case(community=community, by=cadre)
+    client.force_login(street_leader)
+    form = form_in(client.get(case.get_absolute_url()).content.decode(), "case-callback-create")
+    callback_for(case)  # the job (or a colleague) made it meanwhile
+
+    answer = client.post(form.action, form.hidden, follow=True)
+
+    assert Callback.objects.filter(case=case).count() == 1
+    assert answer.redirect_chain[-1][0] == case.get_absolute_url()
+    assert f"诉求 {case.number} 本次办结已有回访,无需再生成。" in answer.content.decode()
+
+
+def test_the_case_page_offers_it_only_to_those_who_make_callbacks_and_only_once_resolved(
+    client, community, cadre, street_leader
+):
+    resolved = old_case(community=community, by=cadre)
+    still_open = open_case(community=community, by=cadre)
+    client.force_login(street_leader)
+    assert 'data-testid="case-callback"' not in client.get(still_open.get_absolute_url()).content.decode()
+    # The cadre sees the case but makes no callback: no panel, and a post of the form's address is refused.
+    client.force_login(cadre)
+    assert 'data-testid="case-callback"' not in client.get(resolved.get_absolute_url()).content.decode()
+    answer = client.post(reverse("outcomes:callback_create", args=[resolved.number]), follow=True)
+    assert "只有纪工委或街道班子成员可以为芦湖村的诉求生成回访" in answer.content.decode()
+    assert not Callback.objects.exists()
+    assert client.get(reverse("outcomes:callback_create", args=[resolved.number])).status_code == 405
+
+
 # --------------------------------------------------------------------------------------------------- the page
 
 

@@ -331,6 +331,7 @@ ROUTES = [
     Route("outcomes:hotline_export"),
     Route("outcomes:callback_detail", _pk("callback")),
     Route("outcomes:callback_assign", _pk("callback"), method=P),
+    Route("outcomes:callback_create", _number(), method=P),
     Route("outcomes:callback_close", _pk("callback"), P),
     Route("outcomes:survey_list"),
     Route("outcomes:my_samples"),

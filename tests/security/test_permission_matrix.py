@@ -285,6 +285,7 @@ outcomes:hotline_results                     L  200  200  200  200  403  403  40
 outcomes:hotline_export                      L  200  200  200  200  403  403  403  200
 outcomes:callback_detail                     L  200  200  200  200  200  200  200  404
 outcomes:callback_assign                     L  302  403  302  403  403  403  403  404
+outcomes:callback_create                     L  302  403  302  403  403  403  403  404
 outcomes:callback_close                      L  302  302  302  302  302  302  302  404
 outcomes:survey_list                         L  200  200  200  200  200  200  200  200
 outcomes:my_samples                          L  200  200  200  200  200  200  200  200
