@@ -46,6 +46,11 @@ def cases_without_callback() -> QuerySet[Case]:
     )
 
 
+def case_callback(*, user: User, case: Case) -> Callback | None:
+    """The callback of the case's current resolution, if there is one and the user may see it."""
+    return scope(Callback.objects.filter(case=case, round=case.reopen_count), user).first()
+
+
 def callback_missing_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
     """The resolved cases without a callback in the communities where the user may make one (待生成回访), longest
     resolved first; ``anonymous`` tells those whose callback is the sender's own answer. Filters: ``community``."""
