@@ -89,7 +89,8 @@ def _public_pages() -> list[str]:
     channel = FeedbackChannel.objects.filter(is_active=True).order_by("pk").first()
     rated = Feedback.objects.filter(case__isnull=False, answered_at__isnull=True, case__state="resolved")
     waiting = Feedback.objects.filter(case__isnull=True)
-    volunteer = Volunteer.objects.exclude(token=None).order_by("pk").first()
+    # A volunteer on the books: the demo keeps the cards of those who left, which open nothing (and answer 404).
+    volunteer = Volunteer.objects.filter(active=True).exclude(token=None).order_by("pk").first()
     pages = ["/f/", f"/f/{channel.token}/", "/s/"]
     pages += [f"/s/{f.lookup_code}/" for f in (rated.order_by("pk").first(), waiting.order_by("pk").first()) if f]
     pages.append(f"/points/m/{volunteer.token}/")
