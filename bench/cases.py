@@ -54,8 +54,10 @@ def dashboard_floor(*, street_id: int, now: datetime) -> dict:
        statement, the few cases that crossed a threshold since the sweep (through the thresholds' indexes).
     2. The lists: overdue, turned red before the deadline, yellow (each through the running cases' due_at
        index) and the 同问 cases (their partial index), 50, 50, 50 and 10 rows in one statement.
-    3. The 12345 hotline figures, the approvals waiting and gone on, and the newest resolve and reopen (which
-       tell whether the stored figures on resolved cases are stale), as scalar subqueries of one statement.
+    3. The 12345 hotline figures (whole months from the trigger-kept hotline tally, the month the year begins in
+       from the cases through the hotline indexes), the requests waiting and gone on (by their own community), and
+       the newest resolve and reopen (which tell whether the stored figures on resolved cases are stale), as
+       scalar subqueries of one statement.
     The figures on resolved cases themselves are a stored copy (the cache) on the page, read by neither here.
     """
     from cases.models import (
@@ -66,12 +68,15 @@ def dashboard_floor(*, street_id: int, now: datetime) -> dict:
         CaseEvent,
         CaseTally,
         ExtensionRequest,
+        HotlineTally,
         ReturnRequest,
     )
+    from cases.models.hotline_tally import hotline_tally_month_after
     from lucun.models import Community, User
 
     since = now - timedelta(days=365)
-    at, since_at = _at(now), _at(since)
+    whole = hotline_tally_month_after(since)
+    at, since_at, whole_at = _at(now), _at(since), _at(whole)
     case, tally, community, user = _table(Case), _table(CaseTally), _table(Community), _table(User)
     running, open_states = _in(RUNNING_STATES), _in(OPEN_STATES)
     communities = f"(SELECT id FROM {community} WHERE street_id = %s)"  # noqa: S608
@@ -104,29 +109,30 @@ def dashboard_floor(*, street_id: int, now: datetime) -> dict:
         [street_id, at, street_id, at, street_id, at, at, street_id],
     )
     hotline = f"FROM {case} WHERE community_id IN {communities} AND source = 'hotline'"
+    tallied = f"FROM {_table(HotlineTally)} WHERE community_id IN {communities}"
     waiting = " UNION ALL ".join(
-        f"SELECT escalated_at FROM {_table(model)} WHERE decision = 'pending' AND case_id IN "  # noqa: S608
-        f"(SELECT id FROM {case} WHERE community_id IN {communities})"
+        f"SELECT escalated_at FROM {_table(model)} WHERE decision = 'pending' "  # noqa: S608
+        f"AND community_id IN {communities}"
         for model in (ExtensionRequest, ReturnRequest)
     )
     newest = f"SELECT MAX(at) FROM {_table(CaseEvent)} WHERE kind = %s"  # noqa: S608
     [figures] = _fetch(
         "SELECT "  # noqa: S608
-        f"(SELECT COUNT(*) {hotline} AND opened_at >= %s), "
-        f"(SELECT COUNT(*) {hotline} AND state IN {open_states}), "
-        f"(SELECT COUNT(*) {hotline} AND resolved_at >= %s), "
-        f"(SELECT COUNT(*) {hotline} AND resolved_at >= %s AND resolved_at <= due_at), "
+        f"(SELECT COUNT(*) {hotline} AND opened_at >= %s AND opened_at < %s) "
+        f"+ (SELECT COALESCE(SUM(received), 0) {tallied} AND month >= %s), "
+        f"(SELECT COALESCE(SUM(open_count), 0) {tallied}), "
+        f"(SELECT COUNT(*) {hotline} AND resolved_at >= %s AND resolved_at < %s) "
+        f"+ (SELECT COALESCE(SUM(resolved), 0) {tallied} AND month >= %s), "
+        f"(SELECT COUNT(*) {hotline} AND resolved_at >= %s AND resolved_at < %s AND resolved_at <= due_at) "
+        f"+ (SELECT COALESCE(SUM(on_time), 0) {tallied} AND month >= %s), "
         f"(SELECT COUNT(*) FROM ({waiting}) AS w), "
         f"(SELECT COUNT(escalated_at) FROM ({waiting}) AS w), "
         f"({newest}), ({newest})",
         [
+            *(street_id, since_at, whole_at, street_id, whole.date()),
             street_id,
-            since_at,
-            street_id,
-            street_id,
-            since_at,
-            street_id,
-            since_at,
+            *(street_id, since_at, whole_at, street_id, whole.date()),
+            *(street_id, since_at, whole_at, street_id, whole.date()),
             street_id,
             street_id,
             street_id,

@@ -78,6 +78,44 @@ def build_org(*, communities_per_street: int = 14, streets: int = 2) -> dict:
     return result
 
 
+HOTLINE_EVERY = 10
+# One open case in this many waits on an extension request, and as many on a return request; a third of each have
+# gone on to the next approver. The dashboard counts them.
+PENDING_EVERY = 500
+
+
+def pending_requests(*, now: datetime) -> int:
+    """Pending extension and return requests on some of the open cases; return how many were made."""
+    from cases.models import OPEN_STATES, Case, ExtensionRequest, ReturnRequest
+
+    made = 0
+    for offset, model in ((0, ExtensionRequest), (PENDING_EVERY // 2, ReturnRequest)):
+        cases = (
+            Case.objects.filter(state__in=OPEN_STATES).order_by("pk").values_list("pk", "handler_id", "community_id")
+        )
+        rows = []
+        for n, (pk, handler, community) in enumerate(cases.iterator(chunk_size=20_000)):
+            if n % PENDING_EVERY != offset:
+                continue
+            escalated = n // PENDING_EVERY % 3 == 0
+            values = {
+                "case_id": pk,
+                "community_id": community,
+                "requested_by_id": handler,
+                "reason": "基准申请",
+                "created_at": now - timedelta(days=2),
+                "approver_role": Role.STREET_LEADER if escalated else Role.SUPERVISOR,
+                "escalate_at": now - timedelta(days=1),
+                "escalate_to": Role.STREET_LEADER,
+                "escalated_at": now - timedelta(days=1) if escalated else None,
+            }
+            if model is ExtensionRequest:
+                values["extra_time"] = timedelta(days=3)
+            rows.append(model(**values))
+        made += len(model.objects.bulk_create(rows, batch_size=5000))
+    return made
+
+
 def case_rows(
     *, org: dict, count: int, now: datetime, start_serial: int = 0, seed: int = 7, changing_share: float = 0.01
 ) -> Iterator[tuple]:
@@ -144,7 +182,8 @@ def _case_rows(Case, org, count, now, start_serial, seed, changing_share, tiers,
             year=year,
             serial=i + 1,
             number=f"{community.street.code}-{year}-{i + 1:07d}",
-            source="visit",
+            # One case in ten is a 12345 hotline order, so the dashboard's hotline figures have cases to count.
+            source="hotline" if i % HOTLINE_EVERY == 0 else "visit",
             community_id=community.pk,
             grid_id=rng.choice(grids_by_community[community.pk]),
             category_id=categories[i % len(categories)],

@@ -25,6 +25,8 @@ class CasesConfig(AppConfig):
         from .home import register_panels
         from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
         from .models.alarm import sqlite_alarm_triggers
+        from .models.approvals import sqlite_request_community_triggers
+        from .models.hotline_tally import sqlite_hotline_tally_triggers
         from .models.tally import sqlite_tally_triggers
         from .permissions import APPROVE_ROLES, DASHBOARD_ROLES, SUPERVISE_ROLES
         from .search import PROVIDERS as SEARCH_PROVIDERS
@@ -33,6 +35,8 @@ class CasesConfig(AppConfig):
 
         db.sqlite_triggers_register(sqlite_tally_triggers())
         db.sqlite_triggers_register(sqlite_alarm_triggers())
+        db.sqlite_triggers_register(sqlite_hotline_tally_triggers())
+        db.sqlite_triggers_register(sqlite_request_community_triggers())
         connect()
         files.register(
             files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),

@@ -111,6 +111,9 @@ def _sqlite_append_only(table: str) -> list["SqliteTrigger"]:
 # For many ALTERs SQLite's schema editor rebuilds the table (create a copy, move the rows, drop the old
 # one, rename), and dropping the old table drops its triggers. PostgreSQL alters in place and keeps
 # them. So every trigger the product relies on is declared here and re-created after each migrate.
+# A trigger that writes another table is more: renaming the rebuilt copy of that table fails while a trigger
+# names it ("error in trigger …: no such table"). So on SQLite those triggers exist only outside migrate:
+# set aside before it (``sqlite_triggers_set_aside``), created after it, their tables refilled first.
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,8 @@ class SqliteTrigger:
     # Statements that bring derived data back in step before the trigger is re-created (a tally the
     # trigger keeps was not kept while it was missing).
     repair: tuple[str, ...] = ()
-    # The table the trigger writes, if it keeps one. Migrated back to before that table, neither the table
-    # nor the trigger is there, and the trigger is not re-created (its repair would find no table).
+    # The table the trigger writes ("table"), or the column ("table.column"), if it keeps one. Migrated back to
+    # before it, neither it nor the trigger is there, and the trigger is not re-created (its repair would fail).
     keeps: str = ""
 
 
@@ -147,6 +150,32 @@ def sqlite_triggers_expected() -> list[SqliteTrigger]:
     return [*guards, *_sqlite_triggers.values()]
 
 
+def sqlite_triggers_set_aside(*, using: str = "default", **kwargs) -> list[str]:
+    """Drop the declared triggers that write another table (a pre_migrate receiver); return their names.
+
+    ``sqlite_triggers_ensure`` creates them again after migrate, once it has refilled what they keep.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return []
+    names = sorted(trigger.name for trigger in _sqlite_triggers.values() if trigger.keeps)
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    return names
+
+
+def _kept(cursor, keeps: str, tables: set[str]) -> bool:
+    """Whether what a trigger keeps (a table, or a table's column) is there at the database's migration state."""
+    table, _dot, column = keeps.partition(".")
+    if table not in tables:
+        return False
+    if not column:
+        return True
+    cursor.execute(f"SELECT 1 FROM pragma_table_info('{table}') WHERE name = %s", [column])  # noqa: S608 -- a name
+    return cursor.fetchone() is not None
+
+
 def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
     """Re-create any declared trigger a table rebuild dropped (a post_migrate receiver); return their names."""
     connection = connections[using]
@@ -160,7 +189,7 @@ def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
         missing = [
             t
             for t in sqlite_triggers_expected()
-            if t.name not in existing and t.table in tables and (not t.keeps or t.keeps in tables)
+            if t.name not in existing and t.table in tables and (not t.keeps or _kept(cursor, t.keeps, tables))
         ]
         repaired: set[str] = set()
         for trigger in missing:
@@ -180,15 +209,13 @@ def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
 _STATEMENT_OPERATIONS = ("insert", "update", "delete")
 
 
-@dataclass(frozen=True)
-class StatementTriggers:
+@dataclass(frozen=True, kw_only=True)
+class DerivedTableTriggers:
     """The three triggers (insert, update, delete) that keep a derived table in step with ``table``.
 
-    PostgreSQL runs one statement trigger ``{prefix}_{op}`` per operation, calling the function
-    ``{prefix}_on_{op}`` with the statement's transition tables, so a set-based UPDATE of many rows adjusts
-    the derived table once. SQLite has no transition tables and gets a row trigger ``{prefix}_{op}`` instead,
-    which ``sqlite_triggers_ensure`` re-creates after a table rebuild (once the table is refilled). The SQL
-    itself stays with the model it keeps; this holds only what installing and removing it has in common.
+    SQLite runs a row trigger ``{prefix}_{op}``, which ``sqlite_triggers_ensure`` re-creates after a table
+    rebuild (once the table is refilled); how PostgreSQL runs them, each subclass says. The SQL itself stays
+    with the model it keeps; this holds only what installing and removing it has in common.
     """
 
     label: str  # what the triggers keep, for the error on another database
@@ -197,9 +224,9 @@ class StatementTriggers:
     keeps: str  # the derived table
     # Empties the derived table and fills it again from ``table``: run before the triggers are (re-)created.
     refill: tuple[str, ...]
-    # The REFERENCING clause of each PostgreSQL trigger, by operation.
-    postgres_transition_tables: dict[str, str]
-    # The PL/pgSQL body of each PostgreSQL function, by operation (as pg_proc.prosrc holds it).
+    # The same for PostgreSQL, where its SQL differs from SQLite's (date functions); otherwise ``refill``.
+    postgres_refill: tuple[str, ...] = ()
+    # The PL/pgSQL body of each PostgreSQL function ``{prefix}_on_{op}``, by operation (as pg_proc.prosrc holds it).
     postgres_functions: Callable[[], dict[str, str]]
     # What each SQLite trigger does, by operation: its timing ("AFTER UPDATE OF …"), the WHEN clause that
     # follows the table (or ""), and the statements of its body.
@@ -210,12 +237,10 @@ class StatementTriggers:
             f"CREATE OR REPLACE FUNCTION {self.prefix}_on_{op}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql;"
             for op, body in self.postgres_functions().items()
         ]
-        triggers = [
-            f"CREATE TRIGGER {self.prefix}_{op} AFTER {op.upper()} ON {self.table} "
-            f"{self.postgres_transition_tables[op]} FOR EACH STATEMENT EXECUTE FUNCTION {self.prefix}_on_{op}();"
-            for op in _STATEMENT_OPERATIONS
-        ]
-        return [*functions, *triggers]
+        return [*functions, *self.postgres_triggers()]
+
+    def postgres_triggers(self) -> list[str]:
+        raise NotImplementedError
 
     def sqlite_triggers(self) -> list[SqliteTrigger]:
         return [
@@ -238,16 +263,52 @@ class StatementTriggers:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.prefix}_{op};")
 
     def install(self, schema_editor) -> None:
-        """(Re-)create the triggers as written and refill the derived table (a migration's step)."""
+        """(Re-)create the triggers as written and refill the derived table (a migration's step).
+
+        On SQLite only the refill: the triggers are created after migrate (``sqlite_triggers_ensure``), as a
+        migration later in the same run that rebuilds the derived table would fail on them.
+        """
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             statements = self.postgres_statements()
         elif vendor == "sqlite":
-            statements = [trigger.sql for trigger in self.sqlite_triggers()]
+            statements = []
         else:
             raise RuntimeError(f"{self.label} triggers are written for PostgreSQL and SQLite, not {vendor}")
         self.remove(schema_editor)
-        for statement in self.refill:
+        for statement in (self.postgres_refill if vendor == "postgresql" else ()) or self.refill:
             schema_editor.execute(statement)
         for statement in statements:
             schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementTriggers(DerivedTableTriggers):
+    """PostgreSQL runs one statement trigger per operation, calling its function with the statement's transition
+    tables, so a set-based UPDATE of many rows adjusts the derived table once. Transition tables admit no column
+    list: every UPDATE of the table runs the trigger."""
+
+    # The REFERENCING clause of each PostgreSQL trigger, by operation.
+    postgres_transition_tables: dict[str, str]
+
+    def postgres_triggers(self) -> list[str]:
+        return [
+            f"CREATE TRIGGER {self.prefix}_{op} AFTER {op.upper()} ON {self.table} "
+            f"{self.postgres_transition_tables[op]} FOR EACH STATEMENT EXECUTE FUNCTION {self.prefix}_on_{op}();"
+            for op in _STATEMENT_OPERATIONS
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowTriggers(DerivedTableTriggers):
+    """PostgreSQL runs a row trigger too, with SQLite's timing and WHEN clause: for a derived table of a few rows
+    of the table, so that an UPDATE naming none of the columns it counts (the sweep's) never runs the trigger,
+    and a row it does not count never calls the function. The WHEN clause is written in parentheses, as
+    PostgreSQL needs and SQLite accepts."""
+
+    def postgres_triggers(self) -> list[str]:
+        return [
+            f"CREATE TRIGGER {self.prefix}_{op} {timing} ON {self.table} FOR EACH ROW{condition} "
+            f"EXECUTE FUNCTION {self.prefix}_on_{op}();"
+            for op, (timing, condition, _body) in self.sqlite_bodies().items()
+        ]

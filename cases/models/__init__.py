@@ -1,8 +1,8 @@
 """The cases app's data: cases and their life (case.py), how a problem is classified (classification.py), requests
 for more time or a return (approvals.py), the negative list (conduct.py), anonymous feedback and its channels
-(feedback.py), the open-case tally (tally.py), each running case's next threshold (alarm.py), the keys other
-systems use (keys.py: Open311 apps in open311.py, the 12345 platform with its orders in hotline.py) and hand-overs
-between communities (transfers.py)."""
+(feedback.py), the open-case tally (tally.py) and the hotline cases' (hotline_tally.py), each running case's next
+threshold (alarm.py), the keys other systems use (keys.py: Open311 apps in open311.py, the 12345 platform with its
+orders in hotline.py) and hand-overs between communities (transfers.py)."""
 
 from .alarm import CaseAlarm
 from .approvals import APPROVER_ROLES, ApprovalKind, ApprovalRule, ExtensionRequest, ReturnRequest, rules_gap
@@ -41,6 +41,7 @@ from .hotline import (
     HotlineOrder,
     HotlineSetting,
 )
+from .hotline_tally import HotlineTally
 from .keys import KEY_MAX_LENGTH, IssuedKey, api_key_hash
 from .notices import BULLETIN_READERS_DEFAULT, Bulletin, BulletinItem, BulletinReader
 from .open311 import KEY_PREFIX, Open311Key, Open311Setting
@@ -88,6 +89,7 @@ __all__ = [
     "HotlineKey",
     "HotlineOrder",
     "HotlineSetting",
+    "HotlineTally",
     "IssuedKey",
     "Open311Key",
     "Open311Setting",

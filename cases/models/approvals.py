@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lucun.models import ConfigRow, Role
+from lucun.db import RowTriggers, SqliteTrigger
+from lucun.models import Community, ConfigRow, Role
 
 from .case import Case
 from .classification import Tier
@@ -171,6 +172,12 @@ class ApprovalRouting(models.Model):
     escalate_at = models.DateTimeField(_("超时转上级时间"), null=True, blank=True)
     escalate_to = models.CharField(_("上级审批职务"), max_length=30, choices=Role.choices, blank=True)
     escalated_at = models.DateTimeField(_("转上级时间"), null=True, blank=True)
+    # The case's community, given when the request is made and kept in step by a trigger when the case moves
+    # (``COMMUNITY_TRIGGERS``): the dashboard's and the navigation's counts of requests waiting in a person's
+    # communities read the requests' own index, not every request's case.
+    community = models.ForeignKey(
+        Community, verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     class Meta:
         abstract = True
@@ -215,6 +222,12 @@ class ExtensionRequest(ApprovalRouting):
                 condition=Q(decision="pending", escalated_at__isnull=True, escalate_at__isnull=False),
                 name="extension_escalation_due",
             ),
+            # The requests waiting in some communities, counted from this index alone (see ``community``).
+            models.Index(
+                fields=["community", "approver_role", "escalated_at", "requested_by"],
+                condition=Q(decision="pending"),
+                name="extension_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +267,54 @@ class ReturnRequest(ApprovalRouting):
                 condition=Q(decision="pending", escalated_at__isnull=True, escalate_at__isnull=False),
                 name="return_escalation_due",
             ),
+            models.Index(
+                fields=["community", "approver_role", "escalated_at", "requested_by"],
+                condition=Q(decision="pending"),
+                name="return_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_decision_display()}"
+
+
+# --- A request's community follows its case ----------------------------------------------------------
+#
+# When a case moves to another community (a hand-over accepted, a relocation), its requests move with it, whatever
+# wrote the move. One row trigger on the cases, run only when the community changed; on SQLite lucun.db re-creates
+# it after a migrate that rebuilt the cases table, setting every request's community from its case first.
+
+_REQUEST_TABLES = ("cases_extensionrequest", "cases_returnrequest")
+
+FOLLOW = tuple(
+    f"UPDATE {table} SET community_id = (SELECT community_id FROM cases_case WHERE id = {table}.case_id)"  # noqa: S608
+    for table in _REQUEST_TABLES
+)
+
+
+def _follow(row: str) -> str:
+    return " ".join(
+        f"UPDATE {table} SET community_id = {row}.community_id WHERE case_id = {row}.id;"  # noqa: S608
+        for table in _REQUEST_TABLES
+    )
+
+
+COMMUNITY_TRIGGERS = RowTriggers(
+    label="request community",
+    prefix="cases_request_community",
+    table="cases_case",
+    keeps=f"{_REQUEST_TABLES[0]}.community_id",
+    refill=FOLLOW,
+    postgres_functions=lambda: {"update": f"BEGIN {_follow('NEW')} RETURN NULL; END;"},
+    sqlite_bodies=lambda: {
+        "update": (
+            "AFTER UPDATE OF community_id",
+            " WHEN (OLD.community_id <> NEW.community_id)",
+            _follow("NEW"),
+        )
+    },
+)
+
+
+def sqlite_request_community_triggers() -> list[SqliteTrigger]:
+    return COMMUNITY_TRIGGERS.sqlite_triggers()

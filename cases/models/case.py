@@ -234,8 +234,16 @@ class Case(models.Model):
                 fields=["source_type", "source_id"], name="case_source_idx", condition=Q(source_type__isnull=False)
             ),
             models.Index(fields=["first_responder", "due_at"], name="case_first_responder_idx"),
-            # The dashboard's 12345 hotline figures (received, open, resolved in the year): hotline cases only.
-            models.Index(fields=["opened_at"], name="case_hotline_opened_idx", condition=Q(source="hotline")),
+            # The dashboard's 12345 hotline figures come from their tally (HotlineTally) but for the month the year
+            # begins in: the hotline cases opened and resolved in it are counted from these two indexes alone.
+            models.Index(
+                fields=["opened_at", "community_id"], name="case_hotline_opened_idx", condition=Q(source="hotline")
+            ),
+            models.Index(
+                fields=["resolved_at", "community_id", "due_at"],
+                name="case_hotline_resolved_idx",
+                condition=Q(source="hotline", resolved_at__isnull=False),
+            ),
             # The cases villagers said "我也遇到" on (few): the dashboard's list and the case list's order.
             models.Index(
                 fields=["-same_question_count", "due_at"],

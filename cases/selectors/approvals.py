@@ -67,6 +67,9 @@ def approval_rule_for(*, kind: str, tier: Tier, extra_time: timedelta | None = N
 def _decidable_by(user: User) -> Q:
     """The pending requests this person decides: their role is the one named, at a node covering the case.
 
+    The request's own community is the case's (kept in step when the case moves), so the count reads the requests'
+    index alone, not each request's case.
+
     A request without a named role (made before the rules, or for a tier without rules) is the supervisors' and
     street leaders'. Nobody decides their own request.
     """
@@ -78,9 +81,9 @@ def _decidable_by(user: User) -> Q:
         allowed = Q(pk__in=[])
         for role in sorted(roles_for(user)):
             if ids := community_ids_for(user, [role]):
-                allowed |= Q(approver_role=role, case__community_id__in=ids)
+                allowed |= Q(approver_role=role, community_id__in=ids)
         if ids := community_ids_for(user, SUPERVISE_ROLES):
-            allowed |= Q(approver_role="", case__community_id__in=ids)
+            allowed |= Q(approver_role="", community_id__in=ids)
     return Q(decision=PENDING) & allowed & ~Q(requested_by=user)
 
 

@@ -2,8 +2,10 @@
 yellow lists, and the figures on resolved cases from a stored copy refreshed in the background."""
 
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.db.models import (
     Avg,
@@ -11,8 +13,10 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Expression,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     Q,
     QuerySet,
@@ -21,7 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -31,7 +35,8 @@ from lucun.scoping import community_ids_for
 from lucun.selectors import communities_seen, counted
 
 from .. import clock
-from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, Tier
+from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, HotlineTally, Tier
+from ..models.hotline_tally import hotline_tally_month_after
 from .approvals import PENDING, REQUEST_MODELS
 from .case import case_list, refresh_flag
 
@@ -102,7 +107,9 @@ def _resolution_version() -> tuple:
     return tuple(CaseEvent.objects.filter(kind=kind).aggregate(m=Max("at"))["m"] for kind in RESOLUTION_KINDS)
 
 
-def _tiers_and_figures(*, base: QuerySet, since: datetime) -> tuple[list[Tier], tuple, dict, dict]:
+def _tiers_and_figures(
+    *, user: User, filters: dict, base: QuerySet, since: datetime
+) -> tuple[list[Tier], tuple, dict, dict]:
     """Return the tiers in rank order, ``_resolution_version()``, the 12345 figures and the approvals waiting.
 
     One statement: the newest resolve and reopen, the hotline counts and the pending requests ride along each tier
@@ -112,17 +119,17 @@ def _tiers_and_figures(*, base: QuerySet, since: datetime) -> tuple[list[Tier], 
         f"newest_{kind}": Subquery(CaseEvent.objects.filter(kind=kind).order_by("-at").values("at")[:1])
         for kind in RESOLUTION_KINDS
     }
-    riders |= {f"hotline_{name}": counted(cases) for name, cases in _hotline_parts(base=base, since=since).items()}
-    for kind, model in REQUEST_MODELS.items():
-        pending = model.objects.filter(decision=PENDING, case__in=base.order_by().values("pk"))
+    hotline_parts = _hotline_parts(user=user, filters=filters, base=base, since=since)
+    riders |= {f"hotline_{name}": part.counted() for name, part in hotline_parts.items()}
+    pending_of = _pending(user=user, filters=filters, base=base)
+    for kind, pending in pending_of.items():
         riders[f"waiting_{kind}"] = counted(pending)
         riders[f"escalated_{kind}"] = counted(pending.filter(escalated_at__isnull=False))
     tiers = list(Tier.objects.order_by("rank").annotate(**riders))
     if not tiers:
         row = {"newest_" + kind: v for kind, v in zip(RESOLUTION_KINDS, _resolution_version(), strict=True)}
-        row |= {f"hotline_{name}": cases.count() for name, cases in _hotline_parts(base=base, since=since).items()}
-        for kind, model in REQUEST_MODELS.items():
-            pending = model.objects.filter(decision=PENDING, case__in=base.order_by().values("pk"))
+        row |= {f"hotline_{name}": part.count() for name, part in hotline_parts.items()}
+        for kind, pending in pending_of.items():
             row[f"waiting_{kind}"] = pending.count()
             row[f"escalated_{kind}"] = pending.filter(escalated_at__isnull=False).count()
     else:
@@ -138,20 +145,91 @@ def _tiers_and_figures(*, base: QuerySet, since: datetime) -> tuple[list[Tier], 
 
 
 HOTLINE_FIGURES = ("received", "open", "resolved", "on_time")
+# The filters the hotline tally and the requests keep (their community); with any other, the cases are read.
+BY_COMMUNITY_FILTERS = {"community", "street"}
 
 
-def _hotline_parts(*, base: QuerySet, since: datetime) -> dict[str, QuerySet]:
-    """The 12345 hotline cases of ``base``: received since ``since``, open now, resolved since, and those on time.
+def _by_community_only(filters: dict) -> bool:
+    return not {key for key, value in filters.items() if value} - {"colour"} - BY_COMMUNITY_FILTERS
+
+
+def _in_communities(queryset: QuerySet, *, ids: list[int], filters: dict) -> QuerySet:
+    """``queryset`` (of rows with a community) in the user's communities ``ids`` and the community or street asked."""
+    queryset = queryset.filter(community_id__in=ids)
+    if filters.get("community"):
+        queryset = queryset.filter(community=filters["community"])
+    if filters.get("street"):
+        queryset = queryset.filter(community__street=filters["street"])
+    return queryset
+
+
+def _pending(*, user: User, filters: dict, base: QuerySet) -> dict[str, QuerySet]:
+    """The extension and return requests waiting on cases of the user's communities, by kind.
+
+    Filtered by community or street only (or not at all), through the requests' own community and index; with any
+    other filter, through the cases of ``base``.
+    """
+    ids = community_ids_for(user)
+    pending = {kind: model.objects.filter(decision=PENDING) for kind, model in REQUEST_MODELS.items()}
+    if _by_community_only(filters):
+        return {kind: _in_communities(requests, ids=ids, filters=filters) for kind, requests in pending.items()}
+    cases = base.filter(community_id__in=ids).order_by().values("pk")
+    return {kind: requests.filter(case__in=cases) for kind, requests in pending.items()}
+
+
+@dataclass(frozen=True)
+class _HotlinePart:
+    """One 12345 figure: the cases counted one by one (``cases``; with the tally, those of the month the window
+    begins in) and the sum of a tally column over the whole months (``tally`` and ``column``)."""
+
+    cases: QuerySet | None
+    tally: QuerySet | None = None
+    column: str = ""
+
+    def counted(self) -> Expression:
+        """The figure as a scalar expression, to ride along another statement."""
+        parts = [] if self.cases is None else [Coalesce(counted(self.cases), 0)]
+        if self.tally is not None:
+            total = self.tally.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=Sum(self.column))
+            parts.append(Coalesce(Subquery(total.values("_n"), output_field=IntegerField()), 0))
+        return reduce(operator.add, parts)
+
+    def count(self) -> int:
+        """The figure, read on its own."""
+        tallied = (self.tally.aggregate(n=Sum(self.column))["n"] or 0) if self.tally is not None else 0
+        return tallied + (self.cases.count() if self.cases is not None else 0)
+
+
+def _hotline_parts(*, user: User, filters: dict, base: QuerySet, since: datetime) -> dict[str, _HotlinePart]:
+    """The 12345 hotline cases in scope: received since ``since``, open now, resolved since, and those on time.
 
     Live, not from the stored resolved figures: an imported or pushed order opens a case without resolving one,
-    so the stored copy would not know it is out of date. Each is counted through the partial index of hotline cases.
+    so the stored copy would not know it is out of date. Filtered by community or street only (or not at all),
+    they come from the trigger-kept tally of the communities' whole months (``HotlineTally``), and the cases of
+    the month ``since`` falls in are counted through the hotline indexes; with any other filter, every hotline
+    case in ``base`` is counted.
     """
-    hotline = base.filter(source=Case.Source.HOTLINE).order_by()
+    # The figures count the cases of the user's communities, as the open-case tally does (``_open_counts``).
+    ids = community_ids_for(user)
+    if not _by_community_only(filters):
+        hotline = base.filter(source=Case.Source.HOTLINE, community_id__in=ids).order_by()
+        return {
+            "received": _HotlinePart(hotline.filter(opened_at__gte=since)),
+            "open": _HotlinePart(hotline.filter(state__in=OPEN_STATES)),
+            "resolved": _HotlinePart(hotline.filter(resolved_at__gte=since)),
+            "on_time": _HotlinePart(hotline.filter(clock.q_on_time(), resolved_at__gte=since)),
+        }
+    tally = _in_communities(HotlineTally.objects.all(), ids=ids, filters=filters)
+    hotline = _in_communities(Case.objects.filter(source=Case.Source.HOTLINE), ids=ids, filters=filters).order_by()
+    whole = hotline_tally_month_after(since)  # the first whole month of the window
+    months = tally.filter(month__gte=whole.date())
     return {
-        "received": hotline.filter(opened_at__gte=since),
-        "open": hotline.filter(state__in=OPEN_STATES),
-        "resolved": hotline.filter(resolved_at__gte=since),
-        "on_time": hotline.filter(clock.q_on_time(), resolved_at__gte=since),
+        "received": _HotlinePart(hotline.filter(opened_at__gte=since, opened_at__lt=whole), months, "received"),
+        "open": _HotlinePart(None, tally, "open_count"),
+        "resolved": _HotlinePart(hotline.filter(resolved_at__gte=since, resolved_at__lt=whole), months, "resolved"),
+        "on_time": _HotlinePart(
+            hotline.filter(clock.q_on_time(), resolved_at__gte=since, resolved_at__lt=whole), months, "on_time"
+        ),
     }
 
 
@@ -314,7 +392,7 @@ def _dashboard_compute(*, user: User, filters: dict | None, now: datetime, since
     # The cases are scoped by the ids of the user's communities, read once (``community_ids_for``), in every statement.
     base = case_list(user=user, filters={k: v for k, v in (filters or {}).items() if k != "colour"}, now=now)
 
-    tiers, version, hotline, approvals = _tiers_and_figures(base=base, since=since)
+    tiers, version, hotline, approvals = _tiers_and_figures(user=user, filters=filters or {}, base=base, since=since)
     counts = _open_counts(user=user, filters=filters or {}, base=base, now=now)
     colour_by_tier: dict[str, dict[int, int]] = {c: {t.pk: 0 for t in tiers} for c in Colour.values}
     totals = dict.fromkeys(Colour.values, 0)

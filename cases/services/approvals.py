@@ -79,6 +79,7 @@ def case_request_extension(*, case: Case, user: User, extra_time: timedelta, rea
     require(bool(reason and reason.strip()), _("请填写延期理由。"))
     request = ExtensionRequest.objects.create(
         case=case,
+        community_id=case.community_id,
         requested_by=user,
         extra_time=extra_time,
         reason=reason.strip(),
@@ -150,6 +151,7 @@ def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest
     require(bool(reason and reason.strip()), _("请填写退回理由。"))
     request = ReturnRequest.objects.create(
         case=case,
+        community_id=case.community_id,
         requested_by=user,
         reason=reason.strip(),
         **_route(kind=ApprovalKind.RETURN, case=case, extra_time=None, now=timezone.now()),

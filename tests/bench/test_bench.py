@@ -93,11 +93,12 @@ def test_the_bare_view_exists_only_under_the_bench_urls(client):
 @pytest.fixture
 def cases_built(org):
     """A thousand cases built around an instant, swept at it (as the benchmark builds them)."""
-    from bench.data import case_columns, case_rows, insert_rows
+    from bench.data import case_columns, case_rows, insert_rows, pending_requests
     from cases.models import Case
 
     now = now_for_bench()
     insert_rows(Case, case_columns(), case_rows(org=org, count=1000, now=now, changing_share=0.05))
+    pending_requests(now=now)
     return now
 
 
@@ -147,6 +148,8 @@ def test_dashboard_floor_reads_the_figures_the_dashboard_shows(org, cases_built)
     floor = pages.dashboard_floor_figures(pages.dashboard_floor(street_id=org["streets"][0].pk, now=now))
     assert pages.figures_differ(floor, page) == []
     assert page["red"] and page["yellow"] and sum(page["totals"].values()) > 500
+    # The data has hotline cases, received, open and resolved, and requests waiting, some gone on.
+    assert all(page["hotline"][:3]) and all(page["approvals"])
 
 
 def test_list_floors_read_the_pages_rows(org, cases_built):

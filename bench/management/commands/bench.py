@@ -108,7 +108,7 @@ class Command(BaseCommand):
         from bench import cards, feedback, points, timed, visits
         from bench import cases as case_pages
         from bench import sweep as sweep_bench
-        from bench.data import analyze, build_org, case_columns, case_rows, insert_rows
+        from bench.data import analyze, build_org, case_columns, case_rows, insert_rows, pending_requests
         from bench.timing import now_for_bench
         from cases import services
         from cases.models import OPEN_STATES, Case
@@ -145,6 +145,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {done:,} cases ({time.perf_counter() - started:.0f} s)")
                 if "sweep" in chosen and done == checkpoint < total:
                     size_point()
+            made = pending_requests(now=now)
+            self.stdout.write(f"    {made:,} pending extension and return requests")
         if "households" in needs:
             made = visits.build_households(org=org, count=visits.households_for(total), now=now)
             self.stdout.write(f"    {made['households']:,} households, {made['visits']:,} visits")
