@@ -1,6 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from lucun.api.fields import IdField
 from lucun.files import url_for
 from lucun.models import Community
 
@@ -203,7 +204,7 @@ class CreatedCaseSerializer(serializers.Serializer):
 
 class CreateCaseMergedSerializer(CreateCaseSerializer):
     feedback = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         min_length=2,
         max_length=50,
         help_text="合并的反馈编号(同一村(居)),按顺序:第一条立案,其余并入这件诉求",

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from lucun.api.fields import IdField
 from lucun.bulk.api import BulkRunSerializer
 from lucun.models import Community, Grid, User
 
@@ -363,7 +364,7 @@ class ApprovalWaitingSerializer(serializers.Serializer):
 
 class ApprovalItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ApprovalKind.choices)
-    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    id = IdField()
 
 
 class ApprovalsDecideSerializer(serializers.Serializer):

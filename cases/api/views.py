@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lucun.api.fields import MAX_ID
 from lucun.api.pagination import UncountedPagination
 from lucun.api.serializers import ApiErrorSerializer
 from lucun.bulk.api import run_data
@@ -268,9 +269,6 @@ class ApprovalsDecideView(APIView):
         results = _approval_results(run, request.user) if run.finished else []
         data = s.ApprovalResultsSerializer({"results": results, "run": run_data(run, request)}).data
         return Response(data, status=status.HTTP_200_OK if run.finished else status.HTTP_202_ACCEPTED)
-
-
-MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 
 def _fixed_windows(resolved: dict) -> dict:

@@ -106,8 +106,10 @@ def case_request_extension(*, case: Case, user: User, extra_time: timedelta, rea
 @transaction.atomic
 def case_decide_extension(*, request: ExtensionRequest, user: User, approve: bool, note: str = "") -> ExtensionRequest:
     """Approve (the deadline moves out, the case is marked extended) or refuse an extension request."""
-    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    # The case first, then the request, in the order a move takes them (a move rewrites its requests' community).
     case = locked(request.case)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    request.case = case
     require(request.decision == Decision.PENDING, _("该延期申请已审批。"))
     _check_decider(
         request,
@@ -172,8 +174,10 @@ def case_request_return(*, case: Case, user: User, reason: str) -> ReturnRequest
 @transaction.atomic
 def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, note: str = "") -> ReturnRequest:
     """Approve (the case goes back to registered with no handler, to be dispatched again) or refuse a return."""
-    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    # The case first, then the request, in the order a move takes them (a move rewrites its requests' community).
     case = locked(request.case)
+    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    request.case = case
     require(request.decision == Decision.PENDING, _("该退回申请已审批。"))
     _check_decider(
         request,
@@ -244,6 +248,8 @@ def approvals_escalate(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def _escalate_one(*, kind: str, model, pk: int, now: datetime) -> int:
     request = model.objects.select_related("case__community__street").get(pk=pk)
+    # The case's lock before the request's row, in the order a move takes them (a move rewrites its requests).
+    locked(request.case)
     before = request.approver_role
     updated = model.objects.filter(
         pk=pk, decision=Decision.PENDING, escalated_at__isnull=True, escalate_at__lte=now

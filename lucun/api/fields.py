@@ -4,6 +4,19 @@ from rest_framework import serializers
 
 from .. import files
 
+# The largest id a row can have (a bigint). A larger number names no row; SQLite's driver refuses it outright, so it
+# is refused as input like any other bad value.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A row's id given as input: a whole number from 1 to ``MAX_ID``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
 
 @extend_schema_field(OpenApiTypes.URI)
 class PrivateFileField(serializers.Field):

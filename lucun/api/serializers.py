@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Community, Grid, Notification, Position, Street, User
+from .fields import IdField
 
 
 class StreetSerializer(serializers.ModelSerializer):
@@ -58,7 +59,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         max_length=500,
         help_text="要标记为已读的消息编号;不传则全部标记为已读。",

@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.fields import IdField
 from ..api.serializers import ApiErrorSerializer
 from ..exports import page_query
 from ..exports.api import PageFiltersField
@@ -23,7 +24,7 @@ from .views import run_get, run_progress
 
 class BulkStartSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         default=list,
         max_length=10000,

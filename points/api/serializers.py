@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from lucun.api.fields import PrivateFileField
+from lucun.api.fields import IdField, PrivateFileField
 from lucun.models import Community, phone_validator
 
 from ..models import (
@@ -155,7 +155,7 @@ class ServiceClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimSubmitSerializer(serializers.Serializer):
-    volunteer = serializers.IntegerField(min_value=1)
+    volunteer = IdField()
     service_type = serializers.PrimaryKeyRelatedField(queryset=ServiceType.objects.active())
     service_date = serializers.DateField()
     quantity = serializers.IntegerField(min_value=1, max_value=24)
@@ -280,12 +280,12 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
 
 class RedemptionItemSerializer(serializers.Serializer):
-    reward = serializers.IntegerField(min_value=1)
+    reward = IdField()
     quantity = serializers.IntegerField(min_value=1, max_value=99)
 
 
 class RedemptionCreateSerializer(serializers.Serializer):
-    volunteer = serializers.IntegerField(min_value=1)
+    volunteer = IdField()
     items = RedemptionItemSerializer(many=True, min_length=1, max_length=50)
     idempotency_key = serializers.CharField(
         max_length=100, help_text="客户端为每次兑换生成的唯一键;重复提交同一键只会兑换一次,并返回第一次的结果。"

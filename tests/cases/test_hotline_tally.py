@@ -1,6 +1,7 @@
 """The 12345 hotline cases counted by community and month (cases/models/hotline_tally.py), and the dashboard's
 hotline figures read from it: whole months from the tally, the month the year begins in from the cases."""
 
+import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -103,9 +104,9 @@ def test_the_month_after_a_moment_is_the_next_utc_month_unless_one_begins_there(
     assert hotline_tally_month_after(datetime(2026, 2, 1, 7, tzinfo=china)) == datetime(2026, 2, 1, tzinfo=UTC)
 
 
-def _live(*, supervisor, since: datetime) -> dict:
+def _live(*, supervisor, since: datetime, filters: dict | None = None) -> dict:
     """The figures counted from the cases one by one, as the dashboard counts them when a filter leaves the tally."""
-    cases = selectors.case_list(user=supervisor).filter(source=Case.Source.HOTLINE)
+    cases = selectors.case_list(user=supervisor, filters=filters).filter(source=Case.Source.HOTLINE)
     return {
         "received": cases.filter(opened_at__gte=since).count(),
         "open": cases.filter(state__in=OPEN_STATES).count(),
@@ -145,6 +146,53 @@ def test_the_dashboard_counts_the_month_the_year_begins_in_from_the_cases(staff,
     by_community = selectors.dashboard(user=supervisor, now=NOW, filters={"community": community}).hotline
     by_category = selectors.dashboard(user=supervisor, now=NOW, filters={"category": cases[0].category}).hotline
     assert by_community == figures == by_category
+
+
+MICROSECOND = timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 3, 10, 2, 0, 0, 123456, tzinfo=UTC),
+        datetime(2026, 3, 31, 20, 0, tzinfo=UTC),  # already April 1st in China
+        datetime(2026, 4, 1, 0, 0, tzinfo=UTC),  # the year begins on a month's first moment
+        datetime(2027, 1, 1, 0, 0, tzinfo=UTC),
+    ],
+)
+def test_the_figures_hold_at_every_edge_of_the_window_and_its_months(supervisor, community, now):
+    """Cases opened and resolved a microsecond either side of the year's first moment, of the first whole month,
+    and of midnight in China before it (the tally's months are UTC's), resolved on their deadline or just after:
+    the dashboard gives what counting the cases one by one gives, unfiltered and with each kind of filter."""
+    other = CommunityFactory(street=community.street, name="稻香村")
+    since = now - timedelta(days=365)
+    whole = hotline_tally_month_after(since)
+    china_midnight = whole - timedelta(hours=8)
+    marks = [since - MICROSECOND, since, since + MICROSECOND, whole - MICROSECOND, whole, whole + MICROSECOND]
+    marks += [china_midnight - MICROSECOND, china_midnight, now - timedelta(days=1), now - timedelta(hours=1)]
+    made = []
+    for n, (opened, resolved) in enumerate(itertools.product(marks, [None, *marks])):
+        if resolved is not None and resolved < opened:
+            continue
+        case = open_case(community=community if n % 3 else other, by=supervisor, source=Case.Source.HOTLINE)
+        values = {"opened_at": opened}
+        if resolved is not None:
+            due = resolved if n % 2 else resolved - MICROSECOND  # on time to the microsecond, or just late
+            values |= {"resolved_at": resolved, "state": "resolved", "due_at": due, "warn_at": due - timedelta(days=1)}
+        Case.objects.filter(pk=case.pk).update(**values)
+        made.append(case)
+    assert tallied() == counted()
+    figures = selectors.dashboard(user=supervisor, now=now).hotline
+    assert {k: figures[k] for k in ("received", "open", "resolved", "on_time")} == _live(
+        supervisor=supervisor, since=since
+    )
+    assert 0 < figures["on_time"] < figures["resolved"] and figures["received"]
+    by_category = selectors.dashboard(user=supervisor, now=now, filters={"category": made[0].category}).hotline
+    by_street = selectors.dashboard(user=supervisor, now=now, filters={"street": community.street}).hotline
+    assert by_category == figures == by_street
+    by_community = selectors.dashboard(user=supervisor, now=now, filters={"community": other}).hotline
+    live = _live(supervisor=supervisor, since=since, filters={"community": other})
+    assert {k: by_community[k] for k in live} == live
 
 
 def test_another_communitys_hotline_cases_stay_out_of_a_cadres_figures(staff, cadre, community):

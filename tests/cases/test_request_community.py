@@ -1,6 +1,7 @@
 """A request's own community (cases/models/approvals.py): the case's when it is made, and the case's after every move,
 so the counts of requests waiting (the navigation's badge, the inbox, the dashboard) read the requests alone."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from cases.models.approvals import COMMUNITY_TRIGGERS, sqlite_request_community_
 from lucun.db import _kept
 from lucun.models import Role
 from tests.factories import CommunityFactory, official
+from tests.race import race
 
 from .factories import open_case
 
@@ -94,3 +96,39 @@ def test_a_trigger_that_keeps_a_column_is_re_created_only_where_the_column_is():
         assert _kept(cursor, "cases_extensionrequest", tables)
         assert not _kept(cursor, "cases_extensionrequest.no_such_column", tables)  # migrated back before it
         assert not _kept(cursor, "cases_returnrequest.community_id", tables)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deciding_a_request_while_its_case_moves_waits_and_never_deadlocks(
+    requests, community, street_leader, supervisor, monkeypatch
+):
+    """A move locks the case, then rewrites its requests' community; deciding locks them in the same order.
+
+    The decision is held up before it takes its locks, and the move starts meanwhile: had the decision locked the
+    request first, the two would each wait for the other (PostgreSQL would abort one as a deadlock).
+    """
+    from cases.services import approvals
+
+    giving_back = requests[1]  # the street leaders decide it, wherever in the street the case goes
+    other = CommunityFactory(street=community.street, name="稻香村")
+    take_locks = approvals.locked
+
+    def held_up(case):
+        time.sleep(0.6)
+        return take_locks(case)
+
+    monkeypatch.setattr(approvals, "locked", held_up)
+
+    def decide():
+        return services.case_decide_return(request=giving_back, user=street_leader, approve=False, note="请继续办理")
+
+    def move():
+        time.sleep(0.2)  # while the decision is held up
+        return services.case_move(case=giving_back.case, user=supervisor, community=other, reason="地址在稻香村")
+
+    decided, moved = race(decide, move)
+    assert isinstance(decided, ReturnRequest), decided
+    assert isinstance(moved, Case), moved
+    giving_back.refresh_from_db()
+    assert (giving_back.decision, giving_back.community) == (ExtensionRequest.Decision.REFUSED, other)

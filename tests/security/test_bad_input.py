@@ -236,6 +236,10 @@ def test_sql_like_strings_are_plain_text_in_search_and_storage(world, client):
         ("/api/v1/points/claims/submit/", {"volunteer": "one", "quantity": -3}, {"volunteer", "quantity"}),
         ("/api/v1/points/redemptions/redeem/", {"volunteer": 1, "items": "all"}, {"items", "idempotency_key"}),
         ("/api/v1/notifications/mark-read/", {"ids": ["x", -1]}, {"ids"}),
+        # Ids past what a row can have (SQLite's driver refused them with a server error).
+        ("/api/v1/notifications/mark-read/", {"ids": [2**63]}, {"ids"}),
+        ("/api/v1/points/claims/submit/", {"volunteer": 2**63, "quantity": 1}, {"volunteer"}),
+        ("/api/v1/points/redemptions/redeem/", {"volunteer": 2**64, "items": [{"reward": 2**63}]}, {"volunteer"}),
         ("/api/v1/deliberation/meetings/", {"kind": "party", "starts_at": "yesterday"}, {"kind", "starts_at"}),
     ],
 )
