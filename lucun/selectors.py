@@ -1,7 +1,7 @@
 """Reads of the core domain."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, Model, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, Prefetch, QuerySet, Subquery, Sum, Value
 
 from .models import AuditEvent, Community, ExportJob, Grid, Notification, Street, User
 from .scoping import communities_for, community_ids_for
@@ -35,7 +35,16 @@ def communities_seen(*, user: User) -> list[Community]:
 
 def counted(queryset: QuerySet) -> Subquery:
     """``queryset``'s row count as a scalar subquery (one row, no GROUP BY)."""
-    rows = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=Count("pk")).values("_n")
+    return _aggregated(queryset, Count("pk"))
+
+
+def summed(queryset: QuerySet, column: str) -> Subquery:
+    """The sum of ``queryset``'s ``column`` as a scalar subquery: one row, NULL where there are no rows."""
+    return _aggregated(queryset, Sum(column))
+
+
+def _aggregated(queryset: QuerySet, aggregate) -> Subquery:
+    rows = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=aggregate).values("_n")
     return Subquery(rows, output_field=IntegerField())
 
 

@@ -141,14 +141,6 @@ def postgres_hotline_tally_functions() -> dict[str, str]:
     }
 
 
-def _sqlite_add(row: str) -> str:
-    return _sqlite_change(row, "+")
-
-
-def _sqlite_remove(row: str) -> str:
-    return _sqlite_change(row, "-")
-
-
 def _sqlite_change(row: str, sign: str) -> str:
     """Count ``row`` (NEW or OLD) in (sign "+") or out ("-"), if it is a hotline case: SQLite has no upsert that
     adds, so an increase first makes sure the month's row is there."""
@@ -187,9 +179,9 @@ def _triggers_when() -> dict[str, tuple[str, str]]:
 
 def _sqlite_hotline_tally_bodies() -> dict[str, tuple[str, str, str]]:
     bodies = {
-        "insert": _sqlite_add("NEW"),
-        "update": f"{_sqlite_remove('OLD')} {_sqlite_add('NEW')}",
-        "delete": _sqlite_remove("OLD"),
+        "insert": _sqlite_change("NEW", "+"),
+        "update": f"{_sqlite_change('OLD', '-')} {_sqlite_change('NEW', '+')}",
+        "delete": _sqlite_change("OLD", "-"),
     }
     return {op: (timing, condition, bodies[op]) for op, (timing, condition) in _triggers_when().items()}
 

@@ -16,7 +16,6 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
-    IntegerField,
     Max,
     Q,
     QuerySet,
@@ -32,7 +31,7 @@ from django.utils.translation import get_language
 from lucun.cache import cache_delete, cache_get, cache_set
 from lucun.models import User
 from lucun.scoping import community_ids_for
-from lucun.selectors import communities_seen, counted
+from lucun.selectors import communities_seen, counted, summed
 
 from .. import clock
 from ..models import OPEN_STATES, Case, CaseEvent, CaseList, CaseTally, Colour, HotlineTally, Tier
@@ -190,8 +189,7 @@ class _HotlinePart:
         """The figure as a scalar expression, to ride along another statement."""
         parts = [] if self.cases is None else [Coalesce(counted(self.cases), 0)]
         if self.tally is not None:
-            total = self.tally.order_by().annotate(_one=Value(1)).values("_one").annotate(_n=Sum(self.column))
-            parts.append(Coalesce(Subquery(total.values("_n"), output_field=IntegerField()), 0))
+            parts.append(Coalesce(summed(self.tally, self.column), 0))
         return reduce(operator.add, parts)
 
     def count(self) -> int:
