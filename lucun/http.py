@@ -1,7 +1,10 @@
-"""Response headers for the pages whose address is a secret (a lookup code, a volunteer's 一码通 token)."""
+"""Response headers for the pages whose address is a secret (a lookup code, a volunteer's 一码通 token), and the
+session of a page that refreshes itself."""
 
 import functools
+import time
 
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 
@@ -41,3 +44,18 @@ def secret_page(view=None, *, with_csrf_forms: bool = False):
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+# When a page that refreshes itself last renewed the session (seconds since the epoch), kept in the session.
+SESSION_RENEWED_KEY = "_lucun_renewed"
+
+
+def session_keep_alive(request) -> None:
+    """Keep a person signed in on a page that refreshes itself unattended (an office screen's dashboard).
+
+    The session is written, and its expiry moved on by ``SESSION_COOKIE_AGE``, once half that age has passed since
+    it was last renewed: a screen refreshing every minute stays signed in without a session write each minute.
+    """
+    now = int(time.time())
+    if now - request.session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_COOKIE_AGE // 2:
+        request.session[SESSION_RENEWED_KEY] = now

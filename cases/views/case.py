@@ -4,11 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lucun.bulk.views import page_context as bulk_context
 from lucun.errors import flash_refused, page_errors
+from lucun.http import session_keep_alive
 from lucun.scoping import communities_for, has_role
 from lucun.selectors import audit_for_object
 
@@ -245,17 +247,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if data.resolved_stale:
         # The page shows the stored figures at once; a worker recomputes them for the next refresh.
         services.dashboard_refresh_request(user=request.user, key=data.resolved_key, query=request.GET.urlencode())
-    template = "cases/_dashboard_body.html" if request.GET.get("partial") else "cases/dashboard.html"
+    can_approve = has_role(request.user, permissions.APPROVE_ROLES)
     if request.GET.get("partial"):
-        request.session.modified = True  # an office screen that keeps refreshing stays signed in
+        # The minute's refresh of the body alone: none of the page's shell (navigation, counts) is read for it,
+        # and an office screen that keeps refreshing stays signed in.
+        session_keep_alive(request)
+        body = render_to_string("cases/_dashboard_body.html", {"d": data, "can_approve": can_approve})
+        return HttpResponse(body)
     return render(
         request,
-        template,
+        "cases/dashboard.html",
         {
             "d": data,
             "filter_form": filter_form,
             "screen": bool(request.GET.get("screen")),
-            "can_approve": has_role(request.user, permissions.APPROVE_ROLES),
+            "can_approve": can_approve,
             "print_view": bool(request.GET.get("print")),
             "refresh_seconds": _refresh_seconds(request),
             "lists": CaseList,

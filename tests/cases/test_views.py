@@ -345,6 +345,42 @@ def test_dashboard_partial_refresh_returns_the_body_only(client, supervisor):
     assert "<html" not in html
 
 
+def test_dashboard_refresh_reads_no_shell_and_keeps_an_office_screen_signed_in_with_few_session_writes(
+    client, supervisor
+):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("cases:dashboard")
+    start = timezone.now()
+
+    def refresh(after: timedelta) -> list[str]:
+        with time_machine.travel(start + after, tick=False), CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"partial": "1"})
+        assert response.status_code == 200  # signed in, the body rendered at that moment
+        assert timezone.localtime(start + after).strftime("%Y-%m-%d %H:%M") in response.content.decode()
+        return [q["sql"] for q in queries.captured_queries]
+
+    def expires():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(start, tick=False):
+        client.force_login(supervisor)
+    first = refresh(timedelta(0))
+    assert any(sql.startswith("UPDATE") and "django_session" in sql for sql in first)  # never renewed yet
+    assert expires() == start + timedelta(hours=12)
+    for minutes in (1, 2, 60, 5 * 60):
+        statements = refresh(timedelta(minutes=minutes))
+        assert not [sql for sql in statements if "django_session" in sql and not sql.startswith("SELECT")]
+        assert not [sql for sql in statements if "lucun_notification" in sql]  # the shell's counts are not read
+    assert expires() == start + timedelta(hours=12)
+    refresh(timedelta(hours=6, minutes=1))  # half the session's age since it was renewed: renewed again
+    assert expires() == start + timedelta(hours=18, minutes=1)
+    refresh(timedelta(hours=13))  # past the first expiry, still signed in; half the age since: renewed
+    assert expires() == start + timedelta(hours=25)
+
+
 def test_dashboard_is_for_supervisors_and_dispatchers(client, community):
     client.force_login(official(Role.UNIT_HEAD, community=community))
     assert client.get(reverse("cases:dashboard")).status_code == 403
