@@ -64,6 +64,24 @@ def timed(fn: Callable[[], object], *, runs: int, warmup: int = 1) -> tuple[list
     return times, statements
 
 
+def empty_page_line(*, user, who: str, runs: int) -> Result:
+    """Time a signed-in page with nothing on it (``bench.urls.empty``) as ``user``: the session, the person, the
+    navigation and ``base.html``, which each page pays on top of its floor. Shown for comparison, not judged."""
+    from django.test import Client, override_settings
+
+    client = Client()
+    client.force_login(user)
+
+    def get():
+        response = client.get("/bench/empty/")
+        if response.status_code != 200:
+            raise RuntimeError(f"the empty page answered {response.status_code}")
+
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        times, statements = timed(get, runs=runs)
+    return Result(f"signed-in page with nothing on it, as {who}", "shown for comparison", times, statements)
+
+
 def median_of(times: list[float]) -> float:
     return statistics.median(times) if times else 0.0
 

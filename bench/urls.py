@@ -1,6 +1,8 @@
-"""The site's URLs plus one bare view, for the benchmark's server only (see ``bench.settings``)."""
+"""The site's URLs plus two views of the benchmark's own (see ``bench.settings``, and ``bench.empty_page_line``)."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
 from lucun.urls import urlpatterns as site
@@ -11,4 +13,11 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare), *site]
+@login_required
+def empty(request: HttpRequest) -> HttpResponse:
+    """A signed-in page with nothing on it: ``base.html`` with the person's navigation and counts, which every
+    page of the site pays before it shows anything of its own."""
+    return render(request, "base.html")
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/empty/", empty), *site]

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Count, Max
 from django.test import Client, override_settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from bench import Result, feedback, format_table, sweep, visits
 from bench.data import build_org
@@ -45,10 +45,13 @@ def test_bench_households_are_found_by_name_and_address(org):
 
 def test_ledger_measurement_finds_the_same_statements_for_one_household_as_for_a_page(org):
     visits.build_households(org=org, count=80, now=now_for_bench())
-    [result] = visits.measure(org=org, runs=1, quick=True)
+    [result, empty] = visits.measure(org=org, runs=1, quick=True)
     assert result.met is True
     assert result.statements > 0
     assert "40 households" in result.name
+    # Beside it, the cadre's signed-in page with nothing on it, shown and not judged: fewer statements, no floor.
+    assert (empty.name, empty.met, empty.floor) == ("signed-in page with nothing on it, as the cadre", None, None)
+    assert 0 < empty.statements < result.statements
 
 
 def test_feedback_client_reads_the_public_form_and_sends_it(org):
@@ -85,6 +88,18 @@ def test_the_bare_view_exists_only_under_the_bench_urls(client):
         response = client.get("/bench/bare/")
         assert (response.status_code, response.content) == (200, b"ok")
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_empty_page_exists_only_under_the_bench_urls_and_shows_a_signed_in_persons_shell(client, org):
+    supervisor = org["users"]["supervisors"][0]
+    with pytest.raises(Resolver404):
+        resolve("/bench/empty/")
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        assert client.get("/bench/empty/").status_code == 302  # to sign in
+        client.force_login(supervisor)
+        response = client.get("/bench/empty/")
+        assert response.status_code == 200
+        assert f'href="{reverse("cases:dashboard")}"' in response.content.decode()  # the supervisor's navigation
 
 
 # ------------------------------------------------------------------------------------------------ floors
