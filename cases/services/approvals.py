@@ -103,6 +103,14 @@ def case_request_extension(*, case: Case, user: User, extra_time: timedelta, rea
     return request
 
 
+def _told_of_decision(request: ExtensionRequest | ReturnRequest, *, handler: User | None) -> list[User]:
+    """Who hears a request's decision: whoever asked, and the case's handler when that is someone else (a
+    hand-over gave the case to a successor while the request waited, and the successor carries the case on)."""
+    if handler is None or handler.pk == request.requested_by_id:
+        return [request.requested_by]
+    return [request.requested_by, handler]
+
+
 @transaction.atomic
 def case_decide_extension(*, request: ExtensionRequest, user: User, approve: bool, note: str = "") -> ExtensionRequest:
     """Approve (the deadline moves out, the case is marked extended) or refuse an extension request."""
@@ -138,7 +146,7 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
         add_event(case, CaseEvent.Kind.EXTENSION_REFUSED, user, note=note)
     notify(
         case,
-        [request.requested_by],
+        _told_of_decision(request, handler=case.handler),
         (_("延期申请已批准:%(number)s") if approve else _("延期申请被驳回:%(number)s")) % {"number": case.number},
         body=note,
     )
@@ -188,6 +196,7 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    told = _told_of_decision(request, handler=case.handler)  # the handler as it was: an approved return clears it
     if approve:
         before = {"handler": str(case.handler or ""), "office": case.handler_office}
         case.handler, case.handler_office = None, ""
@@ -199,7 +208,7 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
         add_event(case, CaseEvent.Kind.RETURN_REFUSED, user, note=note)
     notify(
         case,
-        [request.requested_by],
+        told,
         (_("退回申请已批准:%(number)s") if approve else _("退回申请被驳回,请继续办理:%(number)s"))
         % {"number": case.number},
         body=note,

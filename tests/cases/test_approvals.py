@@ -448,3 +448,45 @@ def test_the_dashboard_counts_waiting_and_escalated_requests(client, community, 
     assert re.search(r'data-testid="approvals-waiting"><dt>待审批</dt><dd>3</dd>', html)
     assert re.search(r'data-testid="approvals-escalated"><dt>超时转上级</dt><dd>2</dd>', html)
     assert client.get(reverse("api_case_dashboard")).json()["approvals"] == {"waiting": 3, "escalated": 2}
+
+
+# ------------------------------------------------------------------------------------------- hand-over
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approved", "refused"])
+@pytest.mark.parametrize("kind", ["extension", "return"])
+def test_a_decision_reaches_the_successor_a_case_was_handed_to_while_its_request_waited(
+    kind, approve, community, cadre, handler, street_leader
+):
+    from lucun.handover.services import handover_make
+
+    request = (
+        _extension(community, cadre, handler, days=1) if kind == "extension" else _return(community, cadre, handler)
+    )
+    successor = official(Role.GRID_WORKER, community=community)
+    handover_make(actor=street_leader, leaver=handler, successor=successor, reason="调任其他街道")
+    decide, decider = {
+        "extension": (services.case_decide_extension, cadre),
+        "return": (services.case_decide_return, street_leader),
+    }[kind]
+    decide(request=request, user=decider, approve=approve, note="" if approve else "材料不全")
+
+    title = {"extension": "延期申请", "return": "退回申请"}[kind] + ("已批准" if approve else "被驳回")
+    told = Notification.objects.filter(title__startswith=title)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted([handler.pk, successor.pk])
+
+
+@pytest.mark.parametrize("kind", ["extension", "return"])
+def test_a_handler_who_asked_hears_the_decision_once(kind, community, cadre, handler, street_leader):
+    request = (
+        _extension(community, cadre, handler, days=1) if kind == "extension" else _return(community, cadre, handler)
+    )
+    decide, decider = {
+        "extension": (services.case_decide_extension, cadre),
+        "return": (services.case_decide_return, street_leader),
+    }[kind]
+    decide(request=request, user=decider, approve=False, note="材料不全")
+    title = {"extension": "延期申请", "return": "退回申请"}[kind] + "被驳回"
+    assert list(Notification.objects.filter(title__startswith=title).values_list("recipient", flat=True)) == [
+        handler.pk
+    ]
