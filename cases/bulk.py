@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lucun.bulk import BulkAction
+from lucun.bulk import ActionForm, BulkAction
 from lucun.errors import require
 from lucun.models import Grid, User
 from lucun.scoping import communities_for, communities_with_role, has_role
@@ -48,7 +48,7 @@ def _accept(case: Case, *, user: User, data: dict) -> str:
     return _("已签收。")
 
 
-class BulkAssignForm(django_forms.Form):
+class BulkAssignForm(ActionForm):
     """The handler for every ticked case: an official who handles cases in one of the person's communities; each
     case checks that the handler covers its own community, as the case page's list does."""
 
@@ -56,7 +56,7 @@ class BulkAssignForm(django_forms.Form):
     handler_office = django_forms.CharField(label=_("承办单位"), max_length=60, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         from lucun.models import Position
 
         communities = communities_with_role(user, DISPATCH_ROLES)
@@ -107,7 +107,7 @@ def _can_triage(user) -> bool:
     return has_role(user, TRIAGE_ROLES)
 
 
-class BulkCreateCaseForm(django_forms.Form):
+class BulkCreateCaseForm(ActionForm):
     """立案 for each ticked message: one case each, titled with the start of its text, in its own community."""
 
     tier = django_forms.ModelChoiceField(label=_("办理层级"), queryset=Tier.objects.order_by("rank"), empty_label=None)
@@ -121,7 +121,7 @@ class BulkCreateCaseForm(django_forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"tier": selectors.tier_default()})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
 
 
 def _create_case(item: Feedback, *, user: User, data: dict) -> str:
@@ -169,17 +169,13 @@ def _create_case_merged(items: list[Feedback], *, user: User, data: dict) -> str
     return _("已合并立案:%(number)s,共 %(count)d 条反馈。") % {"number": case.number, "count": len(items)}
 
 
-class BulkMergeForm(django_forms.Form):
+class BulkMergeForm(ActionForm):
     """The case every ticked message is merged into: one the person may see, by its number."""
 
     case_number = django_forms.CharField(
         label=_("并入的诉求编号"), max_length=30, help_text=_("如 LH-2026-000123;所选反馈都并入这一件诉求。")
     )
     note = django_forms.CharField(label=_("说明"), max_length=300, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean_case_number(self) -> str:
         number = self.cleaned_data["case_number"].strip()
@@ -197,16 +193,13 @@ def _merge(item: Feedback, *, user: User, data: dict) -> str:
     return _("已并入诉求 %(number)s。") % {"number": case.number}
 
 
-class BulkSpamForm(django_forms.Form):
+class BulkSpamForm(ActionForm):
     reason = django_forms.CharField(
         label=_("原因"),
         max_length=300,
         widget=django_forms.Textarea(attrs={"rows": 2}),
         help_text=_("如:广告、无意义内容、重复刷屏。每条反馈都记下这个原因,不会删除。"),
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 def _spam(item: Feedback, *, user: User, data: dict) -> str:
@@ -246,23 +239,17 @@ def _approval_label(request: ExtensionRequest | ReturnRequest) -> str:
     return f"{request.case.number} {kind} · {Truncator(request.case.title).chars(30)}"
 
 
-class BulkApproveForm(django_forms.Form):
+class BulkApproveForm(ActionForm):
     note = django_forms.CharField(label=_("审批意见"), max_length=300, required=False)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
 
-
-class BulkRefuseForm(django_forms.Form):
+class BulkRefuseForm(ActionForm):
     note = django_forms.CharField(
         label=_("驳回理由"),
         max_length=300,
         error_messages={"required": _("驳回申请须填写理由。")},
         help_text=_("每项申请都记下这个理由,申请人会收到通知。"),
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 def _decide(request: ExtensionRequest | ReturnRequest, *, user: User, data: dict, approve: bool) -> str:

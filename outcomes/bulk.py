@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case
-from lucun.bulk import BulkAction
+from lucun.bulk import ActionForm, BulkAction
 from lucun.models import User
 from lucun.scoping import communities_with_role, has_role
 
@@ -34,14 +34,14 @@ def _label(callback: Callback) -> str:
     return f"{callback.case.number} {Truncator(callback.case.title).chars(40)}"
 
 
-class BulkCallbackAssignForm(django_forms.Form):
+class BulkCallbackAssignForm(ActionForm):
     """The person every ticked callback goes to: one of the pool of a community where the person assigns."""
 
     assignee = django_forms.ModelChoiceField(label=_("回访责任人"), queryset=User.objects.none())
     note = django_forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         ids = list(communities_with_role(user, permissions.CALLBACK_ASSIGN_ROLES).values_list("pk", flat=True))
         pool = Pool(ids)
         members = set().union(*(pool.members(community_id=pk, team_id=None) for pk in ids)) if ids else set()

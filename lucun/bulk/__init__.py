@@ -30,11 +30,17 @@ from django.utils.functional import Promise
 from ..registry import Registry
 
 
-class NoInput(forms.Form):
-    """The input of an action that needs none (签收)."""
+class ActionForm(forms.Form):
+    """The input of a bulk action: a form made for the person acting (``user``), kept as ``self.user`` for the
+    forms whose choices or checks depend on who acts."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class NoInput(ActionForm):
+    """The input of an action that needs none (签收)."""
 
 
 def _everyone(user) -> bool:
