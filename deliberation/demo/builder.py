@@ -96,6 +96,13 @@ class Builder:
         ]
         return index
 
+    def retitle(self, index: int, title: str) -> None:
+        """Name a meeting once its agenda is known; minutes written for it are headed with the new name."""
+        meeting = self.meetings[index]
+        meeting.title = title
+        if meeting.minutes:
+            meeting.minutes = _minutes(title)
+
     def community_meeting(self, community_id: int, at: datetime, title: str, held: bool = True) -> int:
         rng = self.rng
         venues = self.venues.get(community_id, [])

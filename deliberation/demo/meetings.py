@@ -184,7 +184,7 @@ def _forums(
         builder.community_meeting(rng.choice(ctx.communities).pk, at, rng.choice(GENERAL_TOPICS))
     for index, meeting in enumerate(builder.meetings):
         if meeting.kind == Meeting.Kind.FAMILY_FORUM and builder.items.get(index):
-            meeting.title = f"大家小家座谈会:{builder.items[index][0]['case'].title}"
+            builder.retitle(index, f"大家小家座谈会:{builder.items[index][0]['case'].title}")
     return Counter({Decision.SETTLED: len(settled), Decision.FOLLOW_UP: len(follow), Decision.BEYOND: len(sent_up)})
 
 

@@ -50,6 +50,12 @@ def test_demo_has_the_seed_figures_venues_and_consistent_agendas(seeded):
     ).exists()
 
 
+def test_demo_minutes_are_headed_with_their_meetings_title(seeded):
+    minuted = Meeting.objects.exclude(minutes="")
+    assert minuted.filter(kind=Meeting.Kind.FAMILY_FORUM, title__startswith="大家小家座谈会:").exists()
+    assert [m.title for m in minuted if not m.minutes.startswith(f"# {m.title}\n")] == []
+
+
 def test_demo_is_idempotent(seeded):
     before = _counts()
     demo.seed(seeded)
