@@ -4,7 +4,8 @@ Each timed line has a floor, measured in the same run on the same data: the leas
 result (the bare UPDATE of exactly the rows that change, the page's one indexed query, the bare view), so a
 target is a ratio to it as well as a time. Targets are checked here, never in unit tests. ``--quick`` runs
 the same measurements on small data and judges only what does not depend on the machine (statement counts,
-correctness, that each floor gives the same figures as the real thing); times are shown, not judged.
+correctness, that each floor gives the same figures as the real thing); times are shown, not judged. Beside each
+rendered page, a signed-in page with nothing on it (``empty_page_line``) is shown for comparison, with no floor.
 """
 
 import statistics

@@ -103,12 +103,12 @@ def case_request_extension(*, case: Case, user: User, extra_time: timedelta, rea
     return request
 
 
-def _told_of_decision(request: ExtensionRequest | ReturnRequest, *, handler: User | None) -> list[User]:
-    """Who hears a request's decision: whoever asked, and the case's handler when that is someone else (a
-    hand-over gave the case to a successor while the request waited, and the successor carries the case on)."""
-    if handler is None or handler.pk == request.requested_by_id:
-        return [request.requested_by]
-    return [request.requested_by, handler]
+def _successor(request: ExtensionRequest | ReturnRequest, case: Case) -> User | None:
+    """The case's handler when it is no longer whoever asked: a hand-over gave the case to a successor while the
+    request waited, and the successor carries the case on, so hears the decision too."""
+    if case.handler_id is None or case.handler_id == request.requested_by_id:
+        return None
+    return case.handler
 
 
 @transaction.atomic
@@ -146,7 +146,7 @@ def case_decide_extension(*, request: ExtensionRequest, user: User, approve: boo
         add_event(case, CaseEvent.Kind.EXTENSION_REFUSED, user, note=note)
     notify(
         case,
-        _told_of_decision(request, handler=case.handler),
+        [request.requested_by, _successor(request, case)],
         (_("延期申请已批准:%(number)s") if approve else _("延期申请被驳回:%(number)s")) % {"number": case.number},
         body=note,
     )
@@ -196,7 +196,7 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
-    told = _told_of_decision(request, handler=case.handler)  # the handler as it was: an approved return clears it
+    successor = _successor(request, case)  # read before an approved return clears the handler
     if approve:
         before = {"handler": str(case.handler or ""), "office": case.handler_office}
         case.handler, case.handler_office = None, ""
@@ -206,13 +206,14 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
         notify(case, [case.first_responder], _("诉求已退回,请重新指派:%(number)s") % {"number": case.number})
     else:
         add_event(case, CaseEvent.Kind.RETURN_REFUSED, user, note=note)
-    notify(
-        case,
-        told,
-        (_("退回申请已批准:%(number)s") if approve else _("退回申请被驳回,请继续办理:%(number)s"))
-        % {"number": case.number},
-        body=note,
-    )
+    number = {"number": case.number}
+    if approve:
+        notify(case, [request.requested_by, successor], _("退回申请已批准:%(number)s") % number, body=note)
+    elif successor is None:
+        notify(case, [request.requested_by], _("退回申请被驳回,请继续办理:%(number)s") % number, body=note)
+    else:  # whoever asked has handed the case over: the one who carries it on is told to
+        notify(case, [request.requested_by], _("退回申请被驳回:%(number)s") % number, body=note)
+        notify(case, [successor], _("退回申请被驳回,请继续办理:%(number)s") % number, body=note)
     _audit_decision(request, user, approve, note)
     return request
 

@@ -234,7 +234,8 @@ def case_transfer_return(*, case: Case, user: User, reason: str) -> CaseTransfer
     )
     notify(
         case,
-        [transfer.requested_by],
+        # Whoever asked, and those who carry the case on where it stays (a hand-over may have changed them since).
+        [transfer.requested_by, case.first_responder, case.handler],
         _("%(community)s退回了转交的诉求:%(number)s")
         % {"community": transfer.to_community.name, "number": case.number},
         body=reason,

@@ -34,7 +34,7 @@ class ActionForm(forms.Form):
     """The input of a bulk action: a form made for the person acting (``user``), kept as ``self.user`` for the
     forms whose choices or checks depend on who acts."""
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 

@@ -474,19 +474,13 @@ def test_a_decision_reaches_the_successor_a_case_was_handed_to_while_its_request
     title = {"extension": "延期申请", "return": "退回申请"}[kind] + ("已批准" if approve else "被驳回")
     told = Notification.objects.filter(title__startswith=title)
     assert sorted(told.values_list("recipient", flat=True)) == sorted([handler.pk, successor.pk])
+    # A refused return tells the one who now handles the case to carry on, not the one who left it.
+    carry_on = told.filter(title__contains="请继续办理").values_list("recipient", flat=True)
+    assert list(carry_on) == ([successor.pk] if (kind, approve) == ("return", False) else [])
 
 
-@pytest.mark.parametrize("kind", ["extension", "return"])
-def test_a_handler_who_asked_hears_the_decision_once(kind, community, cadre, handler, street_leader):
-    request = (
-        _extension(community, cadre, handler, days=1) if kind == "extension" else _return(community, cadre, handler)
-    )
-    decide, decider = {
-        "extension": (services.case_decide_extension, cadre),
-        "return": (services.case_decide_return, street_leader),
-    }[kind]
-    decide(request=request, user=decider, approve=False, note="材料不全")
-    title = {"extension": "延期申请", "return": "退回申请"}[kind] + "被驳回"
-    assert list(Notification.objects.filter(title__startswith=title).values_list("recipient", flat=True)) == [
-        handler.pk
-    ]
+def test_a_refused_return_tells_the_handler_who_asked_to_carry_on(community, cadre, handler, street_leader):
+    request = _return(community, cadre, handler)
+    services.case_decide_return(request=request, user=street_leader, approve=False, note="属于本村")
+    [told] = Notification.objects.filter(title__startswith="退回申请被驳回")
+    assert (told.recipient, told.title) == (handler, f"退回申请被驳回,请继续办理:{request.case.number}")

@@ -120,6 +120,20 @@ def test_the_receiving_community_sends_a_hand_over_back_with_a_reason(case, cadr
     assert AuditEvent.objects.filter(action=AuditAction.CASE_TRANSFER_RETURN, actor=other_cadre).exists()
 
 
+def test_a_transfer_sent_back_after_its_asker_handed_over_reaches_those_who_carry_the_case_on(
+    case, cadre, community, other_community, other_cadre, street_leader
+):
+    from lucun.handover.services import handover_make
+
+    services.case_transfer(case=case, user=cadre, community=other_community, reason="地址属稻香村")
+    successor = official(Role.COMMUNITY_CADRE, community=community)
+    handover_make(actor=street_leader, leaver=cadre, successor=successor, reason="调任其他街道")
+    services.case_transfer_return(case=case, user=other_cadre, reason="该户属芦湖村第一网格")
+    told = Notification.objects.filter(title__contains="退回了转交的诉求").values_list("recipient", flat=True)
+    # Whoever asked, the first responder the hand-over made of the successor, and the case's handler: once each.
+    assert sorted(told) == sorted([cadre.pk, successor.pk, case.handler_id])
+
+
 def test_only_the_receiving_community_accepts_and_only_one_hand_over_waits(case, cadre, other_community, street):
     services.case_transfer(case=case, user=cadre, community=other_community, reason="地址属稻香村")
     with pytest.raises(NotAllowed):
