@@ -50,7 +50,7 @@ class VisitsConfig(AppConfig):
         from cases import source_filters
 
         from .models import VisitLog
-        from .selectors import team_list
+        from .selectors import team_choices
 
         def narrow(cases, team):
             return cases.filter(
@@ -60,6 +60,6 @@ class VisitsConfig(AppConfig):
 
         source_filters.register(
             source_filters.SourceFilter(
-                key="team", label=_("走访队伍"), choices=lambda user: team_list(user=user), narrow=narrow
+                key="team", label=_("走访队伍"), choices=lambda user: team_choices(user=user), narrow=narrow
             )
         )

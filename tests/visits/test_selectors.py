@@ -122,3 +122,28 @@ def test_the_covering_team_is_the_one_in_its_slot_else_the_next_in_the_window_el
     assert covering_teams(communities=both, start=date(2026, 2, 1), end=date(2026, 2, 20)) == {}
     VisitTeam.objects.filter(pk=c.pk).update(is_active=False)
     assert covering_teams(communities=[other_community], start=date(2026, 4, 1), end=date(2026, 4, 20)) == {}
+
+
+def test_the_case_filters_team_options_are_the_streets_teams_read_without_their_members(
+    client, cadre, street, community
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.forms.case import case_filter_form
+    from tests.factories import StreetFactory
+    from tests.visits.factories import VisitTeamMemberFactory
+
+    first = VisitTeamFactory(street=street, name="一队", sort_order=1)
+    second = VisitTeamFactory(street=street, name="二队", sort_order=2, is_active=False)  # past visits name it
+    VisitTeamMemberFactory(team=first, user=cadre)
+    VisitTeamFactory(street=StreetFactory(), name="外街道队")
+    form = case_filter_form(user=cadre)
+    with CaptureQueriesContext(connection) as queries:
+        options = [(str(value), label) for value, label in form.fields["team"].choices]
+    assert options == [("", "全部走访队伍"), (str(first.pk), "一队"), (str(second.pk), "二队")]
+    assert len(queries) == 1 and "visitteammember" not in queries[0]["sql"].lower()
+    # The page offers them, and choosing one is kept.
+    client.force_login(cadre)
+    html = client.get("/cases/", {"team": first.pk}).content.decode()
+    assert f'<option value="{first.pk}" selected>一队</option>' in html

@@ -177,6 +177,15 @@ def team_list(*, user: User) -> QuerySet[VisitTeam]:
     )
 
 
+def team_choices(*, user: User) -> QuerySet[VisitTeam]:
+    """Return the teams of the streets the user sees as a drop-down lists them: by name, no members read."""
+    return (
+        VisitTeam.objects.filter(street__in=streets_for(user))
+        .only("pk", "name")
+        .order_by("street_id", "sort_order", "name")
+    )
+
+
 def teams_of(*, user: User) -> QuerySet[VisitTeam]:
     return VisitTeam.objects.filter(members__user=user, is_active=True).distinct().order_by("sort_order", "name")
 
