@@ -48,12 +48,20 @@ def too_many(*, purpose: str, value: str, limit: int, window_seconds: int) -> bo
 
 
 def record(*, purpose: str, value: str, window_seconds: int) -> int:
-    """Count one attempt; return the count in the current window (0 if the cache is down)."""
+    """Count one attempt; return the count in the current window (0 if the cache is down).
+
+    The counter is incremented first and made only when it is missing (the window's first attempt), so a count
+    costs two trips to Redis, not three (Django's ``incr`` checks that the key exists, then increments it).
+    """
     counter = key(purpose, value, window_seconds)
     try:
-        cache.add(counter, 0, timeout=window_seconds + 60)
-        return int(cache.incr(counter))
-    except ValueError:  # expired between add and incr
+        try:
+            return int(cache.incr(counter))
+        except ValueError:  # the window's first attempt
+            if cache.add(counter, 1, timeout=window_seconds + 60):
+                return 1
+            return int(cache.incr(counter))  # another attempt made the counter meanwhile
+    except ValueError:  # made, then expired before the increment
         cache.set(counter, 1, timeout=window_seconds + 60)
         return 1
     except Exception as exc:
