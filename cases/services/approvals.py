@@ -209,11 +209,11 @@ def case_decide_return(*, request: ReturnRequest, user: User, approve: bool, not
     number = {"number": case.number}
     if approve:
         notify(case, [request.requested_by, successor], _("退回申请已批准:%(number)s") % number, body=note)
-    elif successor is None:
-        notify(case, [request.requested_by], _("退回申请被驳回,请继续办理:%(number)s") % number, body=note)
-    else:  # whoever asked has handed the case over: the one who carries it on is told to
-        notify(case, [request.requested_by], _("退回申请被驳回:%(number)s") % number, body=note)
-        notify(case, [successor], _("退回申请被驳回,请继续办理:%(number)s") % number, body=note)
+    else:
+        if successor is not None:  # whoever asked has handed the case over: the one who carries it on is told to
+            notify(case, [request.requested_by], _("退回申请被驳回:%(number)s") % number, body=note)
+        carry_on = successor or request.requested_by
+        notify(case, [carry_on], _("退回申请被驳回,请继续办理:%(number)s") % number, body=note)
     _audit_decision(request, user, approve, note)
     return request
 

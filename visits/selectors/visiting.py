@@ -167,23 +167,23 @@ def attention_tags() -> QuerySet[AttentionTag]:
 # ---------------------------------------------------------------------------------------- teams, plan
 
 
+def _teams_seen(user: User) -> QuerySet[VisitTeam]:
+    """The teams of the streets the user sees, in the order every list of them shows."""
+    return VisitTeam.objects.filter(street__in=streets_for(user)).order_by("street_id", "sort_order", "name")
+
+
 def team_list(*, user: User) -> QuerySet[VisitTeam]:
     """Return the teams of the streets the user sees, with members and their users."""
     return (
-        VisitTeam.objects.filter(street__in=streets_for(user))
+        _teams_seen(user)
         .select_related("street", "leader")
         .prefetch_related(Prefetch("members", queryset=VisitTeamMember.objects.select_related("user")))
-        .order_by("street_id", "sort_order", "name")
     )
 
 
 def team_choices(*, user: User) -> QuerySet[VisitTeam]:
     """Return the teams of the streets the user sees as a drop-down lists them: by name, no members read."""
-    return (
-        VisitTeam.objects.filter(street__in=streets_for(user))
-        .only("pk", "name")
-        .order_by("street_id", "sort_order", "name")
-    )
+    return _teams_seen(user).only("pk", "name")
 
 
 def teams_of(*, user: User) -> QuerySet[VisitTeam]:
