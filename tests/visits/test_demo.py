@@ -47,3 +47,41 @@ def test_the_sixth_demo_team_is_warned_about_pairing(monkeypatch):
     warnings = {t.name: rules.team_warnings(t.members.all()) for t in VisitTeam.objects.all()}
     assert warnings["第六走访队"] == ["未实行新老搭配:缺少新队员"]
     assert all(not w for name, w in warnings.items() if name != "第六走访队")
+
+
+def test_demo_cases_from_visits_come_from_a_visit_so_filtering_by_team_finds_them(monkeypatch, client):
+    from django.urls import reverse
+
+    from cases import demo as cases_demo
+    from cases.models import Case
+    from visits.models import VisitRequest
+
+    monkeypatch.setattr(demo, "HOUSEHOLDS_AT_SCALE_1", 420)
+    ctx = seed_org(log=lambda *a: None)
+    cases_demo.seed(ctx)
+    demo.seed(ctx)
+    from_visits = Case.objects.filter(street=ctx.street, source=Case.Source.VISIT)
+    traced = from_visits.exclude(source_id=None)
+    assert from_visits.count() > 100
+    assert traced.count() > 0.8 * from_visits.count()
+    for case in from_visits.filter(source_id=None):  # opened before anybody was met on a visit in its community
+        met = VisitLog.objects.filter(community=case.community_id).exclude(met=VisitLog.Met.NOBODY)
+        assert not met.filter(visited_at__lte=case.opened_at).exists()
+    assert not Case.objects.exclude(source=Case.Source.VISIT).filter(source_type__model="visitlog").exists()
+    for case in traced.select_related("source_type"):
+        request = VisitRequest.objects.select_related("log").get(case=case)  # the one request it was made from
+        assert request.status == VisitRequest.Status.CONVERTED and request.text == case.title
+        assert case.source_object == request.log and request.household_id == request.log.household_id
+        assert request.log.community_id == case.community_id
+        assert request.log.visited_at <= case.opened_at and request.log.met != VisitLog.Met.NOBODY
+        assert request.created_at == request.log.created_at
+
+    # A supervisor choosing a visit team in the case list's filters finds the cases its visits raised.
+    client.force_login(ctx.users["supervisor"])
+    for team in VisitTeam.objects.all():
+        raised = set(traced.filter(visit_requests__log__team=team).values_list("number", flat=True))
+        response = client.get(reverse("cases:case_list"), {"team": team.pk, "state": "all"})
+        page = response.context["page_obj"]
+        assert page.paginator.count == len(raised), team.name
+    busiest = max(VisitTeam.objects.all(), key=lambda t: traced.filter(visit_requests__log__team=t).count())
+    assert traced.filter(visit_requests__log__team=busiest).exists()

@@ -2,12 +2,15 @@
 flagged households in between. Every visit is made in office hours on a working day (``lucun.demo_time``)."""
 
 import uuid
+from bisect import bisect_right
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from cases.models import Case
 from lucun import demo_time
 from lucun.demo import DemoContext
 
@@ -130,19 +133,18 @@ def _visits(ctx: DemoContext, households: list[Household], teams: list[VisitTeam
     _insert_pairs(
         VisitLog.visitors.through, ("visitlog_id", "user_id"), [(logs[i].pk, u) for i, crew in visitors for u in crew]
     )
-    VisitRequest.objects.bulk_create(
-        [
-            VisitRequest(
-                log=logs[i],
-                household_id=logs[i].household_id,
-                community_id=logs[i].community_id,
-                text=text,
-                status=VisitRequest.Status.ANSWERED if answered else VisitRequest.Status.OPEN,
-            )
-            for i, text, answered in requests
-        ],
-        batch_size=2000,
-    )
+    heard = [
+        VisitRequest(
+            log=logs[i],
+            household_id=logs[i].household_id,
+            community_id=logs[i].community_id,
+            text=text,
+            status=VisitRequest.Status.ANSWERED if answered else VisitRequest.Status.OPEN,
+        )
+        for i, text, answered in requests
+    ]
+    converted = _cases_from_visits(ctx, logs)
+    VisitRequest.objects.bulk_create(heard + converted, batch_size=2000)
     # Each log was written up at the end of its visit, each request with its log.
     street_logs = VisitLog.objects.filter(community__street=ctx.street)
     street_logs.update(created_at=F("visited_at") + timedelta(minutes=40))
@@ -150,7 +152,46 @@ def _visits(ctx: DemoContext, households: list[Household], teams: list[VisitTeam
     VisitRequest.objects.filter(community__street=ctx.street).update(created_at=Subquery(written))
     latest = VisitLog.objects.filter(household=OuterRef("pk")).order_by("-visited_at").values("visited_at")[:1]
     Household.objects.filter(community__street=ctx.street).update(last_visited_at=Subquery(latest))
-    return len(logs), len(requests)
+    return len(logs), len(heard) + len(converted)
+
+
+def _cases_from_visits(ctx: DemoContext, logs: list[VisitLog]) -> list[VisitRequest]:
+    """Trace each case the cases demo opened from a visit (before any visit existed) to the request it came from.
+
+    The request was heard on the latest visit in the case's community before the case was opened at which
+    somebody was met. It is returned converted, and the case is given that log as its source, as
+    ``visitrequest_convert`` leaves them; the visit-team filter of the case lists and the dashboard finds
+    a case through that log. A case opened before its community's first visit is left without a source.
+    """
+    met = sorted((log for log in logs if log.met != VisitLog.Met.NOBODY), key=lambda log: log.visited_at)
+    by_community: dict[int, list[VisitLog]] = {}
+    for log in met:
+        by_community.setdefault(log.community_id, []).append(log)
+    times = {pk: [log.visited_at for log in community_logs] for pk, community_logs in by_community.items()}
+    cases = Case.objects.filter(street=ctx.street, source=Case.Source.VISIT, source_type__isnull=True).only(
+        "pk", "community_id", "opened_at", "title"
+    )
+    source_type = ContentType.objects.get_for_model(VisitLog)
+    converted, traced = [], []
+    for case in cases.order_by("pk"):
+        at = bisect_right(times.get(case.community_id, []), case.opened_at)
+        if not at:
+            continue
+        log = by_community[case.community_id][at - 1]
+        case.source_type, case.source_id = source_type, log.pk
+        traced.append(case)
+        converted.append(
+            VisitRequest(
+                log=log,
+                household_id=log.household_id,
+                community_id=log.community_id,
+                text=case.title,
+                status=VisitRequest.Status.CONVERTED,
+                case=case,
+            )
+        )
+    Case.objects.bulk_update(traced, ["source_type", "source_id"], batch_size=500)
+    return converted
 
 
 def _cadre_name(index: int) -> str:
