@@ -55,7 +55,8 @@ def talent_create(
             record.save()
     except IntegrityError as exc:
         raise DomainError(_("该村(居)已登记过同名同电话的人才。")) from exc
-    TalentStep.objects.create(record=record, stage_to=record.stage, note=_("登记"), by=user)
+    # The first step is the registration: it has no stage before it, and the page names it in the reader's language.
+    TalentStep.objects.create(record=record, stage_to=record.stage, by=user)
     audit_record(
         actor=user, action=AuditAction.TALENT_CREATE, obj=record, community=community, summary=record.get_kind_display()
     )

@@ -144,3 +144,19 @@ def test_a_street_official_opens_a_survey_round_of_a_street_with_several_communi
     client.force_login(supervisor)
     assert client.get(reverse("outcomes:survey_detail", args=[survey.pk])).status_code == 200
     assert client.get(reverse("outcomes:survey_list")).context["page_obj"].paginator.count == 1
+
+
+def test_the_registration_step_is_named_in_the_readers_language(client, community, cadre):
+    """The registration is the step with no stage before it: stored without a note, the page names it in the
+    reader's words, whoever wrote it; a note someone wrote is shown as written."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        record = talent_create(user=cadre, community=community, name="王强", kind=TalentRecord.Kind.RETURNING_YOUTH)
+    talent_advance(user=cadre, record=record, stage=TalentRecord.Stage.CONTACTED, note="已电话联系")
+    assert list(record.steps.values_list("note", flat=True)) == ["", "已电话联系"]
+    client.force_login(cadre)
+    english = client.get(record.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert "· Registered</li>" in english and "登记</li>" not in english and "已电话联系" in english
+    chinese = client.get(record.get_absolute_url(), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "· 登记</li>" in chinese
