@@ -12,7 +12,10 @@ call the provider for the same one, and then:
   calls; a message the provider can never send (no template, a refused number) is dropped with its reason.
 
 A worker that dies after the provider accepted a message but before it was marked sent leaves a claim that
-runs out after ``SMS_CLAIM_LEASE``; only then could the message go twice (the provider offers no idempotency).
+runs out after ``SMS_CLAIM_LEASE``. The provider offers no idempotency, so the run that takes such a message
+over first asks the provider whether it took the message already (by its ``out_id``, within the dead claim's
+lease) and marks it sent if so. A provider that cannot say (the development log) or does not answer has it sent
+again: twice is better than a red notice never sent.
 """
 
 import logging
@@ -95,7 +98,8 @@ def _claim(*, rows, now: datetime, limit: int) -> list[SmsMessage]:
         if messages:
             SmsMessage.objects.filter(pk__in=[m.pk for m in messages]).update(claimed_at=now)
     for message in messages:
-        message.claimed_at = now
+        # A claim that ran out: its run may have died after the provider took the message (``_already_sent``).
+        message.lapsed_claim_at, message.claimed_at = message.claimed_at, now
     return messages
 
 
@@ -138,7 +142,39 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
+def _already_sent(message: SmsMessage, provider) -> str | None:
+    """The provider's id for a message taken over from a run whose claim ran out, if the provider took it then.
+
+    That run called the provider, if at all, within its lease: the provider is asked about those (local) days.
+    """
+    lapsed = getattr(message, "lapsed_claim_at", None)
+    accepted = getattr(provider, "accepted", None)
+    if lapsed is None or accepted is None:
+        return None
+    days = sorted({timezone.localdate(lapsed), timezone.localdate(lapsed + SMS_CLAIM_LEASE)})
+    try:
+        return accepted(phone=message.phone, out_id=str(message.pk), days=days)
+    except Exception as exc:
+        logger.warning(
+            "sms %s to %s: could not ask the provider whether it was sent before (%s: %s); sending it",
+            message.pk,
+            mask(message.phone),
+            type(exc).__name__,
+            exc,
+        )
+        return None
+
+
 def _deliver(message: SmsMessage, provider, now: datetime) -> str:
+    provider_id = _already_sent(message, provider)
+    if provider_id:
+        logger.info(
+            "sms %s to %s: the provider took it before its last claim ran out; not sent again",
+            message.pk,
+            mask(message.phone),
+        )
+        _mine(message).update(sent_at=now, claimed_at=None, provider_id=provider_id[:100], last_error="")
+        return "sent"
     until = quiet_until(now)
     if until is not None:
         _release(message, not_before=until, reason="")

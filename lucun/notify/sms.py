@@ -2,11 +2,12 @@
 
 A provider takes one message (the phone, the kind, the template's variables) and returns the provider's id
 for it; it raises ``SmsRejected`` when the message can never be sent and any other exception when it may be
-sent later (the provider is down or throttles).
+sent later (the provider is down or throttles). A provider that can tell whether it took a message already
+(``accepted``: found by the ``out_id`` it was sent with) lets a message whose sender died mid-call go once.
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,34 @@ class AliyunProvider:
             if exc.permanent:
                 raise SmsRejected(str(exc)) from exc
             raise
+
+    def accepted(self, *, phone: str, out_id: str, days: list[date]) -> str | None:
+        """Whether the service took a message with this ``out_id`` for this number on one of these (local) days
+        and has not reported it failed: "query:<day>" if so (its records carry no BizId), else None. Raises
+        ``AliyunError`` / ``OSError`` when the service cannot say."""
+        for day in days:
+            page, seen = 1, 0
+            while True:
+                total, records = aliyun.query_send_details(
+                    endpoint=settings.LUCUN_SMS_ENDPOINT,
+                    secret=settings.LUCUN_SMS_ACCESS_KEY_SECRET,
+                    params=aliyun.query_send_details_params(
+                        access_key_id=settings.LUCUN_SMS_ACCESS_KEY_ID,
+                        region=settings.LUCUN_SMS_REGION,
+                        phone=phone,
+                        send_date=day,
+                        page=page,
+                    ),
+                    timeout=settings.LUCUN_SMS_TIMEOUT,
+                )
+                for record in records:
+                    if str(record.get("OutId", "")) == out_id and str(record.get("SendStatus")) != aliyun.FAILED:
+                        return f"query:{day:%Y%m%d}"
+                seen += len(records)
+                if not records or seen >= total:
+                    break
+                page += 1
+        return None
 
 
 PROVIDERS = {"log": LogProvider, "aliyun": AliyunProvider}

@@ -1,5 +1,6 @@
-"""A stand-in for Aliyun 短信服务 on a local port: it checks each SendSms call as the real service does and answers
-in its JSON.
+"""A stand-in for Aliyun 短信服务 on a local port: it checks each SendSms and QuerySendDetails call as the real
+service does and answers in its JSON; a query lists the messages it took for that number on that day (in China's
+time), with their OutId.
 
 The signature is recomputed here from the published algorithm (https://help.aliyun.com/document_detail/154849.html),
 written out again rather than imported, so a mistake in the code under test cannot agree with itself.
@@ -12,8 +13,10 @@ import json
 import re
 import threading
 import uuid
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote
+from zoneinfo import ZoneInfo
 
 ACCESS_KEY_ID = "LTAI5tFakeKeyId"
 ACCESS_KEY_SECRET = "fake-secret/with+odd=chars"
@@ -41,6 +44,9 @@ class FakeAliyun:
         self.nonces: set[str] = set()
         self.answer_code = "OK"  # set to an error code to answer every call with it
         self.down = False  # answer 503 ServiceUnavailable, as the service does when it is out
+        self.queries: list[dict[str, str]] = []  # the QuerySendDetails calls answered
+        self.query_code = "OK"  # set to an error code to answer every QuerySendDetails call with it
+        self.status = "3"  # the SendStatus a query reports for every message taken (3 delivered, 2 failed)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
@@ -80,8 +86,10 @@ class FakeAliyun:
         signature = params.pop("Signature", "")
         if params.get("AccessKeyId") != ACCESS_KEY_ID:
             return error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+        action = params.get("Action")
+        if action not in ("SendSms", "QuerySendDetails"):
+            return error(400, "InvalidAction.NotFound", "Specified api is not found.")
         fixed = {
-            "Action": "SendSms",
             "Version": "2017-05-25",
             "Format": "JSON",
             "SignatureMethod": "HMAC-SHA1",
@@ -98,6 +106,8 @@ class FakeAliyun:
             if params["SignatureNonce"] in self.nonces:
                 return error(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
             self.nonces.add(params["SignatureNonce"])
+        if action == "QuerySendDetails":
+            return self._query(params, request_id, error)
         if not re.fullmatch(r"1[3-9]\d{9}", params.get("PhoneNumbers", "")):
             return error(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
         if params.get("SignName") != SIGN_NAME:
@@ -119,6 +129,37 @@ class FakeAliyun:
             "Code": "OK",
         }
 
+    def _query(self, params: dict[str, str], request_id: str, error) -> tuple[int, dict]:
+        for name in ("PhoneNumber", "SendDate", "PageSize", "CurrentPage"):
+            if not params.get(name):
+                return error(400, "MissingParameter", name)
+        if not re.fullmatch(r"\d{8}", params["SendDate"]) or not 1 <= int(params["PageSize"]) <= 50:
+            return error(400, "InvalidParameter", "SendDate or PageSize")
+        if self.query_code != "OK":
+            return error(200, self.query_code, "查询失败")
+        with self._lock:
+            self.queries.append(params)
+            day = [m for m in self.sent if m["PhoneNumbers"] == params["PhoneNumber"] and _day(m) == params["SendDate"]]
+        size, page = int(params["PageSize"]), int(params["CurrentPage"])
+        records = [
+            {
+                "PhoneNum": m["PhoneNumbers"],
+                "SendStatus": int(self.status),
+                "ErrCode": "DELIVERED",
+                "TemplateCode": m["TemplateCode"],
+                "OutId": m.get("OutId", ""),
+                "SendDate": datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            for m in day[(page - 1) * size : page * size]
+        ]
+        return 200, {
+            "Code": "OK",
+            "Message": "OK",
+            "RequestId": request_id,
+            "TotalCount": len(day),
+            "SmsSendDetailDTOs": {"SmsSendDetailDTO": records},
+        }
+
     def start(self) -> "FakeAliyun":
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -135,6 +176,15 @@ class FakeAliyun:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _day(call: dict[str, str]) -> str:
+    """The day (China's time) a SendSms call reached the service, by its Timestamp."""
+    sent = datetime.strptime(call["Timestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return f"{sent.astimezone(SHANGHAI):%Y%m%d}"
 
 
 def aliyun_settings(settings, url: str) -> None:

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lucun.models import AuditEvent, Notification, SmsMessage
 from lucun.notify import aliyun
-from lucun.notify.services import sms_enqueue, sms_flush, sms_send
-from lucun.notify.sms import quiet_until
+from lucun.notify.services import SMS_CLAIM_LEASE, sms_enqueue, sms_flush, sms_send
+from lucun.notify.sms import AliyunProvider, quiet_until
 from lucun.services import notification_deliver, notification_send
 from tests.factories import UserFactory
 from tests.htmlforms import form_in
@@ -115,6 +116,7 @@ def test_while_the_provider_is_down_the_message_waits_and_is_delivered_once_when
     fake.down = False
     result = sms_flush(now=message.not_before)
     assert result.sent == 1 and len(fake.sent) == 1
+    assert fake.queries == []  # each try was released, not left: nothing to ask the provider about
     assert sms_flush(now=message.not_before + timedelta(hours=3)).sent == 0 and len(fake.sent) == 1
 
 
@@ -154,6 +156,85 @@ def test_after_the_last_attempt_the_message_is_given_up(fake, settings):
     assert sms_send(message_id=message.pk, now=message.not_before) == "dropped"
     message.refresh_from_db()
     assert "gave up after 2 attempts" in message.drop_reason
+
+
+# --- A sender that died mid-call ----------------------------------------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """The worker process killed during the provider's call (a deploy, the OOM killer): nothing after it runs."""
+
+
+@pytest.fixture
+def dying_sender(fake, settings, monkeypatch):
+    """Send through a worker that dies in the provider call, after the provider took the message or before; at
+    the real time of day (the service dates what it took by its own clock), outside quiet hours."""
+    settings.LUCUN_SMS_QUIET_HOURS = ""
+    real_send = AliyunProvider.send
+
+    def die(*, provider_took_it: bool) -> tuple[SmsMessage, datetime]:
+        def send(self, **kwargs):
+            if provider_took_it:
+                real_send(self, **kwargs)
+            raise WorkerKilled
+
+        now = timezone.now()
+        message = store(now=now)
+        monkeypatch.setattr(AliyunProvider, "send", send)
+        with pytest.raises(WorkerKilled):
+            sms_send(message_id=message.pk, now=now)
+        monkeypatch.setattr(AliyunProvider, "send", real_send)
+        message.refresh_from_db()
+        assert message.claimed_at == now and message.sent_at is None  # the claim is left, as a dead worker leaves it
+        return message, now
+
+    return die
+
+
+def test_a_message_the_provider_took_before_its_sender_died_is_not_sent_again(fake, dying_sender):
+    # The number had many texts that day: the one asked about is on the query's second page.
+    message, died_at = dying_sender(provider_took_it=True)
+    [taken] = fake.sent
+    fake.sent[:0] = [{**taken, "OutId": f"9{i:04d}"} for i in range(60)]
+    assert sms_flush(now=died_at + timedelta(minutes=5)).sent == 0  # the claim still holds: nobody takes it over
+    assert fake.queries == []
+    result = sms_flush(now=died_at + SMS_CLAIM_LEASE + timedelta(minutes=1))
+    assert result.sent == 1 and len(fake.sent) == 61  # confirmed, not sent a second time
+    day = f"{timezone.localdate(died_at):%Y%m%d}"
+    assert {(q["PhoneNumber"], q["SendDate"]) for q in fake.queries} <= {(PHONE, day), (PHONE, fake_next_day(day))}
+    assert [q["CurrentPage"] for q in fake.queries if q["SendDate"] == day] == ["1", "2"]
+    message.refresh_from_db()
+    assert message.sent_at and message.claimed_at is None and message.provider_id == f"query:{day}"
+    assert sms_flush(now=died_at + timedelta(hours=3)).sent == 0 and len(fake.sent) == 61
+
+
+def test_a_message_its_dead_sender_never_got_to_the_provider_is_sent_once_its_claim_runs_out(fake, dying_sender):
+    message, died_at = dying_sender(provider_took_it=False)
+    assert fake.sent == []
+    assert sms_flush(now=died_at + SMS_CLAIM_LEASE + timedelta(minutes=1)).sent == 1
+    assert len(fake.sent) == 1 and fake.queries  # asked first, found nothing, sent
+    message.refresh_from_db()
+    assert message.sent_at and message.provider_id.startswith("9006197469364984")
+
+
+def test_a_message_the_provider_reported_failed_is_sent_again(fake, dying_sender):
+    fake.status = "2"  # taken, then failed at the operator
+    dying_sender(provider_took_it=True)
+    assert sms_flush(now=timezone.now() + SMS_CLAIM_LEASE + timedelta(minutes=1)).sent == 1
+    assert len(fake.sent) == 2
+
+
+def test_when_the_provider_cannot_say_whether_it_took_a_message_it_is_sent_again(fake, dying_sender, caplog):
+    fake.query_code = "isp.RAM_PERMISSION_DENY"  # the key may send but not query
+    dying_sender(provider_took_it=True)
+    with caplog.at_level(logging.WARNING, logger="lucun.notify"):
+        assert sms_flush(now=timezone.now() + SMS_CLAIM_LEASE + timedelta(minutes=1)).sent == 1
+    assert len(fake.sent) == 2  # twice rather than never
+    assert "could not ask the provider" in caplog.text and PHONE not in caplog.text
+
+
+def fake_next_day(day: str) -> str:
+    return f"{datetime.strptime(day, '%Y%m%d') + timedelta(days=1):%Y%m%d}"
 
 
 # --- Quiet hours --------------------------------------------------------------------------------------------
