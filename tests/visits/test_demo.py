@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from lucun.demo import seed_org
@@ -75,6 +77,13 @@ def test_demo_cases_from_visits_come_from_a_visit_so_filtering_by_team_finds_the
         assert request.log.community_id == case.community_id
         assert request.log.visited_at <= case.opened_at and request.log.met != VisitLog.Met.NOBODY
         assert request.created_at == request.log.created_at
+        if request.log.team_id is None:  # a cadre's call, only where no team's round came in the cycle before
+            rounds = VisitLog.objects.filter(community=case.community_id, team__isnull=False)
+            since = case.opened_at - timedelta(days=28)
+            assert (
+                not rounds.exclude(met=VisitLog.Met.NOBODY).filter(visited_at__range=(since, case.opened_at)).exists()
+            )
+    assert traced.filter(visit_requests__log__team__isnull=False).count() > 0.8 * traced.count()
 
     # A supervisor choosing a visit team in the case list's filters finds the cases its visits raised.
     client.force_login(ctx.users["supervisor"])

@@ -40,6 +40,7 @@ REQUESTS = [
     "下水道堵塞,反映多次未解决",
     "希望小区增加健身器材",
 ]
+CYCLE_DAYS = 28  # a rota's cycle: every community has a team's round in each
 SUGGESTIONS = ["希望多组织文化活动", "建议在广场增加座椅", "希望干部常来看看", ""]
 ANSWERS = ["已当场讲解政策", "已联系网格员跟进", "已帮忙预约办理", ""]
 
@@ -122,7 +123,7 @@ def _visits(ctx: DemoContext, households: list[Household], teams: list[VisitTeam
                     method = rng.choices(list(VisitLog.Method.values), weights=[85, 10, 5])[0]
                     add(h, line.team_id, day, crew, method)
         # Between team visits the community cadres phone or drop in on flagged households.
-        cycle_days = demo_time.working_days(cycle.starts_on, min(cycle.starts_on + timedelta(days=28), today))
+        cycle_days = demo_time.working_days(cycle.starts_on, min(cycle.starts_on + timedelta(days=CYCLE_DAYS), today))
         for community in ctx.communities:
             for h in by_community[community.pk]:
                 flagged = h.attention_level != Household.AttentionLevel.ORDINARY
@@ -158,26 +159,43 @@ def _visits(ctx: DemoContext, households: list[Household], teams: list[VisitTeam
 def _cases_from_visits(ctx: DemoContext, logs: list[VisitLog]) -> list[VisitRequest]:
     """Trace each case the cases demo opened from a visit (before any visit existed) to the request it came from.
 
-    The request was heard on the latest visit in the case's community before the case was opened at which
-    somebody was met. It is returned converted, and the case is given that log as its source, as
-    ``visitrequest_convert`` leaves them; the visit-team filter of the case lists and the dashboard finds
-    a case through that log. A case opened before its community's first visit is left without a source.
+    The request was heard on a visit in the case's community before the case was opened, at which somebody was
+    met: the latest visit of a team's round (直面问) in the cycle before, else the latest visit of any kind (a
+    cadre's call). It is returned converted, and the case is given that log as its source, as
+    ``visitrequest_convert`` leaves them; the visit-team filter of the case lists and the dashboard finds a case
+    through that log. A case opened before its community's first visit is left without a source.
     """
     met = sorted((log for log in logs if log.met != VisitLog.Met.NOBODY), key=lambda log: log.visited_at)
-    by_community: dict[int, list[VisitLog]] = {}
-    for log in met:
-        by_community.setdefault(log.community_id, []).append(log)
-    times = {pk: [log.visited_at for log in community_logs] for pk, community_logs in by_community.items()}
+
+    def by_community(chosen: list[VisitLog]) -> dict[int, tuple[list[VisitLog], list]]:
+        """Each community's logs in time order, with their times to search."""
+        grouped: dict[int, list[VisitLog]] = {}
+        for log in chosen:
+            grouped.setdefault(log.community_id, []).append(log)
+        return {pk: (there, [log.visited_at for log in there]) for pk, there in grouped.items()}
+
+    searches = [
+        (by_community([log for log in met if log.team_id]), timedelta(days=CYCLE_DAYS)),
+        (by_community(met), None),
+    ]
+
+    def heard_on(community_id: int, opened_at) -> VisitLog | None:
+        for logs_of, within in searches:
+            there, times = logs_of.get(community_id, ([], []))
+            at = bisect_right(times, opened_at)
+            if at and (within is None or opened_at - there[at - 1].visited_at <= within):
+                return there[at - 1]
+        return None
+
     cases = Case.objects.filter(street=ctx.street, source=Case.Source.VISIT, source_type__isnull=True).only(
         "pk", "community_id", "opened_at", "title"
     )
     source_type = ContentType.objects.get_for_model(VisitLog)
     converted, traced = [], []
     for case in cases.order_by("pk"):
-        at = bisect_right(times.get(case.community_id, []), case.opened_at)
-        if not at:
+        log = heard_on(case.community_id, case.opened_at)
+        if log is None:
             continue
-        log = by_community[case.community_id][at - 1]
         case.source_type, case.source_id = source_type, log.pk
         traced.append(case)
         converted.append(
