@@ -16,6 +16,7 @@ from lucun.registry import Registry
 class SourceFilter:
     key: str  # the query parameter, e.g. "team"
     label: str
+    empty_label: str  # the option that filters nothing, e.g. "全部走访队伍" (a sentence of its own in each language)
     choices: Callable[[object], QuerySet]  # user -> the options this user may pick
     narrow: Callable[[QuerySet, object], QuerySet]  # (cases, chosen option) -> the cases it covers
 

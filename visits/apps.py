@@ -60,6 +60,10 @@ class VisitsConfig(AppConfig):
 
         source_filters.register(
             source_filters.SourceFilter(
-                key="team", label=_("走访队伍"), choices=lambda user: team_choices(user=user), narrow=narrow
+                key="team",
+                label=_("走访队伍"),
+                empty_label=_("全部走访队伍"),
+                choices=lambda user: team_choices(user=user),
+                narrow=narrow,
             )
         )

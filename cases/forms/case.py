@@ -279,7 +279,7 @@ class CaseFilterForm(forms.Form):
                 label=source_filter.label,
                 queryset=source_filter.choices(user),
                 required=False,
-                empty_label=_("全部") + str(source_filter.label),
+                empty_label=source_filter.empty_label,
                 widget=Select,
             )
         # The case list opens on the open cases ("open"); "all" shows every state (views.case_list).

@@ -203,10 +203,7 @@ def talent(ctx: DemoContext) -> str:
     saved = list(
         TalentRecord.objects.filter(community__in=ctx.communities).values_list("pk", "stage", "created_at", "owner_id")
     )
-    steps = [
-        TalentStep(record_id=pk, stage_to=Stage.IDENTIFIED, by_id=owner, at=at)
-        for pk, _stage, at, owner in saved
-    ]
+    steps = [TalentStep(record_id=pk, stage_to=Stage.IDENTIFIED, by_id=owner, at=at) for pk, _stage, at, owner in saved]
     steps += [
         TalentStep(
             record_id=pk,

@@ -552,6 +552,7 @@ def test_a_registered_source_filter_narrows_lists_and_the_dashboard(client, supe
         source_filters.SourceFilter(
             key="place",
             label="地点",
+            empty_label="所有地点",
             choices=lambda user: Community.objects.all(),
             narrow=lambda cases, chosen: cases.filter(title__startswith=chosen.name),
         )

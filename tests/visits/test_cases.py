@@ -129,3 +129,16 @@ def test_api_converts_a_request_later(community, cadre):
     api.force_authenticate(cadre)
     body = api.post(f"/api/v1/visit-requests/{request.pk}/convert/").json()
     assert body["status"] == "converted" and body["case"] == Case.objects.get().pk
+
+
+def test_the_case_page_names_the_visit_it_came_from_in_the_readers_language(client, cadre, community):
+    from django.utils import translation
+
+    request = VisitRequestFactory(log__household=HouseholdFactory(community=community), text="垃圾清运不及时")
+    case = services.visitrequest_convert(request=request, actor=cadre)
+    client.force_login(cadre)
+    for language, colon in (("zh-hans", ":"), ("en", ": ")):
+        with translation.override(language):
+            source = f"{case.get_source_display()}{colon}{request.log}"
+        html = client.get(case.get_absolute_url(), headers={"accept-language": language}).content.decode()
+        assert f"<dd>{source}</dd>" in html, language

@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -147,3 +148,6 @@ def test_the_case_filters_team_options_are_the_streets_teams_read_without_their_
     client.force_login(cadre)
     html = client.get("/cases/", {"team": first.pk}).content.decode()
     assert f'<option value="{first.pk}" selected>一队</option>' in html
+    # An English reader is offered "All visit teams", a phrase of its own, not two words run together.
+    english = client.get("/cases/", headers={"accept-language": "en"}).content.decode()
+    assert re.search(r'<option value=""( selected)?>All visit teams</option>', english)
