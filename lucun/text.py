@@ -13,6 +13,16 @@ def listed(items) -> str:
     return pgettext("between the items of a list", "、").join(str(item) for item in items)
 
 
+def sentence(clauses) -> str:
+    """Join clauses into one sentence as the reader's language writes it: 甲;乙。 in Chinese, "A; b." in English.
+    No clause, no sentence: ""."""
+    clauses = [str(clause) for clause in clauses if clause]
+    if not clauses:
+        return ""
+    between = pgettext("between the clauses of a sentence", ";")
+    return between.join(clauses) + pgettext("at the end of a sentence", "。")
+
+
 def mask_phone(phone: str | None) -> str:
     """Hide the middle of a phone number: 13812341234 → 138****1234."""
     if not phone:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseList, CaseState
 from lucun.models import localized_name
-from lucun.text import listed
+from lucun.text import listed, sentence
 
 from .. import rates as rates_module
 from ..periods import Period
@@ -113,15 +113,15 @@ def _work(d: dict) -> str:
     if tiers:
         parts.append(
             _("办结的问题中%(tiers)s")
-            % {"tiers": "、".join(_("%(t)s%(n)s个") % {"t": t["tier"], "n": t["resolved"]} for t in tiers)}
+            % {"tiers": listed(_("%(t)s%(n)s个") % {"t": t["tier"], "n": t["resolved"]} for t in tiers)}
         )
     lists = [x for x in s.get("lists", []) if x["count"]]
     if lists:
         parts.append(
             _("按“三张清单”,%(lists)s")
-            % {"lists": "、".join(_("%(l)s%(n)s个") % {"l": x["label"], "n": x["count"]} for x in lists)}
+            % {"lists": listed(_("%(l)s%(n)s个") % {"l": x["label"], "n": x["count"]} for x in lists)}
         )
-    return ";".join(parts) + "。" if parts else ""
+    return sentence(parts)
 
 
 def _deliberation(d: dict) -> str:
@@ -140,7 +140,7 @@ def _deliberation(d: dict) -> str:
             _("党政联席会下沉%(c)s个村居召开%(j)s次,解决难题%(s)s个")
             % {"c": m.get("joint_communities", 0), "j": m["joint_meetings"], "s": m.get("joint_solved", 0)}
         )
-    return ";".join(parts) + "。" if parts else ""
+    return sentence(parts)
 
 
 def _results(d: dict) -> str:
@@ -161,7 +161,7 @@ def _results(d: dict) -> str:
             _("入户调查群众对干部工作满意度%(moved)s(%(n)s轮调查)")
             % {"moved": _moved(survey["from"], survey["to"]), "n": survey["rounds"]}
         )
-    return ";".join(parts) + "。" if parts else ""
+    return sentence(parts)
 
 
 def _people(d: dict) -> str:
@@ -177,7 +177,7 @@ def _people(d: dict) -> str:
             _("在册志愿群众%(v)s人,%(y)s年发放积分%(i)s分")
             % {"v": p["volunteers"], "y": p.get("year", ""), "i": p.get("issued_year", 0)}
         )
-    return ";".join(parts) + "。" if parts else ""
+    return sentence(parts)
 
 
 def paragraphs(d: dict) -> list[str]:

@@ -51,7 +51,9 @@ class ServiceType(ConfigRow):
 
     @property
     def standard(self) -> str:
-        return _("每%(unit)s %(points)d 分") % {"unit": self.get_unit_display(), "points": self.points_per_unit}
+        # One sentence per unit: "每次 10 分" reads "10 points a time", not "10 points per times".
+        sentence = _("每小时 %(points)d 分") if self.unit == self.Unit.HOUR else _("每次 %(points)d 分")
+        return sentence % {"points": self.points_per_unit}
 
 
 class ClaimBatch(models.Model):

@@ -364,3 +364,26 @@ def test_coverage_lists_the_grids_no_active_venue_serves(client, cadre, communit
     names = [g.name for g in response.context["c"]["uncovered"]]
     assert sorted(names) == ["北区", "西区"]
     assert unserved.name in response.content.decode()
+
+
+def test_the_notice_lists_who_took_part_as_the_readers_language_lists(client, cadre, community):
+    from deliberation.models import ParticipantRole
+    from deliberation.services.meetings import ParticipationSpec, participations_record
+
+    meeting = family_forum(community=community, by=cadre)
+    participations_record(
+        meeting=meeting,
+        user=cadre,
+        rows=[
+            ParticipationSpec(role=ParticipantRole.RESIDENT_REPS, invited=12, attended=10),
+            ParticipationSpec(role=ParticipantRole.COMMITTEES, invited=3, attended=3),
+        ],
+    )
+    client.force_login(cadre)
+    url = reverse("deliberation:meeting_notice", args=[meeting.pk])
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "<dd>村(居)“两委” 3 人、群众代表 10 人(实到共 13 人)</dd>" in chinese
+    assert (
+        "<dd>Community committees 3 people, Resident representatives 10 people (13 attended in total)</dd>" in english
+    )

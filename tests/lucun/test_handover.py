@@ -1,6 +1,7 @@
 """Hand-over (工作交接): one action moves a leaver's work to a successor; a position ends only when nothing is left."""
 
 import dataclasses
+import re
 from unittest import mock
 
 import pytest
@@ -286,3 +287,14 @@ def test_the_admin_refuses_to_end_a_position_while_work_is_left(client, communit
     assert "请先办理工作交接" in answer.content.decode()
     position.refresh_from_db()
     assert position.ended_on is None
+
+
+def test_the_people_pages_name_a_position_and_its_title_in_the_readers_language(client, community, street_leader):
+    secretary = official(Role.COMMUNITY_CADRE, community=community)
+    Position.objects.filter(user=secretary).update(title="村党组织书记")
+    client.force_login(street_leader)
+    for url in (reverse("people_list"), reverse("person_detail", args=[secretary.pk])):
+        chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+        english = client.get(url, headers={"accept-language": "en"}).content.decode()
+        assert re.search(r"[\u4e00-\u9fff)]\(村党组织书记\) · ", chinese), url
+        assert re.search(r"[a-z] \(村党组织书记\) · ", english), url

@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from lucun.text import listed, mask_name, mask_phone, pinyin_initials
+from lucun.text import listed, mask_name, mask_phone, pinyin_initials, sentence
 
 
 def test_mask_phone_hides_the_middle_four_digits():
@@ -28,3 +28,13 @@ def test_listed_joins_names_as_the_readers_language_does():
         assert listed(["Status", "Tier"]) == "Status, Tier"
     assert listed([]) == ""
     assert listed(iter(["一"])) == "一"
+
+
+def test_sentence_joins_clauses_as_the_readers_language_does():
+    with translation.override("zh-hans"):
+        assert sentence(["走访10户", "", "收集问题2个"]) == "走访10户;收集问题2个。"
+    with translation.override("en"):
+        assert sentence(["Visited 10 households", "Collected 2 problems"]) == (
+            "Visited 10 households; Collected 2 problems."
+        )
+    assert sentence([]) == "" and sentence(["", None]) == ""

@@ -156,6 +156,11 @@ def test_the_last_365_days_open_with_a_summary_written_from_the_figures(client, 
     assert summary[0].startswith(f"{street.name}近一年(2025-05-21 至 2026-05-20):")
     assert "群众关心问题2个,已办结2个,正在推进0个;办结的问题中即办1个、承办1个" in summary[0]
     assert this_year.cases["collected"] == 1  # the case of August 2025 is in the last 365 days, not in 2026
+    # An English reader gets English sentences: clauses after "; ", lists after ", ", a full stop at the end.
+    with time_machine.travel(NOW, tick=False):
+        english = client.get(reverse("outcomes:report"), {"period": "recent"}, headers={"accept-language": "en"})
+    [first, *_rest] = re.findall(r'<p data-testid="summary">(.*?)</p>', english.content.decode())
+    assert "; " in first and first.endswith(".") and not re.search(r"[;,][A-Za-z]|[、。]", first), first
 
 
 @time_machine.travel(NOW, tick=False)

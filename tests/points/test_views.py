@@ -570,3 +570,25 @@ def test_the_household_page_badges_only_the_member_who_is_a_volunteer(client, ca
     page = client.get(member.household.get_absolute_url()).content.decode()
     assert "王建华" in page and page.count('data-testid="member-volunteer"') == 1  # the head is no volunteer
     assert f'href="{volunteer.get_absolute_url()}" data-testid="member-volunteer"' in page
+
+
+def test_the_claim_page_states_its_service_standard_as_a_sentence_in_each_language(client, cadre, volunteer):
+    mediation = ServiceTypeFactory(
+        code="t-mediation", name="纠纷调解", name_en="Dispute mediation", points_per_unit=10, monthly_cap=50
+    )
+    tutoring = ServiceTypeFactory(code="t-tutor", name="课业辅导", name_en="Tutoring", unit="hour", points_per_unit=3)
+    client.force_login(cadre)
+    pages = {}
+    for service_type in (mediation, tutoring):
+        claim = services.claim_submit(
+            actor=cadre, volunteer=volunteer, service_type=service_type, service_date=timezone.localdate(), quantity=1
+        )
+        url = reverse("points:claim_detail", args=[claim.pk])
+        pages[service_type.code] = {
+            language: client.get(url, headers={"accept-language": language}).content.decode()
+            for language in ("zh-hans", "en")
+        }
+    assert "<dd>纠纷调解(每次 10 分,每月上限 50 分)</dd>" in pages["t-mediation"]["zh-hans"]
+    assert "<dd>Dispute mediation (10 points a time, at most 50 points a month)</dd>" in pages["t-mediation"]["en"]
+    assert "<dd>课业辅导(每小时 3 分)</dd>" in pages["t-tutor"]["zh-hans"]
+    assert "<dd>Tutoring (3 points an hour)</dd>" in pages["t-tutor"]["en"]

@@ -464,3 +464,13 @@ def test_the_dashboard_filters_cases_by_the_visit_team_that_raised_them(client, 
     listed = client.get(reverse("cases:case_list"), {"team": log.team.pk}).context["page_obj"]
     assert [c.number for c in listed] == [raised.number]
     assert client.get(reverse("cases:dashboard"), {"team": log.team.pk}).context["d"].totals["green"] == 1
+
+
+def test_the_household_timeline_says_whom_the_visit_met_in_the_readers_language(client, cadre, household):
+    VisitLogFactory(household=household, method=VisitLog.Method.HOME, met=VisitLog.Met.FAMILY)
+    client.force_login(cadre)
+    url = household.get_absolute_url()
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "</strong> · 见到家庭成员" in chinese
+    assert "</strong> · Met: Household member" in english
