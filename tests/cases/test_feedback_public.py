@@ -239,7 +239,10 @@ def test_the_status_page_follows_the_case_to_resolution_and_takes_the_answer_onc
     response = client.post(answer, {"solved": "yes", "satisfaction": "satisfied"})
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "谢谢您的评价" in page and 'data-testid="answer-form"' not in page and "满意" in page
+    assert "谢谢您的评价" in page and 'data-testid="answer-form"' not in page
+    assert '<p data-testid="answered">您的评价:问题已解决,满意。谢谢您!</p>' in page
+    english = client.get(status_url(feedback.lookup_code), headers={"accept-language": "en"}).content.decode()
+    assert '<p data-testid="answered">Your rating: problem solved, satisfied. Thank you!</p>' in english
     response = client.post(answer, {"solved": "no", "satisfaction": "dissatisfied"})
     assert response.status_code == 400 and "已经评价过了" in response.content.decode()
     feedback.refresh_from_db()
