@@ -101,6 +101,32 @@ MAIN_CONTENT = r"""
 }
 """
 
+# The English a page writes itself: each text node with a Latin letter, outside user content (as CHROME_TEXTS).
+ENGLISH_TEXTS = r"""
+() => {
+  const skip = (el) => !el || el.closest('[data-user-content], [lang^="zh"], script, style, noscript, textarea, code');
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (/[A-Za-z]/.test(node.nodeValue) && !skip(node.parentElement)) texts.push(node.nodeValue);
+  }
+  return texts;
+}
+"""
+# What an English sentence put together from Chinese pieces shows: a Chinese comma, colon, semicolon, full stop
+# or list mark touching a Latin letter, or an English comma or semicolon with no space before the next word, or a
+# word run into an opening bracket ("cadre(", not "visit(s)").
+ENGLISH_SLIP = re.compile(
+    r"[A-Za-z%)][\uff1a\uff0c\uff1b\u3002\u3001]|[\uff1a\uff0c\uff1b\u3002\u3001][A-Za-z]"
+    r"|[a-z%][,;][A-Za-z]|[a-z]\((?!s\))"
+)
+
+
+def english_slips(texts: list[str]) -> list[str]:
+    return sorted({" ".join(text.split()) for text in texts if ENGLISH_SLIP.search(" ".join(text.split()))})
+
+
 # The page's own words as a person reads them: each text node, and the words of placeholders, labels for assistive
 # technology, titles and alternative texts, with the page title. Left out: user content, which is Chinese whatever
 # the language (an element marked data-user-content, or lang="zh…" as the language switch names 简体中文), and what
@@ -334,6 +360,8 @@ class Crawler:
         if self.chrome is not None:
             for text in self.chrome.untranslated(self.page.evaluate(CHROME_TEXTS)):
                 self.note(key, f"untranslated: {text[:80]}")
+            for text in english_slips(self.page.evaluate(ENGLISH_TEXTS)):
+                self.note(key, f"untranslated punctuation: {text[:80]}")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         if self.checks:
             self.send_forms_empty(absolute)

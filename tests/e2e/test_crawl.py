@@ -124,7 +124,8 @@ def test_every_page_of_every_role_is_usable_on_a_desktop_and_a_phone(browser, li
 
 def test_every_page_of_every_role_reads_in_english_for_an_english_browser(browser, live_server, demo_street):
     """The same crawl with a browser asking for English (Accept-Language: en), on the desktop: no page shows the
-    application's own words (navigation, headings, labels, buttons, messages: its message catalogue) in Chinese.
+    application's own words (navigation, headings, labels, buttons, messages: its message catalogue) in Chinese,
+    nor English put together with Chinese punctuation ("Your rating:Problem solved。", ``crawl.english_slips``).
     Names, places and what people wrote stay as they were written; the layout is the crawl above's to judge, so
     pages are only read here. Whether a word is translated depends on the page, not on who reads it: each page
     (and one page of each kind) is read once, by the first role that reaches it, and each role's own home page
