@@ -387,3 +387,15 @@ def test_the_notice_lists_who_took_part_as_the_readers_language_lists(client, ca
     assert (
         "<dd>Community committees 3 people, Resident representatives 10 people (13 attended in total)</dd>" in english
     )
+
+
+def test_the_meeting_list_says_where_a_joint_meeting_was_held_in_the_readers_language(
+    client, community, street, street_leader
+):
+    joint_meeting(street=street, by=street_leader, held_in=community)
+    client.force_login(street_leader)
+    url = reverse("deliberation:meeting_list")
+    chinese = client.get(url).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert f"(下沉{community.name})" in chinese
+    assert f" (held on site in {community.name})" in english

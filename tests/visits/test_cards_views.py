@@ -235,3 +235,18 @@ def test_a_batch_whose_code_was_stopped_on_the_channels_page_says_so_and_is_not_
     feedback_channel_deactivate(channel=batch.channel, user=cadre, reason="联系卡遗失")
     html = cadre_client.get(batch.get_absolute_url()).content.decode()
     assert "已在“反馈渠道”中停用(联系卡遗失)" in html and "生成打印文件" not in html
+
+
+def test_the_way_back_from_a_batch_and_a_poster_form_names_the_community_in_the_readers_language(
+    cadre_client, community, batch
+):
+    pages = {
+        "batch": reverse("visits:card_batch_detail", args=[batch.pk]),
+        "poster": reverse("visits:feedback_point_create", args=[community.pk]),
+    }
+    chinese = {k: cadre_client.get(url).content.decode() for k, url in pages.items()}
+    english = {k: cadre_client.get(url, headers={"accept-language": "en"}).content.decode() for k, url in pages.items()}
+    assert f"返回{community.name}联系卡</a>" in chinese["batch"]
+    assert f"Back to the contact cards of {community.name}</a>" in english["batch"]
+    assert f"返回{community.name}二维码张贴点</a>" in chinese["poster"]
+    assert f"Back to the QR poster locations of {community.name}</a>" in english["poster"]
