@@ -173,8 +173,7 @@ def _deliver(message: SmsMessage, provider, now: datetime) -> str:
             message.pk,
             mask(message.phone),
         )
-        _mine(message).update(sent_at=now, claimed_at=None, provider_id=provider_id[:100], last_error="")
-        return "sent"
+        return _mark_sent(message, provider_id=provider_id, now=now)
     until = quiet_until(now)
     if until is not None:
         _release(message, not_before=until, reason="")
@@ -200,6 +199,10 @@ def _deliver(message: SmsMessage, provider, now: datetime) -> str:
         logger.warning("sms %s to %s failed, retried later: %s", message.pk, mask(message.phone), reason)
         _release(message, not_before=now + _backoff(message.attempts), reason=reason)
         return "failed"
+    return _mark_sent(message, provider_id=provider_id, now=now)
+
+
+def _mark_sent(message: SmsMessage, *, provider_id: str, now: datetime) -> str:
     SmsMessage.objects.filter(pk=message.pk).update(
         sent_at=now, claimed_at=None, provider_id=provider_id[:100], last_error=""
     )

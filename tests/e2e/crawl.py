@@ -101,19 +101,6 @@ MAIN_CONTENT = r"""
 }
 """
 
-# The English a page writes itself: each text node with a Latin letter, outside user content (as CHROME_TEXTS).
-ENGLISH_TEXTS = r"""
-() => {
-  const skip = (el) => !el || el.closest('[data-user-content], [lang^="zh"], script, style, noscript, textarea, code');
-  const texts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode;
-    if (/[A-Za-z]/.test(node.nodeValue) && !skip(node.parentElement)) texts.push(node.nodeValue);
-  }
-  return texts;
-}
-"""
 # What an English sentence put together from Chinese pieces shows: a Chinese comma, colon, semicolon, full stop
 # or list mark touching a Latin letter, or an English comma or semicolon with no space before the next word, or a
 # word run into an opening bracket ("cadre(", not "visit(s)").
@@ -127,30 +114,34 @@ def english_slips(texts: list[str]) -> list[str]:
     return sorted({" ".join(text.split()) for text in texts if ENGLISH_SLIP.search(" ".join(text.split()))})
 
 
-# The page's own words as a person reads them: each text node, and the words of placeholders, labels for assistive
-# technology, titles and alternative texts, with the page title. Left out: user content, which is Chinese whatever
-# the language (an element marked data-user-content, or lang="zh…" as the language switch names 简体中文), and what
-# is not read (scripts, styles), or typed by a person (a field's value).
-CHROME_TEXTS = r"""
+# The page's own words as a person reads them, in one pass over its text. ``chrome``: each text node with Chinese in
+# it, and the words of placeholders, labels for assistive technology, titles and alternative texts, with the page
+# title. ``english``: each text node with a Latin letter, code samples aside. Left out of both: user content, which is
+# Chinese whatever the language (an element marked data-user-content, or lang="zh…" as the language switch names
+# 简体中文), and what is not read (scripts, styles), or typed by a person (a field's value).
+PAGE_TEXTS = r"""
 () => {
   const skip = (el) => !el || el.closest('[data-user-content], [lang^="zh"], script, style, noscript, textarea');
-  const texts = [];
+  const chinese = (text) => /[\u4e00-\u9fff]/.test(text);
+  const chrome = [], english = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (/[\u4e00-\u9fff]/.test(node.nodeValue) && !skip(node.parentElement)) texts.push(node.nodeValue);
+    if (skip(node.parentElement)) continue;
+    if (chinese(node.nodeValue)) chrome.push(node.nodeValue);
+    if (/[A-Za-z]/.test(node.nodeValue) && !node.parentElement.closest('code')) english.push(node.nodeValue);
   }
   for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
     if (skip(el)) continue;
     for (const name of ['placeholder', 'aria-label', 'title', 'alt']) {
       const value = el.getAttribute(name);
-      if (value && /[\u4e00-\u9fff]/.test(value)) texts.push(value);
+      if (value && chinese(value)) chrome.push(value);
     }
   }
   // The title repeats the heading: user content when the heading is.
   const heading = document.querySelector('h1');
-  if (/[\u4e00-\u9fff]/.test(document.title) && !(heading && skip(heading))) texts.push(document.title);
-  return texts;
+  if (chinese(document.title) && !(heading && skip(heading))) chrome.push(document.title);
+  return { chrome, english };
 }
 """
 
@@ -358,9 +349,10 @@ class Crawler:
                     self.note(key, problem)
             self.keep_screenshot(self.shots / screen.name / f"{slug[:120]}.png")
         if self.chrome is not None:
-            for text in self.chrome.untranslated(self.page.evaluate(CHROME_TEXTS)):
+            texts = self.page.evaluate(PAGE_TEXTS)
+            for text in self.chrome.untranslated(texts["chrome"]):
                 self.note(key, f"untranslated: {text[:80]}")
-            for text in english_slips(self.page.evaluate(ENGLISH_TEXTS)):
+            for text in english_slips(texts["english"]):
                 self.note(key, f"untranslated punctuation: {text[:80]}")
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         if self.checks:
