@@ -98,7 +98,8 @@ class Case(models.Model):
         max_length=60,
         blank=True,
         help_text=_(
-            "扫码反映的群众能看到,用于提示“我也遇到”。只写什么地方什么问题,不写姓名、门牌号、电话;留空则不公开。"
+            "扫码反映的群众能看到,用于提示“我也遇到”;街道开放公开诉求列表时也列在其中。"
+            "只写什么地方什么问题,不写姓名、门牌号、电话;留空则不公开。"
         ),
     )
     description = models.TextField(_("情况描述"), max_length=5000, blank=True)

@@ -139,7 +139,8 @@ def request_for_sender(feedback: Feedback) -> dict:
 
 
 def request_public(case: Case, street: Street) -> dict:
-    """A case in the public list: its title, category, status, community and public reply; days, not hours."""
+    """A case in the public list: its public title, category, status, community and public reply; days, not
+    hours. Only what an official wrote for the public is text here."""
     closed = case.state in (CaseState.RESOLVED, CaseState.CLOSED)
     moments = [m for m in (case.opened_at, case.resolved_at, case.closed_at) if m is not None]
     return _request(
@@ -148,7 +149,7 @@ def request_public(case: Case, street: Street) -> dict:
         status_notes=(case.public_reply or None) if closed else None,
         service_name=case.category.name,
         service_code=case.category.code,
-        description=case.title,
+        description=case.public_title,
         agency_responsible=street.name,
         requested_datetime=w3_day(case.opened_at),
         updated_datetime=w3_day(max(moments)),

@@ -74,10 +74,13 @@ def open311_url(path: str, request=None) -> str:
 
 
 def _public_cases(street: Street) -> QuerySet[Case]:
-    """Cases the public list may show: the street's cases opened from anonymous feedback, not cancelled."""
+    """Cases the public list may show: the street's cases opened from anonymous feedback, not cancelled, that an
+    official gave a public title. The case's own title is for the office (it may name people and doors) and is
+    never listed; a case without a public title is not listed at all, as its public title's help promises."""
     return (
         Case.objects.filter(street=street, source=Case.Source.FEEDBACK)
         .exclude(state=CaseState.CANCELLED)
+        .exclude(public_title="")
         .select_related("category", "community")
     )
 

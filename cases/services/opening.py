@@ -135,7 +135,8 @@ def clean_public_title(public_title: str) -> str:
 
 @transaction.atomic
 def case_public_title_set(*, case: Case, user: User, public_title: str) -> Case:
-    """Set what villagers may read of the case in "我也遇到" suggestions (empty: the case is not suggested)."""
+    """Set what villagers may read of the case: "我也遇到" suggestions and, where the street switched it on, the
+    Open311 public list (empty: the case is neither suggested nor listed)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_permission(permissions.can_dispatch(user, case), _("只有派单人员可以修改公开标题。"))
     public_title = clean_public_title(public_title)

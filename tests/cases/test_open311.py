@@ -432,8 +432,9 @@ def test_a_request_of_another_street_is_not_found_under_this_jurisdiction(client
 
 @pytest.fixture
 def listed_world(community, other_community, leader, issued):
-    """A case from an Open311 post (resolved, with a public reply), one from a QR message (open), one from a
-    household visit and one cancelled: the list may show the first two only."""
+    """A case from an Open311 post (resolved, with a public reply), one from a QR message (open), each with a public
+    title; one from feedback that no official gave a public title, one from a household visit and one cancelled:
+    the list may show the first two only, by their public titles."""
     key, _secret = issued
     fed, _created = services.feedback_submit(
         channel=key.channel,
@@ -442,16 +443,31 @@ def listed_world(community, other_community, leader, issued):
         text="张大爷家门口路灯坏了,他电话13905331234。",
         reply_phone="13905331234",
     )
-    resolved = services.feedback_create_case(feedback=fed, user=leader, title="村口路灯不亮")
+    resolved = services.feedback_create_case(feedback=fed, user=leader, title="张大爷门口路灯不亮")
+    services.case_public_title_set(case=resolved, user=leader, public_title="村口路灯不亮")
     services.case_resolve(case=resolved, user=leader, resolution="内部记录:已更换", public_reply="路灯已修好。")
     qr = submit(channel=channel(community=other_community), text="水塘边没有护栏,孩子常在那里玩。")
     running = services.feedback_create_case(feedback=qr, user=leader, title="水塘护栏缺失")
+    services.case_public_title_set(case=running, user=leader, public_title="水塘护栏缺失")
+    untitled = services.feedback_create_case(
+        feedback=submit(channel=channel(community=community), text="李家的狗夜里一直叫,吵得睡不着。"),
+        user=leader,
+        title="李四家狗扰民",
+    )
     visit = open_case(community=community, by=leader, title="王秀英家低保复核", source=Case.Source.VISIT)
     gone = services.feedback_create_case(
         feedback=submit(channel=key.channel, community=community), user=leader, title="重复"
     )
     services.case_cancel(case=gone, user=leader, reason="重复反映")
-    return {"resolved": resolved, "running": running, "visit": visit, "gone": gone, "fed": fed, "qr": qr}
+    return {
+        "resolved": resolved,
+        "running": running,
+        "untitled": untitled,
+        "visit": visit,
+        "gone": gone,
+        "fed": fed,
+        "qr": qr,
+    }
 
 
 def _listing_on(street, leader, on=True):
@@ -489,7 +505,7 @@ def test_the_list_shows_only_public_fields_of_cases_from_public_feedback(
     }
     assert shown["requested_datetime"].endswith("T00:00:00+08:00")
     text = json.dumps(body, ensure_ascii=False)
-    for secret in ("张大爷", "13905331234", "内部记录", "王秀英", "重复", listed_world["fed"].lookup_code):
+    for secret in ("张大爷", "13905331234", "内部记录", "王秀英", "李四", "重复", listed_world["fed"].lookup_code):
         assert secret not in text
     assert {r["status"] for r in body} == {"open", "closed"}
 
@@ -523,6 +539,7 @@ def test_a_listed_case_is_answered_by_its_number_and_the_xml_says_what_the_json_
     assert response.json()[0]["description"] == "村口路灯不亮" and root[0].findtext("status") == "closed"
     both(client, "requests.{fmt}")
     assert spec_error(client.get(f"{BASE}/requests/{listed_world['visit'].number}.json"), 404)
+    assert spec_error(client.get(f"{BASE}/requests/{listed_world['untitled'].number}.json"), 404)
     _listing_on(street, leader, on=False)
     assert spec_error(client.get(f"{BASE}/requests/{number}.json"), 404)
 

@@ -71,7 +71,8 @@ def test_an_open311_client_lists_services_posts_and_follows_a_request_to_closed(
     from cases.models import Feedback
 
     feedback = Feedback.objects.get(lookup_code=request_id)
-    case = services.feedback_create_case(feedback=feedback, user=leader, title="村口路灯不亮")
+    case = services.feedback_create_case(feedback=feedback, user=leader, title="张伟反映村口路灯不亮")
+    services.case_public_title_set(case=case, user=leader, public_title="村口路灯不亮")
     services.case_resolve(case=case, user=leader, resolution="更换灯泡三只", public_reply="路灯已修好,感谢反映。")
     services.case_close(case=case, user=leader)
 
