@@ -4,7 +4,7 @@ import re
 
 from django.db.models import CharField, Expression, Value
 from django.db.models.functions import Concat
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 from pypinyin import Style, lazy_pinyin
 
 
@@ -21,6 +21,13 @@ def sentence(clauses) -> str:
         return ""
     between = pgettext("between the clauses of a sentence", ";")
     return between.join(clauses) + pgettext("at the end of a sentence", "。")
+
+
+def paragraph(sentences) -> str:
+    """Join whole sentences as the reader's language runs them on: straight after 。 in Chinese, after a space in
+    English ("Received. Staff will look at it soon. …"). Empty sentences are left out."""
+    joiner = "" if (get_language() or "zh").startswith("zh") else " "
+    return joiner.join(str(s) for s in sentences if s)
 
 
 def mask_phone(phone: str | None) -> str:

@@ -14,7 +14,7 @@ from ..models import Case, CaseState, Category, Feedback
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the shape of this endpoint (its services' definitions) last changed; sortable, as the spec asks.
-CHANGESET = "2026-12-03T00:00:00+08:00"
+CHANGESET = "2026-12-05T00:00:00+08:00"
 
 REQUEST_FIELDS = (
     "service_request_id",
@@ -97,12 +97,25 @@ def service_definition(category: Category, communities: list[Community]) -> dict
                 ],
             },
             {
+                "variable": True,
+                "code": "sms",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": _("选“是”时请同时提交 phone(11位手机号);号码和反映一起保存,工作人员看得到。"),
+                "order": 3,
+                "description": _("办结后发短信告诉您吗?短信里只有查询码。"),
+                "values": [
+                    {"key": CALLBACK_YES, "name": _("是,办结后发短信给我")},
+                    {"key": CALLBACK_NO, "name": _("不用")},
+                ],
+            },
+            {
                 "variable": False,
                 "code": "anonymity",
                 "datatype": "text",
                 "required": False,
                 "datatype_description": None,
-                "order": 3,
+                "order": 4,
                 "description": _(
                     "匿名反映:不保存姓名、邮箱、设备号、账号、经纬度和详细地址;"
                     "media_url 指向的照片不下载,链接也不保存。"

@@ -22,11 +22,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from lucun.errors import DomainError, NotAllowed, error_message
 from lucun.models import Street
+from lucun.text import mask_phone, paragraph
 
 from .. import ratelimit, selectors, services
 from ..models import Feedback
 from ..selectors.open311 import LISTING_SPAN, listing_window
-from ..services.feedback import clean_phone, clean_text
+from ..services.feedback import clean_phone, clean_sms_phone, clean_text
 from . import render, shapes
 
 # What the spec lets a client send about the person or the place; masked in error reports, never stored.
@@ -185,6 +186,14 @@ def _attributes(request: HttpRequest) -> dict[str, str]:
     return found
 
 
+def _choice(attributes: dict[str, str], name: str) -> bool:
+    """A yes/no attribute of the service definition (left out: no)."""
+    value = attributes.get(name, "").lower()
+    if value not in YES + NO:
+        raise Open311Error(400, _("attribute[%(name)s] 只能是 yes 或 no。") % {"name": name})
+    return value in YES
+
+
 def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     street = _street(request)
     secret = _param(request, "api_key")
@@ -218,20 +227,23 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
             )
             % {"code": category.code, "fmt": fmt},
         )
-    callback = attributes.get("callback", "").lower()
-    if callback not in YES + NO:
-        raise Open311Error(400, _("attribute[callback] 只能是 yes 或 no。"))
-    callback = callback in YES
+    callback, sms = _choice(attributes, "callback"), _choice(attributes, "sms")
     phone = _param(request, "phone")
     # The form's checks, before the address's limit counts: as on the form, only a message that can be kept counts.
     text = clean_text(request.POST.get("description", ""))
-    phone = clean_phone(phone) if callback else ""
+    if sms:  # an SMS needs a mobile number, and keeps it
+        phone = clean_sms_phone(phone)
+    elif callback:
+        phone = clean_phone(phone)
+    else:
+        phone = ""
     if ratelimit.limit_exceeded(request, "submit"):
         raise _too_many(ratelimit.WINDOW_SECONDS)
     feedback = services.open311_request_submit(
-        key=key, community=community, category=category, text=text, phone=phone, callback=callback
+        key=key, community=community, category=category, text=text, phone=phone, callback=callback, sms=sms
     )
-    notice = _receipt_notice(request, feedback, street, dropped_phone=bool(_param(request, "phone")) and not callback)
+    dropped_phone = bool(_param(request, "phone")) and not (callback or sms)
+    notice = _receipt_notice(request, feedback, street, dropped_phone=dropped_phone)
     receipt = {"service_request_id": feedback.lookup_code, "service_notice": notice, "account_id": None}
     return _private(render.respond(fmt, "service_requests", [receipt], status=201))
 
@@ -244,9 +256,11 @@ def _receipt_notice(request: HttpRequest, feedback: Feedback, street: Street, *,
     ]
     if request.POST.get("media_url", "").strip():
         parts.append(_("照片链接没有下载也没有保存;需要照片时请扫街道的反馈二维码上传。"))
+    if feedback.notify_sms:
+        parts.append(_("办结后会发一条只含查询码的短信到 %(phone)s。") % {"phone": mask_phone(feedback.reply_phone)})
     if dropped_phone:
-        parts.append(_("没有选择回电(attribute[callback]=yes),电话没有保存。"))
-    return "".join(parts)
+        parts.append(_("没有选择回电(attribute[callback]=yes)或短信(attribute[sms]=yes),电话没有保存。"))
+    return paragraph(parts)
 
 
 def _when(request: HttpRequest, name: str):

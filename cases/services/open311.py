@@ -102,11 +102,13 @@ def open311_request_submit(
     text: str,
     phone: str = "",
     callback: bool = False,
+    sms: bool = False,
 ) -> Feedback:
     """Store a request posted with ``key`` as anonymous feedback of the key's street, through its channel.
 
-    ``phone`` is kept only with ``callback`` (the submitter asked to be called back); without it the number is
-    dropped here. Nothing else about the submitter reaches this function.
+    ``phone`` is kept only with ``callback`` (the submitter asked to be called back) or ``sms`` (an SMS with the
+    lookup code once the case is resolved, as the QR form's check box asks; a mobile number then); without either
+    the number is dropped here. Nothing else about the submitter reaches this function.
     """
     require_permission(key.is_active and key.channel.is_active, _("API 密钥无效或已吊销。"))
     require(community.street_id == key.street_id, _("所选村(居)不属于本街道。"))
@@ -116,6 +118,7 @@ def open311_request_submit(
         community=community,
         category=category,
         text=text,
-        reply_phone=phone if callback else "",
+        reply_phone=phone if callback or sms else "",
+        notify_sms=sms,
     )
     return feedback

@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from cases import services
 from cases.models import Case, Category, Feedback, FeedbackChannel
-from lucun.models import Role
+from lucun.models import Role, SmsMessage
 from tests.cases.factories import category, channel, open_case, submit
 from tests.factories import CommunityFactory, StreetFactory, official
 
@@ -195,7 +195,7 @@ def test_a_service_definition_offers_the_streets_communities_and_the_call_back_c
     assert root.tag == "service_definition" and list(body) == ["service_code", "attributes"]
     assert body["service_code"] == "infrastructure"
     assert all(list(a) == ATTRIBUTE_FIELDS for a in body["attributes"])
-    place, callback, note = body["attributes"]
+    place, callback, sms, note = body["attributes"]
     assert (place["code"], place["datatype"], place["required"], place["order"]) == (
         "community",
         "singlevaluelist",
@@ -207,7 +207,11 @@ def test_a_service_definition_offers_the_streets_communities_and_the_call_back_c
         {"key": other_community.pk, "name": "稻香村"},
     ]
     assert [v["key"] for v in callback["values"]] == ["yes", "no"] and callback["required"] is False
+    assert [v["key"] for v in sms["values"]] == ["yes", "no"] and sms["required"] is False
+    assert "只有查询码" in sms["description"] and "11位手机号" in sms["datatype_description"]
+    assert [a["order"] for a in body["attributes"]] == [1, 2, 3, 4]
     assert note["variable"] is False and "不保存姓名" in note["description"]
+    assert [a.findtext("code") for a in root.find("attributes")] == ["community", "callback", "sms", "anonymity"]
 
 
 def test_an_unknown_service_code_is_404_in_the_specs_error_format(client, street):
@@ -268,6 +272,77 @@ def test_a_phone_is_kept_only_when_the_request_asks_for_a_call_back(client, comm
     assert Feedback.objects.count() == 1
 
 
+def test_a_sender_who_asks_for_an_sms_gets_the_lookup_code_once_the_case_is_resolved(
+    client, community, issued, leader, settings
+):
+    """attribute[sms]=yes is the QR form's "notify me" box: the mobile number is kept with the message and, once
+    the case is resolved, one SMS carries the lookup code and nothing else."""
+    _key, secret = issued
+    fields = {"attribute[community]": community.pk, "attribute[sms]": "yes"}
+    assert "手机号" in spec_error(post(client, secret, **fields), 400)
+    assert "11位手机号" in spec_error(post(client, secret, phone="0533-1234567", **fields), 400)
+    assert Feedback.objects.count() == 0
+
+    response = post(client, secret, phone="139 0533 1234", **fields)
+    assert response.status_code == 201
+    [receipt] = response.json()
+    feedback = Feedback.objects.get()
+    assert (feedback.reply_phone, feedback.notify_sms) == ("13905331234", True)
+    assert "139****1234" in receipt["service_notice"] and "13905331234" not in receipt["service_notice"]
+    assert "电话没有保存" not in receipt["service_notice"]
+
+    case = services.feedback_create_case(feedback=feedback, user=leader, title="村口路灯不亮")
+    assert not SmsMessage.objects.exists()
+    services.case_resolve(case=case, user=leader, resolution="更换灯泡三只", public_reply="路灯已修好。")
+    [message] = SmsMessage.objects.all()
+    assert (message.phone, message.kind, message.params) == (
+        "13905331234",
+        SmsMessage.Kind.CASE_RESOLVED,
+        {"code": feedback.lookup_code},
+    )
+
+
+def test_the_receipt_reads_as_sentences_in_the_apps_language(client, community, issued):
+    _key, secret = issued
+    fields = {"attribute[community]": community.pk, "attribute[sms]": "yes", "media_url": "https://example.com/1.jpg"}
+    [chinese] = post(client, secret, phone="13905331234", **fields).json()
+    code = chinese["service_request_id"]
+    assert chinese["service_notice"].startswith("已收到,工作人员会尽快查看。service_request_id 就是查询码")
+    assert chinese["service_notice"].endswith("上传。办结后会发一条只含查询码的短信到 139****1234。")
+
+    english = client.post(
+        f"{BASE}/requests.json",
+        urlencode(
+            {
+                "api_key": secret,
+                "service_code": "infrastructure",
+                "description": "村口路灯坏了。",
+                **fields,
+                "phone": "13905331234",
+                "attribute[callback]": "no",
+            }
+        ),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()[0]
+    assert english["service_request_id"] != code
+    assert english["service_notice"].startswith("Received. Staff will look at it soon. service_request_id is the")
+    assert english["service_notice"].endswith(
+        "QR code. An SMS with only the lookup code will be sent to 139****1234 when it is resolved."
+    )
+
+
+def test_without_the_sms_choice_nobody_is_texted(client, community, issued, leader):
+    _key, secret = issued
+    fields = {"attribute[community]": community.pk, "attribute[callback]": "yes", "attribute[sms]": "no"}
+    assert post(client, secret, phone="13905331234", **fields).status_code == 201
+    feedback = Feedback.objects.get()
+    assert (feedback.reply_phone, feedback.notify_sms) == ("13905331234", False)
+    case = services.feedback_create_case(feedback=feedback, user=leader, title="村口路灯不亮")
+    services.case_resolve(case=case, user=leader, resolution="更换灯泡三只", public_reply="路灯已修好。")
+    assert not SmsMessage.objects.exists()
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_missing_wrong_revoked_or_foreign_key_is_403_in_the_specs_format(client, community, issued, leader, fmt):
     key, secret = issued
@@ -298,6 +373,7 @@ def test_the_forms_checks_apply_and_refusals_store_nothing(client, street, commu
     assert "nope" in spec_error(post(client, secret, service_code="nope", **fields), 404)
     assert "attribute[community]" in spec_error(post(client, secret), 400)
     assert "callback" in spec_error(post(client, secret, **fields, **{"attribute[callback]": "maybe"}), 400)
+    assert "attribute[sms]" in spec_error(post(client, secret, **fields, **{"attribute[sms]": "maybe"}), 400)
     foreign = CommunityFactory(street=StreetFactory(code="QT"), name="别街道的村")
     on_street = {"jurisdiction_id": "LH", "attribute[community]": foreign.pk}
     assert "attribute[community]" in spec_error(post(client, secret, **on_street), 400)

@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from lucun.text import listed, mask_name, mask_phone, pinyin_initials, sentence
+from lucun.text import listed, mask_name, mask_phone, paragraph, pinyin_initials, sentence
 
 
 def test_mask_phone_hides_the_middle_four_digits():
@@ -38,3 +38,11 @@ def test_sentence_joins_clauses_as_the_readers_language_does():
             "Visited 10 households; Collected 2 problems."
         )
     assert sentence([]) == "" and sentence(["", None]) == ""
+
+
+def test_paragraph_runs_sentences_on_as_the_readers_language_does():
+    with translation.override("zh-hans"):
+        assert paragraph(["已收到。", "", "请保存查询码。"]) == "已收到。请保存查询码。"
+    with translation.override("en"):
+        assert paragraph(["Received.", None, "Keep the lookup code."]) == "Received. Keep the lookup code."
+    assert paragraph([]) == ""
