@@ -23,20 +23,14 @@ class CasesConfig(AppConfig):
         from .exports import EXPORTERS
         from .handover import register_holdings
         from .home import register_panels
-        from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto
-        from .models.alarm import sqlite_alarm_triggers
-        from .models.approvals import sqlite_request_community_triggers
-        from .models.hotline_tally import sqlite_hotline_tally_triggers
-        from .models.tally import sqlite_tally_triggers
+        from .models import BULLETIN_READERS_DEFAULT, CasePhoto, FeedbackPhoto, alarm, hotline_tally, tally
+        from .models.approvals import COMMUNITY_TRIGGERS
         from .permissions import APPROVE_ROLES, DASHBOARD_ROLES, SUPERVISE_ROLES
         from .search import PROVIDERS as SEARCH_PROVIDERS
         from .services.feedback import TRIAGE_ROLES
         from .signals import connect
 
-        db.sqlite_triggers_register(sqlite_tally_triggers())
-        db.sqlite_triggers_register(sqlite_alarm_triggers())
-        db.sqlite_triggers_register(sqlite_hotline_tally_triggers())
-        db.sqlite_triggers_register(sqlite_request_community_triggers())
+        db.derived_triggers_register(tally.TRIGGERS, alarm.TRIGGERS, hotline_tally.TRIGGERS, COMMUNITY_TRIGGERS)
         connect()
         files.register(
             files.PrivateFile("case-photo", CasePhoto, "image", selectors.case_photos_visible),

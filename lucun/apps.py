@@ -52,6 +52,7 @@ class LucunConfig(AppConfig):
         post_migrate.connect(schedules.ensure_periodic_tasks, dispatch_uid="lucun.ensure_periodic_tasks")
         pre_migrate.connect(db.sqlite_triggers_set_aside, sender=self, dispatch_uid="lucun.sqlite_triggers_set_aside")
         post_migrate.connect(db.sqlite_triggers_ensure, sender=self, dispatch_uid="lucun.sqlite_triggers_ensure")
+        post_migrate.connect(db.postgres_triggers_ensure, sender=self, dispatch_uid="lucun.postgres_triggers_ensure")
 
 
 class AdminConfig(DjangoAdminConfig):

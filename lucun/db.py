@@ -1,5 +1,6 @@
 """Database-level guards shared by every app."""
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -177,20 +178,24 @@ def _kept(cursor, keeps: str, tables: set[str]) -> bool:
 
 
 def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
-    """Re-create any declared trigger a table rebuild dropped (a post_migrate receiver); return their names."""
+    """Re-create any declared trigger a table rebuild dropped, or that an earlier version wrote differently (a
+    post_migrate receiver); return their names."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         return []
     # One transaction: a write between a table's refill and its trigger's creation would be lost to the count.
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        cursor.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')")
         rows = cursor.fetchall()
-        tables = {name for kind, name in rows if kind == "table"}
-        existing = {name for kind, name in rows if kind == "trigger"}
+        tables = {name for kind, name, _sql in rows if kind == "table"}
+        existing = {name: sql for kind, name, sql in rows if kind == "trigger"}
+        # SQLite keeps a trigger's statement as it was given, without its final semicolon.
         missing = [
             t
             for t in sqlite_triggers_expected()
-            if t.name not in existing and t.table in tables and (not t.keeps or _kept(cursor, t.keeps, tables))
+            if existing.get(t.name) != t.sql.removesuffix(";")
+            and t.table in tables
+            and (not t.keeps or _kept(cursor, t.keeps, tables))
         ]
         repaired: set[str] = set()
         for trigger in missing:
@@ -199,6 +204,7 @@ def sqlite_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
                     cursor.execute(statement)
                     repaired.add(statement)
         for trigger in missing:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{trigger.name}"')
             cursor.execute(trigger.sql)
     if missing:
         logger.info("re-created SQLite triggers: %s", ", ".join(t.name for t in missing))
@@ -232,6 +238,16 @@ class DerivedTableTriggers:
     # What each SQLite trigger does, by operation: its timing ("AFTER UPDATE OF …"), the WHEN clause that
     # follows the table (or ""), and the statements of its body.
     sqlite_bodies: Callable[[], dict[str, tuple[str, str, str]]]
+
+    def operations(self) -> tuple[str, ...]:
+        """The operations with a trigger of their own: insert, update, delete, or fewer."""
+        return tuple(self.postgres_functions())
+
+    def fingerprint(self) -> str:
+        """A digest of everything PostgreSQL's triggers are installed from, kept as each trigger's comment: a
+        database whose triggers an earlier version wrote (or wrote without a comment) is found by it."""
+        text = "\n".join([*(self.postgres_refill or self.refill), *self.postgres_statements()])
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def postgres_statements(self) -> list[str]:
         functions = [
@@ -268,6 +284,10 @@ class DerivedTableTriggers:
 
         On SQLite only the refill: the triggers are created after migrate (``sqlite_triggers_ensure``), as a
         migration later in the same run that rebuilds the derived table would fail on them.
+
+        The migrations that call this install the triggers as the code stands now, and ``postgres_triggers_ensure``
+        brings older databases in step after migrate. A change that makes the triggers name a column a later
+        migration adds must first give the earlier migrations a copy of the SQL they installed.
         """
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -281,6 +301,10 @@ class DerivedTableTriggers:
             schema_editor.execute(statement)
         for statement in statements:
             schema_editor.execute(statement, params=None)  # the $$ bodies are not for the driver's parameters
+        if vendor == "postgresql":
+            fingerprint = self.fingerprint()  # hexadecimal digits only
+            for op in self.operations():
+                schema_editor.execute(f"COMMENT ON TRIGGER {self.prefix}_{op} ON {self.table} IS '{fingerprint}'")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,3 +337,57 @@ class RowTriggers(DerivedTableTriggers):
             f"EXECUTE FUNCTION {self.prefix}_on_{op}();"
             for op, (timing, condition, _body) in self.sqlite_bodies().items()
         ]
+
+
+# --- Every derived table's triggers, as this version writes them -------------------------------------
+
+_derived: dict[str, DerivedTableTriggers] = {}
+
+
+def derived_triggers_register(*sets: DerivedTableTriggers) -> None:
+    """Declare the triggers that keep a derived table: SQLite's are re-created after migrate, and PostgreSQL's are
+    brought in step with this version (``postgres_triggers_ensure``)."""
+    for triggers in sets:
+        _derived[triggers.prefix] = triggers
+        sqlite_triggers_register(triggers.sqlite_triggers())
+
+
+def _postgres_kept(cursor, name: str) -> bool:
+    """Whether a table, or a table's column ("table.column"), is there at the database's migration state."""
+    table, _dot, column = name.partition(".")
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s "
+        "AND (%s = '' OR column_name = %s)",
+        [table, column, column],
+    )
+    return cursor.fetchone() is not None
+
+
+def postgres_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
+    """Install again, with a refill of what they keep, every derived table's triggers that this version writes
+    differently from what the database has (a post_migrate receiver); return their labels.
+
+    A migration installs the triggers as the code stood when it ran: a database migrated before a later change to
+    their SQL would otherwise keep the old triggers for good, as nothing migrates a function's body. Each trigger
+    carries the fingerprint of what it was installed from (its comment), so one catalogue read finds them.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not _derived:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname, obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE NOT tgisinternal")
+        installed = dict(cursor.fetchall())
+        stale = [
+            triggers
+            for triggers in _derived.values()
+            if any(installed.get(f"{triggers.prefix}_{op}") != triggers.fingerprint() for op in triggers.operations())
+            and _postgres_kept(cursor, triggers.table)
+            and _postgres_kept(cursor, triggers.keeps)
+        ]
+    for triggers in stale:
+        # One transaction each, as a migration's step: the table is locked from the refill to the new triggers.
+        with connection.schema_editor(atomic=True) as schema_editor:
+            triggers.install(schema_editor)
+    if stale:
+        logger.warning("installed again as this version writes them: %s triggers", ", ".join(t.label for t in stale))
+    return [t.label for t in stale]

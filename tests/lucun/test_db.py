@@ -1,21 +1,24 @@
 """The database guards (append-only triggers, the open-case tally) hold on both databases and survive every
 migration."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from cases.models import CaseTally
+from cases.models import Case, CaseTally, alarm
 from lucun.audit import AuditAction
-from lucun.db import sqlite_triggers_ensure, sqlite_triggers_expected
+from lucun.db import postgres_triggers_ensure, sqlite_triggers_ensure, sqlite_triggers_expected
 from lucun.handover.services import handover_make
 from lucun.models import AppendOnlyModel, AuditEvent, Role
 from lucun.services import audit_record
 from outcomes.models import TalentRecord
 from outcomes.services import talent_create
 from tests.cases.factories import open_case
+from tests.cases.test_alarm import alarmed, expected
 from tests.cases.test_tally import counted, tallied
 from tests.factories import official
 from tests.points.factories import VolunteerFactory
@@ -147,7 +150,57 @@ def test_ensuring_is_a_no_op_where_nothing_is_missing(community, cadre):
     open_case(community=community, by=cadre, tier_code="immediate")
     before = list(CaseTally.objects.values_list("pk", "open_count"))
     assert sqlite_triggers_ensure(using="default") == []
+    assert postgres_triggers_ensure(using="default") == []  # the migrations installed every set as written now
     assert list(CaseTally.objects.values_list("pk", "open_count")) == before
+
+
+# A body an earlier version might have installed: it keeps nothing in step.
+STALE_BODY = "BEGIN RETURN NULL; END;"
+
+
+def _alarm_update_from_an_earlier_version() -> None:
+    """Leave the alarm's update trigger as a database migrated by an earlier version has it: another body, and (on
+    PostgreSQL) no fingerprint, as every trigger installed before fingerprints were kept."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION cases_alarm_on_update() RETURNS trigger AS $${STALE_BODY}$$ "
+                "LANGUAGE plpgsql"
+            )
+            cursor.execute("COMMENT ON TRIGGER cases_alarm_update ON cases_case IS NULL")
+        else:
+            cursor.execute("DROP TRIGGER cases_alarm_update")
+            cursor.execute("CREATE TRIGGER cases_alarm_update AFTER UPDATE ON cases_case BEGIN SELECT 1; END")
+
+
+def _alarm_update_as_written() -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'cases_alarm_on_update'")
+            return cursor.fetchone()[0] == alarm.postgres_alarm_functions()["update"]
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'cases_alarm_update'")
+        [written] = [t.sql for t in alarm.sqlite_alarm_triggers() if t.name == "cases_alarm_update"]
+        return cursor.fetchone()[0] == written.removesuffix(";")
+
+
+def test_triggers_an_earlier_version_wrote_are_installed_again_as_this_version_writes_them(community, cadre):
+    # Nothing migrates a trigger's body: without this, a database migrated before a change to the triggers' SQL
+    # would run the old triggers for good.
+    case = open_case(community=community, by=cadre, tier_code="immediate")
+    _alarm_update_from_an_earlier_version()
+    later = case.due_at + timedelta(days=3)
+    Case.objects.filter(pk=case.pk).update(due_at=later, warn_at=later - timedelta(hours=1))
+    assert alarmed() != expected()  # the earlier triggers let the alarm fall behind
+
+    ensure = postgres_triggers_ensure if connection.vendor == "postgresql" else sqlite_triggers_ensure
+    assert ensure(using="default") == (["case alarm"] if connection.vendor == "postgresql" else ["cases_alarm_update"])
+
+    assert _alarm_update_as_written()
+    assert alarmed() == expected()  # refilled while the triggers were installed again
+    Case.objects.filter(pk=case.pk).update(due_at=later + timedelta(days=1), warn_at=later)
+    assert alarmed() == expected()  # and kept from now on
+    assert ensure(using="default") == []
+    assert tallied() == counted()  # the other sets were left as they were
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
