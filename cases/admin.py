@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.admin import ConfigRowAdmin, ReadOnlyAdmin
 
+from .audit import AuditAction
 from .models import (
     ApprovalRule,
     Bulletin,
@@ -191,7 +192,7 @@ class Open311KeyForm(Open311StreetForm):
 
     class Meta:
         model = Open311Key
-        fields = ["street", "name", "hourly_limit"]
+        fields = ["street", "name", "hourly_limit", "limit_each_address"]
 
     def clean_hourly_limit(self) -> int:
         limit = self.cleaned_data["hourly_limit"]
@@ -207,6 +208,8 @@ class Open311KeyAdmin(IssuedKeyAdmin):
     revoke = staticmethod(open311_key_revoke)
     issued_title = _("API 密钥已签发")
     kind_fields = ["channel"]
+    kind_settings = ["limit_each_address"]
+    change_action = AuditAction.OPEN311_KEY_CHANGE
 
 
 class Open311SettingForm(Open311StreetForm):

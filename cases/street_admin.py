@@ -14,6 +14,8 @@ from django.utils.cache import add_never_cache_headers
 
 from lucun.models import Street, User
 
+from .services.keys import issued_key_change
+
 
 def adopt_saved(obj, saved) -> None:
     """Make the admin's unsaved ``obj`` the row a service saved, so the admin logs and links the right one."""
@@ -55,8 +57,10 @@ class IssuedKeyAdmin(PerUserFormAdmin):
 
     issue: Callable  # the kind's ``<kind>_key_issue``, as a staticmethod
     revoke: Callable  # the kind's ``<kind>_key_revoke``, as a staticmethod
+    change_action = ""  # the kind's audit action for a change of a key's settings
     issued_title = ""
     kind_fields: list[str] = []  # read-only fields a kind has beyond the shared ones, shown after the prefix
+    kind_settings: list[str] = []  # fields a kind has that are set when issued and changed like the limit
 
     list_display = ["name", "street", "prefix", "hourly_limit", "is_active", "created_at", "revoked_at"]
     list_filter = ["is_active", "street"]
@@ -65,11 +69,12 @@ class IssuedKeyAdmin(PerUserFormAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["street", "name", "hourly_limit"]
+            return ["street", "name", "hourly_limit", *self.kind_settings]
         fields = [
             "street",
             "name",
             "hourly_limit",
+            *self.kind_settings,
             "prefix",
             *self.kind_fields,
             "is_active",
@@ -85,17 +90,21 @@ class IssuedKeyAdmin(PerUserFormAdmin):
             return []
         fields = ["street", "prefix", *self.kind_fields, "is_active", "created_by", "created_at"]
         if not obj.is_active:
-            fields += ["name", "hourly_limit", "revoked_by", "revoked_at", "revoked_reason"]
+            fields += ["name", "hourly_limit", *self.kind_settings, "revoked_by", "revoked_at", "revoked_reason"]
         return fields
 
     def save_model(self, request, obj, form, change):
         if not change:
-            key, secret = self.issue(street=obj.street, name=obj.name, hourly_limit=obj.hourly_limit, user=request.user)
+            settings = {name: getattr(obj, name) for name in self.kind_settings}
+            key, secret = self.issue(
+                street=obj.street, name=obj.name, hourly_limit=obj.hourly_limit, user=request.user, **settings
+            )
             adopt_saved(obj, key)
             request.issued_key_secret = secret  # shown once by response_add, stored nowhere
             return
         if form.changed_data and set(form.changed_data) - {"revoke_reason"}:
-            obj.save(update_fields=["name", "hourly_limit"])
+            values = {name: getattr(obj, name) for name in ["name", "hourly_limit", *self.kind_settings]}
+            adopt_saved(obj, issued_key_change(key=obj, user=request.user, action=self.change_action, **values))
         if form.cleaned_data.get("revoke_reason"):
             adopt_saved(obj, self.revoke(key=obj, user=request.user, reason=form.cleaned_data["revoke_reason"]))
 

@@ -33,6 +33,16 @@ class Open311Key(IssuedKey):
     hourly_limit = models.PositiveIntegerField(
         _("每小时提交上限"), default=100, help_text=_("该密钥每小时最多提交的诉求数;超过时返回 429。")
     )
+    # Off for an app whose own server forwards every resident's request: they would all share the one address's
+    # count of the QR form (a few messages in ten minutes), and only the key's hourly limit should hold them.
+    limit_each_address = models.BooleanField(
+        _("按来源地址限流"),
+        default=True,
+        help_text=_(
+            "开启:每个来源地址的提交和扫码反映共用同一个限额,适合居民手机上的 App 直接提交。"
+            "由 App 的服务器统一转发时请关闭,否则全体居民共用服务器一个地址的限额;关闭后只按每小时上限计。"
+        ),
+    )
     # Nullable as first created; every key is issued by someone (``open311_key_issue`` requires it).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -237,7 +237,7 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
         phone = clean_phone(phone)
     else:
         phone = ""
-    if ratelimit.limit_exceeded(request, "submit"):
+    if key.limit_each_address and ratelimit.limit_exceeded(request, "submit"):
         raise _too_many(ratelimit.WINDOW_SECONDS)
     feedback = services.open311_request_submit(
         key=key, community=community, category=category, text=text, phone=phone, callback=callback, sms=sms

@@ -1,4 +1,5 @@
-"""Writes shared by every kind of issued key (``cases.models.keys.IssuedKey``): making one and revoking one.
+"""Writes shared by every kind of issued key (``cases.models.keys.IssuedKey``): making one, changing its settings
+and revoking one.
 
 Each kind's own service checks who may act and what was asked, then calls these; they write the key and its
 audit row inside the caller's transaction.
@@ -6,6 +7,7 @@ audit row inside the caller's transaction.
 
 from typing import TypeVar
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,24 @@ def issued_key_create(
     )
     audit_record(actor=user, action=action, obj=key, summary=f"{street} · {name}")
     return key, secret
+
+
+@transaction.atomic
+def issued_key_change(*, key: IssuedKey, user: User, action: str, **values) -> IssuedKey:
+    """Change the settings of a key the caller may manage (its name, its limits), and audit what changed.
+
+    A revoked key keeps the settings it had; a value that is already the key's writes nothing."""
+    key = type(key).objects.select_for_update().get(pk=key.pk)
+    require(key.is_active, _("该密钥已吊销。"))
+    changed = {name: value for name, value in values.items() if getattr(key, name) != value}
+    if not changed:
+        return key
+    before = {name: getattr(key, name) for name in changed}
+    for name, value in changed.items():
+        setattr(key, name, value)
+    key.save(update_fields=list(changed))
+    audit_record(actor=user, action=action, obj=key, summary=key.name, before=before, after=changed)
+    return key
 
 
 def issued_key_revoke(*, key: IssuedKey, user: User, reason: str, action: str) -> None:

@@ -28,8 +28,13 @@ def can_manage_open311(user: User | None, street: Street) -> bool:
 
 
 @transaction.atomic
-def open311_key_issue(*, street: Street, name: str, user: User, hourly_limit: int = 100) -> tuple[Open311Key, str]:
-    """Issue a key for an app; return it and the key itself, which is shown this once and never stored."""
+def open311_key_issue(
+    *, street: Street, name: str, user: User, hourly_limit: int = 100, limit_each_address: bool = True
+) -> tuple[Open311Key, str]:
+    """Issue a key for an app; return it and the key itself, which is shown this once and never stored.
+
+    ``limit_each_address`` off: the app's server forwards every resident's request, so only the key's hourly limit
+    counts them, not the QR form's limit of the address they come from."""
     require_permission(can_manage_open311(user, street), _("只有街道一级的工作人员可以签发该街道的 API 密钥。"))
     name = (name or "").strip()
     require(bool(name), _("请填写使用方,如某某市民 App。"))
@@ -50,6 +55,7 @@ def open311_key_issue(*, street: Street, name: str, user: User, hourly_limit: in
         user=user,
         action=AuditAction.OPEN311_KEY_ISSUE,
         channel=channel,
+        limit_each_address=bool(limit_each_address),
     )
 
 

@@ -359,6 +359,25 @@ def test_a_missing_wrong_revoked_or_foreign_key_is_403_in_the_specs_format(clien
     assert Feedback.objects.count() == 0
 
 
+def test_a_key_whose_server_forwards_everyones_requests_is_held_by_its_hourly_limit_only(
+    client, street, community, leader
+):
+    """An app's server posts every resident's request from its one address: the QR form's count of an address
+    would stop it after a few messages, so such a key (limit_each_address off) is counted by the hour only."""
+    key, secret = services.open311_key_issue(
+        street=street, name="随手拍服务器", user=leader, hourly_limit=4, limit_each_address=False
+    )
+    fields = {"attribute[community]": community.pk}
+    poster = channel(community=community)
+    with override_settings(LUCUN_FEEDBACK_RATE_LIMITS={"submit": 2}):
+        assert [post(client, secret, **fields).status_code for _ in range(4)] == [201] * 4
+        assert "太多" in spec_error(post(client, secret, **fields), 429)  # the key's own limit still holds
+        # and the server's posts used none of the address's count on the QR form
+        form = client.post(f"/f/{poster.token}/", {"community": community.pk, "text": "路灯又坏了一盏。"})
+        assert form.status_code == 200 and Feedback.objects.filter(channel=poster).count() == 1
+    assert Feedback.objects.filter(channel=key.channel).count() == 4
+
+
 def test_a_session_does_not_stand_in_for_a_key(client, community, leader):
     client.force_login(leader)
     assert "api_key" in spec_error(post(client, "", **{"attribute[community]": community.pk}), 403)

@@ -32,8 +32,11 @@ def _post_request(client, secret, community):
     return client.post("/open311/v2/requests.json", body, content_type="application/x-www-form-urlencoded")
 
 
-def _issue(client, street, name="随手拍 App", limit=50) -> str:
-    response = client.post("/admin/cases/open311key/add/", {"street": street.pk, "name": name, "hourly_limit": limit})
+def _issue(client, street, name="随手拍 App", limit=50, each_address=True) -> str:
+    data = {"street": street.pk, "name": name, "hourly_limit": limit}
+    if each_address:  # the box as the form shows it, ticked
+        data["limit_each_address"] = "on"
+    response = client.post("/admin/cases/open311key/add/", data)
     assert response.status_code == 200 and "只显示这一次" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     return re.search(r'data-testid="open311-key"[^>]*>([^<]+)<', response.content.decode()).group(1)
@@ -56,7 +59,7 @@ def test_a_key_revoked_in_the_admin_with_a_reason_posts_nothing_more(admin_clien
     key = Open311Key.objects.get()
     response = admin_client.post(
         f"/admin/cases/open311key/{key.pk}/change/",
-        {"name": key.name, "hourly_limit": 20, "revoke_reason": "App 已下线"},
+        {"name": key.name, "hourly_limit": 20, "limit_each_address": "on", "revoke_reason": "App 已下线"},
     )
     assert response.status_code == 302
     key.refresh_from_db()
@@ -67,6 +70,35 @@ def test_a_key_revoked_in_the_admin_with_a_reason_posts_nothing_more(admin_clien
     refused = _post_request(admin_client, secret, community)
     assert refused.status_code == 403 and refused.json()[0]["code"] == 403
     assert admin_client.post(f"/admin/cases/open311key/{key.pk}/delete/").status_code == 403
+
+
+def test_a_keys_settings_are_changed_in_the_admin_and_audited(admin_client, street):
+    page = admin_client.get("/admin/cases/open311key/add/").content.decode()
+    assert re.search(r'<input type="checkbox" name="limit_each_address"[^>]* checked', page)  # on unless unticked
+    assert "按来源地址限流" in page and "由 App 的服务器统一转发时请关闭" in page
+    _issue(admin_client, street)
+    key = Open311Key.objects.get()
+    assert key.limit_each_address is True
+
+    response = admin_client.post(
+        f"/admin/cases/open311key/{key.pk}/change/", {"name": "随手拍 App 服务器", "hourly_limit": 300}
+    )
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert (key.name, key.hourly_limit, key.limit_each_address, key.is_active) == (
+        "随手拍 App 服务器",
+        300,
+        False,
+        True,
+    )
+    event = AuditEvent.objects.get(action="cases.open311_key_change")
+    assert (event.actor.username, event.object_id) == ("root", str(key.pk))
+    assert event.changes == {
+        "before": {"name": "随手拍 App", "hourly_limit": 50, "limit_each_address": True},
+        "after": {"name": "随手拍 App 服务器", "hourly_limit": 300, "limit_each_address": False},
+    }
+    admin_client.post(f"/admin/cases/open311key/{key.pk}/change/", {"name": key.name, "hourly_limit": 300})
+    assert AuditEvent.objects.filter(action="cases.open311_key_change").count() == 1  # nothing changed, no row
 
 
 def test_staff_who_do_not_manage_the_street_cannot_issue_its_keys(client, street, community):
