@@ -11,6 +11,7 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from lucun import files, navigation
 
+        from .handover import register_holdings
         from .home import register_panels
         from .models import MeetingPhoto
         from .selectors import meeting_photos_visible
@@ -31,3 +32,4 @@ class DeliberationConfig(AppConfig):
         )
         files.register(files.PrivateFile("meeting-photo", MeetingPhoto, "image", meeting_photos_visible))
         register_panels()
+        register_holdings()

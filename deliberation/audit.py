@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     AGENDA_DECIDE = "deliberation.agenda_decide", _("记录议定事项")
     JOINT_MEETING_PROPOSE_AGENDA = "deliberation.joint_meeting_propose_agenda", _("列入联席会议题")
     FOLLOWUP_TASK_COMPLETE = "deliberation.followup_task_complete", _("完成跟进事项")
+    DELIBERATION_HANDOVER = "deliberation.handover", _("交接跟进事项和议事会议")
     MEETING_PHOTO_ADD = "deliberation.meeting_photo_add", _("上传会议照片")
     CONTEST_SCORE_RECORD = "deliberation.contest_score_record", _("擂台比武评分")
     CONTEST_WEIGHT_SET = "deliberation.contest_weight_set", _("设置群众评分权重")

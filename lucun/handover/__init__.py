@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from ..registry import Registry
 
@@ -62,7 +63,12 @@ class Held:
     count: int
 
     def __str__(self) -> str:
-        return f"{self.holding.label}{self.count}{self.holding.unit}"
+        # "承办中的诉求3件" in Chinese, "Requests being handled: 3 items" in English.
+        return _("%(label)s%(count)d%(unit)s") % {
+            "label": self.holding.label,
+            "count": self.count,
+            "unit": self.holding.unit,
+        }
 
 
 def held(*, user, communities: QuerySet, streets: QuerySet) -> list[Held]:

@@ -13,6 +13,7 @@ from ..errors import require, require_permission
 from ..models import Community, Handover, HandoverItem, Position, Street, User
 from ..scoping import _covered_by
 from ..services import audit_record, notification_send
+from ..text import listed
 from . import Held, Moved, held, registered
 from .rules import Area, handover_area, people, successors
 
@@ -20,7 +21,7 @@ REASON_MAX = 300
 
 
 def _held_text(found: list[Held]) -> str:
-    return "、".join(str(h) for h in found)
+    return listed(found)
 
 
 def uncovered_holdings(*, user: User, remaining: QuerySet[Position]) -> list[Held]:

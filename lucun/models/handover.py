@@ -56,7 +56,8 @@ class Handover(AppendOnlyModel):
 
 
 class HandoverItem(AppendOnlyModel):
-    """One thing a hand-over moved: a case's handling or first-responder accountability, a callback, a team seat."""
+    """One thing a hand-over moved: a case's handling or first-responder accountability, a callback, a follow-up
+    task, a meeting's organising, a team seat."""
 
     class Kind(models.TextChoices):
         HANDLER = "handler", _("承办的诉求")
@@ -64,6 +65,8 @@ class HandoverItem(AppendOnlyModel):
         CALLBACK = "callback", _("待回访")
         CALLBACK_REROUTED = "callback_rerouted", _("因回避改派的回访")
         SURVEY_SAMPLE = "survey_sample", _("满意度调查样本")
+        FOLLOWUP_TASK = "followup_task", _("跟进事项")
+        MEETING_ORGANISER = "meeting_organiser", _("组织的议事会议")
         TEAM_MEMBER = "team_member", _("走访队伍队员")
         TEAM_LEADER = "team_leader", _("走访队伍队长")
 
