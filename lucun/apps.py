@@ -14,6 +14,7 @@ class LucunConfig(AppConfig):
         ("登录记录清理 sign-in log prune", "lucun.tasks.login_log_prune", 24 * 60 * 60),
         ("导出与打印文件清理 job files expire", "lucun.tasks.job_files_expire", 60 * 60),
         ("短信补发 SMS flush", "lucun.tasks.sms_flush", 60),
+        ("无主文件清理 unowned files delete", "lucun.tasks.files_unowned_delete", 24 * 60 * 60),
     ]
 
     def ready(self) -> None:

@@ -43,6 +43,7 @@ def action_check(code: str) -> str:
 class AuditAction(models.TextChoices):
     LOGIN_LOCK_CLEAR = "lucun.login_lock_clear", _("解除登录锁定")
     JOB_FILES_EXPIRE = "lucun.job_files_expire", _("清理过期的导出与打印文件")
+    FILES_UNOWNED_DELETE = "lucun.files_unowned_delete", _("清理无主的上传文件")
     BULK_RUN = "lucun.bulk_run", _("批量操作")
     SMS_NOTICES_SET = "lucun.sms_notices_set", _("更改短信提醒设置")
     HANDOVER_MAKE = "lucun.handover_make", _("工作交接")

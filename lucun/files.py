@@ -89,6 +89,42 @@ def url_for(file: FieldFile, *, thumbnail: bool = False) -> str:
     return reverse(view, kwargs={"kind": entry.kind, "pk": file.instance.pk})
 
 
+def folder_of(entry: PrivateFile) -> str:
+    """The one folder a kind's files are stored in (``random_name``'s first part), as its field names it."""
+    field = entry.model._meta.get_field(entry.field)
+    upload_to = field.upload_to
+    name = upload_to(entry.model(), "x.bin") if callable(upload_to) else os.path.join(upload_to, "x.bin")
+    return os.path.dirname(name)
+
+
+def unowned_files(entry: PrivateFile, *, written_before: datetime) -> list[str]:
+    """Return the stored names in ``entry``'s folder that no row names (a photo's thumbnail goes with its photo),
+    written before ``written_before``: what a transaction rolled back after its files were stored left behind.
+
+    Files written since are left alone, as a transaction still open may be about to name them. Rows are read
+    through the base manager, so a row any manager hides still keeps its file.
+    """
+    field = entry.model._meta.get_field(entry.field)
+    storage = field.storage
+    folder = folder_of(entry)
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    owned = set(
+        entry.model._base_manager.exclude(**{entry.field: ""})
+        .exclude(**{f"{entry.field}__isnull": True})
+        .values_list(entry.field, flat=True)
+    )
+    owned |= {thumbnail_name(name) for name in owned}
+    unowned = []
+    for base in sorted(names):
+        name = f"{folder}/{base}"
+        if name not in owned and storage.get_modified_time(name) < written_before:
+            unowned.append(name)
+    return unowned
+
+
 def random_name(folder: str, extension: str) -> str:
     """Return a storage name that says nothing: a folder per kind, then 32 random hex digits."""
     return f"{folder}/{uuid.uuid4().hex}{extension}"

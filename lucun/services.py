@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
 from .models import AuditEvent, Community, Notification, NotificationDelivery, OutboxMessage, User
@@ -345,3 +346,42 @@ def user_sms_notices_set(*, user: User, enabled: bool) -> User:
                 after={"sms_notices": enabled},
             )
     return user
+
+
+# --- Files no row names ---------------------------------------------------------------------------------------
+
+
+def files_unowned_delete(*, older_than: timedelta, now=None) -> int:
+    """Delete the uploaded files that no row names, written more than ``older_than`` ago; return how many, and
+    record the sweep once in the audit trail.
+
+    A photo is stored before the row that names it is committed; when that transaction rolls back (a visit whose
+    request could not become a case, a refused step after the upload, a worker that died), the file stays behind
+    with nobody to see or delete it. Every registered kind of file (``lucun.files``) is swept, thumbnails with
+    their photos; a file that cannot be deleted is logged and tried again on the next sweep.
+    """
+    from . import files
+
+    written_before = (now or timezone.now()) - older_than
+    counts: dict[str, int] = {}
+    for entry in files.registered():
+        storage = entry.model._meta.get_field(entry.field).storage
+        deleted = 0
+        for name in files.unowned_files(entry, written_before=written_before):
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("cannot delete the unowned file %s", name)
+                continue
+            deleted += 1
+        if deleted:
+            counts[entry.kind] = deleted
+    total = sum(counts.values())
+    if total:
+        audit_record(
+            actor=None,
+            action=audit.AuditAction.FILES_UNOWNED_DELETE,
+            summary=_("清理无主的上传文件:%(n)d 个") % {"n": total},
+            after={"files": counts, "hours": int(older_than.total_seconds() // 3600)},
+        )
+    return total

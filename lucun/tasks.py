@@ -10,6 +10,9 @@ from .jobs import services as job_services
 from .login_limits import services as login_limits_services
 from .notify import services as sms_services
 
+# A file older than this that no row names was left by a transaction that rolled back: none stays open for a day.
+UNOWNED_FILES_AGE = timedelta(days=1)
+
 
 class DeliveryIncomplete(Exception):
     """Some channel refused a notification; the retry delivers only what is still missing."""
@@ -28,6 +31,11 @@ def login_log_prune() -> int:
 @shared_task(name="lucun.tasks.job_files_expire", ignore_result=True, soft_time_limit=240, time_limit=300)
 def job_files_expire() -> int:
     return job_services.job_files_expire(older_than=timedelta(days=settings.LUCUN_JOB_FILES_DAYS))
+
+
+@shared_task(name="lucun.tasks.files_unowned_delete", ignore_result=True, soft_time_limit=840, time_limit=900)
+def files_unowned_delete() -> int:
+    return services.files_unowned_delete(older_than=UNOWNED_FILES_AGE)
 
 
 # The hard time limit stays below services.DELIVERY_CLAIM_LEASE: a worker still delivering keeps its claims.

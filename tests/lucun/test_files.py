@@ -12,10 +12,12 @@ import time_machine
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 from django_sendfile.utils import _get_sendfile
 
+from cases.models import CasePhoto
 from deliberation.models import MeetingPhoto
 from deliberation.services import meeting_photo_add
 from lucun import files
@@ -402,3 +404,55 @@ def test_the_admins_file_widget_shows_the_current_file_at_its_scoped_address(com
 def test_a_file_of_an_unsaved_row_has_no_address_yet():
     photo = MeetingPhoto(image="deliberation/0123456789abcdef0123456789abcdef.jpg")
     assert photo.image.url == "" and files.url_for(photo.image) == ""
+
+
+# ------------------------------------------------------------------------------- files no row names
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _aged(name: str, days: int) -> None:
+    """Give a stored file (and its thumbnail, if any) the times of ``days`` ago."""
+    stamp = timezone.now().timestamp() - days * 86400
+    for path in (default_storage.path(name), default_storage.path(thumbnail_name(name))):
+        if os.path.exists(path):
+            os.utime(path, (stamp, stamp))
+
+
+def test_files_left_by_a_rolled_back_transaction_are_deleted_a_day_later(settings, tmp_path, community, cadre):
+    settings.MEDIA_ROOT = tmp_path  # a folder of this test's own: other tests' rolled-back rows leave files too
+    from lucun.models import AuditEvent
+    from lucun.services import files_unowned_delete
+    from lucun.tasks import UNOWNED_FILES_AGE
+
+    kept = _case_photo(community, cadre)
+    kept_feedback = _feedback_photo(community, cadre)
+    with pytest.raises(_RolledBack), transaction.atomic():  # the photo is stored, then the case is rolled back
+        left = _case_photo(community, cadre)
+        raise _RolledBack
+    assert not CasePhoto.objects.filter(image=left.name).exists()
+    assert default_storage.exists(left.name) and default_storage.exists(thumbnail_name(left.name))
+    with pytest.raises(_RolledBack), transaction.atomic():  # and one that has not had its day yet
+        recent = _case_photo(community, cadre)
+        raise _RolledBack
+    for name in (kept.name, kept_feedback.name, left.name):
+        _aged(name, days=2)
+
+    assert files_unowned_delete(older_than=UNOWNED_FILES_AGE) == 2  # the photo and its thumbnail
+
+    assert not default_storage.exists(left.name) and not default_storage.exists(thumbnail_name(left.name))
+    for name in (kept.name, thumbnail_name(kept.name), kept_feedback.name, recent.name):
+        assert default_storage.exists(name)
+    event = AuditEvent.objects.get(action="lucun.files_unowned_delete")
+    assert event.changes["after"] == {"files": {"case-photo": 2}, "hours": 24}
+    assert files_unowned_delete(older_than=UNOWNED_FILES_AGE) == 0  # nothing more, and no second audit row
+    assert AuditEvent.objects.filter(action="lucun.files_unowned_delete").count() == 1
+
+
+def test_the_sweep_runs_daily_from_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="lucun.tasks.files_unowned_delete")
+    assert task.interval.every == 24 * 60 * 60 and task.enabled
