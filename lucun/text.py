@@ -2,9 +2,10 @@
 
 import re
 
+from django.conf import settings
 from django.db.models import CharField, Expression, Value
 from django.db.models.functions import Concat
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, npgettext, override, pgettext
 from pypinyin import Style, lazy_pinyin
 
 
@@ -28,6 +29,32 @@ def paragraph(sentences) -> str:
     English ("Received. Staff will look at it soon. …"). Empty sentences are left out."""
     joiner = "" if (get_language() or "zh").startswith("zh") else " "
     return joiner.join(str(s) for s in sentences if s)
+
+
+# How each measure word counts in the reader's language: "3 件" in Chinese, "1 item" and "3 items" in English. Keyed
+# by the measure word as written in the code (the Chinese source of its gettext), one entry per word in use.
+_COUNTS = {
+    "件": lambda n: npgettext("a count of", "%(n)d 件", "%(n)d 件", n),
+    "条": lambda n: npgettext("a count of", "%(n)d 条", "%(n)d 条", n),
+    "项": lambda n: npgettext("a count of", "%(n)d 项", "%(n)d 项", n),
+    "个": lambda n: npgettext("a count of", "%(n)d 个", "%(n)d 个", n),
+    "户": lambda n: npgettext("a count of", "%(n)d 户", "%(n)d 户", n),
+    "场": lambda n: npgettext("a count of", "%(n)d 场", "%(n)d 场", n),
+    "支": lambda n: npgettext("a count of", "%(n)d 支", "%(n)d 支", n),
+    "行": lambda n: npgettext("a count of", "%(n)d 行", "%(n)d 行", n),
+    "份": lambda n: npgettext("a count of", "%(n)d 份", "%(n)d 份", n),
+    "页": lambda n: npgettext("a count of", "%(n)d 页", "%(n)d 页", n),
+}
+
+
+def counted(n: int, unit) -> str:
+    """A number with its measure word as the reader's language counts: "3 件" in Chinese, "1 item" and "3 items"
+    in English. ``unit`` is the measure word as the code names it (a translated string, lazy or not); a word not
+    listed above is put after the number as it is."""
+    with override(settings.LANGUAGE_CODE):
+        word = str(unit)
+    say = _COUNTS.get(word)
+    return say(n) % {"n": n} if say else f"{n} {unit}"
 
 
 def mask_phone(phone: str | None) -> str:

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from ..registry import Registry
+from ..text import counted
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,8 @@ class Held:
     count: int
 
     def __str__(self) -> str:
-        # "承办中的诉求3件" in Chinese, "Requests being handled: 3 items" in English.
-        return _("%(label)s%(count)d%(unit)s") % {
-            "label": self.holding.label,
-            "count": self.count,
-            "unit": self.holding.unit,
-        }
+        # "承办中的诉求 3 件" in Chinese, "Requests being handled: 3 items" in English.
+        return _("%(label)s %(count)s") % {"label": self.holding.label, "count": counted(self.count, self.holding.unit)}
 
 
 def held(*, user, communities: QuerySet, streets: QuerySet) -> list[Held]:

@@ -2,6 +2,7 @@ import copy
 
 from django import template
 
+from ..text import counted as _counted
 from ..text import listed as _listed
 from ..text import mask_phone as _mask_phone
 
@@ -21,6 +22,12 @@ def query_replace(context, **kwargs) -> str:
 def listed(items) -> str:
     """``names|listed``: the items joined as the reader's language lists them (lucun.text.listed)."""
     return _listed(items)
+
+
+@register.filter
+def counted(n, unit) -> str:
+    """``{{ n|counted:unit }}``: "3 件" in Chinese, "1 item" / "3 items" in English (``lucun.text.counted``)."""
+    return _counted(int(n), unit)
 
 
 @register.filter

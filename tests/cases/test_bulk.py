@@ -4,6 +4,7 @@ each row goes through the single action's service on its own; the run's page lis
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from cases import services
@@ -54,6 +55,16 @@ def test_the_case_list_offers_a_box_per_row_and_the_actions_of_the_persons_posit
     assert sorted(int(pk) for pk in re.findall(PICKS, html)) == sorted(c.pk for c in cases[0])
     assert 'data-bulk="cases.case_assign"' in html and 'data-bulk="cases.case_accept"' in html
     assert "全部符合筛选条件的 6 件" in html
+
+
+def test_an_english_reader_reads_the_counts_as_english_counts(client, cadre, cases):
+    client.force_login(cadre)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "All 6 items matching the filter" in client.get(reverse("cases:case_list")).content.decode()
+    one = _start(client, "cases.case_accept", {"id": [cases[0][0].pk]}).content.decode()
+    assert "1 item ticked." in one and "(1 item)" in one
+    two = _start(client, "cases.case_accept", {"id": [c.pk for c in cases[0][:2]]}).content.decode()
+    assert "2 items ticked." in two
 
 
 def test_a_party_representative_sees_no_bulk_actions_and_is_refused_them(client, community, cases):

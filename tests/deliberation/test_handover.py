@@ -95,7 +95,7 @@ def test_a_position_does_not_end_while_its_holder_still_owns_an_open_task(commun
     Meeting.objects.filter(organiser=leaver).update(organiser=cadre)
     with pytest.raises(DomainError) as refused:
         position_end(actor=street_leader, position=Position.objects.get(user=leaver), reason="退休")
-    assert "未完成的跟进事项1项" in str(refused.value) and "请先办理工作交接" in str(refused.value)
+    assert "未完成的跟进事项 1 项" in str(refused.value) and "请先办理工作交接" in str(refused.value)
 
 
 def test_the_refusal_lists_what_is_left_in_the_readers_language(community, street_leader, leaver, cadre):
@@ -104,4 +104,4 @@ def test_the_refusal_lists_what_is_left_in_the_readers_language(community, stree
     position = Position.objects.get(user=leaver)
     with translation.override("en"), pytest.raises(DomainError) as refused:
         position_end(actor=street_leader, position=position, reason="退休")
-    assert "Requests being handled: 1 items, Follow-up tasks not yet done: 1 items" in str(refused.value)
+    assert "Requests being handled: 1 item, Follow-up tasks not yet done: 1 item" in str(refused.value)

@@ -135,7 +135,7 @@ def test_ending_the_last_position_is_refused_while_work_is_left_and_names_it(
     with pytest.raises(DomainError) as refused:
         position_end(actor=street_leader, position=position, reason="退休")
     assert refused.value.code == "handover_required"
-    assert "承办中的诉求1件" in str(refused.value) and "请先办理工作交接" in str(refused.value)
+    assert "承办中的诉求 1 件" in str(refused.value) and "请先办理工作交接" in str(refused.value)
     position.refresh_from_db()
     assert position.ended_on is None
 

@@ -1,6 +1,7 @@
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from lucun.text import listed, mask_name, mask_phone, paragraph, pinyin_initials, sentence
+from lucun.text import counted, listed, mask_name, mask_phone, paragraph, pinyin_initials, sentence
 
 
 def test_mask_phone_hides_the_middle_four_digits():
@@ -46,3 +47,12 @@ def test_paragraph_runs_sentences_on_as_the_readers_language_does():
     with translation.override("en"):
         assert paragraph(["Received.", None, "Keep the lookup code."]) == "Received. Keep the lookup code."
     assert paragraph([]) == ""
+
+
+def test_counted_says_a_number_with_its_measure_word_as_the_readers_language_counts():
+    with translation.override("zh-hans"):
+        assert counted(1, gettext_lazy("件")) == "1 件" and counted(3, "户") == "3 户"
+    with translation.override("en"):
+        assert counted(1, gettext_lazy("件")) == "1 item" and counted(3, gettext_lazy("件")) == "3 items"
+        assert counted(1, gettext_lazy("户")) == "1 household" and counted(0, gettext_lazy("场")) == "0 meetings"
+        assert counted(2, "枚") == "2 枚"  # a word not listed stays as it is
