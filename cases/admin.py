@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lucun.admin import ConfigRowAdmin, ReadOnlyAdmin
 
-from .audit import AuditAction
 from .models import (
     ApprovalRule,
     Bulletin,
@@ -21,6 +20,7 @@ from .models import (
 )
 from .services import (
     can_manage_open311,
+    open311_key_change,
     open311_key_issue,
     open311_key_revoke,
     open311_setting_save,
@@ -209,7 +209,7 @@ class Open311KeyAdmin(IssuedKeyAdmin):
     issued_title = _("API 密钥已签发")
     kind_fields = ["channel"]
     kind_settings = ["limit_each_address"]
-    change_action = AuditAction.OPEN311_KEY_CHANGE
+    change = staticmethod(open311_key_change)
 
 
 class Open311SettingForm(Open311StreetForm):

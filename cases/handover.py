@@ -28,14 +28,14 @@ def _held(field: str, user, communities):
 
 
 def _counter(field: str):
-    def count(*, user, communities, streets) -> int:
+    def count(*, user, communities, streets, whole_streets) -> int:
         return _held(field, user, communities).count()
 
     return count
 
 
 def _mover(field: str):
-    def move(*, handover, actor, communities, streets) -> list[Moved]:
+    def move(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
         leaver, successor = handover.leaver, handover.successor
         cases = list(
             _held(field, leaver, communities)

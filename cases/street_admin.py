@@ -14,8 +14,6 @@ from django.utils.cache import add_never_cache_headers
 
 from lucun.models import Street, User
 
-from .services.keys import issued_key_change
-
 
 def adopt_saved(obj, saved) -> None:
     """Make the admin's unsaved ``obj`` the row a service saved, so the admin logs and links the right one."""
@@ -57,7 +55,7 @@ class IssuedKeyAdmin(PerUserFormAdmin):
 
     issue: Callable  # the kind's ``<kind>_key_issue``, as a staticmethod
     revoke: Callable  # the kind's ``<kind>_key_revoke``, as a staticmethod
-    change_action = ""  # the kind's audit action for a change of a key's settings
+    change: Callable  # the kind's ``<kind>_key_change``, as a staticmethod
     issued_title = ""
     kind_fields: list[str] = []  # read-only fields a kind has beyond the shared ones, shown after the prefix
     kind_settings: list[str] = []  # fields a kind has that are set when issued and changed like the limit
@@ -104,7 +102,7 @@ class IssuedKeyAdmin(PerUserFormAdmin):
             return
         if form.changed_data and set(form.changed_data) - {"revoke_reason"}:
             values = {name: getattr(obj, name) for name in ["name", "hourly_limit", *self.kind_settings]}
-            adopt_saved(obj, issued_key_change(key=obj, user=request.user, action=self.change_action, **values))
+            adopt_saved(obj, self.change(key=obj, user=request.user, **values))
         if form.cleaned_data.get("revoke_reason"):
             adopt_saved(obj, self.revoke(key=obj, user=request.user, reason=form.cleaned_data["revoke_reason"]))
 

@@ -4,7 +4,8 @@ meetings not yet held.
 A follow-up task agreed at a meeting names one person to do it; a task of the leaver's still open goes to the
 successor with its deadline (a task belongs to the community of its case). A meeting scheduled and neither held
 nor cancelled is run by its organiser (steps, participants, minutes); the successor organises it from now on. A
-community's meetings are in the hand-over's communities, the street's joint meetings and contests in its street.
+community's meetings are in the hand-over's communities; the street's joint meetings and contests move only in a
+hand-over over the whole street (``whole_streets``), and only a position over the whole street keeps them.
 Held and cancelled meetings keep their organiser, as done tasks keep theirs: that is the record of who did it.
 """
 
@@ -26,24 +27,26 @@ def _tasks(user, communities):
     )
 
 
-def _meetings(user, communities, streets):
+def _meetings(user, communities, whole_streets):
+    # A street's meetings are the street's business: only a scope over the whole street reaches them (a community
+    # secretary's hand-over does not give a street meeting to one of their cadres).
     return Meeting.objects.filter(
-        Q(community__in=communities.values("pk")) | Q(street__in=streets.values("pk")),
+        Q(community__in=communities.values("pk")) | Q(street__in=whole_streets.values("pk")),
         organiser=user,
         held_at__isnull=True,
         cancelled_at__isnull=True,
     )
 
 
-def _count_tasks(*, user, communities, streets) -> int:
+def _count_tasks(*, user, communities, streets, whole_streets) -> int:
     return _tasks(user, communities).count()
 
 
-def _count_meetings(*, user, communities, streets) -> int:
-    return _meetings(user, communities, streets).count()
+def _count_meetings(*, user, communities, streets, whole_streets) -> int:
+    return _meetings(user, communities, whole_streets).count()
 
 
-def _move_tasks(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_tasks(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     leaver, successor = handover.leaver, handover.successor
     tasks = list(
         _tasks(leaver, communities)
@@ -71,12 +74,12 @@ def _move_tasks(*, handover, actor, communities, streets) -> list[Moved]:
     ]
 
 
-def _move_meetings(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_meetings(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     leaver, successor = handover.leaver, handover.successor
     meetings = list(
-        _meetings(leaver, communities, streets)
+        _meetings(leaver, communities, whole_streets)
         .select_for_update()
-        .only("pk", "title", "community_id", "starts_at")
+        .only("pk", "kind", "title", "community_id", "starts_at")
         .order_by("starts_at", "pk")
     )
     if not meetings:

@@ -375,7 +375,12 @@ def postgres_triggers_ensure(*, using: str = "default", **kwargs) -> list[str]:
     if connection.vendor != "postgresql" or not _derived:
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgname, obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE NOT tgisinternal")
+        # The triggers of this schema's tables only: a copy of the tables in another schema has its own.
+        cursor.execute(
+            "SELECT t.tgname, obj_description(t.oid, 'pg_trigger') FROM pg_trigger AS t "
+            "JOIN pg_class AS c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+        )
         installed = dict(cursor.fetchall())
         stale = [
             triggers

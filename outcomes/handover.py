@@ -33,7 +33,7 @@ def _callbacks(user, communities):
     return Callback.objects.filter(q_pending(), assignee=user, community__in=communities.values("pk"))
 
 
-def _count_callbacks(*, user, communities, streets) -> int:
+def _count_callbacks(*, user, communities, streets, whole_streets) -> int:
     return _callbacks(user, communities).count()
 
 
@@ -41,7 +41,7 @@ def _dependent_word(user_id: int, case: Case) -> str:
     return _("承办人") if user_id == case.handler_id else _("首问责任人")
 
 
-def _move_callbacks(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_callbacks(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     leaver, successor = handover.leaver, handover.successor
     rows = list(
         _callbacks(leaver, communities)
@@ -129,11 +129,11 @@ def _samples(user, communities, streets):
     )
 
 
-def _count_samples(*, user, communities, streets) -> int:
+def _count_samples(*, user, communities, streets, whole_streets) -> int:
     return _samples(user, communities, streets).count()
 
 
-def _move_samples(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_samples(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     # Nothing changes on the sample: its team stays, and the successor takes the leaver's seat in it.
     samples = list(_samples(handover.leaver, communities, streets).select_related("team").order_by("pk"))
     return [

@@ -25,15 +25,15 @@ def _led(user, streets):
     return VisitTeam.objects.filter(leader=user, street__in=streets.values("pk"))
 
 
-def _count_seats(*, user, communities, streets) -> int:
+def _count_seats(*, user, communities, streets, whole_streets) -> int:
     return _seats(user, streets).count()
 
 
-def _count_led(*, user, communities, streets) -> int:
+def _count_led(*, user, communities, streets, whole_streets) -> int:
     return _led(user, streets).count()
 
 
-def _move_seats(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_seats(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     leaver, successor = handover.leaver, handover.successor
     seats = list(_seats(leaver, streets).select_for_update(of=("self",)).select_related("team").order_by("pk"))
     if not seats:
@@ -65,7 +65,7 @@ def _move_seats(*, handover, actor, communities, streets) -> list[Moved]:
     return moved
 
 
-def _move_led(*, handover, actor, communities, streets) -> list[Moved]:
+def _move_led(*, handover, actor, communities, streets, whole_streets) -> list[Moved]:
     leaver, successor = handover.leaver, handover.successor
     teams = list(_led(leaver, streets).select_for_update().order_by("pk"))
     if not teams:

@@ -8,9 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from lucun.admin import ReadOnlyAdmin
 from lucun.text import mask_name, mask_phone
 
-from ..audit import AuditAction
 from ..models import HotlineColumn, HotlineDelivery, HotlineKey, HotlineOrder, HotlineSetting
-from ..services import can_manage_hotline, hotline_key_issue, hotline_key_revoke, hotline_setting_save
+from ..services import (
+    can_manage_hotline,
+    hotline_key_change,
+    hotline_key_issue,
+    hotline_key_revoke,
+    hotline_setting_save,
+)
 from ..street_admin import IssuedKeyAdmin, PerUserFormAdmin, StreetManagedForm, adopt_saved
 
 
@@ -38,7 +43,7 @@ class HotlineKeyAdmin(IssuedKeyAdmin):
     issue = staticmethod(hotline_key_issue)
     revoke = staticmethod(hotline_key_revoke)
     issued_title = _("12345 推送密钥已签发")
-    change_action = AuditAction.HOTLINE_KEY_CHANGE
+    change = staticmethod(hotline_key_change)
 
 
 class HotlineSettingForm(HotlineStreetForm):

@@ -228,6 +228,15 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
             % {"code": category.code, "fmt": fmt},
         )
     callback, sms = _choice(attributes, "callback"), _choice(attributes, "sms")
+    if sms and "callback" in attributes and not callback:
+        # A number kept for the SMS is kept like any other: staff see it and may call, which "no" refused.
+        raise Open311Error(
+            400,
+            _(
+                "选了办结短信(attribute[sms]=yes)就会保存手机号,工作人员能看到,也可能回电;"
+                "不希望回电(attribute[callback]=no)时请不要选短信。"
+            ),
+        )
     phone = _param(request, "phone")
     # The form's checks, before the address's limit counts: as on the form, only a message that can be kept counts.
     text = clean_text(request.POST.get("description", ""))

@@ -42,6 +42,7 @@ from .hotline import (
     hotline_case_changed,
     hotline_deliveries_retry,
     hotline_delivery_send,
+    hotline_key_change,
     hotline_key_issue,
     hotline_key_revoke,
     hotline_orders_import,
@@ -73,6 +74,7 @@ from .notices import (
 )
 from .open311 import (
     can_manage_open311,
+    open311_key_change,
     open311_key_issue,
     open311_key_revoke,
     open311_request_submit,
@@ -153,10 +155,12 @@ __all__ = [
     "hotline_case_changed",
     "hotline_deliveries_retry",
     "hotline_delivery_send",
+    "hotline_key_change",
     "hotline_key_issue",
     "hotline_key_revoke",
     "hotline_orders_import",
     "hotline_setting_save",
+    "open311_key_change",
     "open311_key_issue",
     "open311_key_revoke",
     "open311_request_submit",

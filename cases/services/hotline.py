@@ -47,7 +47,7 @@ from ..models import (
     Tier,
 )
 from .feedback_channels import _can_manage_channel
-from .keys import issued_key_create, issued_key_revoke
+from .keys import issued_key_change, issued_key_create, issued_key_revoke
 from .opening import case_open
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,21 @@ def hotline_key_issue(*, street: Street, name: str, user: User, hourly_limit: in
         hourly_limit=hourly_limit,
         user=user,
         action=AuditAction.HOTLINE_KEY_ISSUE,
+    )
+
+
+@transaction.atomic
+def hotline_key_change(*, key: HotlineKey, user: User, name: str, hourly_limit: int) -> HotlineKey:
+    """Change a key's name or hourly limit, checked as when it was issued; audited."""
+    require_permission(
+        can_manage_hotline(user, key.street), _("只有街道一级的工作人员可以修改该街道的 12345 推送密钥。")
+    )
+    name = (name or "").strip()
+    require(bool(name), _("请填写使用方,如县12345热线平台。"))
+    require(len(name) <= NAME_MAX, _("使用方不能超过%(n)d个字。") % {"n": NAME_MAX})
+    require(hourly_limit >= 1, _("每小时推送上限至少为 1。"))
+    return issued_key_change(
+        key=key, user=user, action=AuditAction.HOTLINE_KEY_CHANGE, name=name, hourly_limit=hourly_limit
     )
 
 

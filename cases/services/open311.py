@@ -3,7 +3,8 @@
 A request posted through Open311 is anonymous feedback like one sent by QR code: it goes through
 ``feedback_submit`` with the same checks. What the spec lets a client say about the person (email, names, device
 and account ids) or the exact place (coordinates, address) is never handed on, so never stored; a phone is kept
-only when the request asks for a call back, as leaving a number on the form does.
+only when the request asks for a call back, as leaving a number on the form does, or for an SMS once resolved (the
+form's box), which keeps it the same way: staff see it and may call.
 """
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from ..audit import AuditAction
 from ..models import Category, Feedback, FeedbackChannel, Open311Key, Open311Setting
 from .feedback import feedback_submit
 from .feedback_channels import _can_manage_channel
-from .keys import issued_key_create, issued_key_revoke
+from .keys import issued_key_change, issued_key_create, issued_key_revoke
 
 NAME_MAX = 100
 
@@ -55,6 +56,26 @@ def open311_key_issue(
         user=user,
         action=AuditAction.OPEN311_KEY_ISSUE,
         channel=channel,
+        limit_each_address=bool(limit_each_address),
+    )
+
+
+@transaction.atomic
+def open311_key_change(
+    *, key: Open311Key, user: User, name: str, hourly_limit: int, limit_each_address: bool
+) -> Open311Key:
+    """Change a key's name, hourly limit or address counting, checked as when it was issued; audited."""
+    require_permission(can_manage_open311(user, key.street), _("只有街道一级的工作人员可以修改该街道的 API 密钥。"))
+    name = (name or "").strip()
+    require(bool(name), _("请填写使用方,如某某市民 App。"))
+    require(len(name) <= NAME_MAX, _("使用方不能超过%(n)d个字。") % {"n": NAME_MAX})
+    require(hourly_limit >= 1, _("每小时提交上限至少为 1。"))
+    return issued_key_change(
+        key=key,
+        user=user,
+        action=AuditAction.OPEN311_KEY_CHANGE,
+        name=name,
+        hourly_limit=hourly_limit,
         limit_each_address=bool(limit_each_address),
     )
 

@@ -1,11 +1,11 @@
 """Hand-over (工作交接): what an official holds, and how each app passes it to a successor.
 
 lucun knows no app: each app registers, in its ``AppConfig.ready()``, the ``Holding`` kinds it keeps for a
-person (cases: handling and first-responder accountability; outcomes: callbacks and survey samples; visits:
-visit-team seats). A hand-over (``services.handover_make``) asks every holding to move what the leaver holds in
-the scope to the successor, in one transaction; ending a position (``services.position_end``) asks every holding
-what the person would still hold where none of their remaining positions reaches, and refuses while anything is
-left.
+person (cases: handling and first-responder accountability; outcomes: callbacks and survey samples; deliberation:
+follow-up tasks and meetings to organise; visits: visit-team seats). A hand-over (``services.handover_make``) asks
+every holding to move what the leaver holds in the scope to the successor, in one transaction; ending a position
+(``services.position_end``) asks every holding what the person would still hold where none of their remaining
+positions reaches, and refuses while anything is left.
 """
 
 from collections.abc import Callable
@@ -35,10 +35,12 @@ class Moved:
 class Holding:
     """One kind of thing a person holds, as its app counts and moves it.
 
-    ``count(user=, communities=, streets=)`` counts what the user holds in those communities (or, for what
-    belongs to a street, such as a visit team, in those streets). ``move(handover=, actor=, communities=,
-    streets=)`` moves what ``handover.leaver`` holds there to ``handover.successor``, under row locks, and
-    returns the items it moved; it writes its app's events and audit and queues its own notifications.
+    ``count(user=, communities=, streets=, whole_streets=)`` counts what the user holds in those communities (or,
+    for what belongs to a street, such as a visit team, in those streets; for what only the street's own level
+    runs, such as its joint meetings, in ``whole_streets``, the streets the scope covers entirely).
+    ``move(handover=, actor=, communities=, streets=, whole_streets=)`` moves what ``handover.leaver`` holds there
+    to ``handover.successor``, under row locks, and returns the items it moved; it writes its app's events and
+    audit and queues its own notifications.
     """
 
     key: str
@@ -68,7 +70,9 @@ class Held:
         return _("%(label)s %(count)s") % {"label": self.holding.label, "count": counted(self.count, self.holding.unit)}
 
 
-def held(*, user, communities: QuerySet, streets: QuerySet) -> list[Held]:
-    """Return what ``user`` holds in ``communities`` / ``streets``, kind by kind, only the kinds with something."""
-    found = [Held(h, h.count(user=user, communities=communities, streets=streets)) for h in registered()]
+def held(*, user, communities: QuerySet, streets: QuerySet, whole_streets: QuerySet) -> list[Held]:
+    """Return what ``user`` holds in ``communities`` / ``streets`` / ``whole_streets``, kind by kind, only the kinds
+    with something."""
+    scope = {"communities": communities, "streets": streets, "whole_streets": whole_streets}
+    found = [Held(h, h.count(user=user, **scope)) for h in registered()]
     return [h for h in found if h.count]

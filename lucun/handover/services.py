@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +27,16 @@ def _held_text(found: list[Held]) -> str:
 def uncovered_holdings(*, user: User, remaining: QuerySet[Position]) -> list[Held]:
     """What ``user`` holds where none of ``remaining`` (their positions after a change) reaches."""
     covered = _covered_by(remaining)
+    # A street is covered as a whole only by a position at the street (or its county), not by one of its communities.
+    whole = Street.objects.filter(
+        Q(pk__in=remaining.filter(street__isnull=False).values("street"))
+        | Q(county__in=remaining.filter(county__isnull=False).values("county"))
+    )
     return held(
         user=user,
         communities=Community.objects.exclude(pk__in=covered.values("pk")),
         streets=Street.objects.exclude(pk__in=covered.values("street")),
+        whole_streets=Street.objects.exclude(pk__in=whole.values("pk")),
     )
 
 
@@ -118,9 +124,10 @@ def handover_make(*, actor: User, leaver: User, successor: User, reason: str, en
     """Move everything ``leaver`` holds in the actor's scope to ``successor``, in one transaction.
 
     Open cases they handle and those they are first responder of, their waiting callbacks (re-routed where the
-    successor would check their own work), the survey samples of their visit teams and their seats in those
-    teams. Each moved item is recorded on the hand-over and in its app's history. With ``end_positions`` the
-    leaver's positions in the scope end today, which is refused (and nothing is moved) if anything would remain.
+    successor would check their own work), their open follow-up tasks and the meetings they organise, the survey
+    samples of their visit teams and their seats in those teams. Each moved item is recorded on the hand-over and
+    in its app's history. With ``end_positions`` the leaver's positions in the scope end today, which is refused
+    (and nothing is moved) if anything would remain.
     """
     reason = (reason or "").strip()
     require(reason, _("请填写交接原因(如:退休、调任、岗位调整)。"))
@@ -137,6 +144,7 @@ def handover_make(*, actor: User, leaver: User, successor: User, reason: str, en
     User.objects.select_for_update().filter(pk=leaver.pk).first()
     street, community, communities = _scope(area, leaver)
     streets = Street.objects.filter(pk=street.pk)
+    whole_streets = area.whole_streets.filter(pk=street.pk)  # empty for a community's secretary
     ending = (
         list(Position.objects.current().filter(area.positions(), user=leaver).order_by("pk")) if end_positions else []
     )
@@ -151,7 +159,11 @@ def handover_make(*, actor: User, leaver: User, successor: User, reason: str, en
     )
     moved: list[Moved] = []
     for holding in registered():
-        moved.extend(holding.move(handover=handover, actor=actor, communities=communities, streets=streets))
+        moved.extend(
+            holding.move(
+                handover=handover, actor=actor, communities=communities, streets=streets, whole_streets=whole_streets
+            )
+        )
     for position in ending:
         position, _area = _position_in_area(actor=actor, position_id=position.pk)
         _end(actor=actor, position=position, ended_on=timezone.localdate(), reason=reason)

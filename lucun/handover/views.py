@@ -48,6 +48,7 @@ def _area_holdings(person, area):
         user=person,
         communities=area.communities,
         streets=Street.objects.filter(pk__in=area.communities.values("street")),
+        whole_streets=area.whole_streets,
     )
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from cases import services
 from cases.models import Case, HotlineDelivery, HotlineOrder, HotlineSetting, Tier
 from cases.services.hotline import HotlineDeliveryFailed, hotline_delivery_send, hotline_tier, hotline_time_limit
+from lucun.errors import DomainError, NotAllowed
 from lucun.models import AuditEvent, OutboxMessage, Role
 from tests.factories import official
 
@@ -185,6 +186,20 @@ def test_a_revoked_key_pushes_nothing(client, key, staff):
     hotline_key, secret = key
     services.hotline_key_revoke(key=hotline_key, user=staff, reason="平台更换")
     assert _push(client, secret, [ORDER]).status_code == 403
+
+
+def test_a_keys_settings_change_only_by_whoever_manages_the_street_and_are_audited(key, staff, community):
+    hotline_key, _secret = key
+    cadre = official(Role.COMMUNITY_CADRE, community=community)
+    with pytest.raises(NotAllowed):
+        services.hotline_key_change(key=hotline_key, user=cadre, name="别人改的", hourly_limit=5)
+    with pytest.raises(DomainError, match="至少为 1"):
+        services.hotline_key_change(key=hotline_key, user=staff, name="县12345平台", hourly_limit=0)
+    services.hotline_key_change(key=hotline_key, user=staff, name="市12345平台", hourly_limit=120)
+    hotline_key.refresh_from_db()
+    assert (hotline_key.name, hotline_key.hourly_limit) == ("市12345平台", 120)
+    event = AuditEvent.objects.get(action="cases.hotline_key_change")
+    assert event.changes["after"] == {"name": "市12345平台", "hourly_limit": 120}
 
 
 def test_a_key_over_its_hourly_limit_is_held_back(client, key, community):

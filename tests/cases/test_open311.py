@@ -17,6 +17,7 @@ from django.test import override_settings
 
 from cases import services
 from cases.models import Case, Category, Feedback, FeedbackChannel
+from lucun.errors import NotAllowed
 from lucun.models import Role, SmsMessage
 from tests.cases.factories import category, channel, open_case, submit
 from tests.factories import CommunityFactory, StreetFactory, official
@@ -319,7 +320,7 @@ def test_the_receipt_reads_as_sentences_in_the_apps_language(client, community, 
                 "description": "村口路灯坏了。",
                 **fields,
                 "phone": "13905331234",
-                "attribute[callback]": "no",
+                "attribute[callback]": "yes",
             }
         ),
         content_type="application/x-www-form-urlencoded",
@@ -330,6 +331,13 @@ def test_the_receipt_reads_as_sentences_in_the_apps_language(client, community, 
     assert english["service_notice"].endswith(
         "QR code. An SMS with only the lookup code will be sent to 139****1234 when it is resolved."
     )
+
+
+def test_an_sms_with_no_call_back_is_refused_as_the_number_would_be_seen_and_called(client, community, issued):
+    _key, secret = issued
+    fields = {"attribute[community]": community.pk, "attribute[sms]": "yes", "attribute[callback]": "no"}
+    assert "attribute[callback]=no" in spec_error(post(client, secret, phone="13905331234", **fields), 400)
+    assert not Feedback.objects.exists()
 
 
 def test_without_the_sms_choice_nobody_is_texted(client, community, issued, leader):
@@ -376,6 +384,20 @@ def test_a_key_whose_server_forwards_everyones_requests_is_held_by_its_hourly_li
         form = client.post(f"/f/{poster.token}/", {"community": community.pk, "text": "路灯又坏了一盏。"})
         assert form.status_code == 200 and Feedback.objects.filter(channel=poster).count() == 1
     assert Feedback.objects.filter(channel=key.channel).count() == 4
+
+
+def test_only_whoever_manages_the_street_changes_a_keys_settings(street, community, issued):
+    key, _secret = issued
+    with pytest.raises(NotAllowed):
+        services.open311_key_change(
+            key=key,
+            user=official(Role.COMMUNITY_CADRE, community=community),
+            name=key.name,
+            hourly_limit=key.hourly_limit,
+            limit_each_address=False,
+        )
+    key.refresh_from_db()
+    assert key.limit_each_address is True
 
 
 def test_a_session_does_not_stand_in_for_a_key(client, community, leader):

@@ -105,3 +105,34 @@ def test_the_refusal_lists_what_is_left_in_the_readers_language(community, stree
     with translation.override("en"), pytest.raises(DomainError) as refused:
         position_end(actor=street_leader, position=position, reason="退休")
     assert "Requests being handled: 1 item, Follow-up tasks not yet done: 1 item" in str(refused.value)
+
+
+def test_a_community_secretarys_hand_over_leaves_the_streets_meetings_to_the_street(street, community, cadre):
+    # Someone at both levels: a cadre of 芦湖村 who is also on the street's staff, organising a meeting at each.
+    both = official(Role.COMMUNITY_CADRE, community=community)
+    Position.objects.create(user=both, role=Role.STREET_STAFF, street=street)
+    forum = family_forum(community=community, by=both, starts_at=timezone.now() + timedelta(days=2))
+    joint = joint_meeting(street=street, by=both, starts_at=timezone.now() + timedelta(days=3))
+    taker = official(Role.COMMUNITY_CADRE, community=community)
+
+    handover = handover_make(actor=cadre, leaver=both, successor=taker, reason="不再兼任村里工作")
+
+    forum.refresh_from_db()
+    joint.refresh_from_db()
+    assert (forum.organiser, joint.organiser) == (taker, both)  # the street's meeting is not the village's to give
+    assert not permissions.can_manage(taker, joint)
+    assert set(handover.items.values_list("kind", "object_id")) == {("meeting_organiser", str(forum.pk))}
+
+
+def test_only_a_post_over_the_whole_street_keeps_its_meetings(street, community, street_leader):
+    both = official(Role.COMMUNITY_CADRE, community=community)
+    street_post = Position.objects.create(user=both, role=Role.STREET_STAFF, street=street)
+    joint_meeting(street=street, by=both, starts_at=timezone.now() + timedelta(days=3))
+
+    # Leaving the street's staff while still a village cadre: the village post does not reach the street's meeting.
+    with pytest.raises(DomainError) as refused:
+        position_end(actor=street_leader, position=street_post, reason="回村任职")
+    assert "组织中的议事会议 1 场" in str(refused.value)
+    # Leaving the village post while still on the street's staff: the street post keeps it.
+    position_end(actor=street_leader, position=Position.objects.get(user=both, community=community), reason="专职街道")
+    assert Position.objects.get(user=both, community=community).ended_on is not None
