@@ -60,10 +60,13 @@ class IssuedKeyAdmin(PerUserFormAdmin):
     kind_fields: list[str] = []  # read-only fields a kind has beyond the shared ones, shown after the prefix
     kind_settings: list[str] = []  # fields a kind has that are set when issued and changed like the limit
 
-    list_display = ["name", "street", "prefix", "hourly_limit", "is_active", "created_at", "revoked_at"]
     list_filter = ["is_active", "street"]
     list_select_related = ["street"]
     search_fields = ["name", "prefix"]
+
+    def get_list_display(self, request):
+        shared = ["name", "street", "prefix", "hourly_limit"]
+        return [*shared, *self.kind_settings, "is_active", "created_at", "revoked_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:

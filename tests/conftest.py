@@ -190,5 +190,17 @@ def cadre(community):
 
 
 @pytest.fixture
+def leaver(community):
+    """A community cadre of 芦湖村 whose work a hand-over moves."""
+    return official(Role.COMMUNITY_CADRE, community=community)
+
+
+@pytest.fixture
+def successor(community):
+    """Another community cadre of 芦湖村, who takes the work over."""
+    return official(Role.COMMUNITY_CADRE, community=community)
+
+
+@pytest.fixture
 def other_cadre(other_community):
     return official(Role.COMMUNITY_CADRE, community=other_community)

@@ -99,6 +99,8 @@ def test_a_keys_settings_are_changed_in_the_admin_and_audited(admin_client, stre
     }
     admin_client.post(f"/admin/cases/open311key/{key.pk}/change/", {"name": key.name, "hourly_limit": 300})
     assert AuditEvent.objects.filter(action="cases.open311_key_change").count() == 1  # nothing changed, no row
+    listed = admin_client.get("/admin/cases/open311key/").content.decode()
+    assert "按来源地址限流" in listed and 'class="field-limit_each_address"' in listed
 
 
 def test_staff_who_do_not_manage_the_street_cannot_issue_its_keys(client, street, community):

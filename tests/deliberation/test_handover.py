@@ -19,16 +19,6 @@ from tests.factories import official
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def leaver(community):
-    return official(Role.COMMUNITY_CADRE, community=community)
-
-
-@pytest.fixture
-def successor(community):
-    return official(Role.COMMUNITY_CADRE, community=community)
-
-
 def _tasks(meeting, by, owner) -> tuple[FollowUpTask, FollowUpTask]:
     """Two tasks of ``owner`` agreed at ``meeting``: one still open, one done."""
     item = services.agenda_add(meeting=meeting, user=by, case=open_case(community=meeting.community, by=by))

@@ -22,16 +22,6 @@ from visits.models import VisitTeam, VisitTeamMember
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def leaver(community):
-    return official(Role.COMMUNITY_CADRE, community=community)
-
-
-@pytest.fixture
-def successor(community):
-    return official(Role.COMMUNITY_CADRE, community=community)
-
-
 def _work(community, street, leaver, other):
     """A leaver with a case to handle, one they first received, a callback, and a visit team seat and lead."""
     handled = open_case(community=community, by=other, handler=leaver, title="路灯坏了")
