@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LucunConfig(AppConfig):
@@ -30,7 +31,7 @@ class LucunConfig(AppConfig):
         settings = navigation.SETTINGS
         # Messages are the bell in the header, on every page.
         navigation.register(
-            navigation.NavItem(label=_("工作台"), url_name="home", order=0),
+            navigation.NavItem(label=pgettext_lazy("navigation bar", "工作台"), url_name="home", order=0),
             navigation.NavItem(label=_("组织架构"), url_name="org_tree", order=90, group=settings),
             navigation.NavItem(label=_("我的设置"), url_name="account_settings", order=91, group=settings),
             navigation.NavItem(

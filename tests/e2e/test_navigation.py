@@ -2,6 +2,7 @@
 and a 360 px phone: it fits without sideways scrolling, every group opens by a tap or a click and shows all its
 entries on screen, an entry leads to its page, and that page's group is marked."""
 
+import itertools
 import re
 
 import pytest
@@ -152,6 +153,39 @@ def test_the_navigation_sits_at_the_bottom_of_a_phone_within_reach_of_a_thumb(to
     _shot(touch_phone, "home")
     _check_every_group(touch_phone, tap=True, min_target=44)
     _follow_an_entry(touch_phone, tap=True)
+
+
+def test_in_english_every_tab_of_the_phone_bar_shows_its_whole_name(touch_phone, leader):
+    page = touch_phone.page
+    touch_phone.login(leader.username)
+    with page.expect_navigation():
+        page.locator("footer button", has_text="English").tap()  # the language switch, as a person uses it
+    tabs = page.locator("#site-nav .site-nav__tab")
+    assert [t.strip() for t in tabs.all_inner_texts()] == [
+        "Home",
+        "Ask",
+        "Discuss",
+        "Resolve",
+        "Points",
+        "Results",
+        "Settings",
+    ]
+    # Each name whole on one line within its own tab (no word broken or running out of it), the tabs side by side.
+    spilled = page.eval_on_selector_all(
+        "#site-nav .site-nav__tab", "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent)"
+    )
+    assert spilled == []
+    broken = page.eval_on_selector_all(
+        "#site-nav .site-nav__tab",
+        """els => els.filter(e => { const r = document.createRange(); r.selectNodeContents(e);
+            return r.getClientRects().length > 1; }).map(e => e.textContent.trim())""",
+    )
+    assert broken == []
+    boxes = _boxes(page, "#site-nav .site-nav__tab")
+    assert _inside_viewport(page, boxes) == []
+    assert all(a["right"] <= b["left"] + 0.5 for a, b in itertools.pairwise(boxes)), boxes
+    _no_sideways_scroll(page)
+    _shot(touch_phone, "english-bar")
 
 
 def test_the_visit_forms_submit_button_stays_above_the_phone_bar(touch_phone, community):
